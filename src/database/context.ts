@@ -1,0 +1,23 @@
+import type {Kysely} from 'kysely'
+
+export type DialectKind = 'postgres' | 'mssql'
+
+/**
+ * What every database operation takes: the dialect (for the few statements that differ) and a Kysely
+ * executor. Inside a transaction `db` is the Kysely `Transaction`, so one operation serves both.
+ * Tables are named at run time from the catalog, hence the untyped schema.
+ */
+export interface DbContext {
+  readonly kind: DialectKind
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>
+}
+
+/** An open database: a context plus what is needed to describe and close it. */
+export interface DatabaseHandle extends DbContext {
+  /** The database's name, as the backup evidence must name it. */
+  readonly databaseName: string
+  /** Host and database for messages; never the password. */
+  readonly description: string
+  close(): Promise<void>
+}
