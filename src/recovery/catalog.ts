@@ -106,22 +106,30 @@ export const SERVER_CERTIFICATE_DOCUMENT = {table: 'Configuration', id: 'certifi
 /** The licence document (DOMAIN.md §5). */
 export const LICENSE_DOCUMENT = {table: 'Configuration', id: 'license'} as const
 
-/** Personal data (DOMAIN.md §6): columns that name a person, and where they echo inside the JSON. */
-export const PERSONAL_CATALOG = {
-  user: {
+export interface PersonalTable {
+  readonly table: string
+  /** Columns the scrub rewrites (besides JSON). */
+  readonly columns: readonly string[]
+  /** Columns it only reads. */
+  readonly readColumns: readonly string[]
+  /** What becomes of them, for the plan and the report. */
+  readonly treatment: string
+}
+
+/** Personal data (DOMAIN.md §6), scrubbed with `--scrubPii`; `User` first, so every person has a pseudonym before the audit log. */
+export const PERSONAL_CATALOG: readonly PersonalTable[] = [
+  {
     table: 'User',
-    /** Column → which pseudonym form replaces it. */
-    columns: {Username: 'pseudonym', DisplayName: 'pseudonym', EmailAddress: 'email'},
+    columns: ['Username', 'DisplayName', 'EmailAddress'],
+    readColumns: [],
+    treatment: 'username and display name → user-<8 hex>; e-mail → <pseudonym>@example.invalid; equal strings in JSON likewise',
   },
-  event: {
+  {
     table: 'Event',
-    /** The column holding the same person's username: replaced with that person's pseudonym. */
-    usernameColumn: 'Username',
-    /** Columns cleared to NULL. */
-    clearedColumns: ['IpAddress'],
-    /** Columns in which every occurrence of a person's old values is replaced. */
-    textColumns: ['Message'],
+    columns: ['Username', 'IpAddress', 'Message'],
+    readColumns: ['UserId'],
+    treatment: "username → that person's pseudonym; IP address → NULL; every old name or e-mail in the message and JSON replaced",
   },
-} as const
+]
 
 export const CATALOG_TABLES: readonly string[] = SENSITIVE_CATALOG.map((t) => t.table)

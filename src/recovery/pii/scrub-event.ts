@@ -1,0 +1,55 @@
+import {MalformedJsonError} from '../json/json-tree.js'
+import {rewriteJsonStrings} from '../json/rewrite-json-strings.js'
+import type {PersonalReplacements} from './personal-replacements.js'
+import type {Pseudonymizer} from './pseudonymizer.js'
+import {userIdentity} from './scrub-user.js'
+
+export interface EventRow {
+  readonly Id: string
+  readonly JSON: string | null
+  readonly UserId: string | null
+  readonly Username: string | null
+  readonly IpAddress: string | null
+  readonly Message: string | null
+}
+
+export interface ScrubbedEvent {
+  readonly row: Pick<EventRow, 'Id' | 'JSON' | 'Username' | 'IpAddress' | 'Message'>
+  readonly malformed: boolean
+}
+
+/**
+ * One audit event: the username becomes the same person's pseudonym (found by user Id, then by old username;
+ * a name with no user gets a pseudonym of its own), the IP address is cleared, and every old value of every
+ * person in the message and in the JSON is replaced.
+ */
+export function scrubEvent(
+  row: EventRow,
+  knownUserIds: ReadonlySet<string>,
+  pseudonymizer: Pseudonymizer,
+  everyone: PersonalReplacements,
+): ScrubbedEvent {
+  let username: string | null = null
+  if (row.Username !== null) {
+    username =
+      (row.UserId !== null && knownUserIds.has(row.UserId) ? pseudonymizer.pseudonymFor(userIdentity(row.UserId)) : undefined) ??
+      everyone.exact(row.Username) ??
+      pseudonymizer.pseudonymFor(`username:${row.Username}`)
+    everyone.add(row.Username, username)
+  }
+  let json = row.JSON
+  let malformed = false
+  if (json !== null) {
+    try {
+      json = rewriteJsonStrings(json, (value, property) => (property === 'IpAddress' ? null : everyone.inText(value))) ?? json
+    } catch (error) {
+      if (!(error instanceof MalformedJsonError)) throw error
+      malformed = true
+      json = everyone.inText(json).replace(/("IpAddress"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1null')
+    }
+  }
+  return {
+    malformed,
+    row: {Id: row.Id, JSON: json, Username: username, IpAddress: null, Message: row.Message === null ? null : everyone.inText(row.Message)},
+  }
+}

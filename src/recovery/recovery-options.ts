@@ -1,0 +1,25 @@
+/** What the operator asked for: the command's flags, in the recovery's own words. */
+export interface RecoveryOptions {
+  readonly instance?: string
+  readonly config?: string
+  readonly confirmedReset: boolean
+  readonly confirmedBackup: boolean
+  readonly upgradeDatabase: boolean
+  readonly skipCurrentMasterKeyTest: boolean
+  readonly scrubPii: boolean
+  readonly skipLicenseCheck: boolean
+  readonly dryRun: boolean
+  readonly quarantine: boolean
+  readonly ignoreLiveNodes: boolean
+  readonly backupFile?: string
+  readonly maxBackupAgeHours: number
+  readonly skipBackupCheck: boolean
+  readonly masterKeyFile?: string
+  readonly reportFile?: string
+  readonly showMasterKey: boolean
+  readonly json: boolean
+  /** Documents per batch: one read and at most two writes per batch. */
+  readonly batchSize: number
+}
+
+export const DEFAULT_BATCH_SIZE = 1000

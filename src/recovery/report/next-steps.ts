@@ -1,0 +1,35 @@
+import type {RecoveryRun} from '../recovery-run.js'
+import type {RecoveryReport} from './recovery-report.js'
+
+/** What the operator does after the run, with the exact commands. */
+export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
+  if (report.outcome === 'dry-run') {
+    return ['Nothing was changed. Back up the database, then run again without --dry-run and with both confirmation flags.']
+  }
+  const {oldThumbprint, newThumbprint} = report.certificate
+  const steps = [
+    `Store the new master key now in your password manager or vault${report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''}: it is shown only once, and without it this database is unreadable again.`,
+  ]
+  if (run.env.MASTER_KEY) steps.push('This server takes its key from the MASTER_KEY environment variable: set MASTER_KEY to the new key before starting it.')
+  steps.push(
+    'Start the Octopus Server service.',
+    `Listening Tentacles trust the old certificate. On each: Tentacle configure --reset-trust, then Tentacle configure --trust=${newThumbprint}`,
+    `Polling Tentacles: on each, Tentacle update-trust --oldThumbprint=${oldThumbprint ?? '<old thumbprint>'} --newThumbprint=${newThumbprint}`,
+    report.reentryFile
+      ? `Enter the ${report.totals.valuesReset} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates): ${report.reentryFile} lists each one.`
+      : `Enter the ${report.totals.valuesReset} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates); run with --reportFile next time, or list them from the quarantine table by RunId ${report.runId}.`,
+    'Back up the new master key and the new server certificate together with the database (Octopus Server: show-master-key and export-certificate).',
+  )
+  if (report.quarantine) {
+    steps.push(
+      `The old ciphertexts are kept in ${report.quarantine.table} (RunId ${report.runId}): if the old key turns up, they can be restored; otherwise drop the rows once the values are re-entered.`,
+    )
+  }
+  if (report.totals.notASensitiveValue > 0) {
+    steps.push(`${report.totals.notASensitiveValue} sensitive fields held something that is not an encrypted value and were left as they were: check them.`)
+  }
+  if (report.totals.malformedDocuments > 0) {
+    steps.push(`${report.totals.malformedDocuments} documents are not valid JSON and were left untouched: repair or delete them.`)
+  }
+  return steps
+}

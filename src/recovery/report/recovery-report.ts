@@ -1,0 +1,72 @@
+import {masterKeyToBase64} from '../../crypto/master-key.js'
+import type {BackupEvidence} from '../backup-evidence.js'
+import {SENSITIVE_CATALOG} from '../catalog.js'
+import type {RecoveryRun} from '../recovery-run.js'
+import type {PersonalTally} from '../scrub-personal-data.js'
+import {describeKeyTest} from '../steps/test-current-key.js'
+import {nextSteps} from './next-steps.js'
+import type {TableTally} from './table-tally.js'
+
+/** The run's result, as the operator reads it and as `--json` returns it. */
+export interface RecoveryReport {
+  readonly outcome: 'reset' | 'dry-run'
+  readonly runId: string
+  readonly instance: {readonly name: string | null; readonly configPath: string}
+  readonly database: string
+  readonly backup: BackupEvidence | null
+  readonly schema: {readonly scriptsApplied: string[]; readonly scriptsPending: string[]}
+  readonly keyTest: string
+  readonly tables: TableTally[]
+  readonly totals: Omit<TableTally, 'table'>
+  readonly personalData: PersonalTally[] | null
+  readonly quarantine: {readonly table: string; readonly runId: string; readonly values: number} | null
+  readonly certificate: {readonly oldThumbprint: string | null; readonly newThumbprint: string | null; readonly notAfter: string | null}
+  /** The new master key: shown once in the text report, in `--json` only with `--showMasterKey`. */
+  readonly masterKey?: string
+  readonly masterKeyFile: string | null
+  readonly reentryFile: string | null
+  readonly previousConfigCopy: string | null
+  readonly verified: boolean
+  readonly elapsedSeconds: number
+  readonly nextSteps: string[]
+  /** Set when something failed after the commit: the changes stand, but this needs the operator's attention. */
+  readonly problem?: string
+}
+
+function totalsOf(tallies: readonly TableTally[]): Omit<TableTally, 'table'> {
+  const totals = {documentsScanned: 0, documentsChanged: 0, valuesReset: 0, alreadyNull: 0, notASensitiveValue: 0, malformedDocuments: 0}
+  for (const tally of tallies) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += tally[key]
+  return totals
+}
+
+export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolean; reentryFile: string | undefined}): RecoveryReport {
+  const dryRun = run.options.dryRun
+  const keyTest = run.keyTest === 'skipped' ? 'skipped (--skipCurrentMasterKeyTest)' : run.keyTest ? describeKeyTest(run.keyTest) : 'not run'
+  const tables = SENSITIVE_CATALOG.map((entry) => run.tallies.find((t) => t.table === entry.table)).filter((t): t is TableTally => t !== undefined)
+  const report: RecoveryReport = {
+    outcome: dryRun ? 'dry-run' : 'reset',
+    runId: run.runId,
+    instance: {name: run.instance?.name ?? null, configPath: run.config?.path ?? ''},
+    database: run.database?.description ?? '',
+    backup: run.backup ?? null,
+    schema: {scriptsApplied: run.appliedScripts, scriptsPending: dryRun ? run.pendingScripts : []},
+    keyTest,
+    tables,
+    totals: totalsOf(tables),
+    personalData: run.options.scrubPii ? run.personal : null,
+    quarantine: run.options.quarantine && !dryRun ? {table: 'LostMasterKeyQuarantine', runId: run.runId, values: run.quarantined} : null,
+    certificate: {
+      oldThumbprint: run.oldThumbprint ?? null,
+      newThumbprint: run.newCertificate?.thumbprint ?? null,
+      notAfter: run.newCertificate?.notAfter.toISOString() ?? null,
+    },
+    masterKeyFile: run.masterKeyFileWritten ?? null,
+    reentryFile: options.reentryFile ?? null,
+    previousConfigCopy: run.previousConfigCopy ?? null,
+    verified: run.verified,
+    elapsedSeconds: Math.round((Date.now() - run.startedAt.getTime()) / 100) / 10,
+    nextSteps: [],
+  }
+  const withKey = options.includeMasterKey && run.newKey ? {...report, masterKey: masterKeyToBase64(run.newKey)} : report
+  return {...withKey, nextSteps: nextSteps(withKey, run)}
+}

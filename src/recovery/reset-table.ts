@@ -1,0 +1,61 @@
+import type {DbContext} from '../database/context.js'
+import {streamDocuments, writeDocuments} from '../database/operations/documents.js'
+import {insertQuarantineRows, type QuarantineRow} from '../database/operations/quarantine.js'
+import type {SensitiveTable} from './catalog.js'
+import type {Interruption} from './interruption.js'
+import type {ReentryList} from './report/reentry-list.js'
+import {countOutcome, emptyTally, type TableTally} from './report/table-tally.js'
+import {resetDocument} from './reset-document.js'
+
+export interface ResetTableOptions {
+  readonly batchSize: number
+  /** false for a dry run: scan and count, write nothing. */
+  readonly write: boolean
+  /** Run Id for quarantine rows; undefined: no quarantine. */
+  readonly quarantineRunId: string | undefined
+  readonly interruption: Interruption
+  readonly reentry: ReentryList
+  readonly onProgress: (tally: TableTally) => void
+}
+
+/** Scans one catalog table batch by batch and (unless a dry run) resets its sensitive values in place. */
+export async function resetTable(ctx: DbContext, table: SensitiveTable, options: ResetTableOptions): Promise<TableTally> {
+  const tally = emptyTally(table.table)
+  for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
+    options.interruption.throwIfInterrupted()
+    const changed: Array<{Id: string; JSON: string}> = []
+    const quarantine: QuarantineRow[] = []
+    for (const row of batch) {
+      tally.documentsScanned++
+      const result = resetDocument(table, row.Id, row.JSON)
+      if (result.state === 'malformed') {
+        tally.malformedDocuments++
+        continue
+      }
+      for (const leaf of result.leaves) {
+        countOutcome(tally, leaf.outcome)
+        if (leaf.outcome === 'already-null') continue
+        options.reentry.add({
+          table: table.table,
+          documentId: row.Id,
+          name: leaf.label ?? row.Id,
+          path: leaf.path,
+          kind: leaf.kind,
+          outcome: leaf.outcome,
+        })
+        if (leaf.ciphertext !== undefined && options.quarantineRunId !== undefined) {
+          quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path: leaf.path, value: leaf.ciphertext})
+        }
+      }
+      if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
+    }
+    tally.documentsChanged += changed.length
+    if (options.write) {
+      if (quarantine.length > 0) await insertQuarantineRows(ctx, quarantine)
+      if (changed.length > 0) await writeDocuments(ctx, table.table, ['JSON'], changed)
+    }
+    await options.reentry.settle()
+    options.onProgress(tally)
+  }
+  return tally
+}

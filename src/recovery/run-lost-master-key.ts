@@ -1,0 +1,79 @@
+import {randomUUID} from 'node:crypto'
+import {ExitCode} from '../exit-codes.js'
+import {RecoveryError} from '../recovery-error.js'
+import type {BackupEvidence} from './backup-evidence.js'
+import type {HeldLock} from './hold-recovery-lock.js'
+import {Interruption} from './interruption.js'
+import type {RecoveryOptions} from './recovery-options.js'
+import type {RecoveryRun} from './recovery-run.js'
+import {buildReport, type RecoveryReport} from './report/recovery-report.js'
+import {ReentryList} from './report/reentry-list.js'
+import {undoNewKey} from './steps/persist-new-key.js'
+import {type RendererChoice, runTaskList} from './task-list.js'
+
+export interface RunSettings {
+  readonly env: NodeJS.ProcessEnv
+  readonly renderer: RendererChoice
+  /** Backup evidence the prerun hook already found, so it is not looked for twice. */
+  readonly backup?: BackupEvidence
+  readonly interruption?: Interruption
+}
+
+/** An interruption, or a failure after the new key was written (the change was under way and is now undone). */
+function asUndone(error: unknown, interrupted: boolean, changing: boolean): RecoveryError {
+  const undone = changing ? 'The database transaction was rolled back and the previous config file was put back: nothing was changed.' : 'Nothing was changed.'
+  if (interrupted) return new RecoveryError(`Interrupted. ${undone}`, ExitCode.Interrupted, ['Run the command again when you are ready.'])
+  const reason = error instanceof Error ? error.message : String(error)
+  return new RecoveryError(`The reset failed while changing the database (${reason}). ${undone}`, ExitCode.RolledBack, [
+    'Fix the cause above and run the command again.',
+  ])
+}
+
+/**
+ * The whole recovery: every step runs, or nothing stays changed. Returns the report; throws a RecoveryError
+ * with the exit code of the README's table.
+ */
+export async function runLostMasterKey(options: RecoveryOptions, settings: RunSettings): Promise<RecoveryReport> {
+  const interruption = settings.interruption ?? new Interruption()
+  const run: RecoveryRun = {
+    options,
+    env: settings.env,
+    runId: randomUUID(),
+    startedAt: new Date(),
+    interruption,
+    reentry: new ReentryList(options.reportFile),
+    backup: settings.backup,
+    pendingScripts: [],
+    appliedScripts: [],
+    tallies: [],
+    personal: [],
+    quarantined: 0,
+    committed: false,
+    verified: false,
+  }
+  const lock: {held?: HeldLock} = {}
+  interruption.listen()
+  try {
+    try {
+      await runTaskList(run, settings.renderer, lock)
+    } catch (error) {
+      if (run.committed) {
+        // Committed: the new key is in force, so the report (and the key) must still reach the operator.
+        const reentryFile = await run.reentry.keep()
+        const problem = error instanceof Error ? error.message : String(error)
+        return {...buildReport(run, {includeMasterKey: !options.json || options.showMasterKey, reentryFile}), problem}
+      }
+      const changing = run.previousConfigCopy !== undefined
+      if (changing) await undoNewKey(run)
+      await run.reentry.discard()
+      if (changing || interruption.isRequested) throw asUndone(error, interruption.isRequested, changing)
+      throw error
+    }
+    const reentryFile = options.dryRun ? (await run.reentry.discard(), undefined) : await run.reentry.keep()
+    return buildReport(run, {includeMasterKey: !options.json || options.showMasterKey, reentryFile})
+  } finally {
+    interruption.stop()
+    await lock.held?.release().catch(() => {})
+    await run.database?.close().catch(() => {})
+  }
+}

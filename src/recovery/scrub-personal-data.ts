@@ -1,0 +1,69 @@
+import type {DbContext} from '../database/context.js'
+import {streamDocuments, writeDocuments} from '../database/operations/documents.js'
+import {PERSONAL_CATALOG, type PersonalTable} from './catalog.js'
+import type {Interruption} from './interruption.js'
+import {PersonalReplacements} from './pii/personal-replacements.js'
+import {Pseudonymizer} from './pii/pseudonymizer.js'
+import {scrubEvent, type EventRow} from './pii/scrub-event.js'
+import {scrubUser, type UserRow} from './pii/scrub-user.js'
+
+export interface PersonalTally {
+  table: string
+  rowsScanned: number
+  rowsChanged: number
+  malformedDocuments: number
+}
+
+export interface ScrubOptions {
+  readonly batchSize: number
+  readonly write: boolean
+  readonly interruption: Interruption
+  readonly onProgress: (tally: PersonalTally) => void
+}
+
+const [USER_TABLE, EVENT_TABLE] = PERSONAL_CATALOG
+
+const columnsOf = (table: PersonalTable) => [...table.columns, ...table.readColumns]
+
+function changedColumns(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+  return Object.keys(after).some((key) => after[key] !== before[key])
+}
+
+/**
+ * Gives every person one pseudonym across `User` and `Event` (DOMAIN.md §6). Users come first so the audit
+ * log can be matched to them; the secret behind the pseudonyms dies with this call.
+ */
+export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): Promise<PersonalTally[]> {
+  const pseudonymizer = new Pseudonymizer()
+  const everyone = new PersonalReplacements()
+  const knownUserIds = new Set<string>()
+
+  const scrubTable = async <Row extends {Id: string; JSON: string | null}>(
+    table: PersonalTable,
+    scrubRow: (row: Row) => {row: object; malformed: boolean},
+  ): Promise<PersonalTally> => {
+    const tally: PersonalTally = {table: table.table, rowsScanned: 0, rowsChanged: 0, malformedDocuments: 0}
+    for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize, columns: columnsOf(table)})) {
+      options.interruption.throwIfInterrupted()
+      const changed: Array<Record<string, string | null>> = []
+      for (const row of batch as unknown as Row[]) {
+        tally.rowsScanned++
+        const scrubbed = scrubRow(row)
+        if (scrubbed.malformed) tally.malformedDocuments++
+        const after = scrubbed.row as Record<string, string | null>
+        if (changedColumns(row, after)) changed.push(after)
+      }
+      tally.rowsChanged += changed.length
+      if (options.write && changed.length > 0) await writeDocuments(ctx, table.table, ['JSON', ...table.columns], changed)
+      options.onProgress(tally)
+    }
+    return tally
+  }
+
+  const users = await scrubTable<UserRow>(USER_TABLE, (row) => {
+    knownUserIds.add(row.Id)
+    return scrubUser(row, pseudonymizer, everyone)
+  })
+  const events = await scrubTable<EventRow>(EVENT_TABLE, (row) => scrubEvent(row, knownUserIds, pseudonymizer, everyone))
+  return [users, events]
+}

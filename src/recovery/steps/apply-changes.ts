@@ -1,0 +1,98 @@
+import {encryptSensitiveValue} from '../../crypto/sensitive-value.js'
+import type {DbContext} from '../../database/context.js'
+import {inTransaction} from '../../database/in-transaction.js'
+import {replaceConfigurationDocument} from '../../database/operations/configuration-documents.js'
+import {insertEvent} from '../../database/operations/events.js'
+import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
+import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
+import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import type {RecoveryRun} from '../recovery-run.js'
+import {resetTable} from '../reset-table.js'
+import {scrubPersonalData} from '../scrub-personal-data.js'
+import {serverCertificateDocument} from '../server-certificate-document.js'
+import type {TableTally} from '../report/table-tally.js'
+
+export type Progress = (message: string) => void
+
+const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
+
+/**
+ * The one database transaction: upgrade (if asked), quarantine and reset every sensitive value, the new
+ * server certificate, personal data (if asked) and an audit event. A dry run scans the same way and writes
+ * nothing. Any failure rolls all of it back.
+ */
+export async function applyChanges(run: RecoveryRun, certificateDocument: string | undefined, progress: Progress): Promise<void> {
+  const {options} = run
+  const write = !options.dryRun
+  const work = async (trx: DbContext) => {
+    if (write && run.pendingScripts.length > 0) {
+      const {applied} = await upgradeSchema(trx, {skipLicenseCheck: options.skipLicenseCheck, onScript: (name) => progress(`upgrade script ${name}`)})
+      run.appliedScripts = applied
+    }
+    const quarantineRunId = write && options.quarantine ? run.runId : undefined
+    if (quarantineRunId) await ensureQuarantineTable(trx)
+    for (const table of SENSITIVE_CATALOG) {
+      const describe = (tally: TableTally) =>
+        `${table.table}: ${tally.documentsScanned.toLocaleString('en-US')} documents scanned, ${tally.valuesReset.toLocaleString('en-US')} values ${write ? 'reset' : 'to reset'}`
+      const tally = await resetTable(trx, table, {
+        batchSize: options.batchSize,
+        write,
+        quarantineRunId,
+        interruption: run.interruption,
+        reentry: run.reentry,
+        onProgress: (t) => progress(describe(t)),
+      })
+      run.tallies.push(tally)
+      if (quarantineRunId) run.quarantined += tally.valuesReset
+    }
+    if (options.scrubPii) {
+      run.personal = await scrubPersonalData(trx, {
+        batchSize: options.batchSize,
+        write,
+        interruption: run.interruption,
+        onProgress: (t) => progress(`${t.table}: ${t.rowsScanned.toLocaleString('en-US')} rows scanned for personal data`),
+      })
+    }
+    if (!write) return
+    const certificate = run.newCertificate!
+    const newDocument = serverCertificateDocument(certificateDocument, {
+      CertificateData: encryptSensitiveValue(certificate.pfxBase64, run.newKey!),
+      Thumbprint: certificate.thumbprint,
+      Subject: certificate.subject,
+      NotAfter: certificate.notAfter.toISOString(),
+    })
+    await replaceConfigurationDocument(trx, SERVER_CERTIFICATE_DOCUMENT.id, newDocument)
+    await insertEvent(trx, recoveryEvent(run))
+    run.interruption.throwIfInterrupted()
+    // Past this point the commit is under way: a signal can no longer undo it, so it must not abandon the report.
+    run.interruption.ignoreFromNowOn()
+  }
+  await inTransaction(run.locked!, work)
+  if (write) run.committed = true
+}
+
+function recoveryEvent(run: RecoveryRun) {
+  const valuesReset = run.tallies.reduce((sum, t) => sum + t.valuesReset, 0)
+  const documentsChanged = run.tallies.reduce((sum, t) => sum + t.documentsChanged, 0)
+  const message = `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values in ${documentsChanged} documents were reset and a new server certificate ${run.newCertificate!.thumbprint} was issued.`
+  const details = {
+    RunId: run.runId,
+    OldThumbprint: run.oldThumbprint ?? null,
+    NewThumbprint: run.newCertificate!.thumbprint,
+    ScriptsApplied: run.appliedScripts,
+    PersonalDataScrubbed: run.options.scrubPii,
+    Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({Table: table, ValuesReset: reset, DocumentsChanged: changed})),
+  }
+  const occurred = new Date()
+  const id = `Events-lost-master-key-${run.runId}`
+  return {
+    Id: id,
+    Occurred: occurred,
+    Category: RECOVERY_EVENT_CATEGORY,
+    UserId: null,
+    Username: 'lost-master-key',
+    IpAddress: null,
+    Message: message,
+    JSON: JSON.stringify({Id: id, Occurred: occurred.toISOString(), Category: RECOVERY_EVENT_CATEGORY, Message: message, Details: details}),
+  }
+}

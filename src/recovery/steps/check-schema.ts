@@ -1,0 +1,45 @@
+import type {DbContext} from '../../database/context.js'
+import {checkLicense} from '../../database/schema/license-check.js'
+import {schemaStatus} from '../../database/schema/schema-status.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
+
+export interface SchemaDecision {
+  readonly pending: string[]
+  readonly summary: string
+}
+
+/**
+ * Current → go on. Older → refuse unless upgrading, and then only within the licence. Newer or foreign →
+ * refuse and touch nothing: this tool cannot know what such a database holds.
+ */
+export async function checkSchema(
+  ctx: DbContext,
+  options: {upgradeDatabase: boolean; skipLicenseCheck: boolean; dryRun: boolean},
+): Promise<SchemaDecision> {
+  const status = await schemaStatus(ctx)
+  switch (status.state) {
+    case 'current':
+      return {pending: [], summary: `schema is current (${status.applied.length} scripts)`}
+    case 'not-a-server-database':
+      throw new RecoveryError('The database has no SchemaVersions journal: it is not an Octopus Server database.', ExitCode.NotFound, [
+        'Check the connection string in the config file.',
+      ])
+    case 'newer-or-foreign':
+      throw new RecoveryError(
+        `The database schema has scripts this tool does not know (${status.unknown.join(', ')}): it is newer than this tool, or not an Octopus Server database. Nothing was changed.`,
+        ExitCode.SchemaOrLicence,
+        ['Use a version of this tool that matches the server version.'],
+      )
+    case 'older': {
+      const pending = status.pending.map((script) => script.name)
+      if (!options.upgradeDatabase && !options.dryRun) {
+        throw new RecoveryError(`The database schema is older than this tool's; these scripts would run: ${pending.join(', ')}.`, ExitCode.SchemaOrLicence, [
+          'Pass --upgradeDatabase to run them (in the same transaction as the reset).',
+        ])
+      }
+      if (options.upgradeDatabase && !options.skipLicenseCheck) await checkLicense(ctx, status.pending)
+      return {pending, summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? 'would run' : 'will run'}`}
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import {liveNodes} from '../../database/operations/server-nodes.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
+import type {DbContext} from '../../database/context.js'
+
+/** A running server node would keep writing with the old key while we reset: refuse (DOMAIN.md §7). */
+export async function checkServerIdle(ctx: DbContext, ignoreLiveNodes: boolean, now = new Date()): Promise<string> {
+  const live = await liveNodes(ctx, now)
+  if (live.length === 0) return 'no server node is running'
+  const names = live.map((node) => `${node.name} (last seen ${node.lastSeen.toISOString()})`).join(', ')
+  if (ignoreLiveNodes) return `ignoring live nodes as asked: ${names}`
+  throw new RecoveryError(`A server node is running against this database: ${names}. Resetting under a live server corrupts data.`, ExitCode.ServerBusy, [
+    'Stop the Octopus Server service on every node (or put them in maintenance mode), wait five minutes, and run the command again.',
+    'If those nodes are certainly stopped and only their heartbeat is recent, pass --ignoreLiveNodes.',
+  ])
+}

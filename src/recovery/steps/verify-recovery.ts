@@ -1,0 +1,30 @@
+import {testCurrentKey} from '../../crypto/current-key-test.js'
+import {readConfigurationDocument} from '../../database/operations/configuration-documents.js'
+import {ExitCode} from '../../exit-codes.js'
+import {readConfigFile} from '../../instance/config-file.js'
+import {readCurrentMasterKey} from '../../instance/current-master-key.js'
+import {RecoveryError} from '../../recovery-error.js'
+import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import type {RecoveryRun} from '../recovery-run.js'
+
+/**
+ * Proves the result the way the server will see it: the key read back from the config file on disk (not the
+ * one in memory) decrypts the certificate read back from the database, and its thumbprint is the new one.
+ */
+export async function verifyRecovery(run: RecoveryRun): Promise<string> {
+  const config = await readConfigFile(run.config!.path)
+  const {MASTER_KEY: _ignored, ...envWithoutKey} = run.env
+  const key = await readCurrentMasterKey(config, envWithoutKey)
+  const document = await readConfigurationDocument(run.locked!, SERVER_CERTIFICATE_DOCUMENT.id)
+  const result = testCurrentKey(key.kind === 'available' ? key.key : {unavailable: key.reason}, document)
+  const expected = run.newCertificate!.thumbprint
+  if (result.verdict !== 'works' || result.thumbprint.toUpperCase() !== expected) {
+    throw new RecoveryError(
+      `Verification failed after the changes were committed: the key in ${config.path} does not open the new server certificate (${result.verdict === 'works' ? `found ${result.thumbprint}` : result.reason}).`,
+      ExitCode.Internal,
+      ['Keep the new master key shown below; restore the database backup and the previous config copy if the server does not start.'],
+    )
+  }
+  run.verified = true
+  return `the key in the config opens the new certificate ${expected}`
+}
