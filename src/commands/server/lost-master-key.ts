@@ -7,7 +7,7 @@ import type {RecoveryReport} from '../../recovery/report/recovery-report.js'
 import {renderReport} from '../../recovery/report/render-report.js'
 import {runLostMasterKey} from '../../recovery/run-lost-master-key.js'
 import {chooseRenderer} from '../../recovery/task-list.js'
-import {lostMasterKeyFlags} from './lost-master-key-flags.js'
+import {lostMasterKeyFlags} from '../../cli/lost-master-key-flags.js'
 
 export default class LostMasterKey extends Command {
   static override summary = 'Recover a server whose master key is lost: new key, reset secrets, new certificate.'

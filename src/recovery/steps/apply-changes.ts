@@ -84,7 +84,7 @@ function recoveryEvent(run: RecoveryRun) {
     Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({Table: table, ValuesReset: reset, DocumentsChanged: changed})),
   }
   const occurred = new Date()
-  const id = `Events-lost-master-key-${run.runId}`
+  const id = `Events-${run.runId.replaceAll("-", "")}`
   return {
     Id: id,
     Occurred: occurred,

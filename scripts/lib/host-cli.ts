@@ -1,0 +1,58 @@
+import {execFileSync} from 'node:child_process'
+import {mkdir, mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+/** The plugin's repository root. */
+export const PLUGIN_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** `npm pack`s the plugin (its prepack builds dist and the manifest) and returns the tarball's path. */
+export function packPlugin(into: string): string {
+  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', into], {cwd: PLUGIN_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+  const [{filename}] = JSON.parse(output.slice(output.indexOf('['))) as Array<{filename: string}>
+  return path.join(into, filename)
+}
+
+const HELLO_COMMAND = `import {Command} from '@oclif/core'
+
+export default class Hello extends Command {
+  static summary = 'Says hello (a command of the host CLI itself).'
+  async run() {
+    this.log('hello from the host')
+  }
+}
+`
+
+/**
+ * A minimal multi-command oclif CLI, as an ops team would have, with one command of its own. With a
+ * tarball it lists the plugin as a dependency and in `oclif.plugins`, as `plugins install` would.
+ */
+export async function buildHostCli(options: {pluginTarball?: string; dir?: string}): Promise<{dir: string; bin: string}> {
+  const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'host-cli-')))
+  const ours = JSON.parse(await readFile(path.join(PLUGIN_ROOT, 'package.json'), 'utf8')) as {name: string; dependencies: Record<string, string>}
+  const dependencies: Record<string, string> = {'@oclif/core': ours.dependencies['@oclif/core']}
+  if (options.pluginTarball) dependencies[ours.name] = `file:${options.pluginTarball}`
+  await mkdir(path.join(dir, 'bin'), {recursive: true})
+  await mkdir(path.join(dir, 'commands'), {recursive: true})
+  await writeFile(
+    path.join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'ops-host-cli',
+        version: '1.0.0',
+        private: true,
+        type: 'module',
+        oclif: {bin: 'ops', dirname: 'ops-host-cli', commands: './commands', topicSeparator: ':', plugins: options.pluginTarball ? [ours.name] : []},
+        dependencies,
+      },
+      null,
+      2,
+    ),
+  )
+  await writeFile(path.join(dir, 'commands', 'hello.js'), HELLO_COMMAND)
+  await writeFile(path.join(dir, 'bin', 'run.js'), "#!/usr/bin/env node\nimport {execute} from '@oclif/core'\n\nawait execute({dir: import.meta.url})\n", {mode: 0o755})
+  // The packages are already in npm's cache from the plugin's own install.
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error'], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']})
+  return {dir, bin: path.join(dir, 'bin', 'run.js')}
+}

@@ -1,0 +1,37 @@
+import {runCommand} from '@oclif/test'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface CommandRun {
+  readonly exitCode: number
+  readonly stdout: string
+  readonly stderr: string
+  readonly message: string
+}
+
+/**
+ * Runs `server:lost-master-key` in this process through oclif (flags, hooks, rendering, catch) with `env`
+ * added to the environment, and returns what an operator would see: exit code, stdout, stderr.
+ */
+export async function runLostMasterKey(args: string[], env: Record<string, string | undefined> = {}): Promise<CommandRun> {
+  const saved: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(env)) {
+    saved[key] = process.env[key]
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  try {
+    const {error, stdout, stderr} = await runCommand(['server:lost-master-key', ...args], {root: ROOT})
+    const exitCode = (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+    return {exitCode, stdout, stderr, message: error?.message ?? ''}
+  } finally {
+    // The command sets process.exitCode for --json errors; it must not become mocha's exit code.
+    process.exitCode = undefined
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  }
+}
