@@ -1,0 +1,9 @@
+/** The config-file keys this plugin reads or writes (DOMAIN.md §1). */
+export const SettingKey = {
+  ConnectionString: 'Octopus.Storage.ExternalDatabaseConnectionString',
+  MasterKey: 'Octopus.Storage.MasterKey',
+  NodeName: 'Octopus.Server.NodeName',
+  Home: 'Octopus.Home',
+} as const
+
+export type SettingKeyName = (typeof SettingKey)[keyof typeof SettingKey]

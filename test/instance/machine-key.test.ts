@@ -1,0 +1,130 @@
+import {expect} from 'chai'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+
+import {ExitCode} from '../../src/exit-codes.js'
+import {type FileOps, nodeFileOps} from '../../src/instance/file-ops.js'
+import {machineKeyPath, readMachineKey, readOrCreateMachineKey} from '../../src/instance/machine-key.js'
+import {RecoveryError} from '../../src/recovery-error.js'
+import {folderEntries, makeTempFolder, rejectionOf} from './support/temp-folder.js'
+
+describe('machine key', () => {
+  let folder: string
+  let keyPath: string
+  let cleanup: () => Promise<void>
+
+  beforeEach(async () => {
+    ;({path: folder, cleanup} = await makeTempFolder())
+    keyPath = path.join(folder, 'etc', 'octopus', 'machinekey')
+  })
+
+  afterEach(() => cleanup())
+
+  it('is /etc/octopus/machinekey unless OCTOPUS_MACHINE_KEY_FILE says otherwise', () => {
+    expect(machineKeyPath({})).to.equal('/etc/octopus/machinekey')
+    expect(machineKeyPath({OCTOPUS_MACHINE_KEY_FILE: '/tmp/key'})).to.equal('/tmp/key')
+  })
+
+  it('is absent (undefined) when the file does not exist', async () => {
+    expect(await readMachineKey(keyPath)).to.equal(undefined)
+  })
+
+  it('is created on first need: 32 random bytes, base64, mode 0600, parent folders made', async () => {
+    const key = await readOrCreateMachineKey(keyPath)
+
+    expect(key).to.have.length(32)
+    expect((await fs.readFile(keyPath, 'utf8')).trim()).to.equal(key.toString('base64'))
+    expect((await fs.stat(keyPath)).mode & 0o777).to.equal(0o600)
+    expect(await readMachineKey(keyPath)).to.deep.equal(key)
+    expect(await folderEntries(path.dirname(keyPath))).to.deep.equal(['machinekey'])
+  })
+
+  it('is reused once it exists', async () => {
+    const first = await readOrCreateMachineKey(keyPath)
+    expect(await readOrCreateMachineKey(keyPath)).to.deep.equal(first)
+  })
+
+  it('uses the key another process created meanwhile rather than replacing it', async () => {
+    const theirs = Buffer.alloc(32, 7)
+    const ops: FileOps = {
+      ...nodeFileOps,
+      async link(existing, newPath) {
+        await fs.writeFile(newPath, theirs.toString('base64'))
+        return nodeFileOps.link(existing, newPath)
+      },
+    }
+    expect(await readOrCreateMachineKey(keyPath, {ops})).to.deep.equal(theirs)
+    expect(await folderEntries(path.dirname(keyPath))).to.deep.equal(['machinekey'])
+  })
+
+  it('is given to the owner asked for', async function () {
+    if (process.getuid?.() !== 0) this.skip()
+    await readOrCreateMachineKey(keyPath, {owner: {uid: 4321, gid: 4322}})
+    const {uid, gid} = await fs.stat(keyPath)
+    expect({uid, gid}).to.deep.equal({uid: 4321, gid: 4322})
+  })
+
+  it('never appears half-written when writing it fails', async () => {
+    const ops: FileOps = {
+      ...nodeFileOps,
+      async createExclusive(file, mode) {
+        const real = await nodeFileOps.createExclusive(file, mode)
+        return {
+          ...real,
+          async write(data) {
+            await real.write(data.subarray(0, 10))
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
+          },
+        }
+      },
+    }
+    const error = (await rejectionOf(readOrCreateMachineKey(keyPath, {ops}))) as RecoveryError
+    expect(error).to.be.instanceOf(RecoveryError)
+    expect(error.exitCode).to.equal(ExitCode.NotFound)
+    expect(error.message).to.contain(`Could not create the machine key ${keyPath}: writing the temporary file`)
+    expect(await folderEntries(path.dirname(keyPath))).to.deep.equal([])
+  })
+
+  it('cannot be created under a file standing where its folder should be', async () => {
+    await fs.writeFile(path.join(folder, 'etc'), 'a file, not a folder')
+    const error = (await rejectionOf(readOrCreateMachineKey(keyPath))) as RecoveryError
+    expect(error).to.be.instanceOf(RecoveryError)
+    expect(error.message).to.equal(`Could not create the machine key ${keyPath}: ENOTDIR: not a directory, mkdir '${path.dirname(keyPath)}'.`)
+    expect(error.suggestions.join(' ')).to.contain('OCTOPUS_MACHINE_KEY_FILE')
+  })
+
+  const damaged: Array<[string, string]> = [
+    ['not base64', 'this is not a key!'],
+    ['the wrong length', Buffer.alloc(16).toString('base64')],
+    ['empty', ''],
+  ]
+  for (const [problem, content] of damaged) {
+    it(`is refused, never replaced, when the file is ${problem}`, async () => {
+      await fs.mkdir(path.dirname(keyPath), {recursive: true})
+      await fs.writeFile(keyPath, content)
+
+      for (const attempt of [() => readMachineKey(keyPath), () => readOrCreateMachineKey(keyPath)]) {
+        const error = (await rejectionOf(attempt())) as RecoveryError
+        expect(error).to.be.instanceOf(RecoveryError)
+        expect(error.exitCode).to.equal(ExitCode.NotFound)
+        expect(error.message).to.equal(`The machine key ${keyPath} is damaged: it does not hold a base64 32-byte key.`)
+      }
+
+      expect(await fs.readFile(keyPath, 'utf8')).to.equal(content)
+    })
+  }
+
+  it('accepts a key file with a trailing newline', async () => {
+    const key = Buffer.alloc(32, 3)
+    await fs.mkdir(path.dirname(keyPath), {recursive: true})
+    await fs.writeFile(keyPath, `${key.toString('base64')}\r\n`)
+    expect(await readMachineKey(keyPath)).to.deep.equal(key)
+  })
+
+  it('is an error, not "absent", when it cannot be read', async () => {
+    await fs.mkdir(keyPath, {recursive: true})
+    const error = (await rejectionOf(readMachineKey(keyPath))) as RecoveryError
+    expect(error).to.be.instanceOf(RecoveryError)
+    expect(error.message).to.contain(`The machine key ${keyPath} cannot be read`)
+  })
+})
