@@ -1,0 +1,98 @@
+import {sql, type RawBuilder, type SelectQueryBuilder} from 'kysely'
+
+/**
+ * Every piece of SQL-Server-only syntax the operations use, in one place: `TOP`, `OPENJSON`, `OBJECT_ID`,
+ * `sp_getapplock`, the msdb backup history and the T-SQL column types. Batches travel as ONE nvarchar(max) JSON
+ * parameter opened with OPENJSON (SQL Server 2016+), because a request may carry at most 2,100 parameters.
+ */
+
+export const MSSQL_COLUMN_TYPES = {
+  id: 'nvarchar(50)',
+  name: 'nvarchar(400)',
+  text: 'nvarchar(max)',
+  timestamp: 'datetimeoffset',
+  boolean: 'bit',
+  integer: 'int',
+} as const
+
+/** `TOP (n)`: Kysely's `.limit()` compiles to invalid T-SQL. */
+export function selectTop<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  rows: number,
+): SelectQueryBuilder<DB, TB, O> {
+  return query.top(rows)
+}
+
+/** One row, `Found` 1 or 0. QUOTENAME because OBJECT_ID parses its argument as a (possibly reserved) name. */
+export function tableExistsQuery(table: string): RawBuilder<{Found: number}> {
+  return sql`SELECT CASE WHEN OBJECT_ID(QUOTENAME(${table}), N'U') IS NULL THEN 0 ELSE 1 END AS "Found"`
+}
+
+function jsonPath(column: string): RawBuilder<unknown> {
+  return sql.lit(`$."${column}"`)
+}
+
+/**
+ * Updates `columns` of every row of `table` whose Id is in `json` (an array of objects with `Id` and the
+ * columns), in one statement. JSON null becomes SQL NULL.
+ */
+export function updateFromJson(table: string, columns: readonly string[], json: string): RawBuilder<unknown> {
+  const assignments = sql.join(columns.map((c) => sql`${sql.id(c)} = v.${sql.id(c)}`))
+  const shape = sql.join([
+    sql`"Id" ${sql.raw(MSSQL_COLUMN_TYPES.id)} ${jsonPath('Id')}`,
+    ...columns.map((c) => sql`${sql.id(c)} ${sql.raw(MSSQL_COLUMN_TYPES.text)} ${jsonPath(c)}`),
+  ])
+  return sql`UPDATE t SET ${assignments} FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON t."Id" = v."Id"`
+}
+
+/** The T-SQL type OPENJSON reads a column as, from the first non-null value the caller sends for it. */
+export type OpenJsonValue = string | number | boolean | Date | null
+
+function openJsonType(sample: OpenJsonValue | undefined): string {
+  if (sample instanceof Date) return 'datetimeoffset'
+  if (typeof sample === 'boolean') return 'bit'
+  if (typeof sample === 'number') return Number.isInteger(sample) ? 'bigint' : 'float'
+  return 'nvarchar(max)'
+}
+
+/** Inserts every object of `json` into `table` in one statement. */
+export function insertFromJson(
+  table: string,
+  columns: readonly string[],
+  samples: ReadonlyArray<OpenJsonValue | undefined>,
+  json: string,
+): RawBuilder<unknown> {
+  const names = sql.join(columns.map((c) => sql.id(c)))
+  const shape = sql.join(columns.map((c, i) => sql`${sql.id(c)} ${sql.raw(openJsonType(samples[i]))} ${jsonPath(c)}`))
+  return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${names} FROM OPENJSON(${json}) WITH (${shape})`
+}
+
+/** 1 when this login may read msdb's backup history, 0 when not, NULL when msdb is out of reach (e.g. Azure SQL). */
+export function canReadBackupHistoryQuery(): RawBuilder<{CanRead: number | null}> {
+  return sql`SELECT HAS_PERMS_BY_NAME(N'msdb.dbo.backupset', N'OBJECT', N'SELECT') AS "CanRead"`
+}
+
+/**
+ * The newest full backup (`type = 'D'`) of `databaseName`, finished at UTC. msdb records local server time;
+ * `time_zone` is its offset in 15-minute steps (127: unknown, then today's offset is the best guess).
+ */
+export function latestFullBackupQuery(databaseName: string): RawBuilder<{FinishedAt: Date}> {
+  const backupset = sql.id('msdb', 'dbo', 'backupset')
+  return sql`SELECT TOP (1) TODATETIMEOFFSET(CASE WHEN time_zone IS NULL OR time_zone = 127
+      THEN DATEADD(minute, DATEDIFF(minute, GETDATE(), GETUTCDATE()), backup_finish_date)
+      ELSE DATEADD(minute, -15 * time_zone, backup_finish_date) END, 0) AS "FinishedAt"
+    FROM ${backupset}
+    WHERE database_name = ${databaseName} AND type = 'D' AND backup_finish_date IS NOT NULL
+    ORDER BY backup_finish_date DESC`
+}
+
+/** Takes an exclusive session app lock without waiting; `Result` ≥ 0 means granted. */
+export function tryAppLockQuery(resource: string): RawBuilder<{Result: number}> {
+  return sql`DECLARE @result int;
+EXEC @result = sp_getapplock @Resource = ${resource}, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0;
+SELECT @result AS "Result";`
+}
+
+export function releaseAppLockQuery(resource: string): RawBuilder<unknown> {
+  return sql`EXEC sp_releaseapplock @Resource = ${resource}, @LockOwner = 'Session'`
+}

@@ -1,0 +1,38 @@
+import {PostgresDialect, type PostgresPool, type PostgresPoolClient} from 'kysely'
+import pg from 'pg'
+
+import {POSTGRES_TYPES, toPostgresParameter} from './postgres-types.js'
+
+/** How long to wait for PostgreSQL to accept a connection before saying it cannot be reached. */
+const CONNECT_TIMEOUT_MS = 15_000
+
+/** A pg Pool for `url` with this project's value types (see postgres-types.ts). */
+export function createPostgresPool(url: string, applicationName: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    application_name: applicationName,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    types: POSTGRES_TYPES,
+  })
+  // An idle connection that dies (server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  return pool
+}
+
+/** Kysely's PostgresDialect over `pool`, sending parameters through `toPostgresParameter`. */
+export function createPostgresDialect(pool: pg.Pool): PostgresDialect {
+  const kyselyPool: PostgresPool = {
+    connect: async () => withUtcParameters(await pool.connect()),
+    end: () => pool.end(),
+  }
+  return new PostgresDialect({pool: kyselyPool})
+}
+
+/** No cursor: streaming is not used (reads page by Id), so only the (sql, parameters) form is passed on. */
+function withUtcParameters(client: pg.PoolClient): PostgresPoolClient {
+  return {
+    query: ((text: string, parameters: readonly unknown[]) =>
+      client.query(text, parameters.map(toPostgresParameter))) as unknown as PostgresPoolClient['query'],
+    release: (destroy?: boolean) => client.release(destroy),
+  }
+}

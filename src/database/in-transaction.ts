@@ -1,0 +1,10 @@
+import type {DbContext} from './context.js'
+
+/**
+ * Runs `fn` in a transaction: the caller's when `ctx` is already inside one (so a step joins the run's single
+ * all-or-nothing transaction), else a new one that commits when `fn` resolves and rolls back when it throws.
+ */
+export async function inTransaction<T>(ctx: DbContext, fn: (trx: DbContext) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx)
+  return ctx.db.transaction().execute((trx) => fn({kind: ctx.kind, db: trx}))
+}

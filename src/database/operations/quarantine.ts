@@ -1,0 +1,77 @@
+import type {DbContext} from '../context.js'
+import {columnTypes} from '../schema/column-types.js'
+import {insertDocuments} from './insert-documents.js'
+import {tableExists} from './table-exists.js'
+
+/**
+ * The plugin's own table (outside the server's schema and journal): the ciphertexts a run reset, kept so that a
+ * master key found later can still recover them.
+ */
+export const QUARANTINE_TABLE = 'LostMasterKeyQuarantine'
+
+export interface QuarantineRow {
+  runId: string
+  tableName: string
+  documentId: string
+  /** Where the value sat in the document, e.g. `Variables[3].Value`. */
+  path: string
+  /** The ciphertext as it was stored (`cipher|iv`). */
+  value: string
+}
+
+export interface QuarantinedValue extends QuarantineRow {
+  quarantinedAt: Date
+}
+
+/** Creates the quarantine table when missing; DDL is transactional on both servers, so a rollback undoes it. */
+export async function ensureQuarantineTable(ctx: DbContext): Promise<void> {
+  if (await tableExists(ctx, QUARANTINE_TABLE)) return
+  const types = columnTypes(ctx.kind)
+  await ctx.db.schema
+    .createTable(QUARANTINE_TABLE)
+    .addColumn('RunId', types.id, (col) => col.notNull())
+    .addColumn('TableName', types.id, (col) => col.notNull())
+    .addColumn('DocumentId', types.id, (col) => col.notNull())
+    .addColumn('Path', types.text, (col) => col.notNull())
+    .addColumn('Value', types.text, (col) => col.notNull())
+    .addColumn('QuarantinedAt', types.timestamp, (col) => col.notNull())
+    .execute()
+  await ctx.db.schema.createIndex(`IX_${QUARANTINE_TABLE}_RunId`).on(QUARANTINE_TABLE).column('RunId').execute()
+}
+
+/** Inserts the rows in one statement. */
+export async function insertQuarantineRows(ctx: DbContext, rows: readonly QuarantineRow[], now = new Date()): Promise<void> {
+  await insertDocuments(
+    ctx,
+    QUARANTINE_TABLE,
+    ['RunId', 'TableName', 'DocumentId', 'Path', 'Value', 'QuarantinedAt'],
+    rows.map((row) => ({
+      RunId: row.runId,
+      TableName: row.tableName,
+      DocumentId: row.documentId,
+      Path: row.path,
+      Value: row.value,
+      QuarantinedAt: now,
+    })),
+  )
+}
+
+/** Everything run `runId` quarantined, by table, document and path. */
+export async function readQuarantine(ctx: DbContext, runId: string): Promise<QuarantinedValue[]> {
+  const rows = await ctx.db
+    .selectFrom(QUARANTINE_TABLE)
+    .select(['TableName', 'DocumentId', 'Path', 'Value', 'QuarantinedAt'])
+    .where('RunId', '=', runId)
+    .orderBy('TableName')
+    .orderBy('DocumentId')
+    .orderBy('Path')
+    .execute()
+  return rows.map((row) => ({
+    runId,
+    tableName: row.TableName as string,
+    documentId: row.DocumentId as string,
+    path: row.Path as string,
+    value: row.Value as string,
+    quarantinedAt: new Date(row.QuarantinedAt as Date | string),
+  }))
+}

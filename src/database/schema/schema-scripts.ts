@@ -1,0 +1,107 @@
+import type {CreateTableBuilder} from 'kysely'
+
+import type {DbContext} from '../context.js'
+import {columnTypes, type ColumnTypes} from './column-types.js'
+
+/**
+ * One upgrade script of the reference schema (DOMAIN.md §3), DbUp style: applied once, in order, and named in
+ * the `SchemaVersions` journal. `releasedOn` is the date of the server release that introduced it; the licence
+ * check compares it with the licence's maintenance expiry (DOMAIN.md §5).
+ */
+export interface SchemaScript {
+  readonly name: string
+  readonly releasedOn: string
+  apply(ctx: DbContext): Promise<void>
+}
+
+export const JOURNAL_TABLE = 'SchemaVersions'
+
+type TableBuilder = CreateTableBuilder<string, string>
+
+/** A document table: a text `Id` primary key, the `JSON` document, then its queryable columns. */
+async function createDocumentTable(
+  ctx: DbContext,
+  table: string,
+  columns: (builder: TableBuilder, types: ColumnTypes) => TableBuilder = (builder) => builder,
+): Promise<void> {
+  const types = columnTypes(ctx.kind)
+  const base = ctx.db.schema
+    .createTable(table)
+    .addColumn('Id', types.id, (col) => col.primaryKey())
+    .addColumn('JSON', types.text)
+  await columns(base, types).execute()
+}
+
+async function createJournal(ctx: DbContext): Promise<void> {
+  const types = columnTypes(ctx.kind)
+  await ctx.db.schema
+    .createTable(JOURNAL_TABLE)
+    .addColumn('Id', types.integer, (col) =>
+      (ctx.kind === 'mssql' ? col.identity() : col.generatedAlwaysAsIdentity()).primaryKey(),
+    )
+    .addColumn('ScriptName', types.name, (col) => col.notNull())
+    .addColumn('Applied', types.timestamp, (col) => col.notNull())
+    .execute()
+}
+
+const documentStore: SchemaScript = {
+  name: '0001-document-store',
+  releasedOn: '2018-03-06',
+  async apply(ctx) {
+    await createJournal(ctx)
+    await createDocumentTable(ctx, 'Configuration')
+    await createDocumentTable(ctx, 'OctopusServerNode', (t, types) =>
+      t
+        .addColumn('Name', types.name, (col) => col.notNull())
+        .addColumn('LastSeen', types.timestamp, (col) => col.notNull())
+        .addColumn('IsInMaintenanceMode', types.boolean, (col) => col.notNull()),
+    )
+    await createDocumentTable(ctx, 'VariableSet', (t, types) => t.addColumn('OwnerId', types.name))
+    await createDocumentTable(ctx, 'Account', (t, types) =>
+      t.addColumn('Name', types.name, (col) => col.notNull()).addColumn('AccountType', types.name, (col) => col.notNull()),
+    )
+    await createDocumentTable(ctx, 'Feed', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
+    await createDocumentTable(ctx, 'Machine', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
+    await createDocumentTable(ctx, 'User', (t, types) =>
+      t
+        .addColumn('Username', types.name, (col) => col.notNull())
+        .addColumn('DisplayName', types.name)
+        .addColumn('EmailAddress', types.name),
+    )
+    await createDocumentTable(ctx, 'Event', (t, types) =>
+      t
+        .addColumn('Occurred', types.timestamp, (col) => col.notNull())
+        .addColumn('Category', types.name, (col) => col.notNull())
+        .addColumn('UserId', types.id)
+        .addColumn('Username', types.name)
+        .addColumn('Message', types.text),
+    )
+  },
+}
+
+const deploymentsAndCertificates: SchemaScript = {
+  name: '0002-deployment-processes-and-certificates',
+  releasedOn: '2020-06-15',
+  async apply(ctx) {
+    await createDocumentTable(ctx, 'DeploymentProcess', (t, types) => t.addColumn('ProjectId', types.id))
+    await createDocumentTable(ctx, 'ActionTemplate', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
+    await createDocumentTable(ctx, 'Certificate', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
+  },
+}
+
+const tenantsAndAuditAddresses: SchemaScript = {
+  name: '0003-tenant-variables-and-event-addresses',
+  releasedOn: '2023-09-04',
+  async apply(ctx) {
+    const types = columnTypes(ctx.kind)
+    await createDocumentTable(ctx, 'TenantVariable', (t) => t.addColumn('TenantId', types.id))
+    await ctx.db.schema.alterTable('Event').addColumn('IpAddress', types.name).execute()
+    await ctx.db.schema.createIndex('IX_Event_Occurred').on('Event').column('Occurred').execute()
+    await ctx.db.schema.createIndex('IX_User_Username').on('User').column('Username').execute()
+    await ctx.db.schema.createIndex('IX_VariableSet_OwnerId').on('VariableSet').column('OwnerId').execute()
+    await ctx.db.schema.createIndex('IX_TenantVariable_TenantId').on('TenantVariable').column('TenantId').execute()
+  },
+}
+
+/** Every script, oldest first; all of them together produce the current schema. */
+export const SCHEMA_SCRIPTS: readonly SchemaScript[] = [documentStore, deploymentsAndCertificates, tenantsAndAuditAddresses]
