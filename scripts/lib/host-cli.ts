@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {mkdir, mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {cp, mkdir, mkdtemp, readFile, symlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -7,9 +7,17 @@ import {fileURLToPath} from 'node:url'
 /** The plugin's repository root. */
 export const PLUGIN_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** `npm pack`s the plugin (its prepack builds dist and the manifest) and returns the tarball's path. */
-export function packPlugin(into: string): string {
-  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', into], {cwd: PLUGIN_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+const PACKED_SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'src']
+
+/**
+ * `npm pack`s the plugin as it would be published (its prepack builds dist/ and the manifest) and returns the
+ * tarball's path. It packs a copy of the sources, so the working tree never sees a build or a manifest.
+ */
+export async function packPlugin(into: string): Promise<string> {
+  const copy = path.join(into, 'plugin-source')
+  for (const entry of PACKED_SOURCES) await cp(path.join(PLUGIN_ROOT, entry), path.join(copy, entry), {recursive: true})
+  await symlink(path.join(PLUGIN_ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir')
+  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', into], {cwd: copy, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
   const [{filename}] = JSON.parse(output.slice(output.indexOf('['))) as Array<{filename: string}>
   return path.join(into, filename)
 }

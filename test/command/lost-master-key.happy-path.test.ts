@@ -15,17 +15,17 @@ const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyD
 
 describe('server:lost-master-key, the whole recovery', () => {
   let server: LostServer
-  let before: Map<string, Map<string, string>>
+  let documentsBefore: Map<string, Map<string, string>>
   let run: CommandRun
   let keyFile: string
   let reportFile: string
 
   before(async () => {
     server = await createLostServer({documents: 1500, corruptShare: 0.05, nonCiphertextShare: 0.05, nullShare: 0.05, malformedShare: 0.02, seed: 7})
-    before = new Map()
+    documentsBefore = new Map()
     for (const {table} of SENSITIVE_CATALOG) {
       const rows = await query<{Id: string; JSON: string}>(server.database.url, `SELECT "Id", "JSON" FROM "${table}"`)
-      before.set(table, new Map(rows.map((r) => [r.Id, r.JSON])))
+      documentsBefore.set(table, new Map(rows.map((r) => [r.Id, r.JSON])))
     }
     keyFile = path.join(server.root, 'new-master-key.txt')
     reportFile = path.join(server.root, 're-enter.csv')
@@ -75,7 +75,7 @@ describe('server:lost-master-key, the whole recovery', () => {
       for (const row of after) {
         if (table === 'Configuration' && row.Id === 'certificate-global') continue
         // Independent of the reset's own walker: the old text with each quarantined ciphertext replaced by null.
-        let expected = before.get(table)!.get(row.Id)!
+        let expected = documentsBefore.get(table)!.get(row.Id)!
         for (const q of mine.filter((m) => m.DocumentId === row.Id)) expected = expected.replace(JSON.stringify(q.Value), 'null')
         expect(row.JSON, `${table} ${row.Id}`).to.equal(expected)
       }

@@ -16,7 +16,7 @@ describe('the plugin inside a host CLI', function () {
 
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'plugin-host-'))
-    const tarball = packPlugin(work)
+    const tarball = await packPlugin(work)
     ;({bin} = await buildHostCli({pluginTarball: tarball, dir: path.join(work, 'host')}))
   })
 
@@ -31,7 +31,8 @@ describe('the plugin inside a host CLI', function () {
     })
 
   it('shows the help of server:lost-master-key with every flag and alias', () => {
-    const result = run(['server:lost-master-key', '--help'])
+    // Wide enough that help does not wrap an example across lines.
+    const result = run(['server:lost-master-key', '--help'], {OCLIF_COLUMNS: '400'})
     expect(result.status, result.stderr).to.equal(0)
     for (const [name, flag] of Object.entries(lostMasterKeyFlags)) {
       if ((flag as {hidden?: boolean}).hidden) continue

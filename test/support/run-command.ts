@@ -8,7 +8,18 @@ export interface CommandRun {
   readonly exitCode: number
   readonly stdout: string
   readonly stderr: string
+  /** The error's message and its suggestions, as oclif shows them. */
   readonly message: string
+}
+
+/** Under --json an error is printed to stdout as `{"error": {...}}` rather than thrown. */
+function jsonErrorMessage(stdout: string): string {
+  try {
+    const parsed = JSON.parse(stdout) as {error?: {message?: string}}
+    return parsed.error?.message ?? ''
+  } catch {
+    return ''
+  }
 }
 
 /**
@@ -25,7 +36,8 @@ export async function runLostMasterKey(args: string[], env: Record<string, strin
   try {
     const {error, stdout, stderr} = await runCommand(['server:lost-master-key', ...args], {root: ROOT})
     const exitCode = (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
-    return {exitCode, stdout, stderr, message: error?.message ?? ''}
+    const suggestions = (error as {suggestions?: string[]} | undefined)?.suggestions ?? []
+    return {exitCode, stdout, stderr, message: [error?.message ?? jsonErrorMessage(stdout), ...suggestions].join('\n')}
   } finally {
     // The command sets process.exitCode for --json errors; it must not become mocha's exit code.
     process.exitCode = undefined

@@ -16,18 +16,26 @@ export type Progress = (message: string) => void
 
 const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
 
+/** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */
+class DryRunRollback extends Error {}
+
 /**
  * The one database transaction: upgrade (if asked), quarantine and reset every sensitive value, the new
- * server certificate, personal data (if asked) and an audit event. A dry run scans the same way and writes
- * nothing. Any failure rolls all of it back.
+ * server certificate, personal data (if asked) and an audit event. Any failure rolls all of it back.
+ * A dry run writes no document; it runs pending upgrade scripts (so it scans the schema the real run would)
+ * and then rolls the transaction back.
  */
 export async function applyChanges(run: RecoveryRun, certificateDocument: string | undefined, progress: Progress): Promise<void> {
   const {options} = run
   const write = !options.dryRun
   const work = async (trx: DbContext) => {
-    if (write && run.pendingScripts.length > 0) {
-      const {applied} = await upgradeSchema(trx, {skipLicenseCheck: options.skipLicenseCheck, onScript: (name) => progress(`upgrade script ${name}`)})
-      run.appliedScripts = applied
+    if (run.pendingScripts.length > 0) {
+      const {applied} = await upgradeSchema(trx, {
+        // The licence was checked before anything changed; a dry run's upgrade never stays.
+        skipLicenseCheck: options.skipLicenseCheck || !write,
+        onScript: (name) => progress(`upgrade script ${name}`),
+      })
+      if (write) run.appliedScripts = applied
     }
     const quarantineRunId = write && options.quarantine ? run.runId : undefined
     if (quarantineRunId) await ensureQuarantineTable(trx)
@@ -53,7 +61,7 @@ export async function applyChanges(run: RecoveryRun, certificateDocument: string
         onProgress: (t) => progress(`${t.table}: ${t.rowsScanned.toLocaleString('en-US')} rows scanned for personal data`),
       })
     }
-    if (!write) return
+    if (!write) throw new DryRunRollback()
     const certificate = run.newCertificate!
     const newDocument = serverCertificateDocument(certificateDocument, {
       CertificateData: encryptSensitiveValue(certificate.pfxBase64, run.newKey!),
@@ -67,8 +75,13 @@ export async function applyChanges(run: RecoveryRun, certificateDocument: string
     // Past this point the commit is under way: a signal can no longer undo it, so it must not abandon the report.
     run.interruption.ignoreFromNowOn()
   }
-  await inTransaction(run.locked!, work)
-  if (write) run.committed = true
+  try {
+    await inTransaction(run.locked!, work)
+  } catch (error) {
+    if (error instanceof DryRunRollback) return
+    throw error
+  }
+  run.committed = true
 }
 
 function recoveryEvent(run: RecoveryRun) {

@@ -39,7 +39,7 @@ export async function checkSchema(
         ])
       }
       if (options.upgradeDatabase && !options.skipLicenseCheck) await checkLicense(ctx, status.pending)
-      return {pending, summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? 'would run' : 'will run'}`}
+      return {pending, summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? (options.upgradeDatabase ? 'would run' : 'would run with --upgradeDatabase') : 'will run'}`}
     }
   }
 }
