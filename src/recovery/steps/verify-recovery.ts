@@ -13,8 +13,8 @@ import type {RecoveryRun} from '../recovery-run.js'
  */
 export async function verifyRecovery(run: RecoveryRun): Promise<string> {
   const config = await readConfigFile(run.config!.path)
-  const {MASTER_KEY: _ignored, ...envWithoutKey} = run.env
-  const key = await readCurrentMasterKey(config, envWithoutKey)
+  // The config's key, not MASTER_KEY: the config is what this run wrote.
+  const key = await readCurrentMasterKey(config, {...run.env, MASTER_KEY: undefined})
   const document = await readConfigurationDocument(run.locked!, SERVER_CERTIFICATE_DOCUMENT.id)
   const result = testCurrentKey(key.kind === 'available' ? key.key : {unavailable: key.reason}, document)
   const expected = run.newCertificate!.thumbprint
