@@ -1,4 +1,4 @@
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+import {decodeCanonicalBase64} from '../crypto/canonical-base64.js'
 
 /**
  * Decodes standard base64, or returns undefined when the text is not exactly that. Node's own decoder
@@ -7,6 +7,5 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
  */
 export function decodeBase64Strict(text: string): Buffer | undefined {
   const trimmed = text.trim()
-  if (trimmed === '' || !STRICT_BASE64.test(trimmed)) return undefined
-  return Buffer.from(trimmed, 'base64')
+  return trimmed === '' ? undefined : decodeCanonicalBase64(trimmed)
 }
