@@ -5,6 +5,7 @@ import type {ConfigFile} from '../instance/config-file.js'
 import type {ResolvedInstance} from '../instance/registry.js'
 import type {BackupEvidence} from './backup-evidence.js'
 import type {Interruption} from './interruption.js'
+import type {PreviousRecovery} from './recovery-event.js'
 import type {RecoveryOptions} from './recovery-options.js'
 import type {ReentryList} from './report/reentry-list.js'
 import type {TableTally} from './report/table-tally.js'
@@ -28,6 +29,8 @@ export interface RecoveryRun {
   pendingScripts: string[]
   appliedScripts: string[]
   keyTest?: KeyTestResult | 'skipped'
+  /** Set when an earlier run already completed the recovery: nothing is left to do but report. */
+  alreadyRecovered?: PreviousRecovery & {readonly key: Buffer}
   oldThumbprint?: string
   newKey?: Buffer
   newCertificate?: ServerCertificate

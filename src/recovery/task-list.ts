@@ -73,14 +73,19 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
       task: async (_, task) => {
         const tested = await testTheCurrentKey(run.locked!, run.config!, run.env, run.options.skipCurrentMasterKeyTest)
         run.keyTest = tested.result
+        run.alreadyRecovered = tested.alreadyRecovered
         certificateDocument = tested.certificateDocument
         run.oldThumbprint = recordedThumbprint(certificateDocument)
-        task.output = tested.result === 'skipped' ? 'skipped (--skipCurrentMasterKeyTest)' : describeKeyTest(tested.result)
+        task.output = run.alreadyRecovered
+          ? `run ${run.alreadyRecovered.runId} already replaced the key at ${run.alreadyRecovered.occurred}: nothing left to do`
+          : tested.result === 'skipped'
+            ? 'skipped (--skipCurrentMasterKeyTest)'
+            : describeKeyTest(tested.result)
       },
     },
     {
       title: 'Generate a new master key and server certificate',
-      enabled: !dryRun,
+      enabled: () => !dryRun && !run.alreadyRecovered,
       task: async (_, task) => {
         run.newKey = generateMasterKey(32)
         run.newCertificate = await createServerCertificate()
@@ -89,7 +94,7 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
     },
     {
       title: 'Seal the new master key into the config file',
-      enabled: !dryRun,
+      enabled: () => !dryRun && !run.alreadyRecovered,
       task: async (_, task) => {
         run.interruption.throwIfInterrupted()
         task.output = await persistNewKey(run, run.newKey!)
@@ -97,6 +102,7 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
     },
     {
       title: dryRun ? 'Scan the sensitive values (dry run: nothing is written)' : 'Reset the sensitive values in one transaction',
+      enabled: () => !run.alreadyRecovered,
       task: async (_, task) => {
         const progress = throttled((message) => (task.output = message))
         await applyChanges(run, certificateDocument, progress)
@@ -107,7 +113,7 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
     },
     {
       title: 'Verify: the key in the config opens the new certificate',
-      enabled: !dryRun,
+      enabled: () => !dryRun && !run.alreadyRecovered,
       task: async (_, task) => {
         task.output = await verifyRecovery(run)
       },

@@ -8,7 +8,7 @@ import {masterKeyFromBase64, masterKeyToBase64} from '../../src/crypto/master-ke
 import {readConfigFile} from '../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../src/instance/current-master-key.js'
 import {SENSITIVE_CATALOG} from '../../src/recovery/catalog.js'
-import {createLostServer, type LostServer, query} from '../support/lost-server.js'
+import {createLostServer, databaseFingerprint, type LostServer, query} from '../support/lost-server.js'
 import {type CommandRun, runLostMasterKey} from '../support/run-command.js'
 
 const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
@@ -113,9 +113,12 @@ describe('server:lost-master-key, the whole recovery', () => {
     expect(events[0].Message).to.match(/sensitive values/)
   })
 
-  it('says the key is not lost when run again (exit 4), changing nothing', async () => {
+  it('run again, says the job is done and shows the key again, changing nothing', async () => {
+    const dbBefore = await databaseFingerprint(server.database.url)
     const again = await runLostMasterKey(['--instance', 'OctopusServer', ...CONFIRMED], server.env)
-    expect(again.exitCode, again.message).to.equal(4)
-    expect(again.message).to.include('still works')
+    expect(again.exitCode, again.message).to.equal(0)
+    expect(again.stdout).to.include('Already done')
+    expect(again.stdout).to.include((await readFile(keyFile, 'utf8')).trim())
+    expect(await databaseFingerprint(server.database.url)).to.equal(dbBefore)
   })
 })

@@ -3,7 +3,7 @@ import {inTransaction} from '../../src/database/in-transaction.js'
 import {latestFullBackup} from '../../src/database/operations/backup-history.js'
 import {readConfigurationDocument, replaceConfigurationDocument} from '../../src/database/operations/configuration-documents.js'
 import {countDocuments, streamDocuments, writeDocuments} from '../../src/database/operations/documents.js'
-import {insertEvent} from '../../src/database/operations/events.js'
+import {insertEvent, latestEventJson} from '../../src/database/operations/events.js'
 import {insertDocuments} from '../../src/database/operations/insert-documents.js'
 import {ensureQuarantineTable, insertQuarantineRows, readQuarantine} from '../../src/database/operations/quarantine.js'
 import {withRecoveryLock} from '../../src/database/operations/recovery-lock.js'
@@ -127,6 +127,7 @@ export const OPERATIONS: readonly Operation[] = [
       if (!(refused instanceof RecoveryError)) throw new Error('the lock was not refused')
     },
   },
+  {name: 'latestEventJson', run: (ctx) => latestEventJson(ctx, 'MasterKeyReset')},
   {
     name: 'insertEvent',
     run: (ctx) =>

@@ -7,6 +7,13 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
     return ['Nothing was changed. Back up the database, then run again without --dry-run and with both confirmation flags.']
   }
   const {oldThumbprint, newThumbprint} = report.certificate
+  if (report.outcome === 'already-recovered') {
+    return [
+      `Nothing was changed now: run ${report.runId} already replaced the master key and committed its changes. The key shown is the one in the config.`,
+      'Store the master key in your password manager or vault, if that run did not get to show it.',
+      `Re-trust Tentacles with the certificate ${newThumbprint} (Tentacle configure --trust=${newThumbprint}, or Tentacle update-trust --newThumbprint=${newThumbprint}), and enter the reset values again: the quarantine table lists them by RunId ${report.runId}.`,
+    ]
+  }
   const steps = [
     `Store the new master key now in your password manager or vault${report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''}: it is shown only once, and without it this database is unreadable again.`,
   ]

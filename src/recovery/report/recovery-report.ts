@@ -1,5 +1,6 @@
 import {masterKeyToBase64} from '../../crypto/master-key.js'
 import type {BackupEvidence} from '../backup-evidence.js'
+import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
 import {SENSITIVE_CATALOG} from '../catalog.js'
 import type {RecoveryRun} from '../recovery-run.js'
 import type {PersonalTally} from '../scrub-personal-data.js'
@@ -9,7 +10,8 @@ import type {TableTally} from './table-tally.js'
 
 /** The run's result, as the operator reads it and as `--json` returns it. */
 export interface RecoveryReport {
-  readonly outcome: 'reset' | 'dry-run'
+  /** `already-recovered`: an earlier run had committed the recovery; this run changed nothing. */
+  readonly outcome: 'reset' | 'dry-run' | 'already-recovered'
   readonly runId: string
   readonly instance: {readonly name: string | null; readonly configPath: string}
   readonly database: string
@@ -41,11 +43,12 @@ function totalsOf(tallies: readonly TableTally[]): Omit<TableTally, 'table'> {
 
 export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolean; reentryFile: string | undefined}): RecoveryReport {
   const dryRun = run.options.dryRun
+  const previous = run.alreadyRecovered
   const keyTest = run.keyTest === 'skipped' ? 'skipped (--skipCurrentMasterKeyTest)' : run.keyTest ? describeKeyTest(run.keyTest) : 'not run'
   const tables = SENSITIVE_CATALOG.map((entry) => run.tallies.find((t) => t.table === entry.table)).filter((t): t is TableTally => t !== undefined)
   const report: RecoveryReport = {
-    outcome: dryRun ? 'dry-run' : 'reset',
-    runId: run.runId,
+    outcome: previous ? 'already-recovered' : dryRun ? 'dry-run' : 'reset',
+    runId: previous?.runId ?? run.runId,
     instance: {name: run.instance?.name ?? null, configPath: run.config?.path ?? ''},
     database: run.database?.description ?? '',
     backup: run.backup ?? null,
@@ -54,19 +57,20 @@ export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolea
     tables,
     totals: totalsOf(tables),
     personalData: run.options.scrubPii ? run.personal : null,
-    quarantine: run.options.quarantine && !dryRun ? {table: 'LostMasterKeyQuarantine', runId: run.runId, values: run.quarantined} : null,
+    quarantine: run.options.quarantine && !dryRun && !previous ? {table: QUARANTINE_TABLE, runId: run.runId, values: run.quarantined} : null,
     certificate: {
       oldThumbprint: run.oldThumbprint ?? null,
-      newThumbprint: run.newCertificate?.thumbprint ?? null,
+      newThumbprint: run.newCertificate?.thumbprint ?? previous?.newThumbprint ?? null,
       notAfter: run.newCertificate?.notAfter.toISOString() ?? null,
     },
     masterKeyFile: run.masterKeyFileWritten ?? null,
     reentryFile: options.reentryFile ?? null,
     previousConfigCopy: run.previousConfigCopy ?? null,
-    verified: run.verified,
+    verified: run.verified || previous !== undefined,
     elapsedSeconds: Math.round((Date.now() - run.startedAt.getTime()) / 100) / 10,
     nextSteps: [],
   }
-  const withKey = options.includeMasterKey && run.newKey ? {...report, masterKey: masterKeyToBase64(run.newKey)} : report
+  const key = run.newKey ?? previous?.key
+  const withKey = options.includeMasterKey && key ? {...report, masterKey: masterKeyToBase64(key)} : report
   return {...withKey, nextSteps: nextSteps(withKey, run)}
 }

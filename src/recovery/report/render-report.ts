@@ -21,18 +21,10 @@ function describeBackup(report: RecoveryReport): string {
   }
 }
 
-/** The report as plain text: no colours or cursor codes, so it reads the same in a terminal, a log or CI. */
-export function renderReport(report: RecoveryReport): string {
+/** Per table, what was found and done; and the personal data, when scrubbed. */
+function tallyTables(report: RecoveryReport): string[] {
   const dryRun = report.outcome === 'dry-run'
   const out: string[] = []
-  out.push(dryRun ? 'DRY RUN: nothing was changed. This is what a run would do:' : 'The master key was replaced and the sensitive values reset.', '')
-  out.push(`Instance:     ${report.instance.name ?? '(from --config)'} (${report.instance.configPath})`)
-  out.push(`Database:     ${report.database}`)
-  out.push(`Backup:       ${describeBackup(report)}`)
-  out.push(`Key test:     ${report.keyTest}`)
-  const scripts = dryRun ? report.schema.scriptsPending : report.schema.scriptsApplied
-  out.push(`Schema:       ${scripts.length === 0 ? 'current, no upgrade' : `${dryRun ? 'would run' : 'ran'} ${scripts.join(', ')}`}`)
-  out.push('')
   const rows = report.tables.map((t) => [t.table, n(t.documentsScanned), n(t.valuesReset), n(t.alreadyNull), n(t.notASensitiveValue), n(t.malformedDocuments)])
   const totals = report.totals
   rows.push(['Total', n(totals.documentsScanned), n(totals.valuesReset), n(totals.alreadyNull), n(totals.notASensitiveValue), n(totals.malformedDocuments)])
@@ -46,7 +38,28 @@ export function renderReport(report: RecoveryReport): string {
       '',
     )
   }
-  if (!dryRun) {
+  return out
+}
+
+/** The report as plain text: no colours or cursor codes, so it reads the same in a terminal, a log or CI. */
+export function renderReport(report: RecoveryReport): string {
+  const dryRun = report.outcome === 'dry-run'
+  const out: string[] = []
+  const headline = {
+    'dry-run': 'DRY RUN: nothing was changed. This is what a run would do:',
+    reset: 'The master key was replaced and the sensitive values reset.',
+    'already-recovered': `Already done: run ${report.runId} replaced the master key and committed; nothing was changed now.`,
+  }[report.outcome]
+  out.push(headline, '')
+  out.push(`Instance:     ${report.instance.name ?? '(from --config)'} (${report.instance.configPath})`)
+  out.push(`Database:     ${report.database}`)
+  out.push(`Backup:       ${describeBackup(report)}`)
+  out.push(`Key test:     ${report.keyTest}`)
+  const scripts = dryRun ? report.schema.scriptsPending : report.schema.scriptsApplied
+  out.push(`Schema:       ${scripts.length === 0 ? 'current, no upgrade' : `${dryRun ? 'would run' : 'ran'} ${scripts.join(', ')}`}`)
+  out.push('')
+  if (report.outcome !== 'already-recovered') out.push(...tallyTables(report))
+  if (report.outcome === 'reset') {
     out.push(`Old certificate thumbprint: ${report.certificate.oldThumbprint ?? '(unknown)'}`)
     out.push(`New certificate thumbprint: ${report.certificate.newThumbprint} (CN=Octopus Portal, valid until ${report.certificate.notAfter})`)
     out.push(`Verified:     ${report.verified ? 'yes, the key in the config opens the new certificate' : 'NO'}`)
@@ -56,7 +69,7 @@ export function renderReport(report: RecoveryReport): string {
   }
   out.push(`Elapsed:      ${report.elapsedSeconds} s`, '')
   if (report.masterKey) {
-    out.push('NEW MASTER KEY (shown once; store it now):', '', `    ${report.masterKey}`, '')
+    out.push(report.outcome === 'reset' ? 'NEW MASTER KEY (shown once; store it now):' : 'MASTER KEY (from the config):', '', `    ${report.masterKey}`, '')
   }
   if (report.problem) out.push(`PROBLEM after the commit: ${report.problem}`, '')
   out.push('Next steps:', ...report.nextSteps.map((step, i) => `  ${i + 1}. ${step}`))

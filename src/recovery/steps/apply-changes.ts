@@ -8,13 +8,12 @@ import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
 import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
 import type {RecoveryRun} from '../recovery-run.js'
 import {resetTable} from '../reset-table.js'
+import {recoveryEvent} from '../recovery-event.js'
 import {scrubPersonalData} from '../scrub-personal-data.js'
 import {serverCertificateDocument} from '../server-certificate-document.js'
 import type {TableTally} from '../report/table-tally.js'
 
 export type Progress = (message: string) => void
-
-const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
 
 /** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */
 class DryRunRollback extends Error {}
@@ -82,30 +81,4 @@ export async function applyChanges(run: RecoveryRun, certificateDocument: string
     throw error
   }
   run.committed = true
-}
-
-function recoveryEvent(run: RecoveryRun) {
-  const valuesReset = run.tallies.reduce((sum, t) => sum + t.valuesReset, 0)
-  const documentsChanged = run.tallies.reduce((sum, t) => sum + t.documentsChanged, 0)
-  const message = `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values in ${documentsChanged} documents were reset and a new server certificate ${run.newCertificate!.thumbprint} was issued.`
-  const details = {
-    RunId: run.runId,
-    OldThumbprint: run.oldThumbprint ?? null,
-    NewThumbprint: run.newCertificate!.thumbprint,
-    ScriptsApplied: run.appliedScripts,
-    PersonalDataScrubbed: run.options.scrubPii,
-    Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({Table: table, ValuesReset: reset, DocumentsChanged: changed})),
-  }
-  const occurred = new Date()
-  const id = `Events-${run.runId.replaceAll("-", "")}`
-  return {
-    Id: id,
-    Occurred: occurred,
-    Category: RECOVERY_EVENT_CATEGORY,
-    UserId: null,
-    Username: 'lost-master-key',
-    IpAddress: null,
-    Message: message,
-    JSON: JSON.stringify({Id: id, Occurred: occurred.toISOString(), Category: RECOVERY_EVENT_CATEGORY, Message: message, Details: details}),
-  }
 }

@@ -1,0 +1,53 @@
+import type {EventRecord} from '../database/operations/events.js'
+import type {RecoveryRun} from './recovery-run.js'
+
+/** The audit event category of a completed recovery. */
+export const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
+
+/** A completed recovery, as its audit event records it. */
+export interface PreviousRecovery {
+  readonly runId: string
+  readonly occurred: string
+  readonly newThumbprint: string
+}
+
+/** The audit event of this run: counts and thumbprints, never a secret. */
+export function recoveryEvent(run: RecoveryRun): EventRecord {
+  const valuesReset = run.tallies.reduce((sum, t) => sum + t.valuesReset, 0)
+  const documentsChanged = run.tallies.reduce((sum, t) => sum + t.documentsChanged, 0)
+  const message = `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values in ${documentsChanged} documents were reset and a new server certificate ${run.newCertificate!.thumbprint} was issued.`
+  const details = {
+    RunId: run.runId,
+    OldThumbprint: run.oldThumbprint ?? null,
+    NewThumbprint: run.newCertificate!.thumbprint,
+    ScriptsApplied: run.appliedScripts,
+    PersonalDataScrubbed: run.options.scrubPii,
+    Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({Table: table, ValuesReset: reset, DocumentsChanged: changed})),
+  }
+  const occurred = new Date()
+  // Event Ids are short keys (50 characters): the run's UUID without its dashes fits.
+  const id = `Events-${run.runId.replaceAll('-', '')}`
+  return {
+    Id: id,
+    Occurred: occurred,
+    Category: RECOVERY_EVENT_CATEGORY,
+    UserId: null,
+    Username: 'lost-master-key',
+    IpAddress: null,
+    Message: message,
+    JSON: JSON.stringify({Id: id, Occurred: occurred.toISOString(), Category: RECOVERY_EVENT_CATEGORY, Message: message, Details: details}),
+  }
+}
+
+/** Reads a recovery event back; undefined when it is not one this tool wrote. */
+export function parseRecoveryEvent(json: string | undefined): PreviousRecovery | undefined {
+  if (json === undefined) return undefined
+  try {
+    const event = JSON.parse(json) as {Occurred?: unknown; Details?: {RunId?: unknown; NewThumbprint?: unknown}}
+    const {RunId, NewThumbprint} = event.Details ?? {}
+    if (typeof RunId !== 'string' || typeof NewThumbprint !== 'string' || typeof event.Occurred !== 'string') return undefined
+    return {runId: RunId, occurred: event.Occurred, newThumbprint: NewThumbprint}
+  } catch {
+    return undefined
+  }
+}
