@@ -1,0 +1,43 @@
+import type {JsonValue} from '../raw-json.js'
+import {ESCAPED_UNICODE, trickyMetadata} from '../tricky-json.js'
+import type {JsonDocument, TableGenerator} from './table-generator.js'
+
+const PLAIN_CONTROLS = ['SingleLineText', 'MultiLineText', 'Checkbox', 'Select'] as const
+
+/** Step templates: sensitive properties, and parameters of both kinds (sensitive defaults and plain ones). */
+export const actionTemplateGenerator: TableGenerator = {
+  table: 'ActionTemplate',
+  weight: 0.04,
+  build(index, rng) {
+    const n = index + 1
+    const name = `Template ${n} — déployer`
+    const parameters: JsonValue[] = []
+    const parameterCount = 2 + rng.int(3)
+    for (let p = 0; p < parameterCount; p++) {
+      const sensitive = p === 0 || rng.chance(0.3)
+      parameters.push({
+        Id: `${n}-${p}`,
+        Name: sensitive ? `Template.Secret${p}` : `Template.Setting${p}`,
+        Label: sensitive ? 'API key' : 'Setting',
+        HelpText: ESCAPED_UNICODE,
+        DefaultValue: sensitive ? null : `default-${p}`,
+        DisplaySettings: {ControlType: sensitive ? 'Sensitive' : rng.pick(PLAIN_CONTROLS)},
+      })
+    }
+
+    return {
+      columns: {Name: name},
+      document: {
+        Id: `ActionTemplates-${n}`,
+        Name: name,
+        Description: 'Grüße 🚀',
+        ActionType: 'Octopus.Script',
+        Version: rng.int(20),
+        Properties: {'Octopus.Action.Script.ScriptBody': 'echo hi'},
+        SensitiveProperties: rng.chance(0.7) ? {'Octopus.Action.Template.Token': null} : ({} as JsonDocument),
+        Parameters: parameters,
+        Metadata: trickyMetadata(index),
+      },
+    }
+  },
+}
