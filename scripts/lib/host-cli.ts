@@ -17,7 +17,13 @@ export async function packPlugin(into: string): Promise<string> {
   const copy = path.join(into, 'plugin-source')
   for (const entry of PACKED_SOURCES) await cp(path.join(PLUGIN_ROOT, entry), path.join(copy, entry), {recursive: true})
   await symlink(path.join(PLUGIN_ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir')
-  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', into], {cwd: copy, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+  // As a release is packed: under NODE_ENV=test oclif would write the sources' paths into the manifest.
+  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', into], {
+    cwd: copy,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, NODE_ENV: 'production'},
+  })
   const [{filename}] = JSON.parse(output.slice(output.indexOf('['))) as Array<{filename: string}>
   return path.join(into, filename)
 }

@@ -27,7 +27,8 @@ describe('the plugin inside a host CLI', function () {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, [...(env.NODE_OPTIONS_IMPORT ? ['--import', env.NODE_OPTIONS_IMPORT] : []), bin, ...args], {
       encoding: 'utf8',
-      env: {...process.env, ...env},
+      // A host CLI in production: NODE_ENV=test (set for this suite) would make oclif look for the plugin's sources.
+      env: {...process.env, NODE_ENV: 'production', ...env},
     })
 
   it('shows the help of server:lost-master-key with every flag and alias', () => {
@@ -54,7 +55,7 @@ describe('the plugin inside a host CLI', function () {
 
   it('refuses without the confirmations, naming both, with exit code 3', () => {
     const result = run(['server:lost-master-key', '--instance', 'OctopusServer'])
-    expect(result.status).to.equal(3)
+    expect(result.status, result.stderr).to.equal(3)
     expect(result.stderr).to.include('--iReallyWantToResetAllMySensitiveData').and.include('--iHaveBackedUpMyDatabase')
   })
 })
