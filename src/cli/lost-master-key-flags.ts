@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {DEFAULT_BATCH_SIZE} from '../recovery/recovery-options.js'
 
 const CONFIRMATION_HELP = 'Required (except with --dry-run).'
 
@@ -84,7 +85,7 @@ export const lostMasterKeyFlags = {
   batchSize: Flags.integer(kebab({
     aliases: ['batch-size'],
     description: 'Documents per batch.',
-    default: 1000,
+    default: DEFAULT_BATCH_SIZE,
     min: 1,
     max: 2000,
     hidden: true,

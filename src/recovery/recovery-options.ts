@@ -22,4 +22,5 @@ export interface RecoveryOptions {
   readonly batchSize: number
 }
 
-export const DEFAULT_BATCH_SIZE = 1000
+/** Measured (bench/): as fast as 1,000 or 2,000 and the least memory; SQL Server wants ≤ 2,000 rows a statement. */
+export const DEFAULT_BATCH_SIZE = 500

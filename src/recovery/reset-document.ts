@@ -3,7 +3,7 @@ import type {SensitiveTable} from './catalog.js'
 import type {JsonEdit} from './json/json-splice.js'
 import {spliceJson} from './json/json-splice.js'
 import {MalformedJsonError, parseJsonTree, scalarValue} from './json/json-tree.js'
-import {sensitiveLeaves} from './sensitive-leaves.js'
+import {sensitiveInterest, sensitiveLeaves} from './sensitive-leaves.js'
 
 /** What happened to one catalog value of a document. */
 export type LeafOutcome = 'reset' | 'already-null' | 'not-a-sensitive-value'
@@ -31,25 +31,24 @@ export function resetDocument(table: SensitiveTable, documentId: string, json: s
   if (json === null) return {state: 'malformed', reason: 'the JSON column is NULL'}
   let root
   try {
-    root = parseJsonTree(json)
+    root = parseJsonTree(json, sensitiveInterest(table))
   } catch (error) {
     if (error instanceof MalformedJsonError) return {state: 'malformed', reason: error.message}
     throw error
   }
   const leaves: LeafReport[] = []
   const edits: JsonEdit[] = []
-  for (const leaf of sensitiveLeaves(json, root, table, documentId)) {
-    const base = {path: leaf.path, kind: leaf.field.kind, label: leaf.label}
-    if (leaf.node.type === 'null') {
-      leaves.push({...base, outcome: 'already-null'})
+  for (const {path, field, label, node} of sensitiveLeaves(json, root, table, documentId)) {
+    if (node.type === 'null') {
+      leaves.push({path, kind: field.kind, label, outcome: 'already-null'})
       continue
     }
-    const value = scalarValue(json, leaf.node)
+    const value = scalarValue(json, node)
     if (typeof value === 'string' && isSensitiveValueShape(value)) {
-      leaves.push({...base, outcome: 'reset', ciphertext: value})
-      edits.push({start: leaf.node.start, end: leaf.node.end, replacement: 'null'})
+      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext: value})
+      edits.push({start: node.start, end: node.end, replacement: 'null'})
     } else {
-      leaves.push({...base, outcome: 'not-a-sensitive-value'})
+      leaves.push({path, kind: field.kind, label, outcome: 'not-a-sensitive-value'})
     }
   }
   return {state: 'scanned', leaves, json: edits.length > 0 ? spliceJson(json, edits) : undefined}

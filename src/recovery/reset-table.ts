@@ -18,9 +18,16 @@ export interface ResetTableOptions {
   readonly onProgress: (tally: TableTally) => void
 }
 
-/** Scans one catalog table batch by batch and (unless a dry run) resets its sensitive values in place. */
+/**
+ * Scans one catalog table batch by batch and (unless a dry run) resets its sensitive values in place.
+ *
+ * A batch's writes run while the next batch is examined (they are awaited before the next batch's writes, so at
+ * most one batch is in flight and a failure still stops the run at the next batch): the database works while
+ * this process parses, instead of each waiting for the other.
+ */
 export async function resetTable(ctx: DbContext, table: SensitiveTable, options: ResetTableOptions): Promise<TableTally> {
   const tally = emptyTally(table.table)
+  let writing: Promise<void> | undefined
   for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
     options.interruption.throwIfInterrupted()
     const changed: Array<{Id: string; JSON: string}> = []
@@ -51,11 +58,20 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
     }
     tally.documentsChanged += changed.length
     if (options.write) {
-      if (quarantine.length > 0) await insertQuarantineRows(ctx, quarantine)
-      if (changed.length > 0) await writeDocuments(ctx, table.table, ['JSON'], changed)
+      await writing
+      writing = writeBatch(ctx, table.table, quarantine, changed)
+      // Awaited before the next batch's writes or at the end; an interruption in between must not leave it unhandled.
+      writing.catch(() => {})
     }
     await options.reentry.settle()
     options.onProgress(tally)
   }
+  await writing
   return tally
+}
+
+/** The quarantine copies first, then the documents: both in the run's transaction. */
+async function writeBatch(ctx: DbContext, table: string, quarantine: readonly QuarantineRow[], changed: ReadonlyArray<{Id: string; JSON: string}>): Promise<void> {
+  if (quarantine.length > 0) await insertQuarantineRows(ctx, quarantine)
+  if (changed.length > 0) await writeDocuments(ctx, table, ['JSON'], changed)
 }

@@ -1,5 +1,5 @@
 import type {SensitiveField, SensitiveTable} from './catalog.js'
-import {entryOf, type JsonNode, scalarValue} from './json/json-tree.js'
+import {entryOf, type JsonInterest, type JsonNode, scalarValue} from './json/json-tree.js'
 
 /** One place in a document where the catalog says a sensitive value lives. */
 export interface SensitiveLeaf {
@@ -13,40 +13,105 @@ export interface SensitiveLeaf {
 
 type Segment = {readonly kind: 'key'; readonly key: string; readonly each: boolean} | {readonly kind: 'values'}
 
-const compiled = new Map<string, readonly Segment[]>()
+/** A catalog field, parsed once: its path, label path and conditions as segments and key lists. */
+interface CompiledField {
+  readonly field: SensitiveField
+  readonly segments: readonly Segment[]
+  readonly label: readonly Segment[] | undefined
+  readonly when: ReadonlyArray<readonly [keys: readonly string[], expected: string | boolean]>
+}
 
-function segmentsOf(path: string): readonly Segment[] {
-  let segments = compiled.get(path)
-  if (!segments) {
-    segments = path.split('.').map((part): Segment =>
-      part === '*' ? {kind: 'values'} : part.endsWith('[]') ? {kind: 'key', key: part.slice(0, -2), each: true} : {kind: 'key', key: part, each: false},
-    )
-    compiled.set(path, segments)
+interface CompiledTable {
+  readonly fields: readonly CompiledField[]
+  readonly interest: JsonInterest
+}
+
+function segmentsOf(path: string): Segment[] {
+  return path.split('.').map((part): Segment =>
+    part === '*' ? {kind: 'values'} : part.endsWith('[]') ? {kind: 'key', key: part.slice(0, -2), each: true} : {kind: 'key', key: part, each: false},
+  )
+}
+
+interface InterestBuilder {
+  everything: boolean
+  keys: Map<string, InterestBuilder>
+}
+
+const newBuilder = (): InterestBuilder => ({everything: false, keys: new Map()})
+
+/** Marks `segments` (from `at`) as wanted below `node`; a `*` wants everything below it. */
+function want(node: InterestBuilder, segments: readonly Segment[]): InterestBuilder {
+  let at = node
+  for (const segment of segments) {
+    if (segment.kind === 'values') {
+      at.everything = true
+      return at
+    }
+    let next = at.keys.get(segment.key)
+    if (!next) at.keys.set(segment.key, (next = newBuilder()))
+    at = next
   }
-  return segments
+  return at
 }
 
-function resolveNested(holder: JsonNode, dotted: string): JsonNode | undefined {
-  let node: JsonNode | undefined = holder
-  for (const key of dotted.split('.')) node = node && entryOf(node, key)
-  return node
+function freeze(node: InterestBuilder): JsonInterest {
+  return {everything: node.everything, keys: [...node.keys].map(([key, inner]) => [key, freeze(inner)] as const)}
 }
 
-function conditionsHold(text: string, holder: JsonNode, when: SensitiveField['when']): boolean {
-  if (!when) return true
-  for (const [dotted, expected] of Object.entries(when)) {
-    const node = resolveNested(holder, dotted)
+/**
+ * What the walker can look at in a document of this table: every field's path, the conditions on the object that
+ * holds its leaf, and its label path. Arrays are transparent, as in the interest.
+ */
+function interestOf(fields: readonly CompiledField[]): JsonInterest {
+  const root = newBuilder()
+  for (const {segments, label, when} of fields) {
+    want(root, segments)
+    const holder = want(root, segments.slice(0, -1))
+    for (const [keys] of when) want(holder, keys.map((key) => ({kind: 'key', key, each: false})))
+    if (label) want(root, label)
+  }
+  return freeze(root)
+}
+
+const compiledTables = new WeakMap<SensitiveTable, CompiledTable>()
+
+function compile(table: SensitiveTable): CompiledTable {
+  let compiled = compiledTables.get(table)
+  if (!compiled) {
+    const fields = table.fields.map(
+      (field): CompiledField => ({
+        field,
+        segments: segmentsOf(field.path),
+        label: field.label === undefined ? undefined : segmentsOf(field.label),
+        when: Object.entries(field.when ?? {}).map(([dotted, expected]) => [dotted.split('.'), expected] as const),
+      }),
+    )
+    compiled = {fields, interest: interestOf(fields)}
+    compiledTables.set(table, compiled)
+  }
+  return compiled
+}
+
+/** The parts of a document of `table` that `sensitiveLeaves` reads: pass it to `parseJsonTree`. */
+export function sensitiveInterest(table: SensitiveTable): JsonInterest {
+  return compile(table).interest
+}
+
+function conditionsHold(text: string, holder: JsonNode, when: CompiledField['when']): boolean {
+  for (const [keys, expected] of when) {
+    let node: JsonNode | undefined = holder
+    for (const key of keys) node = node && entryOf(node, key)
     if (!node || scalarValue(text, node) !== expected) return false
   }
   return true
 }
 
 /** Follows a label path, binding each `[]` to the next of the leaf's array indices. */
-function labelOf(text: string, root: JsonNode, labelPath: string | undefined, indices: readonly number[]): string | undefined {
-  if (!labelPath) return undefined
+function labelOf(text: string, root: JsonNode, label: readonly Segment[] | undefined, indices: readonly number[]): string | undefined {
+  if (!label) return undefined
   let node: JsonNode | undefined = root
   let next = 0
-  for (const segment of segmentsOf(labelPath)) {
+  for (const segment of label) {
     if (!node || segment.kind === 'values') return undefined
     node = entryOf(node, segment.key)
     if (segment.each) node = node?.type === 'array' ? node.items[indices[next++]] : undefined
@@ -57,37 +122,58 @@ function labelOf(text: string, root: JsonNode, labelPath: string | undefined, in
 
 const propertyPath = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key)
 
-/** Every leaf of `table`'s catalog fields in one parsed document (fields scoped to another document Id are skipped). */
+/** One walk of one field through one document; `indices` holds the array positions on the way down. */
+class FieldWalk {
+  readonly indices: number[] = []
+
+  constructor(
+    readonly text: string,
+    readonly root: JsonNode,
+    readonly compiled: CompiledField,
+    readonly leaves: SensitiveLeaf[],
+  ) {}
+
+  visit(node: JsonNode, holder: JsonNode, at: number, path: string): void {
+    const {segments} = this.compiled
+    if (at === segments.length) {
+      if (conditionsHold(this.text, holder, this.compiled.when)) {
+        this.leaves.push({field: this.compiled.field, path, node, label: labelOf(this.text, this.root, this.compiled.label, this.indices)})
+      }
+      return
+    }
+    if (node.type !== 'object') return
+    const segment = segments[at]
+    if (segment.kind === 'values') {
+      for (const entry of node.entries) this.visit(entry.value, node, at + 1, propertyPath(path, entry.key))
+      return
+    }
+    const child = entryOf(node, segment.key)
+    if (!child) return
+    const childPath = propertyPath(path, segment.key)
+    if (!segment.each) {
+      this.visit(child, node, at + 1, childPath)
+      return
+    }
+    if (child.type !== 'array') return
+    // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
+    for (let index = 0; index < child.items.length; index++) {
+      const item = child.items[index]
+      this.indices.push(index)
+      this.visit(item, item, at + 1, `${childPath}[${index}]`)
+      this.indices.pop()
+    }
+  }
+}
+
+/**
+ * Every leaf of `table`'s catalog fields in one parsed document (fields scoped to another document Id are skipped).
+ * `root` may be the full tree or one parsed with `sensitiveInterest(table)`.
+ */
 export function sensitiveLeaves(text: string, root: JsonNode, table: SensitiveTable, documentId: string): SensitiveLeaf[] {
   const leaves: SensitiveLeaf[] = []
-  for (const field of table.fields) {
-    if (field.documentId !== undefined && field.documentId !== documentId) continue
-    const segments = segmentsOf(field.path)
-    const visit = (node: JsonNode, holder: JsonNode, at: number, path: string, indices: number[]): void => {
-      if (at === segments.length) {
-        if (conditionsHold(text, holder, field.when)) {
-          leaves.push({field, path, node, label: labelOf(text, root, field.label, indices)})
-        }
-        return
-      }
-      if (node.type !== 'object') return
-      const segment = segments[at]
-      if (segment.kind === 'values') {
-        for (const entry of node.entries) visit(entry.value, node, at + 1, propertyPath(path, entry.key), indices)
-        return
-      }
-      const child = entryOf(node, segment.key)
-      if (!child) return
-      const childPath = propertyPath(path, segment.key)
-      if (!segment.each) {
-        visit(child, node, at + 1, childPath, indices)
-        return
-      }
-      if (child.type !== 'array') return
-      // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
-      child.items.forEach((item, index) => visit(item, item, at + 1, `${childPath}[${index}]`, [...indices, index]))
-    }
-    visit(root, root, 0, '', [])
+  for (const compiled of compile(table).fields) {
+    if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
+    new FieldWalk(text, root, compiled, leaves).visit(root, root, 0, '')
   }
   return leaves
 }

