@@ -1,4 +1,5 @@
 import type {Kysely} from 'kysely'
+import type {RecoveryError} from '../recovery-error.js'
 
 export type DialectKind = 'postgres' | 'mssql'
 
@@ -19,5 +20,7 @@ export interface DatabaseHandle extends DbContext {
   readonly databaseName: string
   /** Host and database for messages; never the password. */
   readonly description: string
+  /** A driver failure met on this database, as a message for the operator (exit 7); undefined when it is not one. */
+  explainFailure(error: unknown): RecoveryError | undefined
   close(): Promise<void>
 }

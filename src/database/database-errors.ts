@@ -64,6 +64,14 @@ export function databaseError(error: unknown, target: DatabaseTarget): RecoveryE
   }
 }
 
+/**
+ * The operator's version of a driver failure met after the database was opened (a table the login may not
+ * read, a dropped connection), or undefined when the failure is not one of those: then it is a bug, not input.
+ */
+export function knownDatabaseError(error: unknown, target: DatabaseTarget): RecoveryError | undefined {
+  return classify(error) === 'other' ? undefined : databaseError(error, target)
+}
+
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -2,7 +2,7 @@ import {Kysely, sql} from 'kysely'
 
 import {connectionSecrets, describeConnection, parseConnectionString, type ParsedConnection} from './connection-string.js'
 import type {DatabaseHandle} from './context.js'
-import {databaseError} from './database-errors.js'
+import {databaseError, knownDatabaseError} from './database-errors.js'
 import {MssqlDialect} from './dialects/mssql/mssql-dialect.js'
 import {MssqlPoolDriver} from './dialects/mssql/mssql-driver.js'
 import {connectMssqlPool} from './dialects/mssql/mssql-pool.js'
@@ -33,6 +33,7 @@ export async function openDatabase(connectionString: string): Promise<DatabaseHa
     db: opened,
     databaseName: parsed.databaseName,
     description: target.description,
+    explainFailure: (error) => knownDatabaseError(error, target),
     close: () => opened.destroy(),
   }
 }

@@ -18,7 +18,11 @@ import {missingConfirmationError, missingConfirmations} from './confirmations.js
 export async function preflight(command: Command.Class, argv: string[]): Promise<RecoveryError | undefined> {
   let flags: Record<string, unknown>
   try {
-    ;({flags} = await Parser.parse(argv, {flags: command.flags, strict: true}))
+    // --json is added by oclif to the command at run time, not to its declared flags.
+    ;({flags} = await Parser.parse(
+      argv.filter((arg) => arg !== '--json'),
+      {flags: command.flags, strict: true},
+    ))
   } catch {
     return undefined
   }

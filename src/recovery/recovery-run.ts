@@ -37,6 +37,8 @@ export interface RecoveryRun {
   /** Where the config was before the new key went in: the way back. */
   previousConfigCopy?: string
   masterKeyFileWritten?: string
+  /** A machine key this run created to seal the new key: removed again if the run is undone. */
+  createdMachineKey?: string
   tallies: TableTally[]
   personal: PersonalTally[]
   quarantined: number

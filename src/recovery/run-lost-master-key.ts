@@ -29,6 +29,19 @@ function asUndone(error: unknown, interrupted: boolean, changing: boolean): Reco
   ])
 }
 
+/** The report of a committed run; nothing after the commit (not even the re-entry file) may keep it from the operator. */
+async function committedReport(run: RecoveryRun, failure: unknown): Promise<RecoveryReport> {
+  const problems = failure === undefined ? [] : [failure instanceof Error ? failure.message : String(failure)]
+  let reentryFile: string | undefined
+  try {
+    reentryFile = await run.reentry.keep()
+  } catch (error) {
+    problems.push((error as Error).message)
+  }
+  const report = buildReport(run, {includeMasterKey: !run.options.json || run.options.showMasterKey, reentryFile})
+  return problems.length > 0 ? {...report, problem: problems.join('; ')} : report
+}
+
 /**
  * The whole recovery: every step runs, or nothing stays changed. Returns the report; throws a RecoveryError
  * with the exit code of the README's table.
@@ -57,20 +70,18 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
     try {
       await runTaskList(run, settings.renderer, lock)
     } catch (error) {
-      if (run.committed) {
-        // Committed: the new key is in force, so the report (and the key) must still reach the operator.
-        const reentryFile = await run.reentry.keep()
-        const problem = error instanceof Error ? error.message : String(error)
-        return {...buildReport(run, {includeMasterKey: !options.json || options.showMasterKey, reentryFile}), problem}
-      }
+      // Committed: the new key is in force, so the report (and the key) must still reach the operator.
+      if (run.committed) return committedReport(run, error)
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
       await run.reentry.discard()
       if (changing || interruption.isRequested) throw asUndone(error, interruption.isRequested, changing)
-      throw error
+      if (error instanceof RecoveryError) throw error
+      throw run.database?.explainFailure(error) ?? error
     }
-    const reentryFile = options.dryRun ? (await run.reentry.discard(), undefined) : await run.reentry.keep()
-    return buildReport(run, {includeMasterKey: !options.json || options.showMasterKey, reentryFile})
+    if (!options.dryRun) return committedReport(run, undefined)
+    await run.reentry.discard()
+    return buildReport(run, {includeMasterKey: false, reentryFile: undefined})
   } finally {
     interruption.stop()
     await lock.held?.release().catch(() => {})

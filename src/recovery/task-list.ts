@@ -2,6 +2,8 @@ import {Listr, type ListrTask} from 'listr2'
 import {createServerCertificate} from '../crypto/server-certificate.js'
 import {generateMasterKey} from '../crypto/master-key.js'
 import {checkBackupEvidence} from './backup-evidence.js'
+import {RECOVERY_LOCK_NAME} from '../database/operations/recovery-lock.js'
+import {readConfigFile} from '../instance/config-file.js'
 import {holdRecoveryLock, type HeldLock} from './hold-recovery-lock.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {recordedThumbprint} from './server-certificate-document.js'
@@ -53,11 +55,13 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
       },
     },
     {
-      title: 'Take the recovery lock and check that no server node is running',
+      title: 'Take the recovery lock',
       task: async (_, task) => {
         lock.held = await holdRecoveryLock(run.database!)
         run.locked = lock.held.ctx
-        task.output = await checkServerIdle(run.locked, run.options.ignoreLiveNodes)
+        // Read again under the lock: another run may have put a new key in the config before it let go.
+        run.config = await readConfigFile(run.config!.path)
+        task.output = `holding "${RECOVERY_LOCK_NAME}": no other recovery can run against this database`
       },
     },
     {
@@ -66,6 +70,12 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
         const decision = await checkSchema(run.locked!, run.options)
         run.pendingScripts = decision.pending
         task.output = decision.summary
+      },
+    },
+    {
+      title: 'Check that no server node is running',
+      task: async (_, task) => {
+        task.output = await checkServerIdle(run.locked!, run.options.ignoreLiveNodes)
       },
     },
     {
@@ -97,6 +107,8 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
       enabled: () => !dryRun && !run.alreadyRecovered,
       task: async (_, task) => {
         run.interruption.throwIfInterrupted()
+        // The re-entry list must be writable before anything changes: it cannot fail half-way through the reset.
+        await run.reentry.open()
         task.output = await persistNewKey(run, run.newKey!)
       },
     },

@@ -10,7 +10,10 @@ export async function tableExists(ctx: DbContext, table: string): Promise<boolea
     return Number(rows[0]?.Found) === 1
   }
 
-  const {rows} = await sql<{found: number}>`SELECT 1 AS found FROM information_schema.tables
-    WHERE table_schema = current_schema() AND table_name = ${table}`.execute(ctx.db)
+  // pg_class, not information_schema: the latter hides tables this login may not read, and a table that is
+  // there but unreadable must surface as "permission denied", not as "missing".
+  const {rows} = await sql<{found: number}>`SELECT 1 AS found FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relname = ${table} AND c.relkind IN ('r', 'p')`.execute(ctx.db)
   return rows.length > 0
 }

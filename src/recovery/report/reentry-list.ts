@@ -1,6 +1,8 @@
 import {createWriteStream, type WriteStream} from 'node:fs'
-import {rename, rm} from 'node:fs/promises'
+import {open, rename, rm} from 'node:fs/promises'
 import {once} from 'node:events'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
 import type {ReentryItem} from './table-tally.js'
 
 const HEADER = ['table', 'document_id', 'name', 'field_path', 'kind', 'outcome']
@@ -15,6 +17,7 @@ function csvField(value: string): string {
  */
 export class ReentryList {
   private stream: WriteStream | undefined
+  private failure: Error | undefined
   private readonly temporary: string | undefined
   count = 0
 
@@ -22,36 +25,49 @@ export class ReentryList {
     this.temporary = path && `${path}.partial-${process.pid}`
   }
 
-  add(item: ReentryItem): void {
-    this.count++
-    if (!this.temporary) return
-    if (!this.stream) {
-      this.stream = createWriteStream(this.temporary, {mode: 0o600})
-      this.stream.write(HEADER.join(',') + '\n')
+  /** Creates the file now, so a path that cannot be written is refused before anything changes. */
+  async open(): Promise<void> {
+    if (!this.path || !this.temporary || this.stream) return
+    let handle
+    try {
+      handle = await open(this.temporary, 'w', 0o600)
+    } catch (error) {
+      throw new RecoveryError(`The --reportFile ${this.path} cannot be written: ${(error as Error).message}. Nothing was changed.`, ExitCode.NotFound, [
+        'Pass a --reportFile path in a folder that exists and that this user may write.',
+      ])
     }
-    this.stream.write([item.table, item.documentId, item.name, item.path, item.kind, item.outcome].map(csvField).join(',') + '\n')
+    this.stream = createWriteStream('', {fd: handle})
+    this.stream.on('error', (error) => (this.failure ??= error))
+    this.stream.write(HEADER.join(',') + '\n')
   }
 
-  /** Waits while the file catches up, so a long run's rows do not pile up in memory. */
+  add(item: ReentryItem): void {
+    this.count++
+    this.stream?.write([item.table, item.documentId, item.name, item.path, item.kind, item.outcome].map(csvField).join(',') + '\n')
+  }
+
+  /** Waits while the file catches up, so a long run's rows do not pile up in memory; a write error ends the run. */
   async settle(): Promise<void> {
-    if (this.stream?.writableNeedDrain) await once(this.stream, 'drain')
+    if (this.stream?.writableNeedDrain) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')])
+    if (this.failure) throw new RecoveryError(`Writing the --reportFile ${this.path} failed: ${this.failure.message}.`, ExitCode.RolledBack)
   }
 
   private async close(): Promise<void> {
     if (!this.stream) return
-    this.stream.end()
-    await once(this.stream, 'close')
+    const stream = this.stream
     this.stream = undefined
+    if (!stream.destroyed) {
+      stream.end()
+      await once(stream, 'close')
+    }
   }
 
-  /** Keeps the list as `--reportFile` (an empty list still gets its header). */
+  /** Keeps the list as `--reportFile`. */
   async keep(): Promise<string | undefined> {
     if (!this.path || !this.temporary) return undefined
-    if (!this.stream && this.count === 0) {
-      this.stream = createWriteStream(this.temporary, {mode: 0o600})
-      this.stream.write(HEADER.join(',') + '\n')
-    }
+    await this.open()
     await this.close()
+    if (this.failure) throw new RecoveryError(`Writing the --reportFile ${this.path} failed: ${this.failure.message}.`, ExitCode.Internal)
     await rename(this.temporary, this.path)
     return this.path
   }
