@@ -5,8 +5,8 @@ export interface BenchArgs {
   readonly rounds: number
   /** Rows per batch for the floor (the tool uses the command's own default). */
   readonly floorBatchSize: number
-  /** Also measure the tool at documents / 10, to see whether its memory stays flat. */
-  readonly memory: boolean
+  /** Also measure the tool at documents × this scale (10: the issue's N and 10N), to see whether its memory stays flat; 0: skip. */
+  readonly memoryScale: number
   /** A folder for `--cpu-prof` profiles of the tool's runs. */
   readonly profileDir: string | undefined
 }
@@ -15,12 +15,19 @@ export const USAGE = `Usage: npm run bench -- [--documents N] [--rounds R] [--fl
   --documents N         documents in the seeded database (default 200000; up to 2000000)
   --rounds R            rounds; each measures the tool and the floor on a fresh copy (default 3)
   --floor-batch-size B  rows per batch for the floor (default 2000)
-  --no-memory           skip the tool's runs at N/10 (the memory comparison)
+  --memory-scale S      also run the tool once at N×S documents and compare peak memory (default 10: N and 10N;
+                        0.1 is quicker; 0 skips it)
   --profile DIR         write a --cpu-prof profile of each of the tool's runs into DIR`
 
 function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text)
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`)
+  return value
+}
+
+function scale(text: string): number {
+  const value = Number(text)
+  if (!Number.isFinite(value) || value < 0 || value > 10) throw new Error(`--memory-scale must be a number from 0 to 10, got "${text}"`)
   return value
 }
 
@@ -32,7 +39,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       documents: {type: 'string', default: '200000'},
       rounds: {type: 'string', default: '3'},
       'floor-batch-size': {type: 'string', default: '2000'},
-      'no-memory': {type: 'boolean', default: false},
+      'memory-scale': {type: 'string', default: '10'},
       profile: {type: 'string'},
       help: {type: 'boolean', default: false},
     },
@@ -46,7 +53,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     rounds: wholeNumber(values.rounds, 'rounds', 1),
     // Two parameters a row, and at most 65,535 parameters a statement.
     floorBatchSize: wholeNumber(values['floor-batch-size'], 'floor-batch-size', 1, 32_767),
-    memory: !values['no-memory'],
+    memoryScale: scale(values['memory-scale']),
     profileDir: values.profile,
   }
 }
