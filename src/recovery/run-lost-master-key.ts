@@ -16,7 +16,6 @@ export interface RunSettings {
   readonly renderer: RendererChoice
   /** Backup evidence the prerun hook already found, so it is not looked for twice. */
   readonly backup?: BackupEvidence
-  readonly interruption?: Interruption
 }
 
 /** An interruption, or a failure after the new key was written (the change was under way and is now undone). */
@@ -47,7 +46,7 @@ async function committedReport(run: RecoveryRun, failure: unknown): Promise<Reco
  * with the exit code of the README's table.
  */
 export async function runLostMasterKey(options: RecoveryOptions, settings: RunSettings): Promise<RecoveryReport> {
-  const interruption = settings.interruption ?? new Interruption()
+  const interruption = new Interruption()
   const run: RecoveryRun = {
     options,
     env: settings.env,
@@ -79,9 +78,10 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
       if (error instanceof RecoveryError) throw error
       throw run.database?.explainFailure(error) ?? error
     }
-    if (!options.dryRun) return committedReport(run, undefined)
+    if (run.committed) return committedReport(run, undefined)
+    // A dry run, or a run that found an earlier one complete: no list of its own (an earlier one stays as it was).
     await run.reentry.discard()
-    return buildReport(run, {includeMasterKey: false, reentryFile: undefined})
+    return buildReport(run, {includeMasterKey: !options.dryRun && (!options.json || options.showMasterKey), reentryFile: undefined})
   } finally {
     interruption.stop()
     await lock.held?.release().catch(() => {})
