@@ -115,10 +115,12 @@ describe('server:lost-master-key, the whole recovery', () => {
 
   it('run again, says the job is done and shows the key again, changing nothing', async () => {
     const dbBefore = await databaseFingerprint(server.database.url)
-    const again = await runLostMasterKey(['--instance', 'OctopusServer', ...CONFIRMED], server.env)
+    const listBefore = await readFile(reportFile, 'utf8')
+    const again = await runLostMasterKey(['--instance', 'OctopusServer', ...CONFIRMED, '--reportFile', reportFile], server.env)
     expect(again.exitCode, again.message).to.equal(0)
     expect(again.stdout).to.include('Already done')
     expect(again.stdout).to.include((await readFile(keyFile, 'utf8')).trim())
     expect(await databaseFingerprint(server.database.url)).to.equal(dbBefore)
+    expect(await readFile(reportFile, 'utf8'), 'the first run\'s re-entry list is kept').to.equal(listBefore)
   })
 })
