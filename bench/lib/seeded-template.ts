@@ -1,7 +1,6 @@
 import {cp, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 
 import {startEmbeddedPostgres, type EmbeddedServer} from '../../scripts/lib/embedded-postgres.js'
 import {seedInstance, type SeededInstance} from '../../scripts/seeder/seed-instance.js'
@@ -18,16 +17,6 @@ export interface SeededTemplate {
   dispose(): Promise<void>
 }
 
-async function admin(server: EmbeddedServer, statement: string, database = 'postgres'): Promise<void> {
-  const client = new pg.Client({connectionString: server.urlFor(database)})
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
-}
-
 /**
  * Seeds `documents` documents into database `name` (the one the config names), deletes the machine key (the
  * key is now lost), vacuums, and keeps the database as template `<name>_seeded` and the instance files as a copy.
@@ -42,15 +31,15 @@ export async function createSeededTemplate(server: EmbeddedServer, name: string,
   await rm(seeded.machineKeyPath)
   await cp(instanceRoot, pristineRoot, {recursive: true})
   // Settled pages (hint bits set, statistics known), as on a server that has been running for a while.
-  await admin(server, 'VACUUM (FREEZE, ANALYZE)', name)
-  await admin(server, `ALTER DATABASE "${name}" RENAME TO "${template}"`)
+  await server.execute('VACUUM (FREEZE, ANALYZE)', name)
+  await server.execute(`ALTER DATABASE "${name}" RENAME TO "${template}"`)
   return {
     seeded,
     databaseUrl: server.urlFor(name),
     env: {...seeded.env},
     async freshCopy() {
       await server.dropDatabase(name)
-      await admin(server, `CREATE DATABASE "${name}" TEMPLATE "${template}"`)
+      await server.execute(`CREATE DATABASE "${name}" TEMPLATE "${template}"`)
       await rm(instanceRoot, {recursive: true, force: true})
       await cp(pristineRoot, instanceRoot, {recursive: true})
     },

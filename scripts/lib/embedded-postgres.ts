@@ -10,6 +10,8 @@ export interface EmbeddedServer {
   /** A `postgres://` URL of database `name` on this server. */
   urlFor(name: string): string
   createDatabase(name: string): Promise<string>
+  /** Runs one statement as the superuser, in database `database`. */
+  execute(statement: string, database?: string): Promise<void>
   dropDatabase(name: string): Promise<void>
   stop(): Promise<void>
 }
@@ -48,11 +50,11 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
   await server.initialise()
   await server.start()
   const urlFor = (name: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`
-  const admin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({connectionString: urlFor('postgres')})
+  const execute = async (statement: string, database = 'postgres'): Promise<void> => {
+    const client = new pg.Client({connectionString: urlFor(database)})
     await client.connect()
     try {
-      return await fn(client)
+      await client.query(statement)
     } finally {
       await client.end()
     }
@@ -60,12 +62,13 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
 
   return {
     urlFor,
+    execute,
     async createDatabase(name) {
-      await admin((c) => c.query(`CREATE DATABASE "${name}"`))
+      await execute(`CREATE DATABASE "${name}"`)
       return urlFor(name)
     },
     async dropDatabase(name) {
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
+      await execute(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
     },
     async stop() {
       await server.stop()

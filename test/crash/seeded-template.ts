@@ -1,6 +1,5 @@
 import {chmod, mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import pg from 'pg'
 
 import type {EmbeddedServer} from '../../scripts/lib/embedded-postgres.js'
 import {seedInstance, type SeededInstance} from '../../scripts/seeder/seed-instance.js'
@@ -26,16 +25,6 @@ export interface SeededTemplate {
   readonly databaseUrl: string
   /** A fresh copy for trial `name`, as if seeded anew (seeding once keeps a trial to a second of setup). */
   copy(name: string): Promise<TrialServer>
-}
-
-async function asAdmin(server: EmbeddedServer, sql: string): Promise<void> {
-  const client = new pg.Client({connectionString: server.urlFor('postgres')})
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
 }
 
 /** The instance files with every path and the database name of the template replaced by the trial's. */
@@ -70,7 +59,7 @@ export async function seedTemplate(server: EmbeddedServer, root: string, options
     databaseUrl,
     async copy(name) {
       const databaseName = `crash_${name}`
-      await asAdmin(server, `CREATE DATABASE "${databaseName}" TEMPLATE "${TEMPLATE_DATABASE}"`)
+      await server.execute(`CREATE DATABASE "${databaseName}" TEMPLATE "${TEMPLATE_DATABASE}"`)
       const trialRoot = path.join(root, name)
       const from = {root: templateRoot, database: TEMPLATE_DATABASE}
       const to = {root: trialRoot, database: databaseName}
