@@ -10,8 +10,6 @@ import {runLostMasterKey} from '../../src/recovery/run-lost-master-key.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
 const options: RecoveryOptions = {
-  confirmedReset: true,
-  confirmedBackup: true,
   upgradeDatabase: false,
   skipCurrentMasterKeyTest: false,
   scrubPii: false,

@@ -5,5 +5,3 @@ export const SettingKey = {
   NodeName: 'Octopus.Server.NodeName',
   Home: 'Octopus.Home',
 } as const
-
-export type SettingKeyName = (typeof SettingKey)[keyof typeof SettingKey]

@@ -28,10 +28,6 @@ export class Interruption {
     this.ignoring = true
   }
 
-  request(): void {
-    this.onSignal()
-  }
-
   get isRequested(): boolean {
     return this.requested
   }

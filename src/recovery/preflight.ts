@@ -1,14 +1,10 @@
 import {type Command, Parser} from '@oclif/core'
-import {openDatabase} from '../database/open-database.js'
 import {ExitCode} from '../exit-codes.js'
-import {readConfigFile} from '../instance/config-file.js'
-import {instancesDirectory} from '../instance/instances-directory.js'
-import {resolveInstance} from '../instance/registry.js'
-import {SettingKey} from '../instance/setting-keys.js'
 import {RecoveryError} from '../recovery-error.js'
 import {checkBackupEvidence} from './backup-evidence.js'
 import {handOverBackupEvidence} from './backup-evidence-handoff.js'
 import {missingConfirmationError, missingConfirmations} from './confirmations.js'
+import {openServerDatabase} from './steps/open-server.js'
 
 /**
  * The prerun hook's checks for our command: the confirmations, then the backup evidence (handed over to the
@@ -33,10 +29,7 @@ export async function preflight(command: Command.Class, argv: string[]): Promise
   if (flags['dry-run']) return undefined
   let database
   try {
-    const instance = await resolveInstance({instance: flags.instance as string | undefined, config: flags.config as string | undefined}, instancesDirectory())
-    const connectionString = (await readConfigFile(instance.configPath)).settings.get(SettingKey.ConnectionString)
-    if (!connectionString) return undefined
-    database = await openDatabase(connectionString)
+    ;({database} = await openServerDatabase({instance: flags.instance as string | undefined, config: flags.config as string | undefined}, process.env))
   } catch {
     return undefined
   }

@@ -1,5 +1,6 @@
 import type {EventRecord} from '../database/operations/events.js'
 import type {RecoveryRun} from './recovery-run.js'
+import {sumTallies} from './report/table-tally.js'
 
 /** The audit event category of a completed recovery. */
 export const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
@@ -13,8 +14,7 @@ export interface PreviousRecovery {
 
 /** The audit event of this run: counts and thumbprints, never a secret. */
 export function recoveryEvent(run: RecoveryRun): EventRecord {
-  const valuesReset = run.tallies.reduce((sum, t) => sum + t.valuesReset, 0)
-  const documentsChanged = run.tallies.reduce((sum, t) => sum + t.documentsChanged, 0)
+  const {valuesReset, documentsChanged} = sumTallies(run.tallies)
   const message = `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values in ${documentsChanged} documents were reset and a new server certificate ${run.newCertificate!.thumbprint} was issued.`
   const details = {
     RunId: run.runId,

@@ -2,8 +2,6 @@
 export interface RecoveryOptions {
   readonly instance?: string
   readonly config?: string
-  readonly confirmedReset: boolean
-  readonly confirmedBackup: boolean
   readonly upgradeDatabase: boolean
   readonly skipCurrentMasterKeyTest: boolean
   readonly scrubPii: boolean

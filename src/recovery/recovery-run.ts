@@ -41,7 +41,6 @@ export interface RecoveryRun {
   createdMachineKey?: string
   tallies: TableTally[]
   personal: PersonalTally[]
-  quarantined: number
   committed: boolean
   verified: boolean
 }

@@ -59,7 +59,6 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
     appliedScripts: [],
     tallies: [],
     personal: [],
-    quarantined: 0,
     committed: false,
     verified: false,
   }

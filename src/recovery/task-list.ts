@@ -6,6 +6,7 @@ import {RECOVERY_LOCK_NAME} from '../database/operations/recovery-lock.js'
 import {readConfigFile} from '../instance/config-file.js'
 import {holdRecoveryLock, type HeldLock} from './hold-recovery-lock.js'
 import type {RecoveryRun} from './recovery-run.js'
+import {sumTallies} from './report/table-tally.js'
 import {recordedThumbprint} from './server-certificate-document.js'
 import {applyChanges} from './steps/apply-changes.js'
 import {checkSchema} from './steps/check-schema.js'
@@ -106,7 +107,6 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
       title: 'Seal the new master key into the config file',
       enabled: () => !dryRun && !run.alreadyRecovered,
       task: async (_, task) => {
-        run.interruption.throwIfInterrupted()
         // The re-entry list must be writable before anything changes: it cannot fail half-way through the reset.
         await run.reentry.open()
         task.output = await persistNewKey(run, run.newKey!)
@@ -118,9 +118,8 @@ export async function runTaskList(run: RecoveryRun, renderer: RendererChoice, lo
       task: async (_, task) => {
         const progress = throttled((message) => (task.output = message))
         await applyChanges(run, certificateDocument, progress)
-        const reset = run.tallies.reduce((sum, t) => sum + t.valuesReset, 0)
-        const scanned = run.tallies.reduce((sum, t) => sum + t.documentsScanned, 0)
-        task.output = `${scanned.toLocaleString('en-US')} documents scanned, ${reset.toLocaleString('en-US')} values ${dryRun ? 'would be reset' : 'reset; committed'}`
+        const {documentsScanned, valuesReset} = sumTallies(run.tallies)
+        task.output = `${documentsScanned.toLocaleString('en-US')} documents scanned, ${valuesReset.toLocaleString('en-US')} values ${dryRun ? 'would be reset' : 'reset; committed'}`
       },
     },
     {

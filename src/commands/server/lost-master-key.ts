@@ -56,8 +56,6 @@ changing, everything rolled back · 130 interrupted, everything rolled back.`
       {
         instance: flags.instance,
         config: flags.config,
-        confirmedReset: flags.iReallyWantToResetAllMySensitiveData,
-        confirmedBackup: flags.iHaveBackedUpMyDatabase,
         upgradeDatabase: flags.upgradeDatabase,
         skipCurrentMasterKeyTest: flags.skipCurrentMasterKeyTest,
         scrubPii: flags.scrubPii,

@@ -6,7 +6,7 @@ import type {RecoveryRun} from '../recovery-run.js'
 import type {PersonalTally} from '../scrub-personal-data.js'
 import {describeKeyTest} from '../steps/test-current-key.js'
 import {nextSteps} from './next-steps.js'
-import type {TableTally} from './table-tally.js'
+import {sumTallies, type TableTally, type TallyTotals} from './table-tally.js'
 
 /** The run's result, as the operator reads it and as `--json` returns it. */
 export interface RecoveryReport {
@@ -19,7 +19,7 @@ export interface RecoveryReport {
   readonly schema: {readonly scriptsApplied: string[]; readonly scriptsPending: string[]}
   readonly keyTest: string
   readonly tables: TableTally[]
-  readonly totals: Omit<TableTally, 'table'>
+  readonly totals: TallyTotals
   readonly personalData: PersonalTally[] | null
   readonly quarantine: {readonly table: string; readonly runId: string; readonly values: number} | null
   readonly certificate: {readonly oldThumbprint: string | null; readonly newThumbprint: string | null; readonly notAfter: string | null}
@@ -35,17 +35,12 @@ export interface RecoveryReport {
   readonly problem?: string
 }
 
-function totalsOf(tallies: readonly TableTally[]): Omit<TableTally, 'table'> {
-  const totals = {documentsScanned: 0, documentsChanged: 0, valuesReset: 0, alreadyNull: 0, notASensitiveValue: 0, malformedDocuments: 0}
-  for (const tally of tallies) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += tally[key]
-  return totals
-}
-
 export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolean; reentryFile: string | undefined}): RecoveryReport {
   const dryRun = run.options.dryRun
   const previous = run.alreadyRecovered
   const keyTest = run.keyTest === 'skipped' ? 'skipped (--skipCurrentMasterKeyTest)' : run.keyTest ? describeKeyTest(run.keyTest) : 'not run'
   const tables = SENSITIVE_CATALOG.map((entry) => run.tallies.find((t) => t.table === entry.table)).filter((t): t is TableTally => t !== undefined)
+  const totals = sumTallies(tables)
   const report: RecoveryReport = {
     outcome: previous ? 'already-recovered' : dryRun ? 'dry-run' : 'reset',
     runId: previous?.runId ?? run.runId,
@@ -55,9 +50,9 @@ export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolea
     schema: {scriptsApplied: run.appliedScripts, scriptsPending: dryRun ? run.pendingScripts : []},
     keyTest,
     tables,
-    totals: totalsOf(tables),
+    totals,
     personalData: run.options.scrubPii ? run.personal : null,
-    quarantine: run.options.quarantine && !dryRun && !previous ? {table: QUARANTINE_TABLE, runId: run.runId, values: run.quarantined} : null,
+    quarantine: run.options.quarantine && !dryRun && !previous ? {table: QUARANTINE_TABLE, runId: run.runId, values: totals.valuesReset} : null,
     certificate: {
       oldThumbprint: run.oldThumbprint ?? null,
       newThumbprint: run.newCertificate?.thumbprint ?? previous?.newThumbprint ?? null,

@@ -19,7 +19,6 @@ export class ReentryList {
   private stream: WriteStream | undefined
   private failure: Error | undefined
   private readonly temporary: string | undefined
-  count = 0
 
   constructor(private readonly path: string | undefined) {
     this.temporary = path && `${path}.partial-${process.pid}`
@@ -42,7 +41,6 @@ export class ReentryList {
   }
 
   add(item: ReentryItem): void {
-    this.count++
     this.stream?.write([item.table, item.documentId, item.name, item.path, item.kind, item.outcome].map(csvField).join(',') + '\n')
   }
 

@@ -15,6 +15,15 @@ export function emptyTally(table: string): TableTally {
   return {table, documentsScanned: 0, documentsChanged: 0, valuesReset: 0, alreadyNull: 0, notASensitiveValue: 0, malformedDocuments: 0}
 }
 
+export type TallyTotals = Omit<TableTally, 'table'>
+
+/** The tallies added up, over all tables. */
+export function sumTallies(tallies: readonly TableTally[]): TallyTotals {
+  const totals = {documentsScanned: 0, documentsChanged: 0, valuesReset: 0, alreadyNull: 0, notASensitiveValue: 0, malformedDocuments: 0}
+  for (const tally of tallies) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += tally[key]
+  return totals
+}
+
 export function countOutcome(tally: TableTally, outcome: LeafOutcome): void {
   if (outcome === 'reset') tally.valuesReset++
   else if (outcome === 'already-null') tally.alreadyNull++

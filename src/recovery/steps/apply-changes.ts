@@ -50,7 +50,6 @@ export async function applyChanges(run: RecoveryRun, certificateDocument: string
         onProgress: (t) => progress(describe(t)),
       })
       run.tallies.push(tally)
-      if (quarantineRunId) run.quarantined += tally.valuesReset
     }
     if (options.scrubPii) {
       run.personal = await scrubPersonalData(trx, {
