@@ -1,0 +1,81 @@
+import {Command, Flags} from '@oclif/core'
+
+import {errorJson, toCliError} from '../../cli/error-output.js'
+import {exitCodeHelp} from '../../cli/exit-code-help.js'
+import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
+import {withKebabAliases} from '../../cli/kebab-aliases.js'
+import {need} from '../../recovery/need.js'
+import {checkEveryValue, type CheckState, unsealTheKey} from '../../recovery/check/check-steps.js'
+import {checkJson, renderCheck} from '../../recovery/check/render-check.js'
+import {DEFAULT_BATCH_SIZE} from '../../recovery/recovery-options.js'
+import {openTheServer, type ServerState} from '../../recovery/steps/open-server.js'
+import {chooseRenderer, runSteps} from '../../recovery/task-list.js'
+
+export default class CheckMasterKey extends Command {
+  static override summary =
+    'Check, read-only, that the master key opens the server certificate and every encrypted value.'
+
+  static override description = `Safe to run from monitoring, against a running server: it writes nothing and takes no lock.
+It unseals the current master key (or takes MASTER_KEY), tests it on the server certificate, and reads every
+encrypted value of the catalog: per table, how many it opens, how many it cannot (with the first few document
+Ids and paths), how many are empty or not encrypted. It also lists the quarantined values waiting per reset run,
+the live server nodes and the schema status.
+
+${exitCodeHelp('server:check-master-key')}`
+
+  static override examples = [
+    {description: 'The default instance:', command: '<%= config.bin %> <%= command.id %>'},
+    {
+      description: 'As data, for monitoring:',
+      command: '<%= config.bin %> <%= command.id %> --config=/etc/octopus/OctopusServer.config --json',
+    },
+  ]
+
+  static override enableJsonFlag = true
+
+  static override flags = withKebabAliases({
+    ...instanceFlags,
+    batchSize: Flags.integer({
+      description: 'Documents per batch.',
+      default: DEFAULT_BATCH_SIZE,
+      min: 1,
+      max: 2000,
+      hidden: true,
+    }),
+  })
+
+  async run(): Promise<ReturnType<typeof checkJson>> {
+    const {flags} = await this.parse(CheckMasterKey)
+    const json = this.jsonEnabled()
+    const state: CheckState & ServerState = {
+      options: {instance: flags.instance, config: flags.config},
+      env: process.env,
+      batchSize: flags.batchSize,
+    }
+    try {
+      await runSteps([openTheServer, unsealTheKey, checkEveryValue], state, {
+        renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
+      })
+    } catch (error) {
+      throw state.database?.explainFailure(error) ?? error
+    } finally {
+      await state.database?.close()
+    }
+    const report = need(state.report, 'the check')
+    const keySource = need(state.keySource, 'the key')
+    if (!json) this.log('\n' + renderCheck(report, keySource))
+    process.exitCode = report.verdict.exitCode
+    return checkJson(report, keySource)
+  }
+
+  protected override async catch(error: Error): Promise<unknown> {
+    const cliError = toCliError(error)
+    // In oclif 4 a --json error exits 1 whatever its code, unless the exit code is set here.
+    process.exitCode = cliError.oclif.exit
+    return super.catch(cliError)
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    return errorJson(toCliError(error))
+  }
+}

@@ -1,0 +1,127 @@
+import {Command, Flags} from '@oclif/core'
+
+import {errorJson, toCliError} from '../../cli/error-output.js'
+import {exitCodeHelp} from '../../cli/exit-code-help.js'
+import {backupCheckOptions, backupFlags} from '../../cli/flag-groups/backup-flags.js'
+import {dryRunFlag} from '../../cli/flag-groups/dry-run-flag.js'
+import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
+import {withKebabAliases} from '../../cli/kebab-aliases.js'
+import {need} from '../../recovery/need.js'
+import {DEFAULT_BATCH_SIZE} from '../../recovery/recovery-options.js'
+import {type OldKeySource, readOldMasterKey} from '../../recovery/restore/old-key.js'
+import {renderRestore, restoreJson} from '../../recovery/restore/render-restore.js'
+import {requireBackupConfirmation, type RestoreState, restoreTheValues} from '../../recovery/restore/restore-steps.js'
+import {checkTheBackup} from '../../recovery/steps/check-backup.js'
+import {openTheServer} from '../../recovery/steps/open-server.js'
+import {takeTheLock} from '../../recovery/steps/take-lock.js'
+import {chooseRenderer, runSteps} from '../../recovery/task-list.js'
+
+const OLD_KEY_FLAGS = ['oldMasterKey', 'oldMasterKeyFile', 'oldConfig']
+
+export default class RestoreQuarantined extends Command {
+  static override summary =
+    'Put the values a reset quarantined back, with the old master key, where they are still empty.'
+
+  static override description = `Use this when the master key that server:lost-master-key replaced turns up again.
+For one reset run (default: the latest), it decrypts each quarantined value with the old key and, where the field
+is still empty, writes it back encrypted with the current key. A value entered again since the reset is never
+overwritten ("re-entered"); a value the old key cannot open is reported, never guessed. One transaction, under the
+recovery lock; restored rows leave LostMasterKeyQuarantine, the others stay; an audit event records the run.
+
+${exitCodeHelp('server:restore-quarantined')}`
+
+  static override examples = [
+    {
+      description: 'With the key the reset replaced, kept in a file:',
+      command:
+        '<%= config.bin %> <%= command.id %> --oldMasterKeyFile=old-master-key.txt --iHaveBackedUpMyDatabase --backupFile=octopus.dump',
+    },
+    {
+      description:
+        'With the config kept beside the current one by the reset (on the same machine), for one run, as a dry run:',
+      command:
+        '<%= config.bin %> <%= command.id %> --oldConfig=/etc/octopus/OctopusServer.config.before-lost-master-key-2024-01-01 --runId=<run> --dryRun',
+    },
+  ]
+
+  static override enableJsonFlag = true
+
+  static override flags = withKebabAliases({
+    ...instanceFlags,
+    oldMasterKey: Flags.string({
+      description: 'The old master key (base64), as it was shown.',
+      exactlyOne: OLD_KEY_FLAGS,
+    }),
+    oldMasterKeyFile: Flags.string({
+      description: 'A file holding the old master key (base64).',
+      exactlyOne: OLD_KEY_FLAGS,
+    }),
+    oldConfig: Flags.string({
+      description:
+        'An old config file sealed on this machine (e.g. the *.before-lost-master-key-* copy a reset keeps); its master key is the old key.',
+      exactlyOne: OLD_KEY_FLAGS,
+    }),
+    runId: Flags.string({
+      description: 'The reset run whose values to restore (see server:check-master-key). Default: the latest.',
+    }),
+    ...backupFlags,
+    ...dryRunFlag(
+      'Works out what would be restored, re-entered and not openable; changes nothing. Needs no confirmation.',
+    ),
+    batchSize: Flags.integer({
+      description: 'Quarantined values per batch.',
+      default: DEFAULT_BATCH_SIZE,
+      min: 1,
+      max: 2000,
+      hidden: true,
+    }),
+  })
+
+  async run(): Promise<ReturnType<typeof restoreJson>> {
+    const {flags} = await this.parse(RestoreQuarantined)
+    const json = this.jsonEnabled()
+    requireBackupConfirmation(flags)
+    const source: OldKeySource =
+      flags.oldMasterKey === undefined
+        ? flags.oldMasterKeyFile === undefined
+          ? {kind: 'config', path: flags.oldConfig!}
+          : {kind: 'file', path: flags.oldMasterKeyFile}
+        : {kind: 'base64', text: flags.oldMasterKey}
+    const state: RestoreState = {
+      options: {
+        instance: flags.instance,
+        config: flags.config,
+        ...backupCheckOptions(flags),
+        dryRun: flags.dryRun,
+        runId: flags.runId,
+        batchSize: flags.batchSize,
+      },
+      env: process.env,
+      oldKey: await readOldMasterKey(source, process.env),
+    }
+    try {
+      await runSteps([openTheServer, checkTheBackup, takeTheLock, restoreTheValues], state, {
+        renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
+      })
+    } catch (error) {
+      throw state.database?.explainFailure(error) ?? error
+    } finally {
+      await state.lock?.release()
+      await state.database?.close()
+    }
+    const report = need(state.report, 'the restore')
+    if (!json) this.log('\n' + renderRestore(report))
+    return restoreJson(report)
+  }
+
+  protected override async catch(error: Error): Promise<unknown> {
+    const cliError = toCliError(error)
+    // In oclif 4 a --json error exits 1 whatever its code, unless the exit code is set here.
+    process.exitCode = cliError.oclif.exit
+    return super.catch(cliError)
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    return errorJson(toCliError(error))
+  }
+}

@@ -1,0 +1,48 @@
+import type {ConfigFile} from '../../instance/config-file.js'
+import {readCurrentMasterKey} from '../../instance/current-master-key.js'
+import type {DatabaseHandle} from '../../database/context.js'
+import {need} from '../need.js'
+import type {Step} from '../steps/step.js'
+import {type CheckReport, checkMasterKey} from './check-master-key.js'
+
+export interface CheckState {
+  readonly env: NodeJS.ProcessEnv
+  readonly batchSize: number
+  config?: ConfigFile
+  database?: DatabaseHandle
+  key?: Buffer | {unavailable: string}
+  /** Where the key came from, for the report. */
+  keySource?: string
+  report?: CheckReport
+}
+
+/** The key the server would use now: `MASTER_KEY`, or the config's, unsealed on this machine. */
+export const unsealTheKey: Step<CheckState> = {
+  title: 'Unseal the current master key',
+  async run(state) {
+    const current = await readCurrentMasterKey(need(state.config, 'the config file'), state.env)
+    if (current.kind === 'unavailable') {
+      state.key = {unavailable: current.reason}
+      state.keySource = `cannot be unsealed: ${current.reason}`
+    } else {
+      state.key = current.key
+      state.keySource = current.source === 'MASTER_KEY' ? 'from MASTER_KEY' : 'from the config file'
+    }
+    return state.keySource
+  },
+}
+
+/** Every catalog value read once, batch by batch; nothing written, no lock taken. */
+export const checkEveryValue: Step<CheckState> = {
+  title: 'Check the key against the certificate and every encrypted value',
+  async run(state, progress) {
+    state.report = await checkMasterKey(need(state.database, 'the database'), need(state.key, 'the key'), {
+      batchSize: state.batchSize,
+      sampleSize: 5,
+      onProgress: (t) => progress(`${t.table}: ${t.documentsScanned.toLocaleString('en-US')} documents checked`),
+    })
+    const opened = state.report.tables.reduce((sum, t) => sum + t.opened, 0)
+    const unopened = state.report.tables.reduce((sum, t) => sum + t.cannotOpen, 0)
+    return `${opened.toLocaleString('en-US')} values open, ${unopened.toLocaleString('en-US')} do not`
+  },
+}

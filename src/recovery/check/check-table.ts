@@ -1,0 +1,29 @@
+import type {DbContext} from '../../database/context.js'
+import {streamDocuments} from '../../database/operations/documents.js'
+import type {SensitiveTable} from '../catalog.js'
+import {checkDocument} from './check-document.js'
+import {type CheckTally, emptyCheckTally} from './check-tally.js'
+
+export interface CheckTableOptions {
+  readonly batchSize: number
+  readonly sampleSize: number
+  readonly onProgress?: (tally: CheckTally) => void
+}
+
+/**
+ * Reads one catalog table batch by batch (keyset, so memory stays bounded) and counts what `key` opens.
+ * Never writes.
+ */
+export async function checkTable(
+  ctx: DbContext,
+  table: SensitiveTable,
+  key: Buffer | undefined,
+  options: CheckTableOptions,
+): Promise<CheckTally> {
+  const tally = emptyCheckTally(table.table)
+  for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
+    for (const row of batch) checkDocument(table, row, key, tally, options.sampleSize)
+    options.onProgress?.(tally)
+  }
+  return tally
+}

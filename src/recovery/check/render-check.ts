@@ -1,0 +1,86 @@
+import type {CheckReport} from './check-master-key.js'
+
+const n = (value: number) => value.toLocaleString('en-US')
+const seen = (node: {name: string; lastSeen: Date}) => `${node.name} (last seen ${node.lastSeen.toISOString()})`
+
+const VERDICT: Record<CheckReport['verdict']['state'], string> = {
+  healthy: 'healthy: the key opens the server certificate and every encrypted value',
+  'some-values-unreadable': 'some values cannot be opened with this key',
+  'key-lost': 'the key is lost',
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
+  return rows.map(
+    (row) => '  ' + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '),
+  )
+}
+
+/** The check as the operator reads it: ids, paths, counts and thumbprints, never a value. */
+export function renderCheck(report: CheckReport, keySource: string): string {
+  const lines = [
+    `Master key check: ${VERDICT[report.verdict.state]} (exit ${report.verdict.exitCode}).`,
+    `Key: ${keySource}.`,
+  ]
+  const {certificate} = report
+  lines.push(
+    certificate.verdict === 'works'
+      ? `Server certificate: opens (thumbprint ${certificate.thumbprint}).`
+      : `Server certificate: ${certificate.detail}`,
+  )
+  lines.push(
+    report.schema.state === 'current'
+      ? `Schema: current (${n(report.schema.applied)} scripts).`
+      : `Schema: older than this tool's; ${n(report.schema.pending.length)} upgrade script(s) pending.`,
+  )
+  lines.push(
+    report.liveNodes.length === 0
+      ? 'Live nodes: none.'
+      : `Live nodes: ${report.liveNodes.map(seen).join(', ')}.`,
+  )
+  lines.push('', 'Encrypted values per table:')
+  lines.push(
+    ...table([
+      ['table', 'documents', 'opened', 'cannot open', 'null', 'not encrypted', 'malformed documents'],
+      ...report.tables.map((t) => [
+        t.table,
+        n(t.documentsScanned),
+        n(t.opened),
+        n(t.cannotOpen),
+        n(t.alreadyNull),
+        n(t.notASensitiveValue),
+        n(t.malformedDocuments),
+      ]),
+    ]),
+  )
+  const samples = report.tables.flatMap((t) => t.samples.map((s) => `  ${t.table} ${s.documentId} ${s.path}`))
+  if (samples.length > 0)
+    lines.push('', 'Values this key cannot open (the first few per table: table, document Id, path):', ...samples)
+  lines.push('')
+  if (report.quarantine === undefined || report.quarantine.length === 0) lines.push('Quarantine: nothing waiting.')
+  else {
+    lines.push('Quarantine (old values kept by a reset, waiting for their key; newest first):')
+    for (const run of report.quarantine)
+      lines.push(`  run ${run.runId}: ${n(run.rows)} values, quarantined ${run.quarantinedAt.toISOString()}`)
+    lines.push('  If the old key turns up: server:restore-quarantined --runId <run> --oldMasterKeyFile <file>.')
+  }
+  return lines.join('\n')
+}
+
+/** The check as `--json` data: the same facts, dates as ISO text. */
+export function checkJson(report: CheckReport, keySource: string) {
+  return {
+    verdict: report.verdict.state,
+    exitCode: report.verdict.exitCode,
+    key: keySource,
+    certificate: report.certificate,
+    schema: report.schema,
+    liveNodes: report.liveNodes.map((node) => ({name: node.name, lastSeen: node.lastSeen.toISOString()})),
+    tables: report.tables,
+    quarantine: (report.quarantine ?? []).map((run) => ({
+      runId: run.runId,
+      rows: run.rows,
+      quarantinedAt: run.quarantinedAt.toISOString(),
+    })),
+  }
+}

@@ -1,0 +1,173 @@
+import {randomUUID} from 'node:crypto'
+
+import {testCurrentKey} from '../../crypto/current-key-test.js'
+import type {DbContext} from '../../database/context.js'
+import {inTransaction} from '../../database/in-transaction.js'
+import {readConfigurationDocument} from '../../database/operations/configuration-documents.js'
+import {writeDocuments} from '../../database/operations/documents.js'
+import {readDocumentsById} from '../../database/operations/documents-by-id.js'
+import {insertEvent} from '../../database/operations/events.js'
+import {deleteQuarantineRows, type QuarantineKey} from '../../database/operations/quarantine-delete.js'
+import {
+  type QuarantinedEntry,
+  type QuarantineRun,
+  quarantineRuns,
+  streamQuarantine,
+} from '../../database/operations/quarantine-read.js'
+import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
+import {tableExists} from '../../database/operations/table-exists.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
+import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import {requireKnownSchema} from '../check/known-schema.js'
+import {restoreDocument} from './restore-document.js'
+import {restoreEvent} from './restore-event.js'
+import {countRestoreOutcome, emptyRestoreTally, type RestoreTally, sumRestoreTallies} from './restore-tally.js'
+
+export interface RestoreOptions {
+  /** The reset run to restore; undefined: the latest one in the quarantine. */
+  readonly runId: string | undefined
+  readonly oldKey: Buffer
+  /** The key the server uses now; it must open the server certificate. */
+  readonly currentKey: Buffer
+  /** false for a dry run: everything is worked out in a transaction that is rolled back. */
+  readonly write: boolean
+  /** Quarantine rows per read (whole documents, so a batch may hold a few more). */
+  readonly batchSize: number
+  readonly onProgress?: (tallies: readonly RestoreTally[]) => void
+  /** Called between batches; throws to stop (and roll back) the run. */
+  readonly checkpoint?: () => void
+}
+
+export interface RestoreReport {
+  readonly restoreId: string
+  readonly run: QuarantineRun
+  readonly tables: readonly RestoreTally[]
+  readonly committed: boolean
+}
+
+class DryRunRollback extends Error {}
+
+/** The run to restore: the one named, or the latest; refused when there is none. */
+async function chooseRun(ctx: DbContext, runId: string | undefined): Promise<QuarantineRun> {
+  const runs = await quarantineRuns(ctx)
+  if (runs === undefined || runs.length === 0) {
+    throw new RecoveryError(
+      runs === undefined
+        ? `The database has no ${QUARANTINE_TABLE} table: no reset kept its old values, so there is nothing to restore.`
+        : `The ${QUARANTINE_TABLE} table is empty: there is nothing to restore.`,
+      ExitCode.NotFound,
+      ['Check that the config points at the database that was reset.'],
+    )
+  }
+  if (runId === undefined) return runs[0]
+  const run = runs.find((r) => r.runId === runId)
+  if (!run) {
+    throw new RecoveryError(`No quarantined values of run ${runId}.`, ExitCode.Usage, [
+      `Runs with quarantined values, newest first: ${runs.map((r) => r.runId).join(', ')}.`,
+    ])
+  }
+  return run
+}
+
+/**
+ * Puts run `runId`'s quarantined values back where they are still null, encrypted with the current key
+ * (docs/recovery.md). One transaction on `ctx` (the caller holds the recovery lock): the documents, the
+ * quarantine rows of restored values (deleted; every other row stays, since a re-entered value's old one may
+ * still matter and an unopened one may yet open with another key), and a `MasterKeyRestore` audit event.
+ * An old key that opens none of the run's values is the wrong key: refused, nothing kept.
+ */
+export async function restoreQuarantined(ctx: DbContext, options: RestoreOptions): Promise<RestoreReport> {
+  await requireKnownSchema(ctx)
+  const certificate = testCurrentKey(
+    options.currentKey,
+    await readConfigurationDocument(ctx, SERVER_CERTIFICATE_DOCUMENT.id),
+  )
+  if (certificate.verdict !== 'works') {
+    throw new RecoveryError(
+      `The current master key does not open the server certificate (${certificate.detail}): ` +
+        'values restored with it would be lost again.',
+      ExitCode.KeyLost,
+      ['Run server:check-master-key; if the current key is lost too, run server:lost-master-key first.'],
+    )
+  }
+  const run = await chooseRun(ctx, options.runId)
+  const restoreId = randomUUID()
+  const tallies = new Map<string, RestoreTally>()
+  // A table dropped since the reset (an uncataloged one, say) leaves its values nowhere to go.
+  const present = new Map<string, boolean>()
+  const work = async (trx: DbContext) => {
+    for await (const batch of streamQuarantine(trx, run.runId, options.batchSize)) {
+      options.checkpoint?.()
+      for (const [table, entries] of byTable(batch)) {
+        let tally = tallies.get(table)
+        if (!tally) {
+          tallies.set(table, (tally = emptyRestoreTally(table)))
+          present.set(table, await tableExists(trx, table))
+        }
+        await restoreBatch(trx, {runId: run.runId, table, present: present.get(table)!}, entries, options, tally)
+      }
+      options.onProgress?.([...tallies.values()])
+    }
+    const sum = sumRestoreTallies([...tallies.values()])
+    if (sum.restored + sum.reEntered + sum.missing === 0 && sum.notOpenable > 0) {
+      throw new RecoveryError(
+        `The old master key opens none of the ${sum.notOpenable} quarantined values of run ${run.runId}: ` +
+          'it is not the key that run replaced. Nothing was changed.',
+        ExitCode.Usage,
+        ['Give the master key that was in use before that reset (e.g. the config kept as *.before-lost-master-key-*).'],
+      )
+    }
+    if (!options.write) throw new DryRunRollback()
+    await insertEvent(trx, restoreEvent(restoreId, run.runId, [...tallies.values()]))
+  }
+  try {
+    await inTransaction(ctx, work)
+  } catch (error) {
+    if (!(error instanceof DryRunRollback)) throw error
+    return {restoreId, run, tables: [...tallies.values()], committed: false}
+  }
+  return {restoreId, run, tables: [...tallies.values()], committed: true}
+}
+
+function byTable(batch: readonly QuarantinedEntry[]): Map<string, QuarantinedEntry[]> {
+  const groups = new Map<string, QuarantinedEntry[]>()
+  for (const entry of batch) {
+    const group = groups.get(entry.tableName)
+    if (group) group.push(entry)
+    else groups.set(entry.tableName, [entry])
+  }
+  return groups
+}
+
+/** One table's share of a batch: read its documents, restore them, write them back, drop the restored rows. */
+async function restoreBatch(
+  trx: DbContext,
+  {runId, table, present}: {runId: string; table: string; present: boolean},
+  entries: readonly QuarantinedEntry[],
+  options: RestoreOptions,
+  tally: RestoreTally,
+): Promise<void> {
+  const byDocument = new Map<string, QuarantinedEntry[]>()
+  for (const entry of entries) {
+    const group = byDocument.get(entry.documentId)
+    if (group) group.push(entry)
+    else byDocument.set(entry.documentId, [entry])
+  }
+  const documents = present
+    ? await readDocumentsById(trx, table, [...byDocument.keys()])
+    : new Map<string, string | null>()
+  const changed: Array<{Id: string; JSON: string}> = []
+  const restored: QuarantineKey[] = []
+  for (const [documentId, values] of byDocument) {
+    const result = restoreDocument(documents.get(documentId), values, options.oldKey, options.currentKey)
+    result.outcomes.forEach((outcome, i) => {
+      countRestoreOutcome(tally, outcome)
+      if (outcome === 'restored') restored.push({documentId, path: values[i].path})
+    })
+    if (result.json !== undefined) changed.push({Id: documentId, JSON: result.json})
+  }
+  tally.documentsChanged += changed.length
+  if (changed.length > 0) await writeDocuments(trx, table, ['JSON'], changed)
+  await deleteQuarantineRows(trx, runId, table, restored)
+}
