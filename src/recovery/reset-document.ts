@@ -1,9 +1,10 @@
 import {isSensitiveValueShape} from '../crypto/sensitive-value.js'
-import type {SensitiveTable} from './catalog.js'
+import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from './catalog.js'
 import type {JsonEdit} from './json/json-splice.js'
 import {spliceJson} from './json/json-splice.js'
-import {MalformedJsonError, parseJsonTree, scalarValue} from './json/json-tree.js'
+import {MalformedJsonError, parseJsonDocument, scalarValue} from './json/json-tree.js'
 import {sensitiveInterest, sensitiveLeaves} from './sensitive-leaves.js'
+import {findCiphertexts} from './uncataloged-ciphertexts.js'
 
 /** What happened to one catalog value of a document. */
 export type LeafOutcome = 'reset' | 'already-null' | 'not-a-sensitive-value'
@@ -17,39 +18,82 @@ export interface LeafReport {
   readonly ciphertext?: string
 }
 
+/** A ciphertext outside the catalog's fields: listed, and reset only when the operator asks. */
+export interface OutsideCatalogReport {
+  readonly path: string
+  readonly name: string | undefined
+  /** The ciphertext, set only when it was reset (for the quarantine). */
+  readonly ciphertext?: string
+}
+
 export type DocumentReset =
   | {readonly state: 'malformed'; readonly reason: string}
-  | {readonly state: 'scanned'; readonly leaves: readonly LeafReport[]; readonly json: string | undefined}
+  | {
+      readonly state: 'scanned'
+      readonly leaves: readonly LeafReport[]
+      readonly outsideCatalog: readonly OutsideCatalogReport[]
+      /** An object held a key twice (among the keys read: the catalog's, or all of them when the sweep parsed it). */
+      readonly duplicateKeys: boolean
+      readonly json: string | undefined
+    }
+
+export interface ResetDocumentOptions {
+  /** Also reset ciphertexts outside the catalog (`--resetUncataloged`); they are always listed. */
+  readonly resetUncataloged: boolean
+}
 
 /**
  * Resets every catalog value of one document that holds a ciphertext to `null`. Values that are already
  * null, or hold something that is not a ciphertext, are left as they are and reported: they were not
- * encrypted with the lost key, so nothing is lost by keeping them. `json` is the new text, or undefined when
- * nothing changed; every byte outside the reset values is the original's.
+ * encrypted with the lost key, so nothing is lost by keeping them. A key the document holds twice is read as
+ * the server reads it (the last copy counts), and a ciphertext in an earlier copy of a sensitive key is reset
+ * too. Then every other string with the encrypted-value shape is reported (and reset when asked). `json` is the
+ * new text, or undefined when nothing changed; every byte outside the reset values is the original's.
  */
-export function resetDocument(table: SensitiveTable, documentId: string, json: string | null): DocumentReset {
+export function resetDocument(
+  table: SensitiveTable,
+  documentId: string,
+  json: string | null,
+  options: ResetDocumentOptions = {resetUncataloged: false},
+): DocumentReset {
   if (json === null) return {state: 'malformed', reason: 'the JSON column is NULL'}
-  let root
+  let parsed
   try {
-    root = parseJsonTree(json, sensitiveInterest(table))
+    parsed = parseJsonDocument(json, sensitiveInterest(table))
   } catch (error) {
     if (error instanceof MalformedJsonError) return {state: 'malformed', reason: error.message}
     throw error
   }
   const leaves: LeafReport[] = []
   const edits: JsonEdit[] = []
-  for (const {path, field, label, node} of sensitiveLeaves(json, root, table, documentId)) {
-    if (node.type === 'null') {
-      leaves.push({path, kind: field.kind, label, outcome: 'already-null'})
-      continue
-    }
-    const value = scalarValue(json, node)
-    if (typeof value === 'string' && isSensitiveValueShape(value)) {
-      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext: value})
+  for (const {path, field, label, node, shadowed} of sensitiveLeaves(json, parsed.root, table, documentId)) {
+    const value = node.type === 'string' ? scalarValue(json, node) : undefined
+    const ciphertext = typeof value === 'string' && isSensitiveValueShape(value) ? value : undefined
+    // A copy the server never reads counts only when it still holds a ciphertext.
+    if (shadowed && ciphertext === undefined) continue
+    if (ciphertext !== undefined) {
+      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext})
       edits.push({start: node.start, end: node.end, replacement: 'null'})
     } else {
-      leaves.push({path, kind: field.kind, label, outcome: 'not-a-sensitive-value'})
+      leaves.push({path, kind: field.kind, label, outcome: node.type === 'null' ? 'already-null' : 'not-a-sensitive-value'})
     }
   }
-  return {state: 'scanned', leaves, json: edits.length > 0 ? spliceJson(json, edits) : undefined}
+  const reset = edits.length > 0 ? spliceJson(json, edits) : json
+  // The server certificate is replaced whole by the run; its ciphertext is not a value to list.
+  if (table.table === SERVER_CERTIFICATE_DOCUMENT.table && documentId === SERVER_CERTIFICATE_DOCUMENT.id) {
+    return {state: 'scanned', leaves, outsideCatalog: [], duplicateKeys: parsed.duplicateKeys, json: edits.length > 0 ? reset : undefined}
+  }
+  const sweep = findCiphertexts(reset)
+  const outsideCatalog = sweep.found.map(({path, name, ciphertext}) =>
+    options.resetUncataloged ? {path, name, ciphertext} : {path, name},
+  )
+  const resetOutside = options.resetUncataloged && sweep.found.length > 0
+  const final = resetOutside ? spliceJson(reset, sweep.found.map(({start, end}) => ({start, end, replacement: 'null'}))) : reset
+  return {
+    state: 'scanned',
+    leaves,
+    outsideCatalog,
+    duplicateKeys: parsed.duplicateKeys || sweep.duplicateKeys,
+    json: edits.length > 0 || resetOutside ? final : undefined,
+  }
 }

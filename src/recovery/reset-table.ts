@@ -4,7 +4,7 @@ import {insertQuarantineRows, type QuarantineRow} from '../database/operations/q
 import type {SensitiveTable} from './catalog.js'
 import type {Interruption} from './interruption.js'
 import type {ReentryList} from './report/reentry-list.js'
-import {countOutcome, emptyTally, type TableTally} from './report/table-tally.js'
+import {countOutcome, emptyTally, LEFT_OUTSIDE_CATALOG, type TableTally} from './report/table-tally.js'
 import {resetDocument} from './reset-document.js'
 
 export interface ResetTableOptions {
@@ -15,8 +15,26 @@ export interface ResetTableOptions {
   readonly quarantineRunId: string | undefined
   readonly interruption: Interruption
   readonly reentry: ReentryList
+  /** Also reset ciphertexts outside the catalog (`--resetUncataloged`); they are listed either way. */
+  readonly resetUncataloged: boolean
+  /** Told of each ciphertext outside the catalog (for the report); its value is never passed. */
+  readonly onOutsideCatalog?: (found: OutsideCatalogValue) => void
   readonly onProgress: (tally: TableTally) => void
 }
+
+/** Where a ciphertext outside the catalog sits, for the report. */
+export interface OutsideCatalogValue {
+  readonly table: string
+  readonly documentId: string
+  readonly path: string
+  readonly reset: boolean
+}
+
+/** How many values outside the catalog the report names (the re-entry list names every one). */
+export const OUTSIDE_CATALOG_SHOWN = 50
+
+/** The kind the re-entry list gives a value outside the catalog. */
+export const OUTSIDE_CATALOG_KIND = 'outside the catalog'
 
 /**
  * Scans one catalog table batch by batch and (unless a dry run) resets its sensitive values in place.
@@ -34,7 +52,7 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
     const quarantine: QuarantineRow[] = []
     for (const row of batch) {
       tally.documentsScanned++
-      const result = resetDocument(table, row.Id, row.JSON)
+      const result = resetDocument(table, row.Id, row.JSON, {resetUncataloged: options.resetUncataloged})
       if (result.state === 'malformed') {
         tally.malformedDocuments++
         continue
@@ -52,6 +70,25 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
         })
         if (leaf.ciphertext !== undefined && options.quarantineRunId !== undefined) {
           quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path: leaf.path, value: leaf.ciphertext})
+        }
+      }
+      if (result.duplicateKeys) tally.duplicateKeyDocuments++
+      for (const outside of result.outsideCatalog) {
+        const reset = outside.ciphertext !== undefined
+        tally.outsideCatalog++
+        if (reset) tally.valuesReset++
+        const {path} = outside
+        options.onOutsideCatalog?.({table: table.table, documentId: row.Id, path, reset})
+        options.reentry.add({
+          table: table.table,
+          documentId: row.Id,
+          name: outside.name ?? row.Id,
+          path,
+          kind: OUTSIDE_CATALOG_KIND,
+          outcome: reset ? 'reset' : LEFT_OUTSIDE_CATALOG,
+        })
+        if (reset && options.quarantineRunId !== undefined) {
+          quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path, value: outside.ciphertext!})
         }
       }
       if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})

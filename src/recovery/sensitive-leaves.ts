@@ -1,5 +1,6 @@
 import type {SensitiveField, SensitiveTable} from './catalog.js'
-import {entryOf, type JsonInterest, type JsonNode, scalarValue} from './json/json-tree.js'
+import {parseCatalogPath, parseConditionKeys} from './catalog-path.js'
+import {entryOf, type JsonInterest, type JsonNode, type JsonObject, scalarValue} from './json/json-tree.js'
 
 /** One place in a document where the catalog says a sensitive value lives. */
 export interface SensitiveLeaf {
@@ -9,6 +10,11 @@ export interface SensitiveLeaf {
   readonly node: JsonNode
   /** The human name from the field's `label` path, when it resolves to a string. */
   readonly label: string | undefined
+  /**
+   * On the way down, a key that the same object holds again later: the server never reads this copy (the last
+   * one counts), but a ciphertext in it must not stay (docs/catalog.md, "Duplicate keys").
+   */
+  readonly shadowed: boolean
 }
 
 type Segment = {readonly kind: 'key'; readonly key: string; readonly each: boolean} | {readonly kind: 'values'}
@@ -26,10 +32,9 @@ interface CompiledTable {
   readonly interest: JsonInterest
 }
 
+/** Paths may quote a key that has dots (`DisplaySettings["Octopus.ControlType"]`): catalog-path.ts parses them. */
 function segmentsOf(path: string): Segment[] {
-  return path.split('.').map((part): Segment =>
-    part === '*' ? {kind: 'values'} : part.endsWith('[]') ? {kind: 'key', key: part.slice(0, -2), each: true} : {kind: 'key', key: part, each: false},
-  )
+  return parseCatalogPath(path)
 }
 
 interface InterestBuilder {
@@ -83,7 +88,7 @@ function compile(table: SensitiveTable): CompiledTable {
         field,
         segments: segmentsOf(field.path),
         label: field.label === undefined ? undefined : segmentsOf(field.label),
-        when: Object.entries(field.when ?? {}).map(([dotted, expected]) => [dotted.split('.'), expected] as const),
+        when: Object.entries(field.when ?? {}).map(([dotted, expected]) => [parseConditionKeys(dotted), expected] as const),
       }),
     )
     compiled = {fields, interest: interestOf(fields)}
@@ -120,6 +125,19 @@ function labelOf(text: string, root: JsonNode, label: readonly Segment[] | undef
   return typeof value === 'string' ? value : undefined
 }
 
+/** Whether an entry after `index` has the same key (the server would read that one instead). */
+function hasLaterCopy(entries: JsonObject['entries'], index: number): boolean {
+  const {key} = entries[index]
+  for (let later = index + 1; later < entries.length; later++) if (entries[later].key === key) return true
+  return false
+}
+
+function lastIndexByKey(entries: JsonObject['entries']): Map<string, number> {
+  const last = new Map<string, number>()
+  for (let index = 0; index < entries.length; index++) last.set(entries[index].key, index)
+  return last
+}
+
 const propertyPath = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key)
 
 /** One walk of one field through one document; `indices` holds the array positions on the way down. */
@@ -133,34 +151,38 @@ class FieldWalk {
     readonly leaves: SensitiveLeaf[],
   ) {}
 
-  visit(node: JsonNode, holder: JsonNode, at: number, path: string): void {
+  visit(node: JsonNode, holder: JsonNode, at: number, path: string, shadowed: boolean): void {
     const {segments} = this.compiled
     if (at === segments.length) {
+      // Conditions are read as the server reads them: the last copy of each key.
       if (conditionsHold(this.text, holder, this.compiled.when)) {
-        this.leaves.push({field: this.compiled.field, path, node, label: labelOf(this.text, this.root, this.compiled.label, this.indices)})
+        const label = labelOf(this.text, this.root, this.compiled.label, this.indices) ?? this.compiled.field.title
+        this.leaves.push({field: this.compiled.field, path, node, label, shadowed})
       }
       return
     }
     if (node.type !== 'object') return
     const segment = segments[at]
-    if (segment.kind === 'values') {
-      for (const entry of node.entries) this.visit(entry.value, node, at + 1, propertyPath(path, entry.key))
-      return
-    }
-    const child = entryOf(node, segment.key)
-    if (!child) return
-    const childPath = propertyPath(path, segment.key)
-    if (!segment.each) {
-      this.visit(child, node, at + 1, childPath)
-      return
-    }
-    if (child.type !== 'array') return
-    // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
-    for (let index = 0; index < child.items.length; index++) {
-      const item = child.items[index]
-      this.indices.push(index)
-      this.visit(item, item, at + 1, `${childPath}[${index}]`)
-      this.indices.pop()
+    const {entries} = node
+    const lastCopy = segment.kind === 'values' && entries.length > 32 ? lastIndexByKey(entries) : undefined
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]
+      if (segment.kind === 'key' && entry.key !== segment.key) continue
+      // Every copy of a duplicated key is walked; all but the last are shadowed.
+      const copyShadowed = shadowed || (lastCopy ? lastCopy.get(entry.key) !== index : hasLaterCopy(entries, index))
+      const childPath = propertyPath(path, entry.key)
+      if (segment.kind === 'values' || !segment.each) {
+        this.visit(entry.value, node, at + 1, childPath, copyShadowed)
+        continue
+      }
+      const child = entry.value
+      if (child.type !== 'array') continue
+      // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
+      for (let item = 0; item < child.items.length; item++) {
+        this.indices.push(item)
+        this.visit(child.items[item], child.items[item], at + 1, `${childPath}[${item}]`, copyShadowed)
+        this.indices.pop()
+      }
     }
   }
 }
@@ -173,7 +195,7 @@ export function sensitiveLeaves(text: string, root: JsonNode, table: SensitiveTa
   const leaves: SensitiveLeaf[] = []
   for (const compiled of compile(table).fields) {
     if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
-    new FieldWalk(text, root, compiled, leaves).visit(root, root, 0, '')
+    new FieldWalk(text, root, compiled, leaves).visit(root, root, 0, '', false)
   }
   return leaves
 }

@@ -7,6 +7,9 @@
  * A caller that needs only some properties passes a `JsonInterest`: the whole document is still checked, but
  * nodes are built only along the interest (the reset reads a few paths of documents of many values; building
  * every node made the garbage collector the largest cost of a run).
+ *
+ * Documents are read as the server (Json.NET, like `JSON.parse`) reads them: a repeated key keeps every copy in
+ * `entries`, and `entryOf` returns the last (docs/catalog.md, "Duplicate keys"); nesting is limited only by memory.
  */
 
 export type JsonNode = JsonObject | JsonArray | JsonScalar
@@ -55,8 +58,21 @@ export class MalformedJsonError extends Error {
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
-const MAX_DEPTH = 512
 const EVERYTHING: JsonInterest = {everything: true, keys: []}
+
+/** An open container whose node is built. */
+interface Frame {
+  readonly object: boolean
+  readonly start: number
+  /** What to build of its values (an array's items share it); undefined: check them only. */
+  readonly interest: JsonInterest | undefined
+  /** Entries of an object, items of an array. */
+  readonly children: JsonEntry[] | JsonNode[]
+  /** The wanted property whose value is being read. */
+  key: string | undefined
+  /** The keys so far, once an object has many (to spot a duplicate without a quadratic scan). */
+  keys: Set<string> | undefined
+}
 
 /**
  * One parse. Its methods are shared by every parse (no closures made per document) and it builds only what the
@@ -65,6 +81,13 @@ const EVERYTHING: JsonInterest = {everything: true, keys: []}
 class Scanner {
   pos = 0
   readonly length: number
+  /** Set when an object that was built held a key twice. */
+  duplicateKeys = false
+  /** Open containers whose nodes are built, outermost first. */
+  readonly frames: Frame[] = []
+  /** Below the frames, the open containers that are only checked: 1 for an object, 0 for an array. */
+  skipKinds = new Uint8Array(64)
+  skipped = 0
 
   constructor(readonly text: string) {
     this.length = text.length
@@ -170,15 +193,98 @@ class Scanner {
     return undefined
   }
 
-  /** Parses one value; builds its node when `interest` is given, else only checks it and returns undefined. */
-  value(depth: number, interest: JsonInterest | undefined): JsonNode | undefined {
-    if (depth > MAX_DEPTH) this.fail('nesting too deep')
+  /** Opens the container at `pos` (`{` or `[`); `interest` undefined: check it without building anything. */
+  open(interest: JsonInterest | undefined): void {
+    const object = this.text.charCodeAt(this.pos) === 0x7b
+    if (interest === undefined || this.skipped > 0) {
+      if (this.skipped === this.skipKinds.length) {
+        const grown = new Uint8Array(this.skipKinds.length * 2)
+        grown.set(this.skipKinds)
+        this.skipKinds = grown
+      }
+      this.skipKinds[this.skipped++] = object ? 1 : 0
+    } else {
+      const parent = this.frames.at(-1)
+      // Items of an array nested directly in an array are never on a catalog path: check them, build none.
+      const inner = !object && parent !== undefined && !parent.object && !interest.everything ? undefined : interest
+      this.frames.push({object, start: this.pos, interest: inner, children: [], key: undefined, keys: undefined})
+    }
+    this.pos++
+  }
+
+  /** Whether the innermost open container is an object. */
+  inObject(): boolean {
+    return this.skipped > 0 ? this.skipKinds[this.skipped - 1] === 1 : this.frames.at(-1)!.object
+  }
+
+  /** Reads `"key":` in the innermost object; returns the interest of its value (undefined: not wanted). */
+  property(): JsonInterest | undefined {
     this.skipWhitespace()
+    if (this.text.charCodeAt(this.pos) !== QUOTE) this.fail('expected a property name')
+    const keyStart = this.pos
+    const escaped = this.scanString()
+    let inner: JsonInterest | undefined
+    if (this.skipped === 0) {
+      const frame = this.frames.at(-1)!
+      const interest = frame.interest
+      if (interest?.everything) {
+        frame.key = this.key(keyStart, this.pos, escaped)
+        inner = EVERYTHING
+      } else if (interest) {
+        ;[frame.key, inner] = this.wantedEntry(interest, keyStart, this.pos, escaped) ?? []
+      }
+    }
+    this.skipWhitespace()
+    if (this.text.charCodeAt(this.pos) !== 0x3a) this.fail("expected ':'")
+    this.pos++
+    return inner
+  }
+
+  /** The interest of the next item of the innermost array. */
+  item(): JsonInterest | undefined {
+    return this.skipped > 0 ? undefined : this.frames.at(-1)!.interest
+  }
+
+  /** Adds a finished value to the innermost built container (its property, when the object wants it). */
+  attach(node: JsonNode | undefined): void {
+    if (this.skipped > 0 || node === undefined) return
+    const frame = this.frames.at(-1)!
+    if (!frame.object) {
+      ;(frame.children as JsonNode[]).push(node)
+      return
+    }
+    const key = frame.key
+    if (key === undefined) return
+    frame.key = undefined
+    const entries = frame.children as JsonEntry[]
+    // A key seen before in this object: the server reads the last one (docs/catalog.md, "Duplicate keys").
+    if (frame.keys) {
+      if (frame.keys.has(key)) this.duplicateKeys = true
+      else frame.keys.add(key)
+    } else {
+      for (const entry of entries) if (entry.key === key) this.duplicateKeys = true
+      if (entries.length === 16) frame.keys = new Set(entries.map((entry) => entry.key).concat(key))
+    }
+    entries.push({key, value: node})
+  }
+
+  /** Closes the innermost container at `pos` (its closing bracket already checked); returns its node if built. */
+  close(): JsonNode | undefined {
+    this.pos++
+    if (this.skipped > 0) {
+      this.skipped--
+      return undefined
+    }
+    const frame = this.frames.pop()!
+    return frame.object
+      ? {type: 'object', start: frame.start, end: this.pos, entries: frame.children as JsonEntry[]}
+      : {type: 'array', start: frame.start, end: this.pos, items: frame.children as JsonNode[]}
+  }
+
+  scalar(interest: JsonInterest | undefined): JsonScalar | undefined {
     const {text} = this
     const start = this.pos
     const c = text.charCodeAt(start)
-    if (c === 0x7b) return this.object(depth, interest, start)
-    if (c === 0x5b) return this.array(depth, interest, start)
     let type: JsonScalar['type']
     if (c === QUOTE) {
       this.scanString()
@@ -201,63 +307,45 @@ class Scanner {
     return interest && {type, start, end: this.pos}
   }
 
-  object(depth: number, interest: JsonInterest | undefined, start: number): JsonObject | undefined {
+  /**
+   * Parses one value with an explicit stack, not recursion: any nesting that fits in memory is read, as
+   * `JSON.parse` reads it, and hostile nesting ends in MalformedJsonError or the end of the text, never a
+   * stack overflow. Containers that are only checked cost one byte of stack each.
+   */
+  parse(rootInterest: JsonInterest | undefined): JsonNode | undefined {
     const {text} = this
-    this.pos++
-    const entries: JsonEntry[] | undefined = interest && []
-    this.skipWhitespace()
-    if (text.charCodeAt(this.pos) === 0x7d) {
-      this.pos++
-      return entries && {type: 'object', start, end: this.pos, entries}
-    }
+    let interest = rootInterest
     for (;;) {
+      // A value starts here.
       this.skipWhitespace()
-      if (text.charCodeAt(this.pos) !== QUOTE) this.fail('expected a property name')
-      const keyStart = this.pos
-      const escaped = this.scanString()
-      let key: string | undefined
-      let inner: JsonInterest | undefined
-      if (interest?.everything) {
-        key = this.key(keyStart, this.pos, escaped)
-        inner = EVERYTHING
-      } else if (interest) {
-        ;[key, inner] = this.wantedEntry(interest, keyStart, this.pos, escaped) ?? []
+      let node: JsonNode | undefined
+      const c = text.charCodeAt(this.pos)
+      if (c === 0x7b || c === 0x5b) {
+        this.open(interest)
+        this.skipWhitespace()
+        const next = text.charCodeAt(this.pos)
+        if (next !== (c === 0x7b ? 0x7d : 0x5d)) {
+          interest = c === 0x7b ? this.property() : this.item()
+          continue
+        }
+        node = this.close()
+      } else {
+        node = this.scalar(interest)
       }
-      this.skipWhitespace()
-      if (text.charCodeAt(this.pos) !== 0x3a) this.fail("expected ':'")
-      this.pos++
-      const value = this.value(depth + 1, inner)
-      if (entries && key !== undefined) entries.push({key, value: value!})
-      this.skipWhitespace()
-      const next = text.charCodeAt(this.pos)
-      this.pos++
-      if (next === 0x7d) return entries && {type: 'object', start, end: this.pos, entries}
-      if (next !== 0x2c) {
-        this.pos--
-        this.fail("expected ',' or '}'")
-      }
-    }
-  }
-
-  array(depth: number, interest: JsonInterest | undefined, start: number): JsonArray | undefined {
-    const {text} = this
-    this.pos++
-    const items: JsonNode[] | undefined = interest && []
-    this.skipWhitespace()
-    if (text.charCodeAt(this.pos) === 0x5d) {
-      this.pos++
-      return items && {type: 'array', start, end: this.pos, items}
-    }
-    for (;;) {
-      const item = this.value(depth + 1, interest)
-      if (items) items.push(item!)
-      this.skipWhitespace()
-      const next = text.charCodeAt(this.pos)
-      this.pos++
-      if (next === 0x5d) return items && {type: 'array', start, end: this.pos, items}
-      if (next !== 0x2c) {
-        this.pos--
-        this.fail("expected ',' or ']'")
+      // The value ended: attach it, then a comma starts the next one or a bracket ends its container.
+      for (;;) {
+        if (this.skipped === 0 && this.frames.length === 0) return node
+        this.attach(node)
+        this.skipWhitespace()
+        const next = text.charCodeAt(this.pos)
+        const object = this.inObject()
+        if (next === 0x2c) {
+          this.pos++
+          interest = object ? this.property() : this.item()
+          break
+        }
+        if (next !== (object ? 0x7d : 0x5d)) this.fail(object ? "expected ',' or '}'" : "expected ',' or ']'")
+        node = this.close()
       }
     }
   }
@@ -272,11 +360,22 @@ function isHex(c: number): boolean {
  * With `interest`, objects keep only the entries it names (the rest is checked, not built).
  */
 export function parseJsonTree(text: string, interest: JsonInterest = EVERYTHING): JsonNode {
+  return parseJsonDocument(text, interest).root
+}
+
+/** A parsed document and whether a built object held a key twice (only keys `interest` names are compared). */
+export interface ParsedJson {
+  readonly root: JsonNode
+  readonly duplicateKeys: boolean
+}
+
+/** As parseJsonTree, and tells whether a property the interest names appeared twice in one object. */
+export function parseJsonDocument(text: string, interest: JsonInterest = EVERYTHING): ParsedJson {
   const scanner = new Scanner(text)
-  const root = scanner.value(0, interest)!
+  const root = scanner.parse(interest)!
   scanner.skipWhitespace()
   if (scanner.pos !== scanner.length) scanner.fail('unexpected text after the document')
-  return root
+  return {root, duplicateKeys: scanner.duplicateKeys}
 }
 
 /** The value of a scalar node: strings decoded, `true`/`false`/`null` as such, numbers as their exact source text. */
@@ -300,9 +399,10 @@ export function scalarValue(text: string, node: JsonNode): string | boolean | nu
   }
 }
 
-/** The first entry named `key` of an object node. */
+/** The value of `key` in an object node as the server reads it: when the key appears twice, the last one. */
 export function entryOf(node: JsonNode, key: string): JsonNode | undefined {
   if (node.type !== 'object') return undefined
-  for (const entry of node.entries) if (entry.key === key) return entry.value
+  const {entries} = node
+  for (let index = entries.length - 1; index >= 0; index--) if (entries[index].key === key) return entries[index].value
   return undefined
 }

@@ -12,17 +12,19 @@ export function rewriteJsonStrings(
   replace: (value: string, property: string | undefined) => string | null,
 ): string | undefined {
   const edits: JsonEdit[] = []
-  const visit = (node: JsonNode, property: string | undefined): void => {
+  // An explicit stack, not recursion: a document nested a million deep is valid JSON and must not overflow.
+  const pending: Array<[JsonNode, string | undefined]> = [[parseJsonTree(text), undefined]]
+  while (pending.length > 0) {
+    const [node, property] = pending.pop()!
     if (node.type === 'object') {
-      for (const entry of node.entries) visit(entry.value, entry.key)
+      for (let index = node.entries.length - 1; index >= 0; index--) pending.push([node.entries[index].value, node.entries[index].key])
     } else if (node.type === 'array') {
-      for (const item of node.items) visit(item, undefined)
+      for (let index = node.items.length - 1; index >= 0; index--) pending.push([node.items[index], undefined])
     } else if (node.type === 'string') {
       const value = JSON.parse(text.slice(node.start, node.end)) as string
       const replacement = replace(value, property)
       if (replacement !== value) edits.push({start: node.start, end: node.end, replacement: JSON.stringify(replacement)})
     }
   }
-  visit(parseJsonTree(text), undefined)
   return edits.length > 0 ? spliceJson(text, edits) : undefined
 }

@@ -35,6 +35,11 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
   if (report.totals.notASensitiveValue > 0) {
     steps.push(`${report.totals.notASensitiveValue} sensitive fields held something that is not an encrypted value and were left as they were: check them.`)
   }
+  if (report.totals.outsideCatalog > 0 && !report.outsideCatalog.reset) {
+    steps.push(
+      `${report.totals.outsideCatalog} values outside the catalog look encrypted and were left in force (the report lists them as "left: outside the catalog"): check them, or run again with --resetUncataloged.`,
+    )
+  }
   if (report.totals.malformedDocuments > 0) {
     steps.push(`${report.totals.malformedDocuments} documents are not valid JSON and were left untouched: repair or delete them.`)
   }

@@ -1,10 +1,12 @@
 import {masterKeyToBase64} from '../../crypto/master-key.js'
 import type {BackupEvidence} from '../backup-evidence.js'
+import type {KeySource} from '../../instance/machine-key-sources.js'
 import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
 import {SENSITIVE_CATALOG} from '../catalog.js'
 import type {RecoveryRun} from '../recovery-run.js'
+import type {OutsideCatalogValue} from '../reset-table.js'
 import type {PersonalTally} from '../scrub-personal-data.js'
-import {describeKeyTest} from '../steps/test-current-key.js'
+import {describeKeyTest, describeWitness} from '../steps/test-current-key.js'
 import {nextSteps} from './next-steps.js'
 import {sumTallies, type TableTally, type TallyTotals} from './table-tally.js'
 
@@ -18,13 +20,22 @@ export interface RecoveryReport {
   readonly backup: BackupEvidence | null
   readonly schema: {readonly scriptsApplied: string[]; readonly scriptsPending: string[]}
   readonly keyTest: string
+  /** What decided the key test: "server certificate", "N of M sampled values" or "none available"; null when no key was tested. */
+  readonly keyWitness: string | null
   readonly tables: TableTally[]
   readonly totals: TallyTotals
   readonly personalData: PersonalTally[] | null
+  /**
+   * Ciphertexts outside the catalog (docs/catalog.md, "Uncataloged ciphertexts"): how many (also in
+   * `totals.outsideCatalog`), whether they were reset, and where the first ones are. Never their values.
+   */
+  readonly outsideCatalog: {readonly values: number; readonly reset: boolean; readonly first: OutsideCatalogValue[]}
   readonly quarantine: {readonly table: string; readonly runId: string; readonly values: number} | null
   readonly certificate: {readonly oldThumbprint: string | null; readonly newThumbprint: string | null; readonly notAfter: string | null}
   /** The new master key: shown once in the text report, in `--json` only with `--showMasterKey`. */
   readonly masterKey?: string
+  /** Which key protection sealed the new key into the config (a newer server and an older one read different sources). */
+  readonly sealedWith: KeySource | null
   readonly masterKeyFile: string | null
   readonly reentryFile: string | null
   readonly previousConfigCopy: string | null
@@ -49,15 +60,18 @@ export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolea
     backup: run.backup ?? null,
     schema: {scriptsApplied: run.appliedScripts, scriptsPending: dryRun ? run.pendingScripts : []},
     keyTest,
+    keyWitness: typeof run.keyTest === 'object' && run.keyTest.witness ? describeWitness(run.keyTest.witness) : null,
     tables,
     totals,
     personalData: run.options.scrubPii ? run.personal : null,
+    outsideCatalog: {values: totals.outsideCatalog, reset: run.options.resetUncataloged, first: run.outsideCatalog},
     quarantine: run.options.quarantine && !dryRun && !previous ? {table: QUARANTINE_TABLE, runId: run.runId, values: totals.valuesReset} : null,
     certificate: {
       oldThumbprint: run.oldThumbprint ?? null,
       newThumbprint: run.newCertificate?.thumbprint ?? previous?.newThumbprint ?? null,
       notAfter: run.newCertificate?.notAfter.toISOString() ?? null,
     },
+    sealedWith: run.sealedWith ?? null,
     masterKeyFile: run.masterKeyFileWritten ?? null,
     reentryFile: options.reentryFile ?? null,
     previousConfigCopy: run.previousConfigCopy ?? null,

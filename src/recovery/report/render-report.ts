@@ -1,3 +1,4 @@
+import {describeKeySource} from '../../instance/machine-key-sources.js'
 import type {RecoveryReport} from './recovery-report.js'
 
 const n = (value: number) => value.toLocaleString('en-US')
@@ -21,14 +22,32 @@ function describeBackup(report: RecoveryReport): string {
   }
 }
 
+/** The ciphertexts outside the catalog, and the documents with a key twice (docs/catalog.md). */
+function outsideCatalog(report: RecoveryReport): string[] {
+  const out: string[] = []
+  const {values, reset, first} = report.outsideCatalog
+  if (values > 0) {
+    const done = reset ? (report.outcome === 'dry-run' ? 'would be reset (--resetUncataloged)' : 'reset (--resetUncataloged)') : 'left as they are; --resetUncataloged resets them'
+    out.push(`Outside the catalog: ${n(values)} values have the exact shape of an encrypted value in fields the catalog does not list; ${done}:`)
+    out.push(...first.map((v) => `  ${v.table} ${v.documentId} ${v.path}`))
+    if (values > first.length) out.push(`  and ${n(values - first.length)} more (--reportFile lists every one)`)
+    out.push('')
+  }
+  const duplicates = report.totals.duplicateKeyDocuments
+  if (duplicates > 0) out.push(`Duplicate keys: ${n(duplicates)} documents hold a key twice; read as the server reads them (the last copy counts).`, '')
+  return out
+}
+
 /** Per table, what was found and done; and the personal data, when scrubbed. */
 function tallyTables(report: RecoveryReport): string[] {
   const dryRun = report.outcome === 'dry-run'
   const out: string[] = []
-  const rows = report.tables.map((t) => [t.table, n(t.documentsScanned), n(t.valuesReset), n(t.alreadyNull), n(t.notASensitiveValue), n(t.malformedDocuments)])
-  const totals = report.totals
-  rows.push(['Total', n(totals.documentsScanned), n(totals.valuesReset), n(totals.alreadyNull), n(totals.notASensitiveValue), n(totals.malformedDocuments)])
-  out.push(...table(['Table', 'Documents', dryRun ? 'To reset' : 'Reset', 'Already null', 'Not encrypted', 'Malformed'], rows), '')
+  const row = (name: string, t: RecoveryReport['totals']) =>
+    [name, n(t.documentsScanned), n(t.valuesReset), n(t.alreadyNull), n(t.notASensitiveValue), n(t.outsideCatalog), n(t.malformedDocuments)]
+  const rows = report.tables.map((t) => row(t.table, t))
+  rows.push(row('Total', report.totals))
+  const headers = ['Table', 'Documents', dryRun ? 'To reset' : 'Reset', 'Already null', 'Not encrypted', 'Outside catalog', 'Malformed']
+  out.push(...table(headers, rows), '', ...outsideCatalog(report))
   if (report.personalData) {
     out.push(
       ...table(
@@ -55,6 +74,7 @@ export function renderReport(report: RecoveryReport): string {
   out.push(`Database:     ${report.database}`)
   out.push(`Backup:       ${describeBackup(report)}`)
   out.push(`Key test:     ${report.keyTest}`)
+  if (report.keyWitness) out.push(`Key witness:  ${report.keyWitness}`)
   const scripts = dryRun ? report.schema.scriptsPending : report.schema.scriptsApplied
   out.push(`Schema:       ${scripts.length === 0 ? 'current, no upgrade' : `${dryRun ? 'would run' : 'ran'} ${scripts.join(', ')}`}`)
   out.push('')
@@ -62,6 +82,7 @@ export function renderReport(report: RecoveryReport): string {
   if (report.outcome === 'reset') {
     out.push(`Old certificate thumbprint: ${report.certificate.oldThumbprint ?? '(unknown)'}`)
     out.push(`New certificate thumbprint: ${report.certificate.newThumbprint} (CN=Octopus Portal, valid until ${report.certificate.notAfter})`)
+    if (report.sealedWith) out.push(`Sealed with:  ${describeKeySource(report.sealedWith)}`)
     out.push(`Verified:     ${report.verified ? 'yes, the key in the config opens the new certificate' : 'NO'}`)
     if (report.quarantine) out.push(`Quarantine:   ${n(report.quarantine.values)} old ciphertexts in ${report.quarantine.table}, RunId ${report.runId}`)
     if (report.previousConfigCopy) out.push(`Old config:   ${report.previousConfigCopy}`)

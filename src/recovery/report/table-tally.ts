@@ -9,18 +9,33 @@ export interface TableTally {
   alreadyNull: number
   notASensitiveValue: number
   malformedDocuments: number
+  /** Values with the encrypted-value shape outside the catalog's fields (also in valuesReset when reset). */
+  outsideCatalog: number
+  /** Documents in which an object holds a key twice (read as the server reads them: the last copy counts). */
+  duplicateKeyDocuments: number
 }
 
 export function emptyTally(table: string): TableTally {
-  return {table, documentsScanned: 0, documentsChanged: 0, valuesReset: 0, alreadyNull: 0, notASensitiveValue: 0, malformedDocuments: 0}
+  return {
+    table,
+    documentsScanned: 0,
+    documentsChanged: 0,
+    valuesReset: 0,
+    alreadyNull: 0,
+    notASensitiveValue: 0,
+    malformedDocuments: 0,
+    outsideCatalog: 0,
+    duplicateKeyDocuments: 0,
+  }
 }
 
 export type TallyTotals = Omit<TableTally, 'table'>
 
 /** The tallies added up, over all tables. */
 export function sumTallies(tallies: readonly TableTally[]): TallyTotals {
-  const totals = {documentsScanned: 0, documentsChanged: 0, valuesReset: 0, alreadyNull: 0, notASensitiveValue: 0, malformedDocuments: 0}
-  for (const tally of tallies) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += tally[key]
+  const keys = Object.keys(emptyTally('')).filter((key) => key !== 'table') as Array<keyof TallyTotals>
+  const totals = Object.fromEntries(keys.map((key) => [key, 0])) as unknown as TallyTotals
+  for (const tally of tallies) for (const key of keys) totals[key] += tally[key]
   return totals
 }
 
@@ -38,6 +53,12 @@ export interface ReentryItem {
   name: string
   path: string
   kind: string
-  /** `reset`, or `not-a-sensitive-value`: left untouched but worth a look. */
-  outcome: 'reset' | 'not-a-sensitive-value'
+  /**
+   * `reset`; `not-a-sensitive-value`: left untouched but worth a look; `left: outside the catalog`: a ciphertext in a
+   * field the catalog does not list, left in force (`--resetUncataloged` resets it).
+   */
+  outcome: 'reset' | 'not-a-sensitive-value' | typeof LEFT_OUTSIDE_CATALOG
 }
+
+export const LEFT_OUTSIDE_CATALOG = 'left: outside the catalog'
+
