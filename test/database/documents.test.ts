@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {countDocuments, streamDocuments, writeDocuments, type DocumentRow} from '../../src/database/operations/documents.js'
 import {insertDocuments} from '../../src/database/operations/insert-documents.js'
-import {createSchema} from '../../src/database/schema/create-schema.js'
+import {MAX_STATEMENT_JSON_CHARS} from '../../src/database/operations/json-batches.js'
 import {databaseTargets} from '../support/targets.js'
 import {openTestContext, type TestContext} from './test-context.js'
 
@@ -44,10 +44,7 @@ for (const target of databaseTargets()) {
       test = await openTestContext(target)
     })
     after(() => test.close())
-    beforeEach(async () => {
-      await test.reset()
-      await createSchema(test.ctx)
-    })
+    beforeEach(() => test.freshSchema())
 
     it('counts documents', async () => {
       expect(await countDocuments(test.ctx, 'User')).to.equal(0)
@@ -143,6 +140,27 @@ for (const target of databaseTargets()) {
     it('inserts nothing for an empty batch', async () => {
       await insertDocuments(test.ctx, 'User', ['Id', 'JSON', 'Username'], [])
       expect(await countDocuments(test.ctx, 'User')).to.equal(0)
+    })
+
+    it('writes documents over 4,000 characters with Unicode (emoji, CJK, combining marks) exactly', async () => {
+      const long = (i: number) => `{"Id":"Feeds-${i}","Notes":"${'Zoë 😀 漢字 e\u0301 \\"q\\" '.repeat(400 + i)}"}`
+      await insertDocuments(test.ctx, 'Feed', ['Id', 'JSON', 'Name'], [1, 2, 3].map((i) => ({Id: `Feeds-${i}`, JSON: '{}', Name: `feed ${i}`})))
+      const rows = [1, 2, 3].map((i) => ({Id: `Feeds-${i}`, JSON: long(i)}))
+      expect(rows[0].JSON.length).to.be.above(4000)
+      expect(await writeDocuments(test.ctx, 'Feed', ['JSON'], rows)).to.equal(3)
+      const [batch] = await collect(streamDocuments(test.ctx, 'Feed', {batchSize: 10}))
+      expect(batch.map((row) => row.JSON)).to.deep.equal(rows.map((row) => row.JSON))
+    })
+
+    it('writes a batch larger than one statement’s JSON cap (documents of a megabyte each) in several statements', async () => {
+      const megabyte = (i: number) => `{"Blob":"${String(i).repeat(1024 * 1024)}"}`
+      const count = Math.ceil((2 * MAX_STATEMENT_JSON_CHARS) / (1024 * 1024)) + 1
+      const ids = Array.from({length: count}, (_, i) => `Feeds-${pad(i)}`)
+      await insertDocuments(test.ctx, 'Feed', ['Id', 'JSON', 'Name'], ids.map((Id) => ({Id, JSON: '{}', Name: Id})))
+      expect(await writeDocuments(test.ctx, 'Feed', ['JSON'], ids.map((Id, i) => ({Id, JSON: megabyte(i % 10)})))).to.equal(count)
+      const rows = await test.ctx.db.selectFrom('Feed').select(['Id', 'JSON']).orderBy('Id').execute()
+      expect(rows.map((row) => (row.JSON as string).length)).to.deep.equal(ids.map((_, i) => megabyte(i % 10).length))
+      expect(rows[count - 1].JSON).to.equal(megabyte((count - 1) % 10))
     })
 
     it('keeps document text byte for byte through insert, stream and write', async () => {

@@ -54,7 +54,7 @@ for (const target of databaseTargets()) {
 
     it('keeps the dialect kind inside the transaction', async () => {
       await inTransaction(test.ctx, async (trx) => {
-        expect(trx.kind).to.equal('postgres')
+        expect(trx.kind).to.equal(target.name)
       })
     })
   })

@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {sql} from 'kysely'
 
 import {ExitCode} from '../../src/exit-codes.js'
 import {RecoveryError} from '../../src/recovery-error.js'
@@ -25,6 +26,13 @@ const CURRENT_SCHEMA: Record<string, string[]> = {
   ActionTemplate: ['Id', 'JSON', 'Name'],
   Certificate: ['Id', 'JSON', 'Name'],
   TenantVariable: ['Id', 'JSON', 'TenantId'],
+  Worker: ['Id', 'JSON', 'Name'],
+  Proxy: ['Id', 'JSON', 'Name'],
+  GitCredential: ['Id', 'JSON', 'Name'],
+  Project: ['Id', 'JSON', 'Name'],
+  LibraryVariableSet: ['Id', 'JSON', 'Name'],
+  Subscription: ['Id', 'JSON', 'Name'],
+  RunbookProcess: ['Id', 'JSON', 'ProjectId'],
   User: ['Id', 'JSON', 'Username', 'DisplayName', 'EmailAddress'],
   Event: ['Id', 'JSON', 'Occurred', 'Category', 'UserId', 'Username', 'IpAddress', 'Message'],
 }
@@ -52,6 +60,15 @@ for (const target of databaseTargets()) {
 
     async function tables(): Promise<Record<string, Array<{name: string; type: string}>>> {
       const result: Record<string, Array<{name: string; type: string}>> = {}
+      if (target.name === 'mssql') {
+        // INFORMATION_SCHEMA keeps names as created; Babelfish's sys.tables (Kysely's introspection) lower-cases them.
+        const {rows} = await sql<{t: string; c: string; type: string}>`SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.DATA_TYPE AS type
+          FROM INFORMATION_SCHEMA.COLUMNS c JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+          WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`.execute(test.ctx.db)
+        for (const row of rows) (result[row.t] ??= []).push({name: row.c, type: row.type})
+        return result
+      }
+
       for (const table of await test.ctx.db.introspection.getTables()) {
         result[table.name] = table.columns.map((column) => ({name: column.name, type: column.dataType}))
       }

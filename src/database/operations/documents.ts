@@ -1,7 +1,8 @@
 import {CompiledQuery} from 'kysely'
 
 import type {DbContext} from '../context.js'
-import {selectTop, updateFromJson} from '../dialects/mssql/mssql-sql.js'
+import {idCollationQuery, selectTop, updateFromJson} from '../dialects/mssql/mssql-sql.js'
+import {jsonArrays} from './json-batches.js'
 
 /** A document and any extra columns asked for, as text; SQL NULL stays null. */
 export type DocumentRow = {Id: string; JSON: string | null} & Record<string, string | null>
@@ -51,8 +52,9 @@ export async function* streamDocuments(
 }
 
 /**
- * Sets `columns` of each row (matched by Id) and returns how many rows changed: ONE statement per batch on SQL
- * Server (one JSON parameter, so its size is not bound by parameter limits), and on PostgreSQL one statement per
+ * Sets `columns` of each row (matched by Id) and returns how many rows changed: on SQL Server one statement per
+ * batch (one JSON parameter, so its size is not bound by parameter limits; split only past
+ * MAX_STATEMENT_JSON_CHARS), matching Ids in the `Id` column's own collation; on PostgreSQL one statement per
  * 65,535 parameters (one per value, so nothing is escaped or parsed on either side). Keep batches ≤ 2,000 rows so
  * SQL Server does not escalate to a table lock.
  */
@@ -64,8 +66,13 @@ export async function writeDocuments(
 ): Promise<number> {
   if (rows.length === 0 || columns.length === 0) return 0
   if (ctx.kind === 'mssql') {
-    const result = await updateFromJson(table, columns, JSON.stringify(rows.map((row) => pick(row, ['Id', ...columns])))).execute(ctx.db)
-    return Number(result.numAffectedRows ?? 0)
+    const collation = await idCollation(ctx, table)
+    let changed = 0
+    for (const json of jsonArrays(rows.map((row) => pick(row, ['Id', ...columns])))) {
+      const result = await updateFromJson(table, columns, json, collation).execute(ctx.db)
+      changed += Number(result.numAffectedRows ?? 0)
+    }
+    return changed
   }
   const perStatement = Math.floor(POSTGRES_MAX_PARAMETERS / (columns.length + 1))
   let changed = 0
@@ -74,6 +81,16 @@ export async function writeDocuments(
     changed += Number(result.numAffectedRows ?? 0)
   }
   return changed
+}
+
+/**
+ * The collation of `table`'s Id column on SQL Server, so a batch's Ids (in the database's default collation, as
+ * OPENJSON returns them) are compared in the column's: no collation conflict when the two differ, no match across
+ * case in a case-sensitive column, and the primary key's index still serves the join.
+ */
+async function idCollation(ctx: DbContext, table: string): Promise<string | undefined> {
+  const {rows} = await idCollationQuery(table).execute(ctx.db)
+  return rows[0]?.Collation ?? undefined
 }
 
 /** The most bind parameters one PostgreSQL statement may carry (the protocol counts them in 16 bits). */

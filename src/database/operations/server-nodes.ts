@@ -1,8 +1,11 @@
+import {sql} from 'kysely'
+
 import type {DbContext} from '../context.js'
+import {liveNodeCutoff} from '../dialects/mssql/mssql-sql.js'
 
 const TABLE = 'OctopusServerNode'
 
-/** A node seen this recently is running (DOMAIN.md §7). */
+/** A node seen this recently is running (docs/recovery.md). */
 export const LIVE_NODE_WINDOW_MS = 5 * 60 * 1000
 
 export interface LiveNode {
@@ -11,11 +14,15 @@ export interface LiveNode {
 }
 
 /**
- * Server nodes that are running: seen within the last 5 minutes (inclusive; a clock ahead of ours counts as live)
- * and not in maintenance mode. The cut-off is computed here so both dialects compare against the same instant.
+ * Server nodes that are running: seen within the last 5 minutes (inclusive; a clock ahead counts as live) and not
+ * in maintenance mode. "Now" is the database server's clock, which is the one the nodes' heartbeats are written
+ * by: this machine's clock may be off by any amount.
  */
-export async function liveNodes(ctx: DbContext, now = new Date()): Promise<LiveNode[]> {
-  const cutoff = new Date(now.getTime() - LIVE_NODE_WINDOW_MS)
+export async function liveNodes(ctx: DbContext): Promise<LiveNode[]> {
+  const cutoff =
+    ctx.kind === 'mssql'
+      ? liveNodeCutoff(LIVE_NODE_WINDOW_MS)
+      : sql`statement_timestamp() - ${sql.lit(LIVE_NODE_WINDOW_MS)} * interval '1 millisecond'`
   const rows = await ctx.db
     .selectFrom(TABLE)
     .select(['Name', 'LastSeen'])

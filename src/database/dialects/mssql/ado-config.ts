@@ -28,7 +28,10 @@ export function sqlServerTarget(keywords: ReadonlyMap<AdoKeyword, string>): SqlS
 
   const authentication = keywords.get('authentication')
   if (authentication && authentication.replaceAll(/\s/g, '').toLowerCase() !== 'sqlpassword') {
-    throw invalidConnectionString(`Authentication=${authentication} is not supported; use a SQL login (User Id and Password)`)
+    throw invalidConnectionString(
+      `Authentication=${authentication} is not supported; remove it and use a SQL login ("User Id=<login>;Password=<password>"), ` +
+        'or a Windows account over NTLM ("Integrated Security=SSPI;User Id=<DOMAIN>\\<user>;Password=<password>")',
+    )
   }
 
   const config: sql.config = {
@@ -89,7 +92,10 @@ function credentials(keywords: ReadonlyMap<AdoKeyword, string>): Pick<sql.config
     const [domain, name] = (user ?? '').split('\\', 2)
     if (!name) {
       throw invalidConnectionString(
-        'it uses Integrated Security (Windows authentication), which this tool cannot use; give a SQL login (User Id and Password), or DOMAIN\\user and Password for NTLM',
+        'it uses Windows single sign-on (Integrated Security/Trusted_Connection), which this tool cannot do: it has no ' +
+          'Windows logon to borrow. Put the credentials in the connection string instead: for a SQL login, remove ' +
+          'Integrated Security (or Trusted_Connection) and add "User Id=<login>;Password=<password>"; for a Windows ' +
+          'account (NTLM), keep it and add "User Id=<DOMAIN>\\<user>;Password=<password>"',
       )
     }
 

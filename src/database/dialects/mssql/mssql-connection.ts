@@ -19,11 +19,18 @@ const ISOLATION_LEVELS = {
  */
 export class MssqlConnection implements DatabaseConnection {
   private transaction: sql.Transaction | undefined
+  /** Set while a COMMIT or ROLLBACK is queued or running. */
+  private ending: 'commit' | 'rollback' | undefined
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly reserved: ReservedConnection) {}
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.ending) {
+      // Run now, it would run after the COMMIT or ROLLBACK queued ahead of it: outside the transaction, in autocommit.
+      return Promise.reject(new Error(`The transaction on this connection is ending (${this.ending}); the statement was not run`))
+    }
+
     return this.serially(async () => {
       const request = this.transaction ? new sql.Request(this.transaction) : new sql.Request(this.reserved.asParent())
       compiledQuery.parameters.forEach((value, index) => bindParameter(request, String(index + 1), value))
@@ -48,29 +55,39 @@ export class MssqlConnection implements DatabaseConnection {
   }
 
   async commitTransaction(): Promise<void> {
-    const transaction = this.endTransaction()
-    await this.serially(() => transaction.commit())
+    await this.endTransaction('commit', (transaction) => transaction.commit())
   }
 
   async rollbackTransaction(): Promise<void> {
-    const transaction = this.endTransaction()
-    try {
-      await this.serially(() => transaction.rollback())
-    } catch (error) {
-      // XACT_ABORT already rolled the transaction back on the server when a statement failed.
-      if ((error as {code?: string}).code !== 'EABORT') throw error
-    }
+    await this.endTransaction('rollback', async (transaction) => {
+      try {
+        await transaction.rollback()
+      } catch (error) {
+        // XACT_ABORT already rolled the transaction back on the server when a statement failed.
+        if ((error as {code?: string}).code !== 'EABORT') throw error
+      }
+    })
   }
 
   release(): void {
     this.reserved.releaseToPool()
   }
 
-  private endTransaction(): sql.Transaction {
+  /**
+   * Commits or rolls back. Until that has finished, the connection is "ending": any statement issued meanwhile
+   * fails rather than queueing behind it, where it would run in autocommit and persist on its own.
+   */
+  private async endTransaction(kind: 'commit' | 'rollback', end: (transaction: sql.Transaction) => Promise<void>): Promise<void> {
     const {transaction} = this
     if (!transaction) throw new Error('No transaction is open on this connection')
-    this.transaction = undefined
-    return transaction
+    if (this.ending) throw new Error(`The transaction on this connection is already ending (${this.ending})`)
+    this.ending = kind
+    try {
+      await this.serially(() => end(transaction))
+    } finally {
+      this.transaction = undefined
+      this.ending = undefined
+    }
   }
 
   private serially<T>(run: () => Promise<T>): Promise<T> {

@@ -32,17 +32,28 @@ function jsonPath(column: string): RawBuilder<unknown> {
   return sql.lit(`$."${column}"`)
 }
 
+/** The collation of `table`'s `Id` column (sys.columns compares names in the catalog's, case-insensitive, collation). */
+export function idCollationQuery(table: string): RawBuilder<{Collation: string | null}> {
+  return sql`SELECT collation_name AS "Collation" FROM sys.columns WHERE object_id = OBJECT_ID(QUOTENAME(${table}), N'U') AND name = N'Id'`
+}
+
+/** A collation name as sys.columns reports it; anything else is never spliced into a statement. */
+const COLLATION_NAME = /^[A-Za-z0-9_]+$/
+
 /**
  * Updates `columns` of every row of `table` whose Id is in `json` (an array of objects with `Id` and the
- * columns), in one statement. JSON null becomes SQL NULL.
+ * columns), in one statement. JSON null becomes SQL NULL. The Ids are compared in `idCollation` (the column's),
+ * else in the database default: OPENJSON's values carry the database default, so a column of another collation
+ * would otherwise be a collation conflict.
  */
-export function updateFromJson(table: string, columns: readonly string[], json: string): RawBuilder<unknown> {
+export function updateFromJson(table: string, columns: readonly string[], json: string, idCollation?: string): RawBuilder<unknown> {
+  const collation = idCollation && COLLATION_NAME.test(idCollation) ? idCollation : 'DATABASE_DEFAULT'
   const assignments = sql.join(columns.map((c) => sql`${sql.id(c)} = v.${sql.id(c)}`))
   const shape = sql.join([
     sql`"Id" ${sql.raw(MSSQL_COLUMN_TYPES.id)} ${jsonPath('Id')}`,
     ...columns.map((c) => sql`${sql.id(c)} ${sql.raw(MSSQL_COLUMN_TYPES.text)} ${jsonPath(c)}`),
   ])
-  return sql`UPDATE t SET ${assignments} FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON t."Id" = v."Id"`
+  return sql`UPDATE t SET ${assignments} FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON t."Id" = v."Id" COLLATE ${sql.raw(collation)}`
 }
 
 /** The T-SQL type OPENJSON reads a column as, from the first non-null value the caller sends for it. */
@@ -67,17 +78,30 @@ export function insertFromJson(
   return sql`INSERT INTO ${sql.table(table)} (${names}) SELECT ${names} FROM OPENJSON(${json}) WITH (${shape})`
 }
 
+/** The server's UTC now, less `windowMs`, as a datetimeoffset (the type of `OctopusServerNode.LastSeen`). */
+export function liveNodeCutoff(windowMs: number): RawBuilder<Date> {
+  return sql`DATEADD(millisecond, ${sql.lit(-windowMs)}, TODATETIMEOFFSET(SYSUTCDATETIME(), 0))`
+}
+
+/** The connection's database and its compatibility level (which decides whether OPENJSON exists). */
+export function compatibilityLevelQuery(): RawBuilder<{Name: string; Level: number | null}> {
+  return sql`SELECT name AS "Name", compatibility_level AS "Level" FROM sys.databases WHERE name = DB_NAME()`
+}
+
+/** Where SQL Server records backups. */
+export const MSDB_BACKUPSET: readonly string[] = ['msdb', 'dbo', 'backupset']
+
 /** 1 when this login may read msdb's backup history, 0 when not, NULL when msdb is out of reach (e.g. Azure SQL). */
-export function canReadBackupHistoryQuery(): RawBuilder<{CanRead: number | null}> {
-  return sql`SELECT HAS_PERMS_BY_NAME(N'msdb.dbo.backupset', N'OBJECT', N'SELECT') AS "CanRead"`
+export function canReadBackupHistoryQuery(backupset: readonly string[] = MSDB_BACKUPSET): RawBuilder<{CanRead: number | null}> {
+  return sql`SELECT HAS_PERMS_BY_NAME(${backupset.join('.')}, N'OBJECT', N'SELECT') AS "CanRead"`
 }
 
 /**
  * The newest full backup (`type = 'D'`) of `databaseName`, finished at UTC. msdb records local server time;
  * `time_zone` is its offset in 15-minute steps (127: unknown, then today's offset is the best guess).
  */
-export function latestFullBackupQuery(databaseName: string): RawBuilder<{FinishedAt: Date}> {
-  const backupset = sql.id('msdb', 'dbo', 'backupset')
+export function latestFullBackupQuery(databaseName: string, table: readonly string[] = MSDB_BACKUPSET): RawBuilder<{FinishedAt: Date}> {
+  const backupset = sql.id(...table)
   return sql`SELECT TOP (1) TODATETIMEOFFSET(CASE WHEN time_zone IS NULL OR time_zone = 127
       THEN DATEADD(minute, DATEDIFF(minute, GETDATE(), GETUTCDATE()), backup_finish_date)
       ELSE DATEADD(minute, -15 * time_zone, backup_finish_date) END, 0) AS "FinishedAt"
@@ -95,4 +119,17 @@ SELECT @result AS "Result";`
 
 export function releaseAppLockQuery(resource: string): RawBuilder<unknown> {
   return sql`EXEC sp_releaseapplock @Resource = ${resource}, @LockOwner = 'Session'`
+}
+
+/**
+ * Deletes the rows of `table` that match `fixed` (column → value) and, on `keys`, one of the objects of `json` (an
+ * array of objects with those columns), in one statement.
+ */
+export function deleteMatchingJson(table: string, fixed: Readonly<Record<string, string>>, keys: readonly string[], json: string): RawBuilder<unknown> {
+  const shape = sql.join(keys.map((c) => sql`${sql.id(c)} ${sql.raw(MSSQL_COLUMN_TYPES.text)} ${jsonPath(c)}`))
+  const on = sql.join(
+    [...Object.entries(fixed).map(([c, value]) => sql`t.${sql.id(c)} = ${value}`), ...keys.map((c) => sql`t.${sql.id(c)} = v.${sql.id(c)}`)],
+    sql` AND `,
+  )
+  return sql`DELETE t FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON ${on}`
 }

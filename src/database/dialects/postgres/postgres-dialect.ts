@@ -16,6 +16,8 @@ export function createPostgresPool(url: string, applicationName: string): pg.Poo
   })
   // An idle connection that dies (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {})
+  // Nor may one that dies while checked out (the pool listens only while it is idle): its query reports it.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return pool
 }
 
