@@ -1,9 +1,18 @@
+import sql from 'mssql'
 import {randomBytes} from 'node:crypto'
+import {setTimeout as sleep} from 'node:timers/promises'
 import pg from 'pg'
 
-/** A fresh, empty database on the test server, dropped by `drop()`. */
+import {mssqlServerConnection, type EngineName} from './engines.js'
+
+/** A fresh, empty database on the test server of one engine, dropped by `drop()`. */
 export interface TestDatabase {
   name: string
+  engine: EngineName
+  /**
+   * The connection string the server's config holds: a `postgres://` URL, or an ADO.NET string for SQL Server
+   * (named `url` for both, as the tests use it).
+   */
   url: string
   drop(): Promise<void>
 }
@@ -14,24 +23,66 @@ function serverUrl(): URL {
   return new URL(raw)
 }
 
-async function asAdmin(sql: string): Promise<void> {
+async function asAdmin(statement: string): Promise<void> {
   const client = new pg.Client({connectionString: serverUrl().toString()})
   await client.connect()
   try {
-    await client.query(sql)
+    await client.query(statement)
   } finally {
     await client.end()
   }
 }
 
-export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 't', engine: EngineName = 'postgres'): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`
+  if (engine === 'mssql') return createMssqlDatabase(name)
   await asAdmin(`CREATE DATABASE "${name}"`)
   const url = serverUrl()
   url.pathname = `/${name}`
   return {
     name,
+    engine,
     url: url.toString(),
     drop: () => asAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  }
+}
+
+/** Runs T-SQL on the SQL Server the tests use, connected to its starting database (master). */
+export async function asMssqlAdmin<T = Record<string, unknown>>(statement: string): Promise<T[]> {
+  const pool = await new sql.ConnectionPool(mssqlServerConnection()).connect()
+  try {
+    return (await pool.request().query<T>(statement)).recordset ?? []
+  } finally {
+    await pool.close()
+  }
+}
+
+async function createMssqlDatabase(name: string): Promise<TestDatabase> {
+  const server = mssqlServerConnection()
+  await asMssqlAdmin(`CREATE DATABASE [${name}]`)
+  return {
+    name,
+    engine: 'mssql',
+    // A repeated keyword's last value wins, so appending retargets the string at the new database.
+    url: `${server.replace(/;\s*$/, '')};Database=${name}`,
+    drop: () => dropMssqlDatabase(name),
+  }
+}
+
+/**
+ * Drops a SQL Server test database once the tests' own connections are closed. SQL Server is first asked to
+ * end any session left on it; Babelfish has no ALTER DATABASE, so there the drop is retried while the sessions
+ * of just-closed pools end.
+ */
+async function dropMssqlDatabase(name: string): Promise<void> {
+  await asMssqlAdmin(`ALTER DATABASE [${name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE`).catch(() => {})
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await asMssqlAdmin(`IF DB_ID(N'${name}') IS NOT NULL DROP DATABASE [${name}]`)
+      return
+    } catch (error) {
+      if (attempt >= 40 || !/in use/i.test((error as Error).message)) throw error
+      await sleep(250)
+    }
   }
 }
