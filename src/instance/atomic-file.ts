@@ -23,21 +23,47 @@ export class AtomicWriteError extends Error {
   }
 }
 
+/** A flushed temporary file beside its target, not yet in place: published (renamed over it) or discarded. */
+export interface PreparedFile {
+  readonly temporary: string
+  /** Renames the temporary file over the target (a symbolic link there is replaced, never followed). */
+  publish(): Promise<void>
+  discard(): Promise<void>
+}
+
+/**
+ * Writes `data` to a new temporary file beside `target`, for a caller that must put it in place later
+ * (the key file appears only once the config holds its key). Nothing is visible under `target` yet.
+ */
+export async function prepareFile(
+  target: string,
+  data: Uint8Array,
+  options: AtomicWriteOptions,
+): Promise<PreparedFile> {
+  const temporary = await writeTemporary(target, data, options)
+  return {
+    temporary,
+    async publish() {
+      try {
+        await options.ops.rename(temporary, target)
+      } catch (error) {
+        await options.ops.unlink(temporary).catch(() => {})
+        throw new AtomicWriteError(`renaming ${temporary} over ${target}`, false, error)
+      }
+
+      await syncFolder(target, options, true)
+    },
+    discard: () => options.ops.unlink(temporary).catch(() => {}),
+  }
+}
+
 /**
  * Replaces `target` with `data`: a sibling temporary file is written and flushed, renamed over the target,
  * and the folder flushed. A reader sees the old bytes or the new, never a mix; if a step before the rename
  * fails the target is untouched and the temporary file is gone.
  */
 export async function replaceFileAtomic(target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
-  const temporary = await writeTemporary(target, data, options)
-  try {
-    await options.ops.rename(temporary, target)
-  } catch (error) {
-    await options.ops.unlink(temporary).catch(() => {})
-    throw new AtomicWriteError(`renaming ${temporary} over ${target}`, false, error)
-  }
-
-  await syncFolder(target, options, true)
+  await (await prepareFile(target, data, options)).publish()
 }
 
 /**
@@ -72,10 +98,17 @@ async function syncFolder(target: string, options: AtomicWriteOptions, targetRep
   }
 }
 
-/** Writes, flushes and closes a new sibling temporary file; on failure removes it again. */
+/**
+ * A name for a temporary file in the target's folder (a rename within one file system is atomic). The name is
+ * random, so nobody can plant a file or link under it beforehand; it must still be created exclusively.
+ */
+export function temporaryPathBeside(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(12).toString('hex')}.tmp`)
+}
+
+/** Writes, flushes and closes a new sibling temporary file (created exclusively); on failure removes it again. */
 async function writeTemporary(target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<string> {
-  const suffix = `${process.pid}-${randomBytes(6).toString('hex')}`
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${suffix}.tmp`)
+  const temporary = temporaryPathBeside(target)
   let step = `creating the temporary file ${temporary}`
   let created = false
   let file: WritableFile | undefined

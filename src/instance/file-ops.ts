@@ -20,7 +20,7 @@ export interface FileOps {
   /** The path with every symbolic link resolved. */
   realpath(path: string): Promise<string>
   stat(path: string): Promise<{uid: number; gid: number; mode: number; isFile(): boolean}>
-  /** Creates a new file (failing with EEXIST if it exists) with the given mode. */
+  /** Creates a new file with the given mode, failing with EEXIST if anything (even a symbolic link) has the name. */
   createExclusive(path: string, mode: number): Promise<WritableFile>
   rename(from: string, to: string): Promise<void>
   /** Publishes `existing` under `newPath` too, failing with EEXIST rather than replacing. */
@@ -31,6 +31,12 @@ export interface FileOps {
   syncDirectory(path: string): Promise<void>
 }
 
+/**
+ * Flags that create a new file or fail: never an existing file, never through a symbolic link (a link planted
+ * at the name makes the open fail rather than redirect the write). O_NOFOLLOW does not exist on Windows.
+ */
+export const CREATE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0)
+
 // Folders cannot be opened or synced on Windows and some file systems; their entries are then as durable as it gets.
 const DIRECTORY_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'ENOTSUP', 'EPERM', 'EBADF'])
 
@@ -39,7 +45,7 @@ export const nodeFileOps: FileOps = {
   realpath: (path) => fs.realpath(path),
   stat: (path) => fs.stat(path),
   async createExclusive(path, mode) {
-    const handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode)
+    const handle = await fs.open(path, CREATE_EXCLUSIVE, mode)
     return {
       write: (data) => handle.writeFile(data),
       chmod: (newMode) => handle.chmod(newMode),

@@ -1,7 +1,10 @@
-import {createWriteStream, type WriteStream} from 'node:fs'
-import {open, rename, rm} from 'node:fs/promises'
+import {type WriteStream} from 'node:fs'
+import {dirname} from 'node:path'
+import {type FileHandle, open, rename, rm} from 'node:fs/promises'
 import {once} from 'node:events'
 import {ExitCode} from '../../exit-codes.js'
+import {temporaryPathBeside} from '../../instance/atomic-file.js'
+import {CREATE_EXCLUSIVE, nodeFileOps} from '../../instance/file-ops.js'
 import {RecoveryError} from '../../recovery-error.js'
 import type {ReentryItem} from './table-tally.js'
 
@@ -21,21 +24,23 @@ export class ReentryList {
   private readonly temporary: string | undefined
 
   constructor(private readonly path: string | undefined) {
-    this.temporary = path && `${path}.partial-${process.pid}`
+    // A random name, created exclusively: a file or link planted beside the target cannot redirect the list.
+    this.temporary = path && temporaryPathBeside(path)
   }
 
   /** Creates the file now, so a path that cannot be written is refused before anything changes. */
   async open(): Promise<void> {
     if (!this.path || !this.temporary || this.stream) return
-    let handle
+    let handle: FileHandle
     try {
-      handle = await open(this.temporary, 'w', 0o600)
+      handle = await open(this.temporary, CREATE_EXCLUSIVE, 0o600)
     } catch (error) {
       throw new RecoveryError(`The --reportFile ${this.path} cannot be written: ${(error as Error).message}. Nothing was changed.`, ExitCode.NotFound, [
         'Pass a --reportFile path in a folder that exists and that this user may write.',
       ])
     }
-    this.stream = createWriteStream('', {fd: handle})
+    // flush: the list is on disk before it takes its name.
+    this.stream = handle.createWriteStream({flush: true})
     this.stream.on('error', (error) => (this.failure ??= error))
     this.stream.write(HEADER.join(',') + '\n')
   }
@@ -46,18 +51,18 @@ export class ReentryList {
 
   /** Waits while the file catches up, so a long run's rows do not pile up in memory; a write error ends the run. */
   async settle(): Promise<void> {
-    if (this.stream?.writableNeedDrain) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')])
+    // One listener per wait, removed when it ends: `once` also rejects on 'error' (a race with a second
+    // `once(stream, 'error')` left that one behind on every wait, and they piled up on long runs).
+    if (!this.failure && this.stream?.writableNeedDrain) await once(this.stream, 'drain').catch(() => {})
     if (this.failure) throw new RecoveryError(`Writing the --reportFile ${this.path} failed: ${this.failure.message}.`, ExitCode.RolledBack)
   }
 
   private async close(): Promise<void> {
-    if (!this.stream) return
     const stream = this.stream
     this.stream = undefined
-    if (!stream.destroyed) {
-      stream.end()
-      await once(stream, 'close')
-    }
+    if (!stream || stream.destroyed) return
+    stream.end()
+    await once(stream, 'close').catch((error: Error) => (this.failure ??= error))
   }
 
   /** Keeps the list as `--reportFile`. */
@@ -66,7 +71,9 @@ export class ReentryList {
     await this.open()
     await this.close()
     if (this.failure) throw new RecoveryError(`Writing the --reportFile ${this.path} failed: ${this.failure.message}.`, ExitCode.Internal)
+    // A rename replaces a symbolic link planted at the name since the check; it never writes through it.
     await rename(this.temporary, this.path)
+    await nodeFileOps.syncDirectory(dirname(this.path))
     return this.path
   }
 
