@@ -1,9 +1,10 @@
+import {parseCatalogPath, parseConditionKeys} from '../../src/recovery/catalog-path.js'
 import type {SensitiveField} from '../../src/recovery/catalog.js'
 
 /**
- * Walks a catalog path (see src/recovery/catalog.ts: `Name`, `Name[]`, `*`) over a parsed or generated
- * document and returns the slots that hold a sensitive value. The seeder's own small walker: the verifier
- * must not share the production walker it is meant to check.
+ * Walks a catalog path (see src/recovery/catalog.ts: `Name`, `Name[]`, `*`, `["Dotted.Key"]`) over a parsed or
+ * generated document and returns the slots that hold a sensitive value. The seeder's own small walker: the
+ * verifier must not share the production walker it is meant to check (only the path syntax is shared).
  */
 export interface LeafSlot {
   readonly holder: Record<string, unknown> | unknown[]
@@ -15,10 +16,9 @@ type Segment = {kind: 'property'; name: string} | {kind: 'elements'; name: strin
 type Field = Pick<SensitiveField, 'path' | 'when'>
 
 export function parsePath(path: string): Segment[] {
-  return path.split('.').map((part) => {
-    if (part === '*') return {kind: 'values'}
-    if (part.endsWith('[]')) return {kind: 'elements', name: part.slice(0, -2)}
-    return {kind: 'property', name: part}
+  return parseCatalogPath(path).map((segment): Segment => {
+    if (segment.kind === 'values') return {kind: 'values'}
+    return {kind: segment.each ? 'elements' : 'property', name: segment.key}
   })
 }
 
@@ -92,10 +92,15 @@ function leaves(
   }
 }
 
+/** Whether `when` holds on a slot's holder (never creating anything). */
+export function conditionsHold(holder: unknown, when: Readonly<Record<string, string | boolean>> = {}): boolean {
+  return isPlainObject(holder) && holds(holder, when, false)
+}
+
 /** `when` conditions on the holder; a holder the walker just created is made to satisfy them. */
 function holds(holder: Record<string, unknown>, when: Readonly<Record<string, string | boolean>>, fresh: boolean): boolean {
   for (const [path, expected] of Object.entries(when)) {
-    const parts = path.split('.')
+    const parts = parseConditionKeys(path)
     let node: unknown = holder
     for (const [i, part] of parts.entries()) {
       if (!isPlainObject(node)) return false

@@ -7,10 +7,19 @@ export class RawJson {
   constructor(readonly text: string) {}
 }
 
-export type JsonValue = null | boolean | number | string | RawJson | JsonValue[] | {[key: string]: JsonValue}
+/**
+ * A slot a generator wants to hold a readable ciphertext where the catalog's conditions do NOT hold (an OIDC
+ * account's `Password`, a plain template's default): a reset must leave it alone. The seeder fills it (decoys.ts).
+ */
+export class Decoy {
+  constructor(readonly kind: string) {}
+}
+
+export type JsonValue = null | boolean | number | string | RawJson | Decoy | JsonValue[] | {[key: string]: JsonValue}
 
 export function toJsonText(value: JsonValue): string {
   if (value instanceof RawJson) return value.text
+  if (value instanceof Decoy) throw new Error(`A decoy (${value.kind}) was written before it was filled.`)
   if (Array.isArray(value)) return '[' + value.map((item) => toJsonText(item)).join(',') + ']'
   if (value !== null && typeof value === 'object') {
     const parts: string[] = []

@@ -24,9 +24,11 @@ export interface SeededInstance {
   readonly root: string
   readonly instancesDir: string
   readonly configPath: string
+  /** The machine key sources' stand-ins under `root`: only the one that sealed the key exists. */
+  readonly machineIdPath: string
   readonly machineKeyPath: string
-  /** What the plugin needs in its environment to find this instance and unseal its key. */
-  readonly env: {OCTOPUS_SERVER_INSTANCES_DIR: string; OCTOPUS_MACHINE_KEY_FILE: string}
+  /** What the plugin needs in its environment to find this instance and unseal its key (never /etc). */
+  readonly env: {OCTOPUS_SERVER_INSTANCES_DIR: string; OCTOPUS_MACHINE_ID_FILE: string; OCTOPUS_MACHINE_KEY_FILE: string}
   readonly masterKey: Buffer
   /** The server certificate's thumbprint (`certificate-global`). */
   readonly thumbprint: string
@@ -34,6 +36,8 @@ export interface SeededInstance {
   readonly documents: Record<string, number>
   /** Per catalog table, the sensitive values meant to be of each kind (malformed documents' values excluded). */
   readonly sensitive: Record<string, SensitiveCounts>
+  /** Per table, readable ciphertexts placed just outside the catalog (see decoys.ts); a reset leaves them. */
+  readonly decoys: Record<string, number>
   readonly malformedDocuments: Record<string, number>
   readonly users: number
   readonly events: number
@@ -41,7 +45,7 @@ export interface SeededInstance {
 
 /**
  * A complete server whose key still works: instance files on disk and a database holding every table of the
- * current (or an older) schema. Deterministic for a seed, except the certificate's RSA key and the sealing IV
+ * current (or an older) schema. Deterministic for a seed, except the certificate's RSA key and the machine key
  * (both random). Counts are what it meant to create, tallied while generating, not read back.
  */
 export async function seedInstance(options: SeedOptions): Promise<SeededInstance> {
@@ -56,12 +60,14 @@ export async function seedInstance(options: SeedOptions): Promise<SeededInstance
     databaseUrl: o.databaseUrl,
     masterKey,
     nodeName: STALE_NODE_NAME,
+    sealWith: o.sealWith,
   })
   const certificate = await certificatePromise
 
   const documents: Record<string, number> = {}
   const sensitive: Record<string, SensitiveCounts> = {}
   const malformedDocuments: Record<string, number> = {}
+  const decoys: Record<string, number> = {}
   const handle = await openDatabase(o.databaseUrl)
   try {
     await createSchema(handle, {scripts: o.scripts})
@@ -88,7 +94,7 @@ export async function seedInstance(options: SeedOptions): Promise<SeededInstance
     const context = {seed: o.seed, userCount: Math.max(1, counts.User ?? 0)}
     for (const generator of generators) {
       const {table} = generator
-      const tally: TableTally = {documents: 0, sensitive: sensitive[table] ?? emptyCounts(), malformed: 0}
+      const tally: TableTally = {documents: 0, sensitive: sensitive[table] ?? emptyCounts(), decoys: 0, malformed: 0}
       const batches = tableRows(
         generator,
         {
@@ -112,6 +118,7 @@ export async function seedInstance(options: SeedOptions): Promise<SeededInstance
       await pending
       documents[table] = tally.documents
       malformedDocuments[table] = tally.malformed
+      decoys[table] = tally.decoys
     }
   } finally {
     await handle.close()
@@ -122,12 +129,14 @@ export async function seedInstance(options: SeedOptions): Promise<SeededInstance
     root,
     instancesDir: files.instancesDir,
     configPath: files.configPath,
+    machineIdPath: files.machineIdPath,
     machineKeyPath: files.machineKeyPath,
-    env: {OCTOPUS_SERVER_INSTANCES_DIR: files.instancesDir, OCTOPUS_MACHINE_KEY_FILE: files.machineKeyPath},
+    env: files.env,
     masterKey,
     thumbprint: certificate.thumbprint,
     documents,
     sensitive,
+    decoys,
     malformedDocuments,
     users: documents.User ?? 0,
     events: documents.Event ?? 0,

@@ -1,4 +1,5 @@
 import type {SensitiveField} from '../../src/recovery/catalog.js'
+import {fillDecoys} from './decoys.js'
 import {fillSensitive} from './fill-sensitive.js'
 import {malform} from './malform.js'
 import {Prng} from './prng.js'
@@ -12,6 +13,8 @@ export type Row = Record<string, ColumnValue>
 export interface TableTally {
   documents: number
   sensitive: SensitiveCounts
+  /** Readable ciphertexts placed just outside the catalog, which a reset must leave alone. */
+  decoys: number
   malformed: number
 }
 
@@ -30,7 +33,7 @@ export interface TableRowsOptions {
 /**
  * The rows of one table, a batch at a time, so memory stays bounded whatever the count. The tally is
  * updated as rows are made: a malformed document's sensitive values are not counted, as no reader can
- * reach them. Documents, malformation and sensitive values draw from separate streams, so changing a
+ * reach them, nor its decoys. Documents, malformation and sensitive values draw from separate streams, so changing a
  * share does not change the documents themselves.
  */
 export function* tableRows(generator: TableGenerator, options: TableRowsOptions, tally: TableTally): Generator<Row[]> {
@@ -41,12 +44,14 @@ export function* tableRows(generator: TableGenerator, options: TableRowsOptions,
     const {columns, document} = generator.build(index, documentRng, options.context)
     const counts = emptyCounts()
     fillSensitive(document, options.fields, options.maker, counts, generator.optionalPaths)
+    const decoys = fillDecoys(document, options.maker)
     let json = toJsonText(document)
     if (malformRng.chance(options.malformedShare)) {
       json = malform(json, malformRng)
       tally.malformed++
     } else {
       addCounts(tally.sensitive, counts)
+      tally.decoys += decoys
     }
 
     const row: Row = {Id: document.Id, JSON: json}

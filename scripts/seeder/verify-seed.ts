@@ -4,12 +4,15 @@ import {streamDocuments} from '../../src/database/operations/documents.js'
 import {tableExists} from '../../src/database/operations/table-exists.js'
 import {SENSITIVE_CATALOG} from '../../src/recovery/catalog.js'
 import {findLeaves} from './catalog-walker.js'
+import {decoySlots} from './decoy-slots.js'
 import {emptyCounts, type SensitiveCounts} from './sensitive-counts.js'
 import {TABLE_GENERATORS} from './tables/all-tables.js'
 
 export interface ReadBack {
   /** Per catalog table: values that decrypt, that do not, that are not `cipher|iv`, that are null. */
   readonly sensitive: Record<string, SensitiveCounts>
+  /** Per catalog table: values just outside the catalog (see decoy-slots.ts) that decrypt under the key. */
+  readonly decoys: Record<string, number>
   /** Per document table: documents whose JSON does not parse. */
   readonly malformedDocuments: Record<string, number>
   readonly documents: Record<string, number>
@@ -21,7 +24,7 @@ export interface ReadBack {
  */
 export async function readBackSensitive(databaseUrl: string, masterKey: Buffer, batchSize = 2000): Promise<ReadBack> {
   const tables = [...new Set([...SENSITIVE_CATALOG.map((t) => t.table), ...TABLE_GENERATORS.map((g) => g.table)])]
-  const result: ReadBack = {sensitive: {}, malformedDocuments: {}, documents: {}}
+  const result: ReadBack = {sensitive: {}, decoys: {}, malformedDocuments: {}, documents: {}}
   const handle = await openDatabase(databaseUrl)
   try {
     for (const table of tables) {
@@ -30,6 +33,7 @@ export async function readBackSensitive(databaseUrl: string, masterKey: Buffer, 
       const counts = emptyCounts()
       let documents = 0
       let malformed = 0
+      let decoys = 0
       for await (const rows of streamDocuments(handle, table, {batchSize})) {
         for (const row of rows) {
           documents++
@@ -47,10 +51,17 @@ export async function readBackSensitive(databaseUrl: string, masterKey: Buffer, 
               classify((holder as Record<string | number, unknown>)[key], masterKey, counts)
             }
           }
+
+          for (const {holder, key} of decoySlots(document, fields ?? [], row.Id)) {
+            if (decryptSensitiveValue((holder as Record<string | number, unknown>)[key], masterKey).kind === 'plaintext') decoys++
+          }
         }
       }
 
-      if (fields) result.sensitive[table] = counts
+      if (fields) {
+        result.sensitive[table] = counts
+        result.decoys[table] = decoys
+      }
       result.malformedDocuments[table] = malformed
       result.documents[table] = documents
     }

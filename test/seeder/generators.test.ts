@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {SENSITIVE_CATALOG} from '../../src/recovery/catalog.js'
 import {decryptSensitiveValue} from '../../src/crypto/sensitive-value.js'
+import {decoySlots} from '../../scripts/seeder/decoy-slots.js'
 import {fillSensitive} from '../../scripts/seeder/fill-sensitive.js'
 import {malform} from '../../scripts/seeder/malform.js'
 import {seededUser} from '../../scripts/seeder/people.js'
@@ -47,7 +48,7 @@ describe('seeder document generation', () => {
 
   it('every generated document is valid JSON carrying the text a careless round trip destroys', () => {
     for (const generator of TABLE_GENERATORS) {
-      const tally: TableTally = {documents: 0, sensitive: emptyCounts(), malformed: 0}
+      const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
       const fields = SENSITIVE_CATALOG.find((t) => t.table === generator.table)?.fields ?? []
       const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 's'))
       const rows = [...tableRows(generator, {count: 40, batchSize: 16, malformedShare: 0, fields, columns: new Set(['Name']), maker, context: {seed: 1, userCount: 5}}, tally)]
@@ -95,17 +96,65 @@ describe('seeder document generation', () => {
     expect(counts.readable).to.equal(1)
   })
 
-  it('leaves optional slots where the generator put them: only offline drops have an encryption password', () => {
-    const machine = TABLE_GENERATORS.find((g) => g.table === 'Machine')!
-    const fields = SENSITIVE_CATALOG.find((t) => t.table === 'Machine')!.fields
-    const tally: TableTally = {documents: 0, sensitive: emptyCounts(), malformed: 0}
-    const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 'm'))
-    const rows = [...tableRows(machine, {count: 20, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context: {seed: 1, userCount: 1}}, tally)].flat()
-    const endpoints = rows.map((r) => JSON.parse(r.JSON as string).Endpoint)
-    for (const endpoint of endpoints) {
-      expect('SensitiveVariablesEncryptionPassword' in endpoint).to.equal(endpoint.CommunicationStyle === 'OfflineDrop')
+  it('fills an endpoint secret only where its communication style has it, and puts decoys elsewhere', () => {
+    for (const table of ['Machine', 'Worker']) {
+      const generator = TABLE_GENERATORS.find((g) => g.table === table)!
+      const fields = SENSITIVE_CATALOG.find((t) => t.table === table)!.fields
+      const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
+      const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 'm'))
+      const context = {seed: 1, userCount: 1}
+      const rows = [...tableRows(generator, {count: 20, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context}, tally)].flat()
+      const endpoints = rows.map((r) => JSON.parse(r.JSON as string).Endpoint)
+      const secrets = {OfflineDrop: 'SensitiveVariablesEncryptionPassword', AzureServiceFabricCluster: 'AadUserCredentialPassword'}
+      let expected = 0
+      for (const endpoint of endpoints) {
+        for (const [style, key] of Object.entries(secrets)) {
+          if (endpoint.CommunicationStyle === style) {
+            expected++
+            expect(decryptSensitiveValue(endpoint[key], KEY).kind, `${table} ${style}`).to.equal('plaintext')
+          }
+        }
+      }
+      expect(tally.sensitive.readable, table).to.equal(expected)
+      expect(expected, table).to.be.greaterThan(0)
+      // The decoys sit in the other styles' endpoints, under a secret's name.
+      const decoys = endpoints.filter((e) => !(e.CommunicationStyle in secrets) && Object.values(secrets).some((key) => key in e))
+      expect(tally.decoys, table).to.equal(decoys.length).and.to.be.greaterThan(0)
     }
-    expect(tally.sensitive.readable).to.equal(endpoints.filter((e) => e.CommunicationStyle === 'OfflineDrop').length)
+  })
+
+  it("puts decoys exactly where the seeder's own walker finds conditional catalog shapes whose conditions fail", () => {
+    let total = 0
+    for (const generator of TABLE_GENERATORS) {
+      const fields = SENSITIVE_CATALOG.find((t) => t.table === generator.table)?.fields ?? []
+      const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
+      const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 'd'))
+      const rows = [...tableRows(generator, {count: 30, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context: {seed: 1, userCount: 5}}, tally)].flat()
+      let found = 0
+      for (const row of rows) {
+        for (const {holder, key} of decoySlots(JSON.parse(row.JSON as string), fields, row.Id as string)) {
+          if (decryptSensitiveValue((holder as Record<string | number, unknown>)[key], KEY).kind === 'plaintext') found++
+        }
+      }
+      expect(found, generator.table).to.equal(tally.decoys)
+      total += found
+    }
+    expect(total).to.be.greaterThan(0)
+  })
+
+  it('has a decoy for every conditional catalog field, among the documents of its table', () => {
+    const missing: string[] = []
+    for (const {table, fields} of SENSITIVE_CATALOG) {
+      const generator = TABLE_GENERATORS.find((g) => g.table === table)
+      const conditional = fields.filter((f) => f.when !== undefined && !fields.some((o) => o.path === f.path && o.when === undefined))
+      if (!generator || conditional.length === 0) continue
+      const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
+      const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 'c'))
+      const rows = [...tableRows(generator, {count: 40, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context: {seed: 1, userCount: 5}}, tally)].flat()
+      const paths = new Set(rows.flatMap((row) => decoySlots(JSON.parse(row.JSON as string), fields, row.Id as string).map((slot) => slot.path)))
+      for (const field of conditional) if (!paths.has(field.path)) missing.push(`${table} ${field.path}`)
+    }
+    expect(missing).to.deep.equal([])
   })
 
   it('malformed text never parses, and never splits a surrogate pair', () => {

@@ -1,10 +1,10 @@
-import type {JsonValue} from '../raw-json.js'
+import {Decoy, type JsonValue} from '../raw-json.js'
 import {ESCAPED_UNICODE, trickyMetadata} from '../tricky-json.js'
 import type {JsonDocument, TableGenerator} from './table-generator.js'
 
 const PLAIN_CONTROLS = ['SingleLineText', 'MultiLineText', 'Checkbox', 'Select'] as const
 
-/** Step templates: sensitive properties, and parameters of both kinds (sensitive defaults and plain ones). */
+/** Step templates: sensitive properties, and parameters of both kinds (sensitive defaults, plain ones and a decoy). */
 export const actionTemplateGenerator: TableGenerator = {
   table: 'ActionTemplate',
   weight: 0.04,
@@ -20,7 +20,8 @@ export const actionTemplateGenerator: TableGenerator = {
         Name: sensitive ? `Template.Secret${p}` : `Template.Setting${p}`,
         Label: sensitive ? 'API key' : 'Setting',
         HelpText: ESCAPED_UNICODE,
-        DefaultValue: sensitive ? null : `default-${p}`,
+        // The second parameter, when plain, holds a decoy: its control type says it is not sensitive.
+        DefaultValue: sensitive ? null : p === 1 ? new Decoy('parameter default') : `default-${p}`,
         DisplaySettings: {ControlType: sensitive ? 'Sensitive' : rng.pick(PLAIN_CONTROLS)},
       })
     }

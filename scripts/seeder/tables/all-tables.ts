@@ -6,18 +6,32 @@ import {deploymentProcessGenerator} from './deployment-process.js'
 import {eventGenerator} from './event.js'
 import {feedGenerator} from './feed.js'
 import {genericGenerator} from './generic.js'
+import {gitCredentialGenerator} from './git-credential.js'
+import {libraryVariableSetGenerator} from './library-variable-set.js'
 import {machineGenerator} from './machine.js'
+import {projectGenerator} from './project.js'
+import {proxyGenerator} from './proxy.js'
+import {runbookProcessGenerator} from './runbook-process.js'
+import {subscriptionGenerator} from './subscription.js'
 import type {TableGenerator} from './table-generator.js'
 import {tenantVariableGenerator} from './tenant-variable.js'
 import {userGenerator} from './user.js'
 import {variableSetGenerator} from './variable-set.js'
+import {workerGenerator} from './worker.js'
 
 const SPECIFIC: readonly TableGenerator[] = [
   variableSetGenerator,
   accountGenerator,
   feedGenerator,
   machineGenerator,
+  workerGenerator,
+  proxyGenerator,
+  gitCredentialGenerator,
+  projectGenerator,
+  libraryVariableSetGenerator,
   deploymentProcessGenerator,
+  runbookProcessGenerator,
+  subscriptionGenerator,
   actionTemplateGenerator,
   certificateGenerator,
   tenantVariableGenerator,

@@ -1,4 +1,4 @@
-import {RawJson, type JsonValue} from '../raw-json.js'
+import {Decoy, RawJson, type JsonValue} from '../raw-json.js'
 import {ESCAPED_UNICODE, trickyMetadata} from '../tricky-json.js'
 import type {TableGenerator} from './table-generator.js'
 
@@ -27,7 +27,8 @@ export const variableSetGenerator: TableGenerator = {
       variables.push({
         Id: `${index + 1}-${i}-${rng.uint32().toString(16)}`,
         Name: sensitive ? `Secret.Password${i}` : `App.Setting${i}`,
-        Value: sensitive ? null : rng.pick(PLAIN_VALUES),
+        // The third, when plain, is a decoy: a real ciphertext in a variable whose type is not Sensitive.
+        Value: sensitive ? null : i === 2 ? new Decoy('sensitive variable') : rng.pick(PLAIN_VALUES),
         Description: i === 0 ? ESCAPED_UNICODE : null,
         Scope: {Environment: [`Environments-${1 + rng.int(4)}`], Role: rng.chance(0.5) ? ['web'] : []},
         IsEditable: true,

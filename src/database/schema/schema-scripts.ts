@@ -103,5 +103,25 @@ const tenantsAndAuditAddresses: SchemaScript = {
   },
 }
 
+/** Tables whose only queryable column is `Name`. */
+const NAMED_TABLES = ['Worker', 'Proxy', 'GitCredential', 'Project', 'LibraryVariableSet', 'Subscription'] as const
+
+/** The rest of the tables that hold secrets (docs/catalog.md): workers, proxies, Git credentials, projects and runbooks. */
+const workersProjectsAndCredentials: SchemaScript = {
+  name: '0004-workers-projects-and-credentials',
+  releasedOn: '2024-10-01',
+  async apply(ctx) {
+    for (const table of NAMED_TABLES) {
+      await createDocumentTable(ctx, table, (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
+    }
+    await createDocumentTable(ctx, 'RunbookProcess', (t, types) => t.addColumn('ProjectId', types.id))
+  },
+}
+
 /** Every script, oldest first; all of them together produce the current schema. */
-export const SCHEMA_SCRIPTS: readonly SchemaScript[] = [documentStore, deploymentsAndCertificates, tenantsAndAuditAddresses]
+export const SCHEMA_SCRIPTS: readonly SchemaScript[] = [
+  documentStore,
+  deploymentsAndCertificates,
+  tenantsAndAuditAddresses,
+  workersProjectsAndCredentials,
+]
