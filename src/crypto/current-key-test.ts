@@ -1,7 +1,8 @@
 /**
- * The current-key test (DOMAIN.md §4): the key is proven to work only when `certificate-global`'s
- * CertificateData decrypts with it, the plaintext is a PKCS#12, and the certificate's thumbprint matches
- * the stored `Thumbprint`. Anything less means the key is lost. Details name what failed, never a secret.
+ * The current-key test (docs/recovery.md, "Key-test witnesses"). The server certificate is the best witness:
+ * the key works when `certificate-global`'s CertificateData decrypts with it, the plaintext is a PKCS#12, and
+ * the certificate's thumbprint matches the stored `Thumbprint`. When the certificate cannot decide, a sample of
+ * the catalog's other ciphertexts does (`testKeyOnValues`). Details name what failed, never a secret.
  */
 import {decodeCanonicalBase64} from './canonical-base64.js'
 import {readPkcs12Certificate} from './server-certificate.js'
@@ -78,4 +79,33 @@ export function testCurrentKey(key: Buffer | {unavailable: string}, certificateD
     )
   }
   return {verdict: 'works', thumbprint: certificate.thumbprint}
+}
+
+/**
+ * When the certificate cannot serve as witness: it is missing or unreadable, or what the key decrypts is not the
+ * certificate the document records. A key that cannot be unsealed has nothing to test; one that does not decrypt
+ * a well-formed certificate ciphertext is lost, as the certificate says (docs/recovery.md, "Key-test witnesses").
+ */
+export function certificateCannotDecide(result: KeyTestResult): boolean {
+  return result.verdict === 'lost' && result.reason !== 'cannot-unseal' && result.reason !== 'does-not-decrypt'
+}
+
+/**
+ * How many sampled values a key must open (valid padding and valid UTF-8) to count as working. A wrong key
+ * opens a one-block value with probability about 6.5e-7 (padding 0x01 in 1 of 256, times 1.7e-4 for 15
+ * random bytes to be valid UTF-8; longer values far less), so it opens 3 of 40 sampled values with
+ * probability below C(40,3) × (6.5e-7)³ ≈ 3e-15: a lucky wrong key cannot pass.
+ */
+export const VALUES_THAT_PROVE_A_KEY = 3
+
+export interface SampleTest {
+  readonly opened: number
+  readonly sampled: number
+}
+
+/** How many of `values` (ciphertexts of the catalog) `key` opens. Never keeps a plaintext. */
+export function testKeyOnValues(key: Buffer, values: readonly string[]): SampleTest {
+  let opened = 0
+  for (const value of values) if (decryptSensitiveValue(value, key).kind === 'plaintext') opened++
+  return {opened, sampled: values.length}
 }

@@ -4,7 +4,7 @@ import {latestFullBackup} from '../database/operations/backup-history.js'
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
 
-/** What shows that this database was backed up recently (DOMAIN.md §7); it goes into the report. */
+/** What shows that this database was backed up recently (docs/recovery.md, "Backup evidence"). */
 export type BackupEvidence =
   | {readonly kind: 'msdb-backupset'; readonly finishedAt: string}
   | {readonly kind: 'pg_dump-archive'; readonly file: string; readonly createdAt: string; readonly databaseName: string}

@@ -1,4 +1,5 @@
 import type {EventRecord} from '../database/operations/events.js'
+import {need} from './need.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {sumTallies} from './report/table-tally.js'
 
@@ -12,21 +13,32 @@ export interface PreviousRecovery {
   readonly newThumbprint: string
 }
 
+/**
+ * The Id of a run's audit event, known before it is written: a run whose connection failed during COMMIT looks
+ * for it to learn whether the commit went through. Event Ids are short keys (50 characters): the run's UUID
+ * without its dashes fits.
+ */
+export function recoveryEventId(runId: string): string {
+  return `Events-${runId.replaceAll('-', '')}`
+}
+
 /** The audit event of this run: counts and thumbprints, never a secret. */
 export function recoveryEvent(run: RecoveryRun): EventRecord {
-  const {valuesReset, documentsChanged} = sumTallies(run.tallies)
-  const message = `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values in ${documentsChanged} documents were reset and a new server certificate ${run.newCertificate!.thumbprint} was issued.`
+  const {valuesReset, valuesSalvaged, documentsChanged} = sumTallies(run.tallies)
+  const newThumbprint = need(run.newCertificate, 'the new certificate').thumbprint
+  const message = `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values in ${documentsChanged} documents were reset${run.salvaged ? ` (${valuesSalvaged} salvaged with candidate keys)` : ''} and a new server certificate ${newThumbprint} was issued.`
   const details = {
     RunId: run.runId,
     OldThumbprint: run.oldThumbprint ?? null,
-    NewThumbprint: run.newCertificate!.thumbprint,
+    NewThumbprint: newThumbprint,
     ScriptsApplied: run.appliedScripts,
     PersonalDataScrubbed: run.options.scrubPii,
+    // Candidates by fingerprint only: the audit log never holds a key.
+    ...(run.salvaged && {Salvaged: run.salvaged.map(({fingerprint, salvaged}) => ({Fingerprint: fingerprint, Values: salvaged}))}),
     Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({Table: table, ValuesReset: reset, DocumentsChanged: changed})),
   }
   const occurred = new Date()
-  // Event Ids are short keys (50 characters): the run's UUID without its dashes fits.
-  const id = `Events-${run.runId.replaceAll('-', '')}`
+  const id = recoveryEventId(run.runId)
   return {
     Id: id,
     Occurred: occurred,

@@ -1,17 +1,25 @@
 import type {DatabaseHandle, DbContext} from '../database/context.js'
-import type {KeyTestResult} from '../crypto/current-key-test.js'
 import type {ServerCertificate} from '../crypto/server-certificate.js'
 import type {ConfigFile} from '../instance/config-file.js'
+import type {KeySource} from '../instance/machine-key-sources.js'
 import type {ResolvedInstance} from '../instance/registry.js'
 import type {BackupEvidence} from './backup-evidence.js'
+import type {HeldLock} from './hold-recovery-lock.js'
 import type {Interruption} from './interruption.js'
 import type {PreviousRecovery} from './recovery-event.js'
 import type {RecoveryOptions} from './recovery-options.js'
 import type {ReentryList} from './report/reentry-list.js'
 import type {TableTally} from './report/table-tally.js'
+import type {OutsideCatalogValue} from './reset-table.js'
+import type {CandidateKey} from './salvage/candidate-keys.js'
+import type {CandidateTally} from './salvage/salvage.js'
 import type {PersonalTally} from './scrub-personal-data.js'
+import type {KeyVerdict} from './steps/test-current-key.js'
 
-/** Everything one run learns and does, step by step; the report is made from it. */
+/**
+ * Everything one run learns and does, step by step; the report is made from it. Each step declares the part it
+ * reads and writes (see steps/); a field an earlier step sets is read with `need()`.
+ */
 export interface RecoveryRun {
   readonly options: RecoveryOptions
   readonly env: NodeJS.ProcessEnv
@@ -22,25 +30,45 @@ export interface RecoveryRun {
   instance?: ResolvedInstance
   config?: ConfigFile
   database?: DatabaseHandle
-  /** The connection that holds the recovery lock; every later step uses it. */
+  /** The recovery lock, released when the run ends. */
+  lock?: HeldLock
+  /** The connection every step after the lock uses (the lock's, or a new one after a lost connection). */
   locked?: DbContext
   backup?: BackupEvidence
   /** Upgrade scripts that are pending, and (after the commit) that ran. */
   pendingScripts: string[]
   appliedScripts: string[]
-  keyTest?: KeyTestResult | 'skipped'
+  keyTest?: KeyVerdict | 'skipped'
   /** Set when an earlier run already completed the recovery: nothing is left to do but report. */
   alreadyRecovered?: PreviousRecovery & {readonly key: Buffer}
+  /** The `certificate-global` document as the key test read it (undefined: there is none). */
+  certificateDocument?: string
   oldThumbprint?: string
+  /** Candidate keys (`--candidateKey`, `--candidateConfig`), read and tested; what each salvaged, once the scan ran. */
+  candidates?: CandidateKey[]
+  salvaged?: readonly CandidateTally[]
   newKey?: Buffer
   newCertificate?: ServerCertificate
   /** Where the config was before the new key went in: the way back. */
   previousConfigCopy?: string
   masterKeyFileWritten?: string
+  /** What the new key was sealed with (machine key, machine-id, DPAPI). */
+  sealedWith?: KeySource
   /** A machine key this run created to seal the new key: removed again if the run is undone. */
   createdMachineKey?: string
   tallies: TableTally[]
+  /** The first ciphertexts found outside the catalog (the tallies count them all; the re-entry list lists them all). */
+  outsideCatalog: OutsideCatalogValue[]
   personal: PersonalTally[]
+  /** COMMIT has been sent: from here a failure may have happened before or after the database made it durable. */
+  commitSent: boolean
   committed: boolean
   verified: boolean
+}
+
+/** Why the steps that change something do not run this time; undefined when they do. */
+export function whyNothingChanges(run: Pick<RecoveryRun, 'options' | 'alreadyRecovered'>): string | undefined {
+  if (run.options.dryRun) return 'dry run: nothing is written'
+  if (run.alreadyRecovered) return `run ${run.alreadyRecovered.runId} already did it`
+  return undefined
 }

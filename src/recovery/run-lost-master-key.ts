@@ -2,14 +2,40 @@ import {randomUUID} from 'node:crypto'
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
 import type {BackupEvidence} from './backup-evidence.js'
-import type {HeldLock} from './hold-recovery-lock.js'
+import {CommitOutcomeUnknown} from './commit-outcome.js'
 import {Interruption} from './interruption.js'
 import type {RecoveryOptions} from './recovery-options.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {buildReport, type RecoveryReport} from './report/recovery-report.js'
 import {ReentryList} from './report/reentry-list.js'
-import {undoNewKey} from './steps/persist-new-key.js'
-import {type RendererChoice, runTaskList} from './task-list.js'
+import {resetTheValues} from './steps/apply-changes.js'
+import {checkTheBackup} from './steps/check-backup.js'
+import {checkTheSchema} from './steps/check-schema.js'
+import {checkNoNodeIsRunning} from './steps/check-server-idle.js'
+import {generateNewKey} from './steps/generate-new-key.js'
+import {openTheServer} from './steps/open-server.js'
+import {sealTheNewKey, undoNewKey} from './steps/persist-new-key.js'
+import type {Step} from './steps/step.js'
+import {takeTheLock} from './steps/take-lock.js'
+import {testTheCandidateKeys} from './steps/test-candidate-keys.js'
+import {testTheKey} from './steps/test-current-key.js'
+import {verifyTheResult} from './steps/verify-recovery.js'
+import {type RendererChoice, runSteps} from './task-list.js'
+
+/** The recovery, step by step (docs/recovery.md): each step says what it does and when it does not run. */
+export const LOST_MASTER_KEY_STEPS: ReadonlyArray<Step<RecoveryRun>> = [
+  openTheServer,
+  checkTheBackup,
+  takeTheLock,
+  checkTheSchema,
+  checkNoNodeIsRunning,
+  testTheKey,
+  testTheCandidateKeys,
+  generateNewKey,
+  sealTheNewKey,
+  resetTheValues,
+  verifyTheResult,
+]
 
 export interface RunSettings {
   readonly env: NodeJS.ProcessEnv
@@ -26,6 +52,28 @@ function asUndone(error: unknown, interrupted: boolean, changing: boolean): Reco
   return new RecoveryError(`The reset failed while changing the database (${reason}). ${undone}`, ExitCode.RolledBack, [
     'Fix the cause above and run the command again.',
   ])
+}
+
+/**
+ * COMMIT was sent, the connection failed, and the database cannot say whether it went through: both configs stay,
+ * each named with the key it holds, so neither key can be lost (docs/recovery.md, "When something fails").
+ */
+async function outcomeUnknown(run: RecoveryRun, unknown: CommitOutcomeUnknown): Promise<RecoveryError> {
+  const reentryFile = await run.reentry.keep().catch(() => undefined)
+  const files = [
+    `${run.config?.path} now holds the NEW master key, the one that opens the new server certificate if the commit went through`,
+    `${run.previousConfigCopy} holds the OLD one, still the database's key if it did not`,
+    ...(run.masterKeyFileWritten ? [`${run.masterKeyFileWritten} holds the new key too`] : []),
+    ...(reentryFile ? [`${reentryFile} lists the values reset if it went through`] : []),
+  ]
+  return new RecoveryError(
+    `The connection to the database was lost while the changes were being committed, and whether they were cannot be told: ${unknown.reason}. Both config files are kept: ${files.join('; ')}.`,
+    ExitCode.RolledBack,
+    [
+      `When the database can be reached, run the same command again: if the commit went through it says "Already done" and shows the new key; if not, it does the whole recovery again.`,
+      `Until then do not start the server, and do not put ${run.previousConfigCopy} back in place of the config.`,
+    ],
+  )
 }
 
 /** The report of a committed run; nothing after the commit (not even the re-entry file) may keep it from the operator. */
@@ -58,18 +106,20 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
     pendingScripts: [],
     appliedScripts: [],
     tallies: [],
+    outsideCatalog: [],
     personal: [],
+    commitSent: false,
     committed: false,
     verified: false,
   }
-  const lock: {held?: HeldLock} = {}
   interruption.listen()
   try {
     try {
-      await runTaskList(run, settings.renderer, lock)
+      await runSteps(LOST_MASTER_KEY_STEPS, run, {renderer: settings.renderer, beforeEachStep: () => interruption.throwIfInterrupted()})
     } catch (error) {
       // Committed: the new key is in force, so the report (and the key) must still reach the operator.
       if (run.committed) return committedReport(run, error)
+      if (error instanceof CommitOutcomeUnknown) throw await outcomeUnknown(run, error)
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
       await run.reentry.discard()
@@ -83,7 +133,7 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
     return buildReport(run, {includeMasterKey: !options.dryRun && (!options.json || options.showMasterKey), reentryFile: undefined})
   } finally {
     interruption.stop()
-    await lock.held?.release().catch(() => {})
+    await run.lock?.release().catch(() => {})
     await run.database?.close().catch(() => {})
   }
 }

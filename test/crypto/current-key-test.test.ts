@@ -1,7 +1,15 @@
 import {expect} from 'chai'
 import {createDecipheriv, randomBytes} from 'node:crypto'
 
-import {testCurrentKey, type KeyLossReason, type KeyTestResult} from '../../src/crypto/current-key-test.js'
+import {Prng} from '../../scripts/seeder/prng.js'
+import {
+  certificateCannotDecide,
+  testCurrentKey,
+  testKeyOnValues,
+  type KeyLossReason,
+  type KeyTestResult,
+  VALUES_THAT_PROVE_A_KEY,
+} from '../../src/crypto/current-key-test.js'
 import {generateMasterKey} from '../../src/crypto/master-key.js'
 import {encryptSensitiveValue, parseSensitiveValue} from '../../src/crypto/sensitive-value.js'
 import {createServerCertificate, type ServerCertificate} from '../../src/crypto/server-certificate.js'
@@ -132,5 +140,50 @@ describe('testCurrentKey', () => {
   it('finds the key lost, with the reason given, when it cannot be unsealed', () => {
     const result = testCurrentKey({unavailable: 'The machine key file does not exist.'}, goodDocument(key32))
     expect(result).to.deep.equal({verdict: 'lost', reason: 'cannot-unseal', detail: 'The machine key file does not exist.'})
+  })
+})
+
+describe('testKeyOnValues: the sampled values as a witness', () => {
+  const seed = Number(process.env.KEY_SAMPLE_SEED ?? Date.now() % 1_000_000)
+  before(() => console.log(`      seed ${seed} (replay with KEY_SAMPLE_SEED=${seed})`))
+
+  /** `count` values under `key`: short plaintexts (one block, the easiest for a wrong key) and longer ones. */
+  function values(prng: Prng, key: Buffer, count: number): string[] {
+    return Array.from({length: count}, (_, i) => {
+      const length = i % 2 === 0 ? prng.int(16) : 16 + prng.int(200)
+      const plaintext = Array.from({length}, () => String.fromCharCode(32 + prng.int(95))).join('')
+      return encryptSensitiveValue(plaintext, key, prng.bytes(16))
+    })
+  }
+
+  it('opens every value its key encrypted, of either key size, and only those', () => {
+    const prng = new Prng(seed, 'right-key')
+    for (const size of [16, 32] as const) {
+      const key = prng.bytes(size)
+      const other = prng.bytes(size)
+      const mine = values(prng, key, 30)
+      expect(testKeyOnValues(key, mine)).to.deep.equal({opened: 30, sampled: 30})
+      expect(testKeyOnValues(key, [...mine.slice(0, 5), ...values(prng, other, 25)])).to.deep.equal({opened: 5, sampled: 30})
+    }
+  })
+
+  it('a wrong key opens fewer than the proof needs, over 200 seeded samples of 40', () => {
+    const prng = new Prng(seed, 'wrong-key')
+    let opened = 0
+    for (let trial = 0; trial < 200; trial++) {
+      const result = testKeyOnValues(prng.bytes(32), values(prng, prng.bytes(32), 40))
+      expect(result.opened, `trial ${trial}`).to.be.below(VALUES_THAT_PROVE_A_KEY)
+      opened += result.opened
+    }
+    // 8,000 wrong-key decryptions: about 0.003 expected to pass both checks; even one is very rare.
+    expect(opened).to.be.at.most(1)
+  })
+
+  it('the certificate decides unless it is missing, unreadable or not the recorded one', () => {
+    const lost = (reason: KeyLossReason): KeyTestResult => ({verdict: 'lost', reason, detail: 'x'})
+    expect(certificateCannotDecide({verdict: 'works', thumbprint: 'A'.repeat(40)})).to.equal(false)
+    expect(certificateCannotDecide(lost('cannot-unseal'))).to.equal(false)
+    expect(certificateCannotDecide(lost('does-not-decrypt'))).to.equal(false)
+    for (const reason of ['no-certificate', 'not-pkcs12', 'thumbprint-differs'] as const) expect(certificateCannotDecide(lost(reason)), reason).to.equal(true)
   })
 })

@@ -27,6 +27,11 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
       : `Enter the ${report.totals.valuesReset} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates); run with --reportFile next time, or list them from the quarantine table by RunId ${report.runId}.`,
     'Back up the new master key and the new server certificate together with the database (Octopus Server: show-master-key and export-certificate).',
   )
+  if (report.salvage && report.totals.valuesSalvaged > 0) {
+    steps.push(
+      `${report.totals.valuesSalvaged.toLocaleString('en-US')} values were salvaged with candidate keys (re-encrypted with the new key): nothing to enter again for them (the re-entry list marks them "salvaged by candidate <fingerprint>").`,
+    )
+  }
   if (report.quarantine) {
     steps.push(
       `The old ciphertexts are kept in ${report.quarantine.table} (RunId ${report.runId}): if the old key turns up, they can be restored; otherwise drop the rows once the values are re-entered.`,

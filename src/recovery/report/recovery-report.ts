@@ -5,6 +5,7 @@ import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
 import {SENSITIVE_CATALOG} from '../catalog.js'
 import type {RecoveryRun} from '../recovery-run.js'
 import type {OutsideCatalogValue} from '../reset-table.js'
+import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../scrub-personal-data.js'
 import {describeKeyTest, describeWitness} from '../steps/test-current-key.js'
 import {nextSteps} from './next-steps.js'
@@ -30,6 +31,11 @@ export interface RecoveryReport {
    * `totals.outsideCatalog`), whether they were reset, and where the first ones are. Never their values.
    */
   readonly outsideCatalog: {readonly values: number; readonly reset: boolean; readonly first: OutsideCatalogValue[]}
+  /**
+   * With `--candidateKey`/`--candidateConfig`: per candidate (by source and fingerprint, never the key), the values
+   * it salvaged and the uncataloged ones it opens that were left as they are; null without candidates.
+   */
+  readonly salvage: {readonly candidates: readonly CandidateTally[]} | null
   readonly quarantine: {readonly table: string; readonly runId: string; readonly values: number} | null
   readonly certificate: {readonly oldThumbprint: string | null; readonly newThumbprint: string | null; readonly notAfter: string | null}
   /** The new master key: shown once in the text report, in `--json` only with `--showMasterKey`. */
@@ -65,6 +71,7 @@ export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolea
     totals,
     personalData: run.options.scrubPii ? run.personal : null,
     outsideCatalog: {values: totals.outsideCatalog, reset: run.options.resetUncataloged, first: run.outsideCatalog},
+    salvage: run.salvaged && !previous ? {candidates: run.salvaged} : null,
     quarantine: run.options.quarantine && !dryRun && !previous ? {table: QUARANTINE_TABLE, runId: run.runId, values: totals.valuesReset} : null,
     certificate: {
       oldThumbprint: run.oldThumbprint ?? null,

@@ -29,7 +29,9 @@ function outsideCatalog(report: RecoveryReport): string[] {
   if (values > 0) {
     const done = reset ? (report.outcome === 'dry-run' ? 'would be reset (--resetUncataloged)' : 'reset (--resetUncataloged)') : 'left as they are; --resetUncataloged resets them'
     out.push(`Outside the catalog: ${n(values)} values have the exact shape of an encrypted value in fields the catalog does not list; ${done}:`)
-    out.push(...first.map((v) => `  ${v.table} ${v.documentId} ${v.path}`))
+    const candidate = (v: (typeof first)[number]) =>
+      v.opensWith === undefined ? '' : ` (${v.salvaged ? 'salvaged by' : 'opens with'} candidate ${v.opensWith})`
+    out.push(...first.map((v) => `  ${v.table} ${v.documentId} ${v.path}${candidate(v)}`))
     if (values > first.length) out.push(`  and ${n(values - first.length)} more (--reportFile lists every one)`)
     out.push('')
   }
@@ -38,16 +40,38 @@ function outsideCatalog(report: RecoveryReport): string[] {
   return out
 }
 
+/** What each candidate key salvaged, named by source and fingerprint (docs/recovery.md, "Salvage with candidate keys"). */
+function candidates(report: RecoveryReport): string[] {
+  if (!report.salvage) return []
+  const dryRun = report.outcome === 'dry-run'
+  const lines = report.salvage.candidates.map((c) => {
+    const left = c.opensOutsideCatalog > 0 ? `; opens ${n(c.opensOutsideCatalog)} values outside the catalog, left as they are` : ''
+    return `  ${c.source}, fingerprint ${c.fingerprint}: ${n(c.salvaged)} values ${dryRun ? 'would be salvaged' : 'salvaged'}${left}`
+  })
+  return ['Candidate keys (what one opens is re-encrypted with the new key instead of reset):', ...lines, '']
+}
+
 /** Per table, what was found and done; and the personal data, when scrubbed. */
 function tallyTables(report: RecoveryReport): string[] {
   const dryRun = report.outcome === 'dry-run'
   const out: string[] = []
-  const row = (name: string, t: RecoveryReport['totals']) =>
-    [name, n(t.documentsScanned), n(t.valuesReset), n(t.alreadyNull), n(t.notASensitiveValue), n(t.outsideCatalog), n(t.malformedDocuments)]
+  // The Salvaged column appears only when there were candidates, so the report without them reads as before.
+  const salvaging = report.salvage !== null
+  const row = (name: string, t: RecoveryReport['totals']) => [
+    name,
+    n(t.documentsScanned),
+    n(t.valuesReset),
+    ...(salvaging ? [n(t.valuesSalvaged)] : []),
+    n(t.alreadyNull),
+    n(t.notASensitiveValue),
+    n(t.outsideCatalog),
+    n(t.malformedDocuments),
+  ]
   const rows = report.tables.map((t) => row(t.table, t))
   rows.push(row('Total', report.totals))
-  const headers = ['Table', 'Documents', dryRun ? 'To reset' : 'Reset', 'Already null', 'Not encrypted', 'Outside catalog', 'Malformed']
-  out.push(...table(headers, rows), '', ...outsideCatalog(report))
+  const salvagedHeader = salvaging ? [dryRun ? 'To salvage' : 'Salvaged'] : []
+  const headers = ['Table', 'Documents', dryRun ? 'To reset' : 'Reset', ...salvagedHeader, 'Already null', 'Not encrypted', 'Outside catalog', 'Malformed']
+  out.push(...table(headers, rows), '', ...candidates(report), ...outsideCatalog(report))
   if (report.personalData) {
     out.push(
       ...table(

@@ -6,6 +6,8 @@ export interface TableTally {
   documentsScanned: number
   documentsChanged: number
   valuesReset: number
+  /** Values a candidate key opened, re-encrypted with the new key instead of reset (docs/recovery.md, "Salvage"). */
+  valuesSalvaged: number
   alreadyNull: number
   notASensitiveValue: number
   malformedDocuments: number
@@ -21,6 +23,7 @@ export function emptyTally(table: string): TableTally {
     documentsScanned: 0,
     documentsChanged: 0,
     valuesReset: 0,
+    valuesSalvaged: 0,
     alreadyNull: 0,
     notASensitiveValue: 0,
     malformedDocuments: 0,
@@ -41,6 +44,7 @@ export function sumTallies(tallies: readonly TableTally[]): TallyTotals {
 
 export function countOutcome(tally: TableTally, outcome: LeafOutcome): void {
   if (outcome === 'reset') tally.valuesReset++
+  else if (outcome === 'salvaged') tally.valuesSalvaged++
   else if (outcome === 'already-null') tally.alreadyNull++
   else tally.notASensitiveValue++
 }
@@ -55,10 +59,18 @@ export interface ReentryItem {
   kind: string
   /**
    * `reset`; `not-a-sensitive-value`: left untouched but worth a look; `left: outside the catalog`: a ciphertext in a
-   * field the catalog does not list, left in force (`--resetUncataloged` resets it).
+   * field the catalog does not list, left in force (`--resetUncataloged` resets it), and which candidate opens it if
+   * one does; `salvaged by candidate <fingerprint>`: re-encrypted with the new key, nothing to enter again.
    */
-  outcome: 'reset' | 'not-a-sensitive-value' | typeof LEFT_OUTSIDE_CATALOG
+  outcome: 'reset' | 'not-a-sensitive-value' | typeof LEFT_OUTSIDE_CATALOG | `${typeof LEFT_OUTSIDE_CATALOG} (opens with candidate ${string})` | `salvaged by candidate ${string}`
 }
 
 export const LEFT_OUTSIDE_CATALOG = 'left: outside the catalog'
+
+/** The re-entry list's outcome of a value a candidate salvaged. */
+export const salvagedBy = (fingerprint: string) => `salvaged by candidate ${fingerprint}` as const
+
+/** The re-entry list's outcome of an uncataloged value left in force, naming the candidate that opens it, if any. */
+export const leftOutsideCatalog = (fingerprint: string | undefined) =>
+  fingerprint === undefined ? LEFT_OUTSIDE_CATALOG : (`${LEFT_OUTSIDE_CATALOG} (opens with candidate ${fingerprint})` as const)
 

@@ -1,3 +1,4 @@
+import {generateMasterKey} from '../../crypto/master-key.js'
 import {encryptSensitiveValue} from '../../crypto/sensitive-value.js'
 import type {DbContext} from '../../database/context.js'
 import {inTransaction} from '../../database/in-transaction.js'
@@ -6,12 +7,16 @@ import {insertEvent} from '../../database/operations/events.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
 import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import {findCommitOutcome} from '../commit-outcome.js'
+import {need} from '../need.js'
 import type {RecoveryRun} from '../recovery-run.js'
-import {resetTable} from '../reset-table.js'
+import {OUTSIDE_CATALOG_SHOWN, resetTable} from '../reset-table.js'
 import {recoveryEvent} from '../recovery-event.js'
+import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../scrub-personal-data.js'
 import {serverCertificateDocument} from '../server-certificate-document.js'
-import type {TableTally} from '../report/table-tally.js'
+import {sumTallies, type TableTally} from '../report/table-tally.js'
+import type {Step} from './step.js'
 
 export type Progress = (message: string) => void
 
@@ -24,8 +29,9 @@ class DryRunRollback extends Error {}
  * A dry run writes no document; it runs pending upgrade scripts (so it scans the schema the real run would)
  * and then rolls the transaction back.
  */
-export async function applyChanges(run: RecoveryRun, certificateDocument: string | undefined, progress: Progress): Promise<void> {
-  const {options} = run
+export async function applyChanges(run: RecoveryRun, progress: Progress): Promise<void> {
+  const {options, certificateDocument} = run
+  const locked = need(run.locked, 'the locked connection')
   const write = !options.dryRun
   const work = async (trx: DbContext) => {
     if (run.pendingScripts.length > 0) {
@@ -38,15 +44,23 @@ export async function applyChanges(run: RecoveryRun, certificateDocument: string
     }
     const quarantineRunId = write && options.quarantine ? run.runId : undefined
     if (quarantineRunId) await ensureQuarantineTable(trx)
+    // A dry run has no new key: what it salvages goes under a throwaway one, and is rolled back with the rest.
+    const salvage = startSalvage(run.candidates, write ? need(run.newKey, 'the new master key') : generateMasterKey())
+    run.salvaged = salvage?.tallies
     for (const table of SENSITIVE_CATALOG) {
+      const salvaged = (tally: TableTally) => (salvage ? `, ${tally.valuesSalvaged.toLocaleString('en-US')} ${write ? 'salvaged' : 'to salvage'}` : '')
       const describe = (tally: TableTally) =>
-        `${table.table}: ${tally.documentsScanned.toLocaleString('en-US')} documents scanned, ${tally.valuesReset.toLocaleString('en-US')} values ${write ? 'reset' : 'to reset'}`
+        `${table.table}: ${tally.documentsScanned.toLocaleString('en-US')} documents scanned, ${tally.valuesReset.toLocaleString('en-US')} values ${write ? 'reset' : 'to reset'}${salvaged(tally)}`
       const tally = await resetTable(trx, table, {
         batchSize: options.batchSize,
         write,
         quarantineRunId,
         interruption: run.interruption,
         reentry: run.reentry,
+        resetUncataloged: options.resetUncataloged,
+        salvage,
+        // The report names the first few; the tallies count them all and the re-entry list lists them all.
+        onOutsideCatalog: (found) => void (run.outsideCatalog.length < OUTSIDE_CATALOG_SHOWN && run.outsideCatalog.push(found)),
         onProgress: (t) => progress(describe(t)),
       })
       run.tallies.push(tally)
@@ -60,9 +74,9 @@ export async function applyChanges(run: RecoveryRun, certificateDocument: string
       })
     }
     if (!write) throw new DryRunRollback()
-    const certificate = run.newCertificate!
+    const certificate = need(run.newCertificate, 'the new certificate')
     const newDocument = serverCertificateDocument(certificateDocument, {
-      CertificateData: encryptSensitiveValue(certificate.pfxBase64, run.newKey!),
+      CertificateData: encryptSensitiveValue(certificate.pfxBase64, need(run.newKey, 'the new master key')),
       Thumbprint: certificate.thumbprint,
       Subject: certificate.subject,
       NotAfter: certificate.notAfter.toISOString(),
@@ -72,12 +86,30 @@ export async function applyChanges(run: RecoveryRun, certificateDocument: string
     run.interruption.throwIfInterrupted()
     // Past this point the commit is under way: a signal can no longer undo it, so it must not abandon the report.
     run.interruption.ignoreFromNowOn()
+    run.commitSent = true
   }
   try {
-    await inTransaction(run.locked!, work)
+    await inTransaction(locked, work)
   } catch (error) {
     if (error instanceof DryRunRollback) return
-    throw error
+    if (!run.commitSent) throw error
+    // The connection failed during COMMIT: find out rather than guess (docs/recovery.md, "When something fails").
+    const outcome = await findCommitOutcome(run.runId, locked, need(run.database, 'the database'))
+    if (!outcome.committed) throw error
+    run.locked = outcome.ctx
   }
   run.committed = true
+}
+
+export const resetTheValues: Step<RecoveryRun> = {
+  title: (run) => (run.options.dryRun ? 'Scan the sensitive values (dry run: nothing is written)' : 'Reset the sensitive values in one transaction'),
+  skip: (run) => (run.alreadyRecovered ? `run ${run.alreadyRecovered.runId} already did it` : undefined),
+  async run(run, progress) {
+    await applyChanges(run, progress)
+    const {documentsScanned, valuesReset, valuesSalvaged} = sumTallies(run.tallies)
+    const n = (value: number) => value.toLocaleString('en-US')
+    const dry = run.options.dryRun
+    const salvaged = run.salvaged ? `, ${n(valuesSalvaged)} ${dry ? 'would be salvaged' : 'salvaged'} with candidate keys` : ''
+    return `${n(documentsScanned)} documents scanned, ${n(valuesReset)} values ${dry ? 'would be reset' : 'reset'}${salvaged}${dry ? '' : '; committed'}`
+  },
 }

@@ -1,8 +1,11 @@
 import type {DbContext} from '../../database/context.js'
+import {requireOpenJson} from '../../database/operations/compatibility-level.js'
 import {checkLicense} from '../../database/schema/license-check.js'
 import {schemaStatus} from '../../database/schema/schema-status.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
+import {need} from '../need.js'
+import type {Step} from './step.js'
 
 export interface SchemaDecision {
   readonly pending: string[]
@@ -18,6 +21,8 @@ export async function checkSchema(
   options: {upgradeDatabase: boolean; skipLicenseCheck: boolean; dryRun: boolean},
 ): Promise<SchemaDecision> {
   const status = await schemaStatus(ctx)
+  // Before any write, and in a dry run too; a database that is not the server's gets the clearer refusal below.
+  if (status.state !== 'not-a-server-database') await requireOpenJson(ctx)
   switch (status.state) {
     case 'current':
       return {pending: [], summary: `schema is current (${status.applied.length} scripts)`}
@@ -42,4 +47,20 @@ export async function checkSchema(
       return {pending, summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? (options.upgradeDatabase ? 'would run' : 'would run with --upgradeDatabase') : 'will run'}`}
     }
   }
+}
+
+export interface SchemaState {
+  readonly locked?: DbContext
+  readonly options: {readonly upgradeDatabase: boolean; readonly skipLicenseCheck: boolean; readonly dryRun: boolean}
+  /** The upgrade scripts the change will run first. */
+  pendingScripts: string[]
+}
+
+export const checkTheSchema: Step<SchemaState> = {
+  title: 'Check the database schema',
+  async run(state) {
+    const decision = await checkSchema(need(state.locked, 'the locked connection'), state.options)
+    state.pendingScripts = decision.pending
+    return decision.summary
+  },
 }

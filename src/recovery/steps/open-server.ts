@@ -6,7 +6,8 @@ import {instancesDirectory} from '../../instance/instances-directory.js'
 import {type ResolvedInstance, resolveInstance} from '../../instance/registry.js'
 import {SettingKey} from '../../instance/setting-keys.js'
 import {RecoveryError} from '../../recovery-error.js'
-import type {RecoveryRun} from '../recovery-run.js'
+import {checkOutputPaths} from '../output-paths.js'
+import type {Step} from './step.js'
 
 export interface OpenedServer {
   readonly instance: ResolvedInstance
@@ -27,11 +28,25 @@ export async function openServerDatabase(selection: {instance?: string; config?:
   return {instance, config, database: await openDatabase(connectionString)}
 }
 
-/** The run's first step: the server it works on. */
-export async function openServer(run: RecoveryRun): Promise<string> {
-  const {instance, config, database} = await openServerDatabase(run.options, run.env)
-  run.instance = instance
-  run.config = config
-  run.database = database
-  return `${instance.name ?? 'config'} → ${config.path}; ${database.description}`
+/** What opening the server reads (which instance) and learns: any command that works on a server has this part. */
+export interface ServerState {
+  /** Which server; and the files the command will write, which must not be any the server depends on. */
+  readonly options: {readonly instance?: string; readonly config?: string; readonly masterKeyFile?: string; readonly reportFile?: string; readonly backupFile?: string}
+  readonly env: NodeJS.ProcessEnv
+  instance?: ResolvedInstance
+  config?: ConfigFile
+  database?: DatabaseHandle
+}
+
+/** The first step of every command: the server it works on. */
+export const openTheServer: Step<ServerState> = {
+  title: 'Open the instance and connect to its database',
+  async run(state) {
+    const {instance, config, database} = await openServerDatabase(state.options, state.env)
+    state.instance = instance
+    state.config = config
+    state.database = database
+    await checkOutputPaths(state.options, config.path, state.env)
+    return `${instance.name ?? 'config'} → ${config.path}; ${database.description}`
+  },
 }

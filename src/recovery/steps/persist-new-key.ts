@@ -1,23 +1,24 @@
-import {access, chmod, rename, rm, writeFile} from 'node:fs/promises'
+import {rm} from 'node:fs/promises'
 import {masterKeyToBase64} from '../../crypto/master-key.js'
 import {ExitCode} from '../../exit-codes.js'
+import {type PreparedFile, prepareFile} from '../../instance/atomic-file.js'
 import {readConfigFile, restoreConfigFile, writeConfigFileAtomic} from '../../instance/config-file.js'
 import {sealNewMasterKey} from '../../instance/current-master-key.js'
-import {machineKeyPath} from '../../instance/machine-key.js'
+import {nodeFileOps} from '../../instance/file-ops.js'
+import {describeKeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
-import type {RecoveryRun} from '../recovery-run.js'
+import {need} from '../need.js'
+import {type RecoveryRun, whyNothingChanges} from '../recovery-run.js'
+import type {Step} from './step.js'
 
-const exists = (path: string) => access(path).then(() => true, () => false)
-
-/** Writes the key beside `path` (0600); it takes the name `path` only once the config holds the same key. */
-async function writeKeyFileBeside(path: string, key: Buffer): Promise<string> {
-  const partial = `${path}.partial-${process.pid}`
+/**
+ * The key, flushed to a new temporary file beside `path` (0600, created exclusively under a random name); it
+ * takes the name `path` only once the config holds the same key.
+ */
+async function writeKeyFileBeside(path: string, key: Buffer): Promise<PreparedFile> {
   try {
-    await writeFile(partial, masterKeyToBase64(key) + '\n', {mode: 0o600, flush: true})
-    await chmod(partial, 0o600)
-    return partial
+    return await prepareFile(path, Buffer.from(masterKeyToBase64(key) + '\n', 'utf8'), {mode: 0o600, ops: nodeFileOps})
   } catch (error) {
-    await rm(partial, {force: true})
     throw keyFileError(path, error as Error)
   }
 }
@@ -35,27 +36,30 @@ function keyFileError(path: string, error: Error): RecoveryError {
  * step fails, it leaves nothing of itself behind.
  */
 export async function persistNewKey(run: RecoveryRun, newKey: Buffer): Promise<string> {
-  const config = run.config!
-  const machineKey = machineKeyPath(run.env)
-  if (!(await exists(machineKey))) run.createdMachineKey = machineKey
+  const config = need(run.config, 'the config file')
   const keyFile = run.options.masterKeyFile
-  let partialKeyFile: string | undefined
+  let partialKeyFile: PreparedFile | undefined
   try {
-    const text = await sealNewMasterKey(config, newKey, run.env)
+    const sealed = await sealNewMasterKey(config, newKey, run.env, {sealWith: run.options.sealWith})
+    run.createdMachineKey = sealed.createdMachineKey
+    run.sealedWith = sealed.sealedWith
+    // Sealing may have drawn another key (docs/server-formats.md, "Key protection"); the certificate is encrypted
+    // later, with run.newKey.
+    newKey = run.newKey = sealed.key
     // Written first, so an unwritable path is refused before the config changes.
     if (keyFile) partialKeyFile = await writeKeyFileBeside(keyFile, newKey)
-    const {previousCopyPath} = await writeConfigFileAtomic(config.path, text)
+    const {previousCopyPath} = await writeConfigFileAtomic(config.path, sealed.text)
     run.previousConfigCopy = previousCopyPath
     if (keyFile && partialKeyFile) {
-      await rename(partialKeyFile, keyFile).catch((error: Error) => {
+      await partialKeyFile.publish().catch((error: Error) => {
         throw keyFileError(keyFile, error)
       })
       run.masterKeyFileWritten = keyFile
     }
-    return `new key sealed into ${config.path} (previous config kept at ${previousCopyPath})`
+    return `new key sealed into ${config.path} with ${describeKeySource(sealed.sealedWith)} (previous config kept at ${previousCopyPath})`
   } catch (error) {
     // The failure itself is what the operator needs; the undo only removes what this step left.
-    if (partialKeyFile) await rm(partialKeyFile, {force: true})
+    await partialKeyFile?.discard()
     await undoNewKey(run).catch(() => {})
     throw error
   }
@@ -67,12 +71,23 @@ export async function persistNewKey(run: RecoveryRun, newKey: Buffer): Promise<s
  */
 export async function undoNewKey(run: RecoveryRun): Promise<void> {
   if (run.previousConfigCopy) {
-    await restoreConfigFile(run.config!.path, run.previousConfigCopy)
+    const {path} = need(run.config, 'the config file')
+    await restoreConfigFile(path, run.previousConfigCopy)
     run.previousConfigCopy = undefined
-    run.config = await readConfigFile(run.config!.path)
+    run.config = await readConfigFile(path)
   }
   if (run.masterKeyFileWritten) await rm(run.masterKeyFileWritten, {force: true})
   if (run.createdMachineKey) await rm(run.createdMachineKey, {force: true})
   run.masterKeyFileWritten = undefined
   run.createdMachineKey = undefined
+}
+
+export const sealTheNewKey: Step<RecoveryRun> = {
+  title: 'Seal the new master key into the config file',
+  skip: whyNothingChanges,
+  async run(run) {
+    // The re-entry list must be writable before anything changes: it cannot fail half-way through the reset.
+    await run.reentry.open()
+    return persistNewKey(run, need(run.newKey, 'the new master key'))
+  },
 }

@@ -5,19 +5,21 @@ import {readConfigFile} from '../../instance/config-file.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
-import type {RecoveryRun} from '../recovery-run.js'
+import {need} from '../need.js'
+import {type RecoveryRun, whyNothingChanges} from '../recovery-run.js'
+import type {Step} from './step.js'
 
 /**
  * Proves the result the way the server will see it: the key read back from the config file on disk (not the
  * one in memory) decrypts the certificate read back from the database, and its thumbprint is the new one.
  */
 export async function verifyRecovery(run: RecoveryRun): Promise<string> {
-  const config = await readConfigFile(run.config!.path)
+  const config = await readConfigFile(need(run.config, 'the config file').path)
   // The config's key, not MASTER_KEY: the config is what this run wrote.
   const key = await readCurrentMasterKey(config, {...run.env, MASTER_KEY: undefined})
-  const document = await readConfigurationDocument(run.locked!, SERVER_CERTIFICATE_DOCUMENT.id)
+  const document = await readConfigurationDocument(need(run.locked, 'the locked connection'), SERVER_CERTIFICATE_DOCUMENT.id)
   const result = testCurrentKey(key.kind === 'available' ? key.key : {unavailable: key.reason}, document)
-  const expected = run.newCertificate!.thumbprint
+  const expected = need(run.newCertificate, 'the new certificate').thumbprint
   if (result.verdict !== 'works' || result.thumbprint.toUpperCase() !== expected) {
     throw new RecoveryError(
       `Verification failed after the changes were committed: the key in ${config.path} does not open the new server certificate (${result.verdict === 'works' ? `found ${result.thumbprint}` : result.reason}).`,
@@ -27,4 +29,10 @@ export async function verifyRecovery(run: RecoveryRun): Promise<string> {
   }
   run.verified = true
   return `the key in the config opens the new certificate ${expected}`
+}
+
+export const verifyTheResult: Step<RecoveryRun> = {
+  title: 'Verify: the key in the config opens the new certificate',
+  skip: whyNothingChanges,
+  run: verifyRecovery,
 }
