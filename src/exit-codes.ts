@@ -1,25 +1,66 @@
-/** The exit codes of `server:lost-master-key`; the README's table is written from this list. */
-export const ExitCode = {
-  /** Done, or a dry run completed. */
-  Done: 0,
-  /** Unexpected internal error. */
-  Internal: 1,
-  /** Invalid usage: unknown, missing or conflicting flags. */
-  Usage: 2,
-  /** Not confirmed: a confirmation flag or the backup evidence is missing. */
-  NotConfirmed: 3,
-  /** The current master key still works. */
-  KeyStillWorks: 4,
-  /** Server busy: a live node, or another recovery holds the lock. */
-  ServerBusy: 5,
-  /** Schema or licence: upgrade needed and not allowed, licence check failed, newer or foreign schema. */
-  SchemaOrLicence: 6,
-  /** The instance, config or database cannot be found, read or reached. */
-  NotFound: 7,
-  /** Failed while changing; everything rolled back. */
-  RolledBack: 8,
-  /** Interrupted; everything rolled back. */
-  Interrupted: 130,
-} as const
+/**
+ * The exit codes of the plugin's commands, each worded once: the commands' help and the README's table are
+ * generated from this list (src/cli/exit-code-help.ts, scripts/readme-exit-codes.ts). `onlyFor` names the
+ * commands that use a code; a code without it belongs to every command.
+ */
+export const EXIT_CODES = [
+  {code: 0, name: 'Done', meaning: 'done, or a dry run completed'},
+  {code: 1, name: 'Internal', meaning: 'unexpected internal error'},
+  {
+    code: 2,
+    name: 'Usage',
+    meaning: 'invalid usage: unknown, missing or conflicting flags, or a MASTER_KEY that is not a valid key',
+  },
+  {code: 3, name: 'NotConfirmed', meaning: 'not confirmed: a confirmation flag or the backup evidence is missing'},
+  {code: 4, name: 'KeyStillWorks', meaning: 'the current master key still works: nothing to reset'},
+  {code: 5, name: 'ServerBusy', meaning: 'server busy: a live node, or another recovery holds the lock'},
+  {
+    code: 6,
+    name: 'SchemaOrLicence',
+    meaning: 'schema or licence: upgrade needed and not allowed, licence check failed, newer or foreign schema',
+  },
+  {
+    code: 7,
+    name: 'NotFound',
+    meaning:
+      'the instance, config, machine key or database cannot be found, read or reached, ' +
+      'or --masterKeyFile or --reportFile cannot be written',
+  },
+  {code: 8, name: 'RolledBack', meaning: 'failed while changing; everything rolled back (database and config)'},
+  {
+    code: 10,
+    name: 'SomeValuesUnreadable',
+    meaning: 'some values cannot be opened with this key',
+    onlyFor: ['server:check-master-key'],
+  },
+  {
+    code: 11,
+    name: 'KeyLost',
+    meaning: 'the key is lost',
+    onlyFor: ['server:check-master-key', 'server:restore-quarantined'],
+  },
+  {code: 130, name: 'Interrupted', meaning: 'interrupted (Ctrl-C); everything rolled back'},
+] as const satisfies ReadonlyArray<ExitCodeEntry>
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+export interface ExitCodeEntry {
+  readonly code: number
+  /** The name code uses: `ExitCode.<name>`. */
+  readonly name: string
+  /** What the operator reads in help and in the README. */
+  readonly meaning: string
+  readonly onlyFor?: readonly string[]
+}
+
+type Entry = (typeof EXIT_CODES)[number]
+
+/** `ExitCode.NotConfirmed` is 3, typed as the literal. */
+export const ExitCode = Object.fromEntries(EXIT_CODES.map(({name, code}) => [name, code])) as {
+  readonly [E in Entry as E['name']]: E['code']
+}
+
+export type ExitCodeValue = Entry['code']
+
+/** The codes `commandId` can exit with, in order. */
+export function exitCodesOf(commandId: string): ExitCodeEntry[] {
+  return EXIT_CODES.filter((entry: ExitCodeEntry) => !entry.onlyFor || entry.onlyFor.includes(commandId))
+}

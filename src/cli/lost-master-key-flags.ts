@@ -1,93 +1,89 @@
 import {Flags} from '@oclif/core'
-import {DEFAULT_BATCH_SIZE} from '../recovery/recovery-options.js'
+import {backupFlags} from './flag-groups/backup-flags.js'
+import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
+import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
+import {dryRunFlag} from './flag-groups/dry-run-flag.js'
+import {instanceFlags} from './flag-groups/instance-flags.js'
+import {withKebabAliases} from './kebab-aliases.js'
 
-const CONFIRMATION_HELP = 'Required (except with --dry-run).'
-
-/** oclif's help does not list flag aliases, so the kebab-case spelling is named in the description. */
-function kebab<T extends {aliases?: string[]; description?: string}>(options: T & {aliases: [string]}): T {
-  return {...options, description: `${options.description} Also --${options.aliases[0]}.`}
-}
-
-/** The flags of `server:lost-master-key`: Octopus's names, each multi-word one also in kebab-case. */
-export const lostMasterKeyFlags = {
-  instance: Flags.string({
-    description: 'Name of the server instance to recover (case-insensitive). Default: "OctopusServer", or the only registered instance.',
-    exclusive: ['config'],
+/**
+ * The flags of `server:lost-master-key`: Octopus's names; every multi-word one also in kebab-case (derived by
+ * withKebabAliases, so declare a new flag with its camelCase name only).
+ */
+export const lostMasterKeyFlags = withKebabAliases({
+  ...instanceFlags,
+  iReallyWantToResetAllMySensitiveData: Flags.boolean({
+    description:
+      `Confirms that every sensitive value (passwords, keys, tokens, sensitive variables) will be reset to empty ` +
+      `and must be entered again. ${CONFIRMATION_HELP}`,
   }),
-  config: Flags.string({
-    description: 'Path to the server config file; skips the instance registry.',
-    exclusive: ['instance'],
+  ...backupFlags,
+  upgradeDatabase: Flags.boolean({
+    description:
+      'Runs the schema upgrade scripts first if the database is older than this tool (in the same transaction as ' +
+      'the reset). Without it an older schema is refused.',
   }),
-  iReallyWantToResetAllMySensitiveData: Flags.boolean(kebab({
-    aliases: ['i-really-want-to-reset-all-my-sensitive-data'],
-    description: `Confirms that every sensitive value (passwords, keys, tokens, sensitive variables) will be reset to empty and must be entered again. ${CONFIRMATION_HELP}`,
-  })),
-  iHaveBackedUpMyDatabase: Flags.boolean(kebab({
-    aliases: ['i-have-backed-up-my-database'],
-    description: `Confirms a backup of the database exists; the tool also looks for evidence of it. ${CONFIRMATION_HELP}`,
-  })),
-  upgradeDatabase: Flags.boolean(kebab({
-    aliases: ['upgrade-database'],
-    description: 'Runs the schema upgrade scripts first if the database is older than this tool (in the same transaction as the reset). Without it an older schema is refused.',
-  })),
-  skipCurrentMasterKeyTest: Flags.boolean(kebab({
-    aliases: ['skip-current-master-key-test'],
+  skipCurrentMasterKeyTest: Flags.boolean({
     description: 'Resets even if the current master key still works. Risk: destroys secrets that could still be read.',
-  })),
-  scrubPii: Flags.boolean(kebab({
-    aliases: ['scrub-pii'],
-    description: 'Also replaces personal data (usernames, display names, e-mails, IP addresses in the audit log) with pseudonyms. Cannot be undone.',
-  })),
-  skipLicenseCheck: Flags.boolean(kebab({
-    aliases: ['skip-license-check'],
+  }),
+  scrubPii: Flags.boolean({
+    description:
+      'Also replaces personal data (usernames, display names, e-mails, IP addresses in the audit log) with ' +
+      'pseudonyms. Cannot be undone.',
+  }),
+  resetUncataloged: Flags.boolean({
+    description:
+      'Also resets values outside the catalog that have the exact shape of an encrypted value (quarantined like the ' +
+      'rest). Without it they are only listed.',
+  }),
+  candidateKey: Flags.string({
+    description:
+      'An old master key (base64) some values may still open with; repeatable. What a candidate opens is ' +
+      're-encrypted with the new key instead of reset. Shown only by fingerprint.',
+    multiple: true,
+    multipleNonGreedy: true,
+  }),
+  candidateConfig: Flags.string({
+    description:
+      'An old config file sealed on this machine whose master key is a candidate (as --candidateKey); repeatable.',
+    multiple: true,
+    multipleNonGreedy: true,
+  }),
+  skipLicenseCheck: Flags.boolean({
     description: "Runs upgrade scripts even if they were released after the licence's maintenance expiry.",
     dependsOn: ['upgradeDatabase'],
-  })),
-  'dry-run': Flags.boolean(kebab({
-    aliases: ['dryRun'],
-    description: 'Checks everything and shows what would be reset, upgraded and scrubbed; changes nothing. Needs no confirmations.',
-  })),
-  backupFile: Flags.string(kebab({
-    aliases: ['backup-file'],
-    description: 'PostgreSQL: a pg_dump archive (-Fc or -Ft) of this database, the evidence of a backup.',
-  })),
-  maxBackupAge: Flags.integer(kebab({
-    aliases: ['max-backup-age'],
-    description: 'How old, in hours, the backup may be.',
-    default: 24,
-    min: 1,
-  })),
-  skipBackupCheck: Flags.boolean(kebab({
-    aliases: ['skip-backup-check'],
-    description: 'Does not look for backup evidence (for backups the server cannot record: snapshots, cloud SQL). You still need --iHaveBackedUpMyDatabase.',
-  })),
+  }),
+  ...dryRunFlag(
+    'Checks everything and shows what would be reset, upgraded and scrubbed; changes nothing. Needs no confirmations.',
+  ),
   quarantine: Flags.boolean({
-    description: 'Copies each reset ciphertext into the LostMasterKeyQuarantine table first (in the same transaction), in case the old key turns up. --no-quarantine skips it.',
+    description:
+      'Copies each reset ciphertext into the LostMasterKeyQuarantine table first (in the same transaction), in case ' +
+      'the old key turns up. --no-quarantine skips it.',
     default: true,
     allowNo: true,
   }),
-  ignoreLiveNodes: Flags.boolean(kebab({
-    aliases: ['ignore-live-nodes'],
-    description: 'Proceeds even though a server node reported in the last 5 minutes. Risk: a running server corrupts data during the reset.',
-  })),
-  masterKeyFile: Flags.string(kebab({
-    aliases: ['master-key-file'],
+  ignoreLiveNodes: Flags.boolean({
+    description:
+      'Proceeds even though a server node reported in the last 5 minutes. Risk: a running server corrupts data ' +
+      'during the reset.',
+  }),
+  masterKeyFile: Flags.string({
     description: 'Also writes the new master key to this file (mode 0600) before the database is changed.',
-  })),
-  reportFile: Flags.string(kebab({
-    aliases: ['report-file'],
-    description: 'Writes the re-entry list (CSV: table, document Id, name, field path) of every reset value to this file (mode 0600).',
-  })),
-  showMasterKey: Flags.boolean(kebab({
-    aliases: ['show-master-key'],
+  }),
+  sealWith: Flags.option({
+    options: ['machine-id', 'machinekey'] as const,
+    description:
+      'Linux and macOS: the machine key source that seals the new master key. Default: the first that works ' +
+      '(machine-id, then machinekey, created if needed). Servers released before mid-2021 read only machinekey.',
+  })(),
+  reportFile: Flags.string({
+    description:
+      'Writes the re-entry list (CSV: table, document Id, name, field path) of every reset value to this file (mode ' +
+      '0600).',
+  }),
+  showMasterKey: Flags.boolean({
     description: 'Includes the new master key in --json output.',
-  })),
-  batchSize: Flags.integer(kebab({
-    aliases: ['batch-size'],
-    description: 'Documents per batch.',
-    default: DEFAULT_BATCH_SIZE,
-    min: 1,
-    max: 2000,
-    hidden: true,
-  })),
-}
+  }),
+  ...batchSizeFlag(),
+})

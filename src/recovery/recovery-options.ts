@@ -1,3 +1,6 @@
+import type {MachineKeySourceKind} from '../instance/machine-key-sources.js'
+import type {CandidateSource} from './salvage/candidate-keys.js'
+
 /** What the operator asked for: the command's flags, in the recovery's own words. */
 export interface RecoveryOptions {
   readonly instance?: string
@@ -5,6 +8,10 @@ export interface RecoveryOptions {
   readonly upgradeDatabase: boolean
   readonly skipCurrentMasterKeyTest: boolean
   readonly scrubPii: boolean
+  /** `--resetUncataloged`: also reset ciphertexts outside the catalog (always listed). */
+  readonly resetUncataloged: boolean
+  /** `--candidateKey`, `--candidateConfig`: old keys to salvage with (docs/recovery.md, "Salvage with candidate keys"). */
+  readonly candidates?: readonly CandidateSource[]
   readonly skipLicenseCheck: boolean
   readonly dryRun: boolean
   readonly quarantine: boolean
@@ -13,6 +20,8 @@ export interface RecoveryOptions {
   readonly maxBackupAgeHours: number
   readonly skipBackupCheck: boolean
   readonly masterKeyFile?: string
+  /** Linux and macOS: the machine key source to seal with; else the first that works. */
+  readonly sealWith?: MachineKeySourceKind
   readonly reportFile?: string
   readonly showMasterKey: boolean
   readonly json: boolean

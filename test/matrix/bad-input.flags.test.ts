@@ -1,6 +1,9 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
 
+import type {RecoveryReport} from '../../src/recovery/report/recovery-report.js'
+import {runLostMasterKey} from '../support/run-command.js'
+import {diskState} from './support/disk-state.js'
 import {BACKED_UP, CONFIRMED, expectRefusal, matrixServer, type MatrixServer, RESET} from './support/matrix-run.js'
 
 /** Flags and environment the command must reject before it touches anything (exit 2 or 3). */
@@ -69,5 +72,30 @@ describe('bad-input matrix: flags and environment', () => {
     const wrongLength = randomBytes(20).toString('base64')
     const run = await expectRefusal(target, CONFIRMED, {exit: 2, says: ['20 bytes', '16 or 32']}, {MASTER_KEY: wrongLength})
     expect(run.message + run.stdout + run.stderr).to.not.include(wrongLength)
+  })
+
+  it('--dryRun and --dry-run: the same dry run, changing nothing', async () => {
+    const reports: RecoveryReport[] = []
+    for (const spelling of ['--dryRun', '--dry-run']) {
+      const before = await diskState(target.watched)
+      const run = await runLostMasterKey([spelling, '--json'], target.env)
+      expect(run.exitCode, `${spelling}: ${run.message}`).to.equal(0)
+      expect(await diskState(target.watched), `${spelling}: nothing changed`).to.deep.equal(before)
+      reports.push(JSON.parse(run.stdout) as RecoveryReport)
+    }
+    expect(reports.map((report) => report.outcome)).to.deep.equal(['dry-run', 'dry-run'])
+    expect(reports[1].tables).to.deep.equal(reports[0].tables)
+  })
+
+  it("--json: the prerun hook's refusal and the command's have the same four fields, on stdout only", async () => {
+    const hook = await runLostMasterKey(['--skipBackupCheck', '--json'], target.env)
+    const command = await runLostMasterKey([...CONFIRMED, '--frobnicate', '--json'], target.env)
+    for (const [run, exit] of [[hook, 3], [command, 2]] as const) {
+      const {error} = JSON.parse(run.stdout) as {error: Record<string, unknown>}
+      expect(Object.keys(error)).to.deep.equal(['code', 'exit', 'message', 'suggestions'])
+      expect(error).to.deep.include({code: `EXIT_${exit}`, exit})
+      expect(run.exitCode).to.equal(exit)
+      expect(run.stderr, 'nothing on stderr').to.equal('')
+    }
   })
 })

@@ -20,6 +20,9 @@ describe('the README', function () {
       env: {...process.env, NODE_ENV: 'development', OCLIF_COLUMNS: '120'},
       stdio: ['ignore', 'pipe', 'ignore'],
     })
-    expect(referenceBlock(await readFile('README.md', 'utf8')), 'run `npm run readme`').to.equal(referenceBlock(generated))
+    // oclif readme leaves out, without a word, a command that does not load: both blocks would then be empty.
+    expect(referenceBlock(generated), 'the command loads').to.include('## `recover server:lost-master-key`')
+    const readme = await readFile('README.md', 'utf8')
+    expect(referenceBlock(readme), 'run `npm run readme`').to.equal(referenceBlock(generated))
   })
 })

@@ -1,17 +1,15 @@
-import {Command, Flags} from '@oclif/core'
-
-import {errorJson, toCliError} from '../../cli/error-output.js'
 import {exitCodeHelp} from '../../cli/exit-code-help.js'
+import {batchSizeFlag} from '../../cli/flag-groups/batch-size-flag.js'
 import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {need} from '../../recovery/need.js'
 import {checkEveryValue, type CheckState, unsealTheKey} from '../../recovery/check/check-steps.js'
 import {checkJson, renderCheck} from '../../recovery/check/render-check.js'
-import {DEFAULT_BATCH_SIZE} from '../../recovery/recovery-options.js'
 import {openTheServer, type ServerState} from '../../recovery/steps/open-server.js'
 import {chooseRenderer, runSteps} from '../../recovery/task-list.js'
 
-export default class CheckMasterKey extends Command {
+export default class CheckMasterKey extends ServerCommand {
   static override summary =
     'Check, read-only, that the master key opens the server certificate and every encrypted value.'
 
@@ -31,17 +29,9 @@ ${exitCodeHelp('server:check-master-key')}`
     },
   ]
 
-  static override enableJsonFlag = true
-
   static override flags = withKebabAliases({
     ...instanceFlags,
-    batchSize: Flags.integer({
-      description: 'Documents per batch.',
-      default: DEFAULT_BATCH_SIZE,
-      min: 1,
-      max: 2000,
-      hidden: true,
-    }),
+    ...batchSizeFlag(),
   })
 
   async run(): Promise<ReturnType<typeof checkJson>> {
@@ -66,16 +56,5 @@ ${exitCodeHelp('server:check-master-key')}`
     if (!json) this.log('\n' + renderCheck(report, keySource))
     process.exitCode = report.verdict.exitCode
     return checkJson(report, keySource)
-  }
-
-  protected override async catch(error: Error): Promise<unknown> {
-    const cliError = toCliError(error)
-    // In oclif 4 a --json error exits 1 whatever its code, unless the exit code is set here.
-    process.exitCode = cliError.oclif.exit
-    return super.catch(cliError)
-  }
-
-  protected override toErrorJson(error: unknown): unknown {
-    return errorJson(toCliError(error))
   }
 }

@@ -1,13 +1,13 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
-import {errorJson, toCliError} from '../../cli/error-output.js'
 import {exitCodeHelp} from '../../cli/exit-code-help.js'
 import {backupCheckOptions, backupFlags} from '../../cli/flag-groups/backup-flags.js'
 import {dryRunFlag} from '../../cli/flag-groups/dry-run-flag.js'
+import {batchSizeFlag} from '../../cli/flag-groups/batch-size-flag.js'
 import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {need} from '../../recovery/need.js'
-import {DEFAULT_BATCH_SIZE} from '../../recovery/recovery-options.js'
 import {type OldKeySource, readOldMasterKey} from '../../recovery/restore/old-key.js'
 import {renderRestore, restoreJson} from '../../recovery/restore/render-restore.js'
 import {requireBackupConfirmation, type RestoreState, restoreTheValues} from '../../recovery/restore/restore-steps.js'
@@ -18,7 +18,7 @@ import {chooseRenderer, runSteps} from '../../recovery/task-list.js'
 
 const OLD_KEY_FLAGS = ['oldMasterKey', 'oldMasterKeyFile', 'oldConfig']
 
-export default class RestoreQuarantined extends Command {
+export default class RestoreQuarantined extends ServerCommand {
   static override summary =
     'Put the values a reset quarantined back, with the old master key, where they are still empty.'
 
@@ -44,8 +44,6 @@ ${exitCodeHelp('server:restore-quarantined')}`
     },
   ]
 
-  static override enableJsonFlag = true
-
   static override flags = withKebabAliases({
     ...instanceFlags,
     oldMasterKey: Flags.string({
@@ -68,13 +66,7 @@ ${exitCodeHelp('server:restore-quarantined')}`
     ...dryRunFlag(
       'Works out what would be restored, re-entered and not openable; changes nothing. Needs no confirmation.',
     ),
-    batchSize: Flags.integer({
-      description: 'Quarantined values per batch.',
-      default: DEFAULT_BATCH_SIZE,
-      min: 1,
-      max: 2000,
-      hidden: true,
-    }),
+    ...batchSizeFlag('Quarantined values per batch.'),
   })
 
   async run(): Promise<ReturnType<typeof restoreJson>> {
@@ -112,16 +104,5 @@ ${exitCodeHelp('server:restore-quarantined')}`
     const report = need(state.report, 'the restore')
     if (!json) this.log('\n' + renderRestore(report))
     return restoreJson(report)
-  }
-
-  protected override async catch(error: Error): Promise<unknown> {
-    const cliError = toCliError(error)
-    // In oclif 4 a --json error exits 1 whatever its code, unless the exit code is set here.
-    process.exitCode = cliError.oclif.exit
-    return super.catch(cliError)
-  }
-
-  protected override toErrorJson(error: unknown): unknown {
-    return errorJson(toCliError(error))
   }
 }
