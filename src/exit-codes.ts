@@ -3,6 +3,10 @@
  * generated from this list (src/cli/exit-code-help.ts, scripts/readme-exit-codes.ts). `onlyFor` names the
  * commands that use a code; a code without it belongs to every command.
  */
+const RESET = 'server:lost-master-key'
+const CHECK = 'server:check-master-key'
+const RESTORE = 'server:restore-quarantined'
+
 export const EXIT_CODES = [
   {code: 0, name: 'Done', meaning: 'done, or a dry run completed'},
   {code: 1, name: 'Internal', meaning: 'unexpected internal error'},
@@ -11,9 +15,24 @@ export const EXIT_CODES = [
     name: 'Usage',
     meaning: 'invalid usage: unknown, missing or conflicting flags, or a MASTER_KEY that is not a valid key',
   },
-  {code: 3, name: 'NotConfirmed', meaning: 'not confirmed: a confirmation flag or the backup evidence is missing'},
-  {code: 4, name: 'KeyStillWorks', meaning: 'the current master key still works: nothing to reset'},
-  {code: 5, name: 'ServerBusy', meaning: 'server busy: a live node, or another recovery holds the lock'},
+  {
+    code: 3,
+    name: 'NotConfirmed',
+    meaning: 'not confirmed: a confirmation flag or the backup evidence is missing',
+    onlyFor: [RESET, RESTORE],
+  },
+  {
+    code: 4,
+    name: 'KeyStillWorks',
+    meaning: 'the current master key (or a candidate key) still works: nothing to reset',
+    onlyFor: [RESET],
+  },
+  {
+    code: 5,
+    name: 'ServerBusy',
+    meaning: 'server busy: a live node, or another recovery holds the lock',
+    onlyFor: [RESET, RESTORE],
+  },
   {
     code: 6,
     name: 'SchemaOrLicence',
@@ -26,20 +45,27 @@ export const EXIT_CODES = [
       'the instance, config, machine key or database cannot be found, read or reached, ' +
       'or --masterKeyFile or --reportFile cannot be written',
   },
-  {code: 8, name: 'RolledBack', meaning: 'failed while changing; everything rolled back (database and config)'},
+  {
+    code: 8,
+    name: 'RolledBack',
+    meaning:
+      'failed while changing; everything rolled back (database and config). If the connection was lost during the ' +
+      'commit and its outcome cannot be told, both config files are kept and the message says which holds which key',
+    onlyFor: [RESET],
+  },
   {
     code: 10,
     name: 'SomeValuesUnreadable',
     meaning: 'some values cannot be opened with this key',
-    onlyFor: ['server:check-master-key'],
+    onlyFor: [CHECK],
   },
   {
     code: 11,
     name: 'KeyLost',
     meaning: 'the key is lost',
-    onlyFor: ['server:check-master-key', 'server:restore-quarantined'],
+    onlyFor: [CHECK, RESTORE],
   },
-  {code: 130, name: 'Interrupted', meaning: 'interrupted (Ctrl-C); everything rolled back'},
+  {code: 130, name: 'Interrupted', meaning: 'interrupted (Ctrl-C); everything rolled back', onlyFor: [RESET]},
 ] as const satisfies ReadonlyArray<ExitCodeEntry>
 
 export interface ExitCodeEntry {
