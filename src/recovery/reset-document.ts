@@ -4,10 +4,11 @@ import type {JsonEdit} from './json/json-splice.js'
 import {spliceJson} from './json/json-splice.js'
 import {MalformedJsonError, parseJsonDocument, scalarValue} from './json/json-tree.js'
 import {sensitiveInterest, sensitiveLeaves} from './sensitive-leaves.js'
+import {type Opened, openWithCandidates, type Salvage, salvagedValue} from './salvage/salvage.js'
 import {findCiphertexts} from './uncataloged-ciphertexts.js'
 
 /** What happened to one catalog value of a document. */
-export type LeafOutcome = 'reset' | 'already-null' | 'not-a-sensitive-value'
+export type LeafOutcome = 'reset' | 'salvaged' | 'already-null' | 'not-a-sensitive-value'
 
 export interface LeafReport {
   readonly path: string
@@ -16,6 +17,8 @@ export interface LeafReport {
   readonly outcome: LeafOutcome
   /** The ciphertext that was reset, for the quarantine; only when the outcome is `reset`. */
   readonly ciphertext?: string
+  /** The candidate (index into the salvage's candidates) that opened it; only when the outcome is `salvaged`. */
+  readonly candidate?: number
 }
 
 /** A ciphertext outside the catalog's fields: listed, and reset only when the operator asks. */
@@ -24,6 +27,9 @@ export interface OutsideCatalogReport {
   readonly name: string | undefined
   /** The ciphertext, set only when it was reset (for the quarantine). */
   readonly ciphertext?: string
+  /** The candidate that opens it: re-encrypted with the new key when `salvaged`, else only named in the listing. */
+  readonly candidate?: number
+  readonly salvaged?: boolean
 }
 
 export type DocumentReset =
@@ -40,6 +46,20 @@ export type DocumentReset =
 export interface ResetDocumentOptions {
   /** Also reset ciphertexts outside the catalog (`--resetUncataloged`); they are always listed. */
   readonly resetUncataloged: boolean
+  /** Candidate keys (`--candidateKey`, `--candidateConfig`): what one opens is re-encrypted instead of reset. */
+  readonly salvage?: Salvage
+}
+
+/** The edit that puts a salvaged value, under the new key, in place of its old ciphertext; `salvaged` keeps it. */
+function salvageEdit(
+  at: {start: number; end: number},
+  opened: Opened,
+  salvage: Salvage,
+  salvaged: Set<string>,
+): JsonEdit {
+  const value = salvagedValue(opened, salvage)
+  salvaged.add(value)
+  return {start: at.start, end: at.end, replacement: JSON.stringify(value)}
 }
 
 /**
@@ -47,8 +67,10 @@ export interface ResetDocumentOptions {
  * null, or hold something that is not a ciphertext, are left as they are and reported: they were not
  * encrypted with the lost key, so nothing is lost by keeping them. A key the document holds twice is read as
  * the server reads it (the last copy counts), and a ciphertext in an earlier copy of a sensitive key is reset
- * too. Then every other string with the encrypted-value shape is reported (and reset when asked). `json` is the
- * new text, or undefined when nothing changed; every byte outside the reset values is the original's.
+ * too. Then every other string with the encrypted-value shape is reported (and reset when asked). With candidate
+ * keys, a ciphertext the first of them opens is re-encrypted with the new key instead (salvaged; an uncataloged one
+ * only with `resetUncataloged`). `json` is the new text, or undefined when nothing changed; every byte outside the
+ * reset and salvaged values is the original's.
  */
 export function resetDocument(
   table: SensitiveTable,
@@ -66,12 +88,21 @@ export function resetDocument(
   }
   const leaves: LeafReport[] = []
   const edits: JsonEdit[] = []
+  const isCertificate =
+    table.table === SERVER_CERTIFICATE_DOCUMENT.table && documentId === SERVER_CERTIFICATE_DOCUMENT.id
+  const {salvage} = options
+  // The values salvaged here, under the new key: the sweep below must not take them for uncataloged ciphertexts.
+  const salvaged = salvage && new Set<string>()
   for (const {path, field, label, node, shadowed} of sensitiveLeaves(json, parsed.root, table, documentId)) {
     const value = node.type === 'string' ? scalarValue(json, node) : undefined
     const ciphertext = typeof value === 'string' && isSensitiveValueShape(value) ? value : undefined
     // A copy the server never reads counts only when it still holds a ciphertext.
     if (shadowed && ciphertext === undefined) continue
-    if (ciphertext !== undefined) {
+    const opened = salvage && ciphertext !== undefined ? openWithCandidates(ciphertext, salvage) : undefined
+    if (opened) {
+      leaves.push({path, kind: field.kind, label, outcome: 'salvaged', candidate: opened.candidate})
+      edits.push(salvageEdit(node, opened, salvage!, salvaged!))
+    } else if (ciphertext !== undefined) {
       leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext})
       edits.push({start: node.start, end: node.end, replacement: 'null'})
     } else {
@@ -80,15 +111,24 @@ export function resetDocument(
   }
   const reset = edits.length > 0 ? spliceJson(json, edits) : json
   // The server certificate is replaced whole by the run; its ciphertext is not a value to list.
-  if (table.table === SERVER_CERTIFICATE_DOCUMENT.table && documentId === SERVER_CERTIFICATE_DOCUMENT.id) {
+  if (isCertificate) {
     return {state: 'scanned', leaves, outsideCatalog: [], duplicateKeys: parsed.duplicateKeys, json: edits.length > 0 ? reset : undefined}
   }
   const sweep = findCiphertexts(reset)
-  const outsideCatalog = sweep.found.map(({path, name, ciphertext}) =>
-    options.resetUncataloged ? {path, name, ciphertext} : {path, name},
-  )
-  const resetOutside = options.resetUncataloged && sweep.found.length > 0
-  const final = resetOutside ? spliceJson(reset, sweep.found.map(({start, end}) => ({start, end, replacement: 'null'}))) : reset
+  const found = salvaged?.size ? sweep.found.filter(({ciphertext}) => !salvaged.has(ciphertext)) : sweep.found
+  const outsideEdits: JsonEdit[] = []
+  const outsideCatalog = found.map(({path, name, ciphertext, start, end}): OutsideCatalogReport => {
+    const opened = salvage && openWithCandidates(ciphertext, salvage)
+    if (!options.resetUncataloged) return opened ? {path, name, candidate: opened.candidate} : {path, name}
+    if (opened) {
+      outsideEdits.push(salvageEdit({start, end}, opened, salvage!, salvaged!))
+      return {path, name, candidate: opened.candidate, salvaged: true}
+    }
+    outsideEdits.push({start, end, replacement: 'null'})
+    return {path, name, ciphertext}
+  })
+  const resetOutside = outsideEdits.length > 0
+  const final = resetOutside ? spliceJson(reset, outsideEdits) : reset
   return {
     state: 'scanned',
     leaves,

@@ -4,8 +4,9 @@ import {insertQuarantineRows, type QuarantineRow} from '../database/operations/q
 import type {SensitiveTable} from './catalog.js'
 import type {Interruption} from './interruption.js'
 import type {ReentryList} from './report/reentry-list.js'
-import {countOutcome, emptyTally, LEFT_OUTSIDE_CATALOG, type TableTally} from './report/table-tally.js'
+import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTally} from './report/table-tally.js'
 import {resetDocument} from './reset-document.js'
+import type {Salvage} from './salvage/salvage.js'
 
 export interface ResetTableOptions {
   readonly batchSize: number
@@ -17,6 +18,8 @@ export interface ResetTableOptions {
   readonly reentry: ReentryList
   /** Also reset ciphertexts outside the catalog (`--resetUncataloged`); they are listed either way. */
   readonly resetUncataloged: boolean
+  /** Candidate keys to salvage with (undefined: none); their tallies are counted into it. */
+  readonly salvage?: Salvage
   /** Told of each ciphertext outside the catalog (for the report); its value is never passed. */
   readonly onOutsideCatalog?: (found: OutsideCatalogValue) => void
   readonly onProgress: (tally: TableTally) => void
@@ -28,6 +31,9 @@ export interface OutsideCatalogValue {
   readonly documentId: string
   readonly path: string
   readonly reset: boolean
+  /** The fingerprint of the candidate key that opens it, if one does (it was salvaged when `salvaged`). */
+  readonly opensWith?: string
+  readonly salvaged?: boolean
 }
 
 /** How many values outside the catalog the report names (the re-entry list names every one). */
@@ -45,6 +51,7 @@ export const OUTSIDE_CATALOG_KIND = 'outside the catalog'
  */
 export async function resetTable(ctx: DbContext, table: SensitiveTable, options: ResetTableOptions): Promise<TableTally> {
   const tally = emptyTally(table.table)
+  const {salvage} = options
   let writing: Promise<void> | undefined
   for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
     options.interruption.throwIfInterrupted()
@@ -52,7 +59,7 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
     const quarantine: QuarantineRow[] = []
     for (const row of batch) {
       tally.documentsScanned++
-      const result = resetDocument(table, row.Id, row.JSON, {resetUncataloged: options.resetUncataloged})
+      const result = resetDocument(table, row.Id, row.JSON, {resetUncataloged: options.resetUncataloged, salvage})
       if (result.state === 'malformed') {
         tally.malformedDocuments++
         continue
@@ -60,13 +67,15 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
       for (const leaf of result.leaves) {
         countOutcome(tally, leaf.outcome)
         if (leaf.outcome === 'already-null') continue
+        const candidate = leaf.candidate === undefined ? undefined : salvage!.tallies[leaf.candidate]
+        if (candidate) candidate.salvaged++
         options.reentry.add({
           table: table.table,
           documentId: row.Id,
           name: leaf.label ?? row.Id,
           path: leaf.path,
           kind: leaf.kind,
-          outcome: leaf.outcome,
+          outcome: candidate ? salvagedBy(candidate.fingerprint) : (leaf.outcome as 'reset' | 'not-a-sensitive-value'),
         })
         if (leaf.ciphertext !== undefined && options.quarantineRunId !== undefined) {
           quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path: leaf.path, value: leaf.ciphertext})
@@ -75,17 +84,22 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
       if (result.duplicateKeys) tally.duplicateKeyDocuments++
       for (const outside of result.outsideCatalog) {
         const reset = outside.ciphertext !== undefined
+        const {path, salvaged} = outside
+        const candidate = outside.candidate === undefined ? undefined : salvage!.tallies[outside.candidate]
         tally.outsideCatalog++
         if (reset) tally.valuesReset++
-        const {path} = outside
-        options.onOutsideCatalog?.({table: table.table, documentId: row.Id, path, reset})
+        if (salvaged) tally.valuesSalvaged++
+        if (candidate) candidate[salvaged ? 'salvaged' : 'opensOutsideCatalog']++
+        const opensWith = candidate?.fingerprint
+        const named = opensWith && {opensWith, salvaged: Boolean(salvaged)}
+        options.onOutsideCatalog?.({table: table.table, documentId: row.Id, path, reset, ...named})
         options.reentry.add({
           table: table.table,
           documentId: row.Id,
           name: outside.name ?? row.Id,
           path,
           kind: OUTSIDE_CATALOG_KIND,
-          outcome: reset ? 'reset' : LEFT_OUTSIDE_CATALOG,
+          outcome: reset ? 'reset' : salvaged ? salvagedBy(opensWith!) : leftOutsideCatalog(opensWith),
         })
         if (reset && options.quarantineRunId !== undefined) {
           quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path, value: outside.ciphertext!})
