@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   console.log(`Seeded instance ${seeded.instanceName} in ${seconds} s (peak RSS ${peakRssMb} MB)`)
   console.log(`  config:   ${seeded.configPath}`)
   console.log(`  env:      OCTOPUS_SERVER_INSTANCES_DIR=${seeded.env.OCTOPUS_SERVER_INSTANCES_DIR}`)
+  console.log(`            OCTOPUS_MACHINE_ID_FILE=${seeded.env.OCTOPUS_MACHINE_ID_FILE}`)
   console.log(`            OCTOPUS_MACHINE_KEY_FILE=${seeded.env.OCTOPUS_MACHINE_KEY_FILE}`)
   console.log(`  certificate thumbprint: ${seeded.thumbprint}`)
   for (const [table, count] of Object.entries(seeded.documents)) {

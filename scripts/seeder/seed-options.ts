@@ -1,4 +1,5 @@
 import {SCHEMA_SCRIPTS} from '../../src/database/schema/schema-scripts.js'
+import type {MachineKeySourceKind} from '../../src/instance/machine-key-sources.js'
 
 export interface SeedOptions {
   /** A folder: the instances registry folder, the config file and the machine key all go under it. */
@@ -22,6 +23,8 @@ export interface SeedOptions {
   liveNode?: boolean
   licenseExpiresOn?: string
   keyBytes?: 16 | 32
+  /** The machine key source that seals the master key: machine-id (newer servers) or machinekey (before mid-2021). */
+  sealWith?: MachineKeySourceKind
   seed?: number
   batchSize?: number
 }
@@ -40,6 +43,7 @@ export function resolveSeedOptions(options: SeedOptions): ResolvedSeedOptions {
     liveNode: false,
     licenseExpiresOn: '2099-12-31',
     keyBytes: 32,
+    sealWith: 'machine-id',
     seed: 1,
     batchSize: 1000,
     ...withoutUndefined(options),

@@ -1,34 +1,58 @@
+import {generateMasterKey, type MasterKeyLength} from '../crypto/master-key.js'
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
 import {decodeBase64Strict} from './base64.js'
 import {type ConfigFile, withSetting} from './config-file.js'
+import {type DpapiLoader, loadDpapiBinding, sealWithDpapi, unsealWithDpapi} from './dpapi-sealing.js'
 import {type FileOps, nodeFileOps} from './file-ops.js'
-import {sealMasterKey, unsealMasterKey} from './key-sealing.js'
-import {machineKeyPath, readMachineKey, readOrCreateMachineKey} from './machine-key.js'
+import {
+  type KeySource,
+  type MachineKeySourceKind,
+  sealWithMachineKeys,
+  unsealWithMachineKeys,
+} from './machine-key-sources.js'
 import {SettingKey} from './setting-keys.js'
 
 /** The master key the server would use now, or why there is none (the lost-key case). */
 export type CurrentMasterKey =
-  | {readonly kind: 'available'; readonly source: 'MASTER_KEY' | 'config'; readonly key: Buffer}
+  | {
+      readonly kind: 'available'
+      readonly source: 'MASTER_KEY' | 'config'
+      readonly key: Buffer
+      /** The key protection that opened the config's key. */
+      readonly unsealedWith?: KeySource
+    }
   | {readonly kind: 'unavailable'; readonly reason: string}
 
-/** AES-128 on older servers, AES-256 by default (DOMAIN.md §2). */
+/** How keys are protected on this machine: the OS decides (DPAPI on Windows); tests choose. */
+export interface KeyProtection {
+  readonly platform?: NodeJS.Platform
+  readonly loadDpapi?: DpapiLoader
+  readonly ops?: FileOps
+}
+
+/** AES-128 on older servers, AES-256 by default (docs/server-formats.md, "Master key"). */
 const MASTER_KEY_LENGTHS: readonly number[] = [16, 32]
 
 /**
  * The current master key: `MASTER_KEY` (base64, unsealed; container installs) wins, else the config's
- * sealed `Octopus.Storage.MasterKey` opened with this machine's key. Never creates a machine key: a
- * machine without one cannot have sealed this config. A `MASTER_KEY` that is not a key is an error rather
- * than "unavailable", so a typo cannot pass for a lost key and lead to a reset.
+ * protected `Octopus.Storage.MasterKey` opened with DPAPI on Windows or the machine-key sources elsewhere.
+ * Never creates a machine key: a machine without one cannot have sealed this config. A `MASTER_KEY` that is
+ * not a key is an error rather than "unavailable", so a typo cannot pass for a lost key and lead to a reset.
  */
-export async function readCurrentMasterKey(config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Promise<CurrentMasterKey> {
+export async function readCurrentMasterKey(
+  config: ConfigFile,
+  env: NodeJS.ProcessEnv = process.env,
+  protection: KeyProtection = {},
+): Promise<CurrentMasterKey> {
   const fromEnvironment = env.MASTER_KEY
   if (fromEnvironment !== undefined && fromEnvironment.trim() !== '') {
     const key = decodeBase64Strict(fromEnvironment)
     if (!key || !MASTER_KEY_LENGTHS.includes(key.length)) {
       const what = key ? `base64 of ${key.length} bytes` : 'not base64'
       throw new RecoveryError(
-        `The MASTER_KEY environment variable is set but is not a master key: it is ${what}, expected base64 of 16 or 32 bytes.`,
+        `The MASTER_KEY environment variable is set but is not a master key: it is ${what}, ` +
+          'expected base64 of 16 or 32 bytes.',
         ExitCode.Usage,
         ['Correct MASTER_KEY, or unset it to use the master key sealed in the config file.'],
       )
@@ -42,38 +66,72 @@ export async function readCurrentMasterKey(config: ConfigFile, env: NodeJS.Proce
     return unavailable(`the config file ${config.path} has no ${SettingKey.MasterKey} setting`)
   }
 
-  const keyPath = machineKeyPath(env)
-  const machineKey = await readMachineKey(keyPath)
-  if (!machineKey) {
-    return unavailable(`this machine has no machine key (${keyPath}), so the master key in the config file cannot be unsealed`)
-  }
-
-  const opened = unsealMasterKey(sealed, machineKey)
+  const opened =
+    (protection.platform ?? process.platform) === 'win32'
+      ? await unsealWithDpapi(sealed, protection.loadDpapi ?? loadDpapiBinding).then((r) =>
+          r.ok ? {...r, source: {kind: 'dpapi'} as const} : r,
+        )
+      : await unsealWithMachineKeys(sealed, env, protection.ops)
   if (!opened.ok) return unavailable(opened.reason)
   if (!MASTER_KEY_LENGTHS.includes(opened.key.length)) {
     return unavailable(`the unsealed master key has ${opened.key.length} bytes, expected 16 or 32`)
   }
 
-  return {kind: 'available', source: 'config', key: opened.key}
+  return {kind: 'available', source: 'config', key: opened.key, unsealedWith: opened.source}
+}
+
+/** The config text with the new key sealed in (the caller writes it), and how it was sealed. */
+export interface SealedConfig {
+  readonly text: string
+  /** The master key sealed: `newKey`, or the one `redraw` gave when `newKey`'s value collided. */
+  readonly key: Buffer
+  readonly sealedWith: KeySource
+  /** The machinekey file this sealing created, if it did: a run that is undone removes it. */
+  readonly createdMachineKey?: string
 }
 
 /**
- * The config text with `newKey` sealed into `Octopus.Storage.MasterKey` (the caller writes it). Creates
- * the machine key on first need, owned like the config file so the server's account can read both.
+ * Seals `newKey` into `Octopus.Storage.MasterKey`. On Linux and macOS `sealWith` picks the source (servers
+ * before mid-2021 read only machinekey); else the first that works. A machinekey file created here is owned
+ * like the config file, so the server's account can read both. A machinekey value that the machine-id key
+ * would also open with valid padding (1 time in 256) would be noise to a newer server, which tries machine-id
+ * first: `redraw` gives another master key until the value does not collide.
  */
 export async function sealNewMasterKey(
   config: ConfigFile,
   newKey: Buffer,
   env: NodeJS.ProcessEnv = process.env,
-  ops: FileOps = nodeFileOps,
-): Promise<string> {
+  options: KeyProtection & {readonly sealWith?: MachineKeySourceKind; readonly redraw?: () => Buffer} = {},
+): Promise<SealedConfig> {
   if (!MASTER_KEY_LENGTHS.includes(newKey.length)) throw new RangeError('A master key has 16 or 32 bytes')
+  if ((options.platform ?? process.platform) === 'win32') {
+    if (options.sealWith) {
+      throw new RecoveryError(
+        '--sealWith applies to Linux and macOS only: on Windows the master key is protected with DPAPI.',
+        ExitCode.Usage,
+        ['Leave out --sealWith.'],
+      )
+    }
+    const sealed = await sealWithDpapi(newKey, options.loadDpapi ?? loadDpapiBinding)
+    return {text: withSetting(config.text, SettingKey.MasterKey, sealed), key: newKey, sealedWith: {kind: 'dpapi'}}
+  }
+
+  const ops = options.ops ?? nodeFileOps
   const owner = await ops.stat(config.path).then(
     ({uid, gid}) => ({uid, gid}),
     () => undefined,
   )
-  const machineKey = await readOrCreateMachineKey(machineKeyPath(env), {owner, ops})
-  return withSetting(config.text, SettingKey.MasterKey, sealMasterKey(newKey, machineKey))
+  const redraw = options.redraw ?? (() => generateMasterKey(newKey.length as MasterKeyLength))
+  let key = newKey
+  let seal = await sealWithMachineKeys(key, env, {sealWith: options.sealWith, owner, ops})
+  // Only the first call can create the machinekey file; later ones find it.
+  const {createdMachineKey} = seal
+  while (seal.collides) {
+    key = redraw()
+    seal = await sealWithMachineKeys(key, env, {sealWith: options.sealWith, owner, ops})
+  }
+  const text = withSetting(config.text, SettingKey.MasterKey, seal.sealed)
+  return {text, key, sealedWith: seal.source, createdMachineKey}
 }
 
 function unavailable(reason: string): CurrentMasterKey {

@@ -1,50 +1,62 @@
-import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto'
+import {createCipheriv, createDecipheriv} from 'node:crypto'
 
 import {decodeBase64Strict} from './base64.js'
+import {masterKeyFromPlaintext, protectedPlaintext} from './protected-master-key.js'
 
-/** Additional authenticated data: binds a sealed value to the setting it is stored in (DOMAIN.md §1). */
-const ADDITIONAL_DATA = Buffer.from('Octopus.Storage.MasterKey', 'utf8')
-const IV_BYTES = 12
-const TAG_BYTES = 16
-const MACHINE_KEY_BYTES = 32
+/** A Linux or macOS machine key: AES key and IV, fixed per machine (docs/server-formats.md, "Key protection"). */
+export interface AesMachineKey {
+  readonly key: Buffer
+  readonly iv: Buffer
+}
+
+const IV_BYTES = 16
 
 export type UnsealResult = {ok: true; key: Buffer} | {ok: false; reason: string}
 
-/** Seals the master key with the machine key: base64(iv[12] ‖ ciphertext ‖ tag[16]) of AES-256-GCM. */
-export function sealMasterKey(masterKey: Buffer, machineKey: Buffer): string {
-  if (machineKey.length !== MACHINE_KEY_BYTES) throw new RangeError(`The machine key must be ${MACHINE_KEY_BYTES} bytes`)
-  const iv = randomBytes(IV_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', machineKey, iv, {authTagLength: TAG_BYTES})
-  cipher.setAAD(ADDITIONAL_DATA)
-  const ciphertext = Buffer.concat([cipher.update(masterKey), cipher.final()])
-  return Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64')
+function cipherName(machineKey: AesMachineKey): string {
+  if (![16, 24, 32].includes(machineKey.key.length)) throw new RangeError('A machine key has 16, 24 or 32 bytes')
+  if (machineKey.iv.length !== IV_BYTES) throw new RangeError(`A machine key's IV has ${IV_BYTES} bytes`)
+  return `aes-${machineKey.key.length * 8}-cbc`
+}
+
+/**
+ * Seals the master key as Octopus.Shared's machine-key encryptor does: AES-CBC with PKCS#7 over the protected
+ * plaintext, stored as plain base64. The IV is the machine's, so the same key seals to the same value.
+ */
+export function sealMasterKey(masterKey: Buffer, machineKey: AesMachineKey): string {
+  const cipher = createCipheriv(cipherName(machineKey), machineKey.key, machineKey.iv)
+  return Buffer.concat([cipher.update(protectedPlaintext(masterKey)), cipher.final()]).toString('base64')
+}
+
+/** Whether `sealed` passes the CBC padding check under `machineKey`, whatever it then holds. */
+export function hasValidPadding(sealed: string, machineKey: AesMachineKey): boolean {
+  return decrypt(sealed, machineKey) !== undefined
 }
 
 /**
  * Opens a sealed master key. Never throws: a value that does not open is the lost-key case, and the
  * reason says why without repeating any part of the value or the keys.
  */
-export function unsealMasterKey(sealed: string, machineKey: Buffer): UnsealResult {
-  if (machineKey.length !== MACHINE_KEY_BYTES) {
-    return {ok: false, reason: `the machine key has ${machineKey.length} bytes, expected ${MACHINE_KEY_BYTES}`}
-  }
-
+export function unsealMasterKey(sealed: string, machineKey: AesMachineKey): UnsealResult {
   const bytes = decodeBase64Strict(sealed)
   if (!bytes) return {ok: false, reason: 'the sealed master key is not base64'}
-  if (bytes.length <= IV_BYTES + TAG_BYTES) return {ok: false, reason: 'the sealed master key is too short to be sealed'}
+  if (bytes.length === 0 || bytes.length % IV_BYTES !== 0) {
+    return {ok: false, reason: 'the sealed master key is not a whole number of AES blocks'}
+  }
+  const plaintext = decrypt(sealed, machineKey)
+  const key = plaintext && masterKeyFromPlaintext(plaintext)
+  return key
+    ? {ok: true, key}
+    : {ok: false, reason: 'it does not unseal with this machine key (it was sealed on another machine, or altered)'}
+}
 
-  const iv = bytes.subarray(0, IV_BYTES)
-  const tag = bytes.subarray(bytes.length - TAG_BYTES)
-  const ciphertext = bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)
+function decrypt(sealed: string, machineKey: AesMachineKey): Buffer | undefined {
+  const bytes = decodeBase64Strict(sealed)
+  if (!bytes || bytes.length === 0 || bytes.length % IV_BYTES !== 0) return undefined
   try {
-    const decipher = createDecipheriv('aes-256-gcm', machineKey, iv, {authTagLength: TAG_BYTES})
-    decipher.setAAD(ADDITIONAL_DATA)
-    decipher.setAuthTag(tag)
-    return {ok: true, key: Buffer.concat([decipher.update(ciphertext), decipher.final()])}
+    const decipher = createDecipheriv(cipherName(machineKey), machineKey.key, machineKey.iv)
+    return Buffer.concat([decipher.update(bytes), decipher.final()])
   } catch {
-    return {
-      ok: false,
-      reason: "the master key does not unseal with this machine's key (it was sealed on another machine, or altered)",
-    }
+    return undefined
   }
 }

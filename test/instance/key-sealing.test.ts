@@ -1,66 +1,108 @@
 import {expect} from 'chai'
-import {randomBytes} from 'node:crypto'
+import {createCipheriv} from 'node:crypto'
 
-import {sealMasterKey, unsealMasterKey} from '../../src/instance/key-sealing.js'
+import {type AesMachineKey, hasValidPadding, sealMasterKey, unsealMasterKey} from '../../src/instance/key-sealing.js'
+import {masterKeyFromPlaintext, protectedPlaintext} from '../../src/instance/protected-master-key.js'
+import {Prng} from '../../scripts/seeder/prng.js'
 
-describe('key sealing', () => {
-  const machineKey = randomBytes(32)
+const SEED = 8_2025
+
+/** AES-CBC/PKCS#7 of any plaintext, as a machine with this key would seal it. */
+function encrypt(plaintext: Buffer, machineKey: AesMachineKey): string {
+  const cipher = createCipheriv(`aes-${machineKey.key.length * 8}-cbc`, machineKey.key, machineKey.iv)
+  return Buffer.concat([cipher.update(plaintext), cipher.final()]).toString('base64')
+}
+
+describe(`key sealing: AES-CBC with a machine key (seed ${SEED})`, () => {
+  const random = new Prng(SEED, 'key-sealing')
+  const machineKey = {key: random.bytes(32), iv: random.bytes(16)}
 
   for (const length of [16, 32]) {
-    it(`seals and unseals a ${length}-byte master key`, () => {
-      const masterKey = randomBytes(length)
+    it(`seals a ${length}-byte master key as base64 of the encrypted JSON string, and unseals it`, () => {
+      const masterKey = random.bytes(length)
       const sealed = sealMasterKey(masterKey, machineKey)
 
-      expect(Buffer.from(sealed, 'base64')).to.have.length(12 + length + 16)
-      expect(sealed).not.to.contain(masterKey.toString('base64'))
+      // The JSON string of 24 or 44 base64 characters, with its quotes, padded to whole 16-byte blocks.
+      expect(Buffer.from(sealed, 'base64')).to.have.length(length === 16 ? 32 : 48)
+      expect(sealed).to.equal(encrypt(Buffer.from(`"${masterKey.toString('base64')}"`), machineKey))
       expect(unsealMasterKey(sealed, machineKey)).to.deep.equal({ok: true, key: masterKey})
     })
   }
 
-  it('uses a fresh IV each time, so sealing twice gives different values', () => {
-    const masterKey = randomBytes(32)
-    expect(sealMasterKey(masterKey, machineKey)).not.to.equal(sealMasterKey(masterKey, machineKey))
+  it('seals the same key to the same value: the IV is the machine key source\'s, not per value', () => {
+    const masterKey = random.bytes(32)
+    expect(sealMasterKey(masterKey, machineKey)).to.equal(sealMasterKey(masterKey, machineKey))
   })
 
-  it('does not unseal with another machine key', () => {
-    const sealed = sealMasterKey(randomBytes(32), machineKey)
-    const result = unsealMasterKey(sealed, randomBytes(32))
-    expect(result.ok).to.equal(false)
-    expect(result).to.have.property('reason').that.contains('does not unseal with this machine')
+  it('does not unseal with another machine key, saying so without any key material', () => {
+    const masterKey = random.bytes(32)
+    const sealed = sealMasterKey(masterKey, machineKey)
+    const result = unsealMasterKey(sealed, {key: random.bytes(32), iv: machineKey.iv})
+    expect(result).to.deep.equal({ok: false, reason: 'it does not unseal with this machine key (it was sealed on another machine, or altered)'})
   })
 
-  it('does not unseal a tampered value, wherever the change is', () => {
-    const sealed = Buffer.from(sealMasterKey(randomBytes(32), machineKey), 'base64')
-    for (const position of [0, 12, 30, sealed.length - 1]) {
+  it('does not take a wrong machine key that happens to pass the padding check for a key', () => {
+    const sealed = sealMasterKey(random.bytes(32), machineKey)
+    // About 1 wrong key in 256 passes PKCS#7; find some (deterministic for the seed).
+    const lucky: AesMachineKey[] = []
+    while (lucky.length < 3) {
+      const wrong = {key: random.bytes(32), iv: random.bytes(16)}
+      if (hasValidPadding(sealed, wrong)) lucky.push(wrong)
+    }
+    for (const wrong of lucky) expect(unsealMasterKey(sealed, wrong).ok).to.equal(false)
+  })
+
+  const notKeys: Array<[string, string]> = [
+    ['the base64 without its JSON quotes', 'q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k='],
+    ['a JSON string of 20 bytes', `"${Buffer.alloc(20, 1).toString('base64')}"`],
+    ['a JSON string of non-canonical base64', '"q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4l="'],
+    ['an empty JSON string', '""'],
+    ['a JSON number', '12345'],
+  ]
+  for (const [what, plaintext] of notKeys) {
+    it(`does not count ${what} as a key, though it decrypts`, () => {
+      expect(unsealMasterKey(encrypt(Buffer.from(plaintext), machineKey), machineKey).ok).to.equal(false)
+    })
+  }
+
+  it('reads the JSON string as the server does: an escape Octopus never writes still counts', () => {
+    const key = Buffer.from('q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k=', 'base64')
+    expect(masterKeyFromPlaintext(Buffer.from('"q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k\\u003d"'))).to.deep.equal(key)
+  })
+
+  it('accepts a 24-byte key in the protected form (AES-192 shape)', () => {
+    const key = random.bytes(24)
+    expect(masterKeyFromPlaintext(protectedPlaintext(key))).to.deep.equal(key)
+  })
+
+  it('does not count invalid UTF-8 as a key', () => {
+    expect(masterKeyFromPlaintext(Buffer.from([0x22, 0xff, 0x22]))).to.equal(undefined)
+  })
+
+  it('finds any altered block', () => {
+    const sealed = Buffer.from(sealMasterKey(random.bytes(32), machineKey), 'base64')
+    for (let position = 0; position < sealed.length; position += 7) {
       const tampered = Buffer.from(sealed)
       tampered[position] ^= 0x01
       expect(unsealMasterKey(tampered.toString('base64'), machineKey).ok, `byte ${position}`).to.equal(false)
     }
   })
 
-  it('binds the value to the setting: the same key sealed without the additional data does not unseal', async () => {
-    const {createCipheriv} = await import('node:crypto')
-    const iv = randomBytes(12)
-    const cipher = createCipheriv('aes-256-gcm', machineKey, iv)
-    const ciphertext = Buffer.concat([cipher.update(randomBytes(32)), cipher.final()])
-    const withoutAdditionalData = Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64')
-    expect(unsealMasterKey(withoutAdditionalData, machineKey).ok).to.equal(false)
-  })
-
-  it('explains values that are not sealed keys without throwing or repeating them', () => {
-    const notBase64 = unsealMasterKey('secret value!', machineKey)
-    expect(notBase64).to.deep.equal({ok: false, reason: 'the sealed master key is not base64'})
+  it('says when the value is not base64 or not whole AES blocks', () => {
+    expect(unsealMasterKey('secret value!', machineKey)).to.deep.equal({ok: false, reason: 'the sealed master key is not base64'})
     expect(unsealMasterKey(Buffer.alloc(20).toString('base64'), machineKey)).to.deep.equal({
       ok: false,
-      reason: 'the sealed master key is too short to be sealed',
-    })
-    expect(unsealMasterKey(sealMasterKey(randomBytes(32), machineKey), randomBytes(16))).to.deep.equal({
-      ok: false,
-      reason: 'the machine key has 16 bytes, expected 32',
+      reason: 'the sealed master key is not a whole number of AES blocks',
     })
   })
 
-  it('refuses to seal with a machine key of the wrong length', () => {
-    expect(() => sealMasterKey(randomBytes(32), randomBytes(16))).to.throw(RangeError)
+  it('the old AES-256-GCM sealing (IV, ciphertext, tag) does not unseal', () => {
+    // 12-byte IV + 32-byte key + 16-byte tag = 60 bytes: not whole AES blocks.
+    expect(unsealMasterKey(random.bytes(60).toString('base64'), machineKey).ok).to.equal(false)
+  })
+
+  it('refuses to seal with a machine key of the wrong size', () => {
+    expect(() => sealMasterKey(random.bytes(32), {key: random.bytes(20), iv: machineKey.iv})).to.throw(RangeError)
+    expect(() => sealMasterKey(random.bytes(32), {key: machineKey.key, iv: random.bytes(12)})).to.throw(RangeError)
   })
 })

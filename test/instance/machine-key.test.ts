@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {ExitCode} from '../../src/exit-codes.js'
 import {type FileOps, nodeFileOps} from '../../src/instance/file-ops.js'
-import {machineKeyPath, readMachineKey, readOrCreateMachineKey} from '../../src/instance/machine-key.js'
+import {formatMachineKey, machineKeyPath, readMachineKey, readOrCreateMachineKey} from '../../src/instance/machine-key.js'
 import {RecoveryError} from '../../src/recovery-error.js'
 import {folderEntries, makeTempFolder, rejectionOf} from './support/temp-folder.js'
 
@@ -29,11 +29,13 @@ describe('machine key', () => {
     expect(await readMachineKey(keyPath)).to.equal(undefined)
   })
 
-  it('is created on first need: 32 random bytes, base64, mode 0600, parent folders made', async () => {
-    const key = await readOrCreateMachineKey(keyPath)
+  it('is created on first need: base64(32 random bytes).base64(16 random bytes), mode 0600, parent folders made', async () => {
+    const {created, ...key} = await readOrCreateMachineKey(keyPath)
 
-    expect(key).to.have.length(32)
-    expect((await fs.readFile(keyPath, 'utf8')).trim()).to.equal(key.toString('base64'))
+    expect(created).to.equal(true)
+    expect(key.key).to.have.length(32)
+    expect(key.iv).to.have.length(16)
+    expect(await fs.readFile(keyPath, 'utf8')).to.equal(`${key.key.toString('base64')}.${key.iv.toString('base64')}`)
     expect((await fs.stat(keyPath)).mode & 0o777).to.equal(0o600)
     expect(await readMachineKey(keyPath)).to.deep.equal(key)
     expect(await folderEntries(path.dirname(keyPath))).to.deep.equal(['machinekey'])
@@ -41,19 +43,19 @@ describe('machine key', () => {
 
   it('is reused once it exists', async () => {
     const first = await readOrCreateMachineKey(keyPath)
-    expect(await readOrCreateMachineKey(keyPath)).to.deep.equal(first)
+    expect(await readOrCreateMachineKey(keyPath)).to.deep.equal({...first, created: false})
   })
 
   it('uses the key another process created meanwhile rather than replacing it', async () => {
-    const theirs = Buffer.alloc(32, 7)
+    const theirs = {key: Buffer.alloc(32, 7), iv: Buffer.alloc(16, 8)}
     const ops: FileOps = {
       ...nodeFileOps,
       async link(existing, newPath) {
-        await fs.writeFile(newPath, theirs.toString('base64'))
+        await fs.writeFile(newPath, formatMachineKey(theirs))
         return nodeFileOps.link(existing, newPath)
       },
     }
-    expect(await readOrCreateMachineKey(keyPath, {ops})).to.deep.equal(theirs)
+    expect(await readOrCreateMachineKey(keyPath, {ops})).to.deep.equal({...theirs, created: false})
     expect(await folderEntries(path.dirname(keyPath))).to.deep.equal(['machinekey'])
   })
 
@@ -94,8 +96,11 @@ describe('machine key', () => {
   })
 
   const damaged: Array<[string, string]> = [
-    ['not base64', 'this is not a key!'],
-    ['the wrong length', Buffer.alloc(16).toString('base64')],
+    ['not base64', 'this is not a key!.also not an IV'],
+    ['a key without an IV (the old 32-byte format)', Buffer.alloc(32).toString('base64')],
+    ['a key of the wrong length', `${Buffer.alloc(16).toString('base64')}.${Buffer.alloc(16).toString('base64')}`],
+    ['an IV of the wrong length', `${Buffer.alloc(32).toString('base64')}.${Buffer.alloc(12).toString('base64')}`],
+    ['three parts', `${Buffer.alloc(32).toString('base64')}.${Buffer.alloc(16).toString('base64')}.`],
     ['empty', ''],
   ]
   for (const [problem, content] of damaged) {
@@ -107,7 +112,7 @@ describe('machine key', () => {
         const error = (await rejectionOf(attempt())) as RecoveryError
         expect(error).to.be.instanceOf(RecoveryError)
         expect(error.exitCode).to.equal(ExitCode.NotFound)
-        expect(error.message).to.equal(`The machine key ${keyPath} is damaged: it does not hold a base64 32-byte key.`)
+        expect(error.message).to.equal(`The machine key ${keyPath} is damaged: it does not hold base64(32-byte key).base64(16-byte IV).`)
       }
 
       expect(await fs.readFile(keyPath, 'utf8')).to.equal(content)
@@ -115,9 +120,9 @@ describe('machine key', () => {
   }
 
   it('accepts a key file with a trailing newline', async () => {
-    const key = Buffer.alloc(32, 3)
+    const key = {key: Buffer.alloc(32, 3), iv: Buffer.alloc(16, 4)}
     await fs.mkdir(path.dirname(keyPath), {recursive: true})
-    await fs.writeFile(keyPath, `${key.toString('base64')}\r\n`)
+    await fs.writeFile(keyPath, `${formatMachineKey(key)}\r\n`)
     expect(await readMachineKey(keyPath)).to.deep.equal(key)
   })
 

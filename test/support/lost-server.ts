@@ -5,9 +5,14 @@ import path from 'node:path'
 import pg from 'pg'
 
 import {seedInstance, type SeededInstance, type SeedOptions} from '../../scripts/seeder/seed-instance.js'
+import type {EngineName} from './engines.js'
+import {isMssqlConnection, mssqlFingerprint, mssqlQuery} from './mssql-query.js'
 import {createTestDatabase, type TestDatabase} from './test-database.js'
 
-/** A seeded server whose machine key is gone, as after a dead machine: the config's key cannot be unsealed. */
+/**
+ * A seeded server whose machine key sources are gone, as after a dead machine: the config's key cannot be unsealed,
+ * and a recovery creates a new machinekey file (its env never lets the plugin near the real /etc).
+ */
 export interface LostServer {
   readonly seeded: SeededInstance
   readonly database: TestDatabase
@@ -16,12 +21,14 @@ export interface LostServer {
   dispose(): Promise<void>
 }
 
-export async function createLostServer(options: Partial<SeedOptions> & {keepMachineKey?: boolean} = {}): Promise<LostServer> {
-  const database = await createTestDatabase('lmk')
+export async function createLostServer(
+  options: Partial<SeedOptions> & {keepMachineKey?: boolean; engine?: EngineName} = {},
+): Promise<LostServer> {
+  const {keepMachineKey, engine, ...seedOptions} = options
+  const database = await createTestDatabase('lmk', engine)
   const root = await mkdtemp(path.join(tmpdir(), 'lost-server-'))
-  const {keepMachineKey, ...seedOptions} = options
   const seeded = await seedInstance({documents: 300, ...seedOptions, root, databaseUrl: database.url})
-  if (!keepMachineKey) await rm(seeded.machineKeyPath)
+  if (!keepMachineKey) for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
   return {
     seeded,
     database,
@@ -36,6 +43,7 @@ export async function createLostServer(options: Partial<SeedOptions> & {keepMach
 
 /** Every row of every table, in a stable order, hashed: equal hashes mean a byte-identical database. */
 export async function databaseFingerprint(url: string): Promise<string> {
+  if (isMssqlConnection(url)) return mssqlFingerprint(url)
   const client = new pg.Client({connectionString: url})
   await client.connect()
   try {
@@ -67,7 +75,9 @@ export async function filesFingerprint(paths: string[]): Promise<string> {
   return hash.digest('hex')
 }
 
+/** One statement on either engine (`url` a postgres:// URL or an ADO.NET string; see mssql-query.ts for T-SQL). */
 export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  if (isMssqlConnection(url)) return mssqlQuery<T>(url, text, values)
   const client = new pg.Client({connectionString: url})
   await client.connect()
   try {
