@@ -17,7 +17,14 @@ export interface DatabaseTarget {
   secrets: readonly string[]
 }
 
-type Failure = 'unreachable' | 'untrusted-certificate' | 'login' | 'no-database' | 'permission' | 'other'
+type Failure =
+  | 'unreachable'
+  | 'session-ended'
+  | 'untrusted-certificate'
+  | 'login'
+  | 'no-database'
+  | 'permission'
+  | 'other'
 
 /**
  * Turns a driver's failure (pg or mssql/tedious) into what the operator can act on, with exit 7. The driver's
@@ -31,6 +38,14 @@ export function databaseError(error: unknown, target: DatabaseTarget): RecoveryE
     case 'unreachable': {
       return new RecoveryError(`Cannot reach the server of ${description}: ${detail}`, ExitCode.NotFound, [
         'Check the host name and port in the connection string, that the database server is running, and that no firewall blocks it.',
+      ], {cause: error})
+    }
+
+    case 'session-ended': {
+      const message = `The server of ${description} ended this command's session: ${detail}`
+      return new RecoveryError(message, ExitCode.NotFound, [
+        'The database server was shut down or restarted, or an administrator ended the session.',
+        'Run the command again once the database is available.',
       ], {cause: error})
     }
 
@@ -86,6 +101,9 @@ const UNREACHABLE_CODES = new Set([
   'EINSTLOOKUP',
 ])
 
+/** PostgreSQL: admin_shutdown (pg_terminate_backend too), crash_shutdown, connection_does_not_exist, connection_failure. */
+const SESSION_ENDED_CODES = new Set(['57P01', '57P02', '08003', '08006'])
+
 /** SQL Server error numbers for a statement or database the login may not use. */
 const MSSQL_PERMISSION_NUMBERS = new Set([229, 230, 262, 297, 300, 916])
 
@@ -96,6 +114,7 @@ function classify(error: unknown): Failure {
   if (code === '28P01' || code === '28000') return 'login'
   if (code === '3D000') return 'no-database'
   if (code === '42501') return 'permission'
+  if (code !== undefined && SESSION_ENDED_CODES.has(code)) return 'session-ended'
   // tedious reports every refused login as ELOGIN; SQL Server's text tells a missing database apart.
   if (code === 'ELOGIN') return /cannot open database/i.test(message) ? 'no-database' : 'login'
   if (number !== undefined && MSSQL_PERMISSION_NUMBERS.has(number)) return 'permission'

@@ -53,72 +53,83 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
   const tally = emptyTally(table.table)
   const {salvage} = options
   let writing: Promise<void> | undefined
-  for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
-    options.interruption.throwIfInterrupted()
-    const changed: Array<{Id: string; JSON: string}> = []
-    const quarantine: QuarantineRow[] = []
-    for (const row of batch) {
-      tally.documentsScanned++
-      const result = resetDocument(table, row.Id, row.JSON, {resetUncataloged: options.resetUncataloged, salvage})
-      if (result.state === 'malformed') {
-        tally.malformedDocuments++
-        continue
-      }
-      for (const leaf of result.leaves) {
-        countOutcome(tally, leaf.outcome)
-        if (leaf.outcome === 'already-null') continue
-        const candidate = leaf.candidate === undefined ? undefined : salvage!.tallies[leaf.candidate]
-        if (candidate) candidate.salvaged++
-        options.reentry.add({
-          table: table.table,
-          documentId: row.Id,
-          name: leaf.label ?? row.Id,
-          path: leaf.path,
-          kind: leaf.kind,
-          outcome: candidate ? salvagedBy(candidate.fingerprint) : (leaf.outcome as 'reset' | 'not-a-sensitive-value'),
-        })
-        if (leaf.ciphertext !== undefined && options.quarantineRunId !== undefined) {
-          quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path: leaf.path, value: leaf.ciphertext})
-        }
-      }
-      if (result.duplicateKeys) tally.duplicateKeyDocuments++
-      for (const outside of result.outsideCatalog) {
-        const reset = outside.ciphertext !== undefined
-        const {path, salvaged} = outside
-        const candidate = outside.candidate === undefined ? undefined : salvage!.tallies[outside.candidate]
-        tally.outsideCatalog++
-        if (reset) tally.valuesReset++
-        if (salvaged) tally.valuesSalvaged++
-        if (candidate) candidate[salvaged ? 'salvaged' : 'opensOutsideCatalog']++
-        const opensWith = candidate?.fingerprint
-        const named = opensWith && {opensWith, salvaged: Boolean(salvaged)}
-        options.onOutsideCatalog?.({table: table.table, documentId: row.Id, path, reset, ...named})
-        options.reentry.add({
-          table: table.table,
-          documentId: row.Id,
-          name: outside.name ?? row.Id,
-          path,
-          kind: OUTSIDE_CATALOG_KIND,
-          outcome: reset ? 'reset' : salvaged ? salvagedBy(opensWith!) : leftOutsideCatalog(opensWith),
-        })
-        if (reset && options.quarantineRunId !== undefined) {
-          quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path, value: outside.ciphertext!})
-        }
-      }
-      if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
-    }
-    tally.documentsChanged += changed.length
-    if (options.write) {
-      await writing
-      writing = writeBatch(ctx, table.table, quarantine, changed)
-      // Awaited before the next batch's writes or at the end; an interruption in between must not leave it unhandled.
-      writing.catch(() => {})
-    }
-    await options.reentry.settle()
-    options.onProgress(tally)
+  try {
+    await scanTable()
+  } catch (error) {
+    // A batch's writes may still be in flight. The caller rolls back on this error; a write queued behind the
+    // ROLLBACK on the same connection would run outside the transaction and commit on its own.
+    await writing?.catch(() => {})
+    throw error
   }
   await writing
   return tally
+
+  async function scanTable(): Promise<void> {
+    for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
+      options.interruption.throwIfInterrupted()
+      const changed: Array<{Id: string; JSON: string}> = []
+      const quarantine: QuarantineRow[] = []
+      for (const row of batch) {
+        tally.documentsScanned++
+        const result = resetDocument(table, row.Id, row.JSON, {resetUncataloged: options.resetUncataloged, salvage})
+        if (result.state === 'malformed') {
+          tally.malformedDocuments++
+          continue
+        }
+        for (const leaf of result.leaves) {
+          countOutcome(tally, leaf.outcome)
+          if (leaf.outcome === 'already-null') continue
+          const candidate = leaf.candidate === undefined ? undefined : salvage!.tallies[leaf.candidate]
+          if (candidate) candidate.salvaged++
+          options.reentry.add({
+            table: table.table,
+            documentId: row.Id,
+            name: leaf.label ?? row.Id,
+            path: leaf.path,
+            kind: leaf.kind,
+            outcome: candidate ? salvagedBy(candidate.fingerprint) : (leaf.outcome as 'reset' | 'not-a-sensitive-value'),
+          })
+          if (leaf.ciphertext !== undefined && options.quarantineRunId !== undefined) {
+            quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path: leaf.path, value: leaf.ciphertext})
+          }
+        }
+        if (result.duplicateKeys) tally.duplicateKeyDocuments++
+        for (const outside of result.outsideCatalog) {
+          const reset = outside.ciphertext !== undefined
+          const {path, salvaged} = outside
+          const candidate = outside.candidate === undefined ? undefined : salvage!.tallies[outside.candidate]
+          tally.outsideCatalog++
+          if (reset) tally.valuesReset++
+          if (salvaged) tally.valuesSalvaged++
+          if (candidate) candidate[salvaged ? 'salvaged' : 'opensOutsideCatalog']++
+          const opensWith = candidate?.fingerprint
+          const named = opensWith && {opensWith, salvaged: Boolean(salvaged)}
+          options.onOutsideCatalog?.({table: table.table, documentId: row.Id, path, reset, ...named})
+          options.reentry.add({
+            table: table.table,
+            documentId: row.Id,
+            name: outside.name ?? row.Id,
+            path,
+            kind: OUTSIDE_CATALOG_KIND,
+            outcome: reset ? 'reset' : salvaged ? salvagedBy(opensWith!) : leftOutsideCatalog(opensWith),
+          })
+          if (reset && options.quarantineRunId !== undefined) {
+            quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path, value: outside.ciphertext!})
+          }
+        }
+        if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
+      }
+      tally.documentsChanged += changed.length
+      if (options.write) {
+        await writing
+        writing = writeBatch(ctx, table.table, quarantine, changed)
+        // Awaited before the next batch's writes or at the end; an interruption in between must not leave it unhandled.
+        writing.catch(() => {})
+      }
+      await options.reentry.settle()
+      options.onProgress(tally)
+    }
+  }
 }
 
 /** The quarantine copies first, then the documents: both in the run's transaction. */

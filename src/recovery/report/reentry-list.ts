@@ -31,10 +31,16 @@ export class ReentryList {
   /** Creates the file now, so a path that cannot be written is refused before anything changes. */
   async open(): Promise<void> {
     if (!this.path || !this.temporary || this.stream) return
-    let handle: FileHandle
+    let handle: FileHandle | undefined
     try {
       handle = await open(this.temporary, CREATE_EXCLUSIVE, 0o600)
+      // Written now rather than streamed: a disk with no room left is refused here, not half-way through the reset.
+      await handle.write(HEADER.join(',') + '\n')
     } catch (error) {
+      if (handle) {
+        await handle.close().catch(() => {})
+        await rm(this.temporary, {force: true}).catch(() => {})
+      }
       throw new RecoveryError(`The --reportFile ${this.path} cannot be written: ${(error as Error).message}. Nothing was changed.`, ExitCode.NotFound, [
         'Pass a --reportFile path in a folder that exists and that this user may write.',
       ])
@@ -42,7 +48,6 @@ export class ReentryList {
     // flush: the list is on disk before it takes its name.
     this.stream = handle.createWriteStream({flush: true})
     this.stream.on('error', (error) => (this.failure ??= error))
-    this.stream.write(HEADER.join(',') + '\n')
   }
 
   add(item: ReentryItem): void {
