@@ -1,19 +1,35 @@
 /**
  * `npm run demo`: the whole recovery on a fresh machine. Starts an embedded PostgreSQL, seeds a server
- * instance and its database, loses the machine key (as when the server's machine died and only the config
- * and the database survive), backs the database up with pg_dump, and runs the command through bin/run.js
- * exactly as an operator would.
+ * instance and its database with its key sealed the Octopus way, loses the machine key source that sealed it
+ * (as when the server's machine died and only the config and the database survive on a new one), backs the
+ * database up with pg_dump, and runs the commands through bin/run.js exactly as an operator would: the check
+ * (key lost, 11), the reset (0; the OpenSSL CLI then opens the newly sealed key), the check (healthy, 0), the
+ * restore with the old key (0) and the check once more (0). It exits 1 when any step's exit code is not that one.
+ * `DEMO_SEAL_WITH=machinekey` shows a pre-2021 server (machinekey file) instead of a newer one (machine id). The machine key sources are stand-ins under a temporary folder, never /etc.
+ * `npm run demo -- --engine mssql` does the same on SQL Server: the Babelfish stand-in from ../shared/babelfish,
+ * which has no msdb backup history, so there the backup check is skipped (and the demo says so).
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {randomBytes} from 'node:crypto'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {parseArgs} from 'node:util'
+import sql from 'mssql'
 
+import {readConfigFile} from '../src/instance/config-file.js'
+import {readMachineKey} from '../src/instance/machine-key.js'
+import {readMachineIdKey} from '../src/instance/machine-id-key.js'
+import type {AesMachineKey} from '../src/instance/key-sealing.js'
+import {SettingKey} from '../src/instance/setting-keys.js'
+import {babelfishMissing, startBabelfish} from './lib/babelfish.js'
 import {PLUGIN_ROOT} from './lib/host-cli.js'
 import {startEmbeddedPostgres} from './lib/embedded-postgres.js'
+import type {InstanceEnv} from './seeder/instance-files.js'
 import {seedInstance} from './seeder/seed-instance.js'
 
 const documents = Number(process.env.DEMO_DOCUMENTS ?? 5000)
+const sealWith = process.env.DEMO_SEAL_WITH === 'machinekey' ? 'machinekey' : 'machine-id'
 
 function hasPgDump(): boolean {
   return spawnSync('pg_dump', ['--version']).status === 0
@@ -21,21 +37,68 @@ function hasPgDump(): boolean {
 
 const say = (text: string) => console.log(`\n=== ${text}`)
 
+const {values: flags} = parseArgs({options: {engine: {type: 'string', default: 'postgres'}}})
+if (flags.engine !== 'postgres' && flags.engine !== 'mssql') {
+  console.error(`--engine must be postgres or mssql, got "${flags.engine}"`)
+  process.exit(2)
+}
+const onMssql = flags.engine === 'mssql'
+if (onMssql && babelfishMissing()) {
+  console.error(`--engine mssql needs the Babelfish build: ${babelfishMissing()}`)
+  process.exit(2)
+}
+
+/** A database server for the demo, with one empty database `octopus` and the string its config names. */
+interface DemoServer {
+  readonly url: string
+  stop(): Promise<void>
+}
+
+async function startDemoServer(): Promise<DemoServer> {
+  if (!onMssql) {
+    say('Starting an embedded PostgreSQL')
+    const postgres = await startEmbeddedPostgres()
+    return {url: await postgres.createDatabase('octopus'), stop: () => postgres.stop()}
+  }
+  say('Starting SQL Server (Babelfish for PostgreSQL, which speaks TDS and T-SQL) from ../shared/babelfish')
+  const babelfish = await startBabelfish()
+  try {
+    const pool = await new sql.ConnectionPool(babelfish.connectionString).connect()
+    await pool.request().query('CREATE DATABASE octopus')
+    await pool.close()
+  } catch (error) {
+    await babelfish.stop()
+    throw error
+  }
+  return {url: `${babelfish.connectionString};Database=octopus`, stop: () => babelfish.stop()}
+}
+
 let exitCode = 1
 const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-demo-'))
-say('Starting an embedded PostgreSQL')
-const server = await startEmbeddedPostgres()
+const server = await startDemoServer()
 try {
-  const url = await server.createDatabase('octopus')
+  const {url} = server
   say(`Seeding instance "OctopusServer" with ${documents} documents`)
-  const seeded = await seedInstance({root, databaseUrl: url, documents, corruptShare: 0.01, nonCiphertextShare: 0.01, malformedShare: 0.002, seed: 42})
+  const shares = {corruptShare: 0.01, nonCiphertextShare: 0.01, malformedShare: 0.002}
+  const seeded = await seedInstance({root, databaseUrl: url, documents, ...shares, seed: 42, sealWith})
   console.log(`config: ${seeded.configPath}\nserver certificate: ${seeded.thumbprint}`)
+  console.log(`master key sealed with: ${sealWith}`)
 
-  say('Losing the master key: the machine key that sealed it is gone')
-  await rm(seeded.machineKeyPath)
-
-  const args = ['server:lost-master-key', '--instance=OctopusServer', '--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase']
-  if (hasPgDump()) {
+  const args = ['server:lost-master-key', '--instance=OctopusServer']
+  args.push('--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase')
+  if (sealWith === 'machine-id') {
+    say(`Losing the master key: the config now sits on a machine with another machine id (${seeded.machineIdPath})`)
+    await rm(seeded.machineIdPath)
+    await writeFile(seeded.machineIdPath, randomBytes(16).toString('hex') + '\n', {mode: 0o444})
+  } else {
+    say(`Losing the master key: the machinekey file that sealed it is gone (${seeded.machineKeyPath})`)
+    await rm(seeded.machineKeyPath)
+    args.push('--sealWith=machinekey')
+  }
+  if (onMssql) {
+    say('Babelfish keeps no backup history (it has no msdb.dbo.backupset), so the backup evidence check is skipped with --skipBackupCheck')
+    args.push('--skipBackupCheck')
+  } else if (hasPgDump()) {
     const archive = path.join(root, 'octopus.dump')
     say(`Backing the database up: pg_dump -Fc -f ${archive}`)
     execFileSync('pg_dump', ['-Fc', '-f', archive, url])
@@ -47,20 +110,71 @@ try {
   const reportFile = path.join(root, 're-enter.csv')
   args.push(`--reportFile=${reportFile}`)
 
-  say(`Running: bin/run.js ${args.join(' ')}`)
-  const result = spawnSync(process.execPath, [path.join(PLUGIN_ROOT, 'bin', 'run.js'), ...args], {
-    stdio: 'inherit',
-    env: {...process.env, ...seeded.env},
-  })
-  say(`Exit code ${result.status}`)
-  if (result.status === 0) {
+  // The loop an operator goes through: the check finds the key lost, the reset replaces it, the check finds the
+  // new one healthy, the old key turns up and the restore puts the quarantined values back, the check agrees.
+  const tool = (what: string, toolArgs: string[], expected: number) => runTool(what, toolArgs, expected, seeded.env)
+  const check = ['server:check-master-key', '--instance=OctopusServer']
+  let ok = tool('Checking the master key (it is lost: exit 11 expected)', check, 11)
+  ok &&= tool('Resetting', args, 0)
+  if (ok) {
     const lines = (await readFile(reportFile, 'utf8')).trim().split('\n')
     console.log(`The re-entry list ${reportFile} has ${lines.length - 1} rows; the first ones:\n${lines.slice(0, 6).join('\n')}`)
+    await openWithOpenssl(seeded.configPath, seeded.env)
   }
-  exitCode = result.status ?? 1
+  ok &&= tool('Checking the new master key (healthy: exit 0 expected)', check, 0)
+  if (ok) {
+    // The demo seeded the database, so it knows the old key: as if it turned up in a vault after the reset.
+    const oldKeyFile = path.join(root, 'old-master-key.txt')
+    await writeFile(oldKeyFile, seeded.masterKey.toString('base64') + '\n', {mode: 0o600})
+    say(`The old master key turns up: ${oldKeyFile} (mode 0600)`)
+    // The same backup evidence as the reset (--backupFile or --skipBackupCheck).
+    const backup = args.filter((arg) => arg.startsWith('--backupFile=') || arg === '--skipBackupCheck')
+    const restore = ['server:restore-quarantined', '--instance=OctopusServer', `--oldMasterKeyFile=${oldKeyFile}`]
+    restore.push('--iHaveBackedUpMyDatabase', ...backup)
+    ok &&= tool('Restoring the quarantined values with the old key', restore, 0)
+  }
+  ok &&= tool('Checking again (the restored values open with the new key: exit 0 expected)', check, 0)
+  say(ok ? 'Every step ended with the exit code expected.' : 'A step did not end with the exit code expected.')
+  exitCode = ok ? 0 : 1
 } finally {
   await server.stop()
   await rm(root, {recursive: true, force: true})
 }
+/** Runs one command through bin/run.js as an operator would, showing all it prints; true when it exits `expected`. */
+function runTool(what: string, toolArgs: string[], expected: number, env: InstanceEnv): boolean {
+  say(`${what}: bin/run.js ${toolArgs.join(' ')}`)
+  const result = spawnSync(process.execPath, [path.join(PLUGIN_ROOT, 'bin', 'run.js'), ...toolArgs], {
+    stdio: 'inherit',
+    env: {...process.env, ...env},
+  })
+  const ok = result.status === expected
+  say(`Exit code ${result.status ?? result.signal}${ok ? '' : `, expected ${expected}: the demo stops here`}`)
+  return ok
+}
+
+/**
+ * An independent check that a real server could read the config: the OpenSSL CLI decrypts the sealed master key
+ * with the machine key source (AES-256-CBC). Shows only the shape of what it finds, never the key.
+ */
+async function openWithOpenssl(configPath: string, env: InstanceEnv): Promise<void> {
+  if (spawnSync('openssl', ['version']).status !== 0) {
+    return say('openssl is not installed: skipping the independent check of the sealed key')
+  }
+  const sealed = (await readConfigFile(configPath)).settings.get(SettingKey.MasterKey) ?? ''
+  const machineId = await readMachineIdKey(env.OCTOPUS_MACHINE_ID_FILE)
+  const machineKey: AesMachineKey | undefined =
+    machineId.kind === 'key' ? machineId : await readMachineKey(env.OCTOPUS_MACHINE_KEY_FILE)
+  const source = machineId.kind === 'key' ? env.OCTOPUS_MACHINE_ID_FILE : env.OCTOPUS_MACHINE_KEY_FILE
+  if (!machineKey) throw new Error('No machine key source exists after the recovery.')
+  say(`Independent check: openssl enc -d -aes-256-cbc with the key and IV from ${source}`)
+  const keyArgs = ['-K', machineKey.key.toString('hex'), '-iv', machineKey.iv.toString('hex')]
+  const opened = spawnSync('openssl', ['enc', '-d', '-aes-256-cbc', ...keyArgs], {input: Buffer.from(sealed, 'base64')})
+  const text = opened.stdout.toString('utf8')
+  const isKey = opened.status === 0 && /^"[A-Za-z0-9+/]{43}="$/.test(text)
+  const shape = isKey ? 'a JSON string holding a base64 256-bit key, as Octopus Server expects' : 'NOT a sealed master key'
+  console.log(`openssl ${opened.status === 0 ? 'opens it' : 'fails'}: ${shape}`)
+  if (!isKey) throw new Error('The sealed master key does not open with OpenSSL.')
+}
+
 // Not process.exitCode: embedded-postgres hooks `beforeExit` and exits 0 from it, which would hide a failure.
 process.exit(exitCode)

@@ -1,5 +1,6 @@
 import {Listr, type ListrTask} from 'listr2'
 
+import {paced} from './progress/paced.js'
 import type {Step} from './steps/step.js'
 
 export type RendererChoice = 'default' | 'simple' | 'silent'
@@ -10,17 +11,12 @@ export function chooseRenderer(json: boolean, stdoutIsTty: boolean, env: NodeJS.
   return stdoutIsTty && !env.CI ? 'default' : 'simple'
 }
 
-/** Progress that the simple renderer also shows: at most one line per interval, plus the last. */
-function throttled(set: (message: string) => void, intervalMs = 2000): (message: string) => void {
-  let last = 0
-  return (message) => {
-    const now = Date.now()
-    if (now - last >= intervalMs) {
-      last = now
-      set(message)
-    }
-  }
-}
+/**
+ * How often a long step's progress line may change: often on a terminal, where it is redrawn in place; every few
+ * seconds in plain output, where each one is a new line of the log (the simple renderer does not print title
+ * changes, so progress goes through the task's output).
+ */
+export const PROGRESS_INTERVAL_MS: Record<RendererChoice, number> = {default: 250, simple: 5000, silent: 5000}
 
 export interface TaskListSettings {
   readonly renderer: RendererChoice
@@ -29,13 +25,13 @@ export interface TaskListSettings {
 }
 
 /** One step as a listr2 task on the run's state (listr2's typed context). */
-function asTask<State>(step: Step<State>, state: State, beforeEachStep: () => void): ListrTask<State> {
+function asTask<State>(step: Step<State>, state: State, beforeEachStep: () => void, intervalMs: number): ListrTask<State> {
   return {
     title: typeof step.title === 'string' ? step.title : step.title(state),
     skip: step.skip && ((ctx: State) => step.skip?.(ctx) ?? false),
     task: async (ctx, task) => {
       beforeEachStep()
-      task.output = await step.run(ctx, throttled((line) => (task.output = line)))
+      task.output = await step.run(ctx, paced((line) => (task.output = line), intervalMs, Date.now))
     },
   }
 }
@@ -47,7 +43,7 @@ function asTask<State>(step: Step<State>, state: State, beforeEachStep: () => vo
 export async function runSteps<State>(steps: ReadonlyArray<Step<State>>, state: State, settings: TaskListSettings): Promise<void> {
   const beforeEachStep = settings.beforeEachStep ?? (() => {})
   await new Listr<State, RendererChoice, 'simple'>(
-    steps.map((step) => asTask(step, state, beforeEachStep)),
+    steps.map((step) => asTask(step, state, beforeEachStep, PROGRESS_INTERVAL_MS[settings.renderer])),
     {
       ctx: state,
       renderer: settings.renderer,

@@ -1,12 +1,16 @@
 import type {DbContext} from '../../src/database/context.js'
 import {inTransaction} from '../../src/database/in-transaction.js'
 import {latestFullBackup} from '../../src/database/operations/backup-history.js'
+import {requireOpenJson} from '../../src/database/operations/compatibility-level.js'
 import {readConfigurationDocument, replaceConfigurationDocument} from '../../src/database/operations/configuration-documents.js'
 import {countDocuments, streamDocuments, writeDocuments} from '../../src/database/operations/documents.js'
 import {insertEvent, latestEventJson} from '../../src/database/operations/events.js'
 import {insertDocuments} from '../../src/database/operations/insert-documents.js'
 import {ensureQuarantineTable, insertQuarantineRows, readQuarantine} from '../../src/database/operations/quarantine.js'
+import {deleteQuarantineRows} from '../../src/database/operations/quarantine-delete.js'
+import {quarantineRuns, streamQuarantine} from '../../src/database/operations/quarantine-read.js'
 import {withRecoveryLock} from '../../src/database/operations/recovery-lock.js'
+import {countRows} from '../../src/database/operations/row-counts.js'
 import {liveNodes} from '../../src/database/operations/server-nodes.js'
 import {tableExists} from '../../src/database/operations/table-exists.js'
 import {createSchema} from '../../src/database/schema/create-schema.js'
@@ -66,7 +70,13 @@ function eachRewrittenTable(): Operation[] {
         if (seen !== LARGEST_BATCH + 10) throw new Error(`streamed ${seen} rows`)
       },
     },
-    {name: `writeDocuments ${table} (${LARGEST_BATCH} rows)`, run: (ctx) => writeDocuments(ctx, table, ['JSON', ...columns], documentRows(table, columns))},
+    {
+      name: `writeDocuments ${table} (${LARGEST_BATCH} rows, Ids compared in the column's collation)`,
+      run: (ctx, capture) => (
+        (capture.respond = answers([[/collation_name/i, [{Collation: 'SQL_Latin1_General_CP1_CI_AS'}]]])),
+        writeDocuments(ctx, table, ['JSON', ...columns], documentRows(table, columns))
+      ),
+    },
     {
       name: `insertDocuments ${table} (${LARGEST_BATCH} rows)`,
       run: (ctx) => insertDocuments(ctx, table, ['Id', 'JSON', ...columns], documentRows(table, columns)),
@@ -77,6 +87,10 @@ function eachRewrittenTable(): Operation[] {
 export const OPERATIONS: readonly Operation[] = [
   ...SCHEMA_SCRIPTS.map((script): Operation => ({name: `schema script ${script.name}`, run: (ctx) => script.apply(ctx)})),
   {name: 'createSchema (empty database)', run: (ctx, capture) => ((capture.respond = answers([exists(false)])), createSchema(ctx))},
+  {
+    name: 'countRows (every catalog table, one UNION ALL)',
+    run: (ctx, capture) => ((capture.respond = answers([[/COUNT_BIG/i, CATALOG_TABLES.map((t) => ({TableName: t, Count: '3'}))]])), countRows(ctx, CATALOG_TABLES)),
+  },
   {name: 'tableExists', run: (ctx, capture) => ((capture.respond = answers([exists(true)])), tableExists(ctx, 'Feed'))},
   {name: 'readJournal', run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(3)])), readJournal(ctx))},
   {name: 'schemaStatus', run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(2)])), schemaStatus(ctx))},
@@ -108,6 +122,10 @@ export const OPERATIONS: readonly Operation[] = [
       ),
   },
   {name: 'liveNodes', run: (ctx) => liveNodes(ctx)},
+  {
+    name: 'requireOpenJson',
+    run: (ctx, capture) => ((capture.respond = answers([[/compatibility_level/i, [{Name: 'Octopus', Level: 130}]]])), requireOpenJson(ctx)),
+  },
   {
     name: 'latestFullBackup',
     run: (ctx, capture) =>
@@ -152,4 +170,29 @@ export const OPERATIONS: readonly Operation[] = [
       ),
   },
   {name: 'readQuarantine', run: (ctx) => readQuarantine(ctx, 'run-1')},
+  {
+    name: 'quarantineRuns',
+    run: (ctx, capture) => ((capture.respond = answers([exists(true), [/select/i, [{RunId: 'run-1', Count: 3, At: new Date()}]]])), quarantineRuns(ctx)),
+  },
+  {
+    name: `streamQuarantine (a full page of ${LARGEST_BATCH}, its last document again, then the rest after it)`,
+    async run(ctx, capture) {
+      const entries = (from: number, count: number) =>
+        Array.from({length: count}, (_, i) => ({TableName: 'VariableSet', DocumentId: `VariableSets-${from + i}`, Path: 'Variables[0].Value', Value: 'x'}))
+      capture.respond = answers([[/select/i, pages(entries(0, LARGEST_BATCH), entries(LARGEST_BATCH - 1, 1), entries(LARGEST_BATCH, 3))]])
+      let seen = 0
+      for await (const batch of streamQuarantine(ctx, 'run-1', LARGEST_BATCH)) seen += batch.length
+      if (seen !== LARGEST_BATCH + 3) throw new Error(`streamed ${seen} rows`)
+    },
+  },
+  {
+    name: `deleteQuarantineRows (${LARGEST_BATCH} keys, one OPENJSON parameter)`,
+    run: (ctx) =>
+      deleteQuarantineRows(
+        ctx,
+        'run-1',
+        'VariableSet',
+        Array.from({length: LARGEST_BATCH}, (_, i) => ({documentId: `VariableSets-${i}`, path: `Variables[${i % 5}].Value`})),
+      ),
+  },
 ]

@@ -3,8 +3,9 @@ import type {DbContext} from '../../database/context.js'
 import {readConfigurationDocument} from '../../database/operations/configuration-documents.js'
 import {type QuarantineRun, quarantineRuns} from '../../database/operations/quarantine-read.js'
 import {type LiveNode, liveNodes} from '../../database/operations/server-nodes.js'
+import {countRows} from '../../database/operations/row-counts.js'
 import {tableExists} from '../../database/operations/table-exists.js'
-import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import {SENSITIVE_CATALOG, type SensitiveTable, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
 import type {CheckTally} from './check-tally.js'
 import {checkTable} from './check-table.js'
 import {checkVerdict, type CheckVerdict} from './check-verdict.js'
@@ -14,6 +15,8 @@ export interface CheckOptions {
   readonly batchSize: number
   /** Unopened values named per table (Id and path). */
   readonly sampleSize: number
+  /** The documents of each table to be checked, counted before the first is read (for progress). */
+  readonly onCounted?: (documents: ReadonlyMap<string, number>) => void
   readonly onProgress?: (tally: CheckTally) => void
 }
 
@@ -44,11 +47,11 @@ export async function checkMasterKey(
   const certificate = testCurrentKey(key, await readConfigurationDocument(ctx, SERVER_CERTIFICATE_DOCUMENT.id))
   const usable = Buffer.isBuffer(key) ? key : undefined
   const tables: CheckTally[] = []
-  for (const table of SENSITIVE_CATALOG) {
-    // An older schema may not have every catalog table yet.
-    if (!(await tableExists(ctx, table.table))) continue
-    tables.push(await checkTable(ctx, table, usable, options))
-  }
+  const present: SensitiveTable[] = []
+  // An older schema may not have every catalog table yet.
+  for (const table of SENSITIVE_CATALOG) if (await tableExists(ctx, table.table)) present.push(table)
+  options.onCounted?.(await countRows(ctx, present.map((t) => t.table)))
+  for (const table of present) tables.push(await checkTable(ctx, table, usable, options))
   return {
     certificate,
     tables,

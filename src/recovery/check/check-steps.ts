@@ -1,7 +1,10 @@
 import type {ConfigFile} from '../../instance/config-file.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import type {DatabaseHandle} from '../../database/context.js'
+import {sumCounts} from '../../database/operations/row-counts.js'
+import {formatCount} from '../format-count.js'
 import {need} from '../need.js'
+import {progressLine} from '../progress/progress-line.js'
 import type {Step} from '../steps/step.js'
 import {type CheckReport, checkMasterKey} from './check-master-key.js'
 
@@ -36,13 +39,15 @@ export const unsealTheKey: Step<CheckState> = {
 export const checkEveryValue: Step<CheckState> = {
   title: 'Check the key against the certificate and every encrypted value',
   async run(state, progress) {
+    const checked = progressLine(progress, 'documents checked')
     state.report = await checkMasterKey(need(state.database, 'the database'), need(state.key, 'the key'), {
       batchSize: state.batchSize,
       sampleSize: 5,
-      onProgress: (t) => progress(`${t.table}: ${t.documentsScanned.toLocaleString('en-US')} documents checked`),
+      onCounted: (documents) => checked.start(sumCounts(documents)),
+      onProgress: (t) => checked.record(t.table, t.documentsScanned),
     })
     const opened = state.report.tables.reduce((sum, t) => sum + t.opened, 0)
     const unopened = state.report.tables.reduce((sum, t) => sum + t.cannotOpen, 0)
-    return `${opened.toLocaleString('en-US')} values open, ${unopened.toLocaleString('en-US')} do not`
+    return `${formatCount(opened)} values open, ${formatCount(unopened)} do not`
   },
 }

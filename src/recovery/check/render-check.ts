@@ -1,6 +1,7 @@
+import {formatCount} from '../format-count.js'
 import type {CheckReport} from './check-master-key.js'
 
-const n = (value: number) => value.toLocaleString('en-US')
+const n = formatCount
 const seen = (node: {name: string; lastSeen: Date}) => `${node.name} (last seen ${node.lastSeen.toISOString()})`
 
 const VERDICT: Record<CheckReport['verdict']['state'], string> = {

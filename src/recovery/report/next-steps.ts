@@ -1,3 +1,4 @@
+import {formatCount as n} from '../format-count.js'
 import type {RecoveryRun} from '../recovery-run.js'
 import type {RecoveryReport} from './recovery-report.js'
 
@@ -23,13 +24,13 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
     `Listening Tentacles trust the old certificate. On each: Tentacle configure --reset-trust, then Tentacle configure --trust=${newThumbprint}`,
     `Polling Tentacles: on each, Tentacle update-trust --oldThumbprint=${oldThumbprint ?? '<old thumbprint>'} --newThumbprint=${newThumbprint}`,
     report.reentryFile
-      ? `Enter the ${report.totals.valuesReset} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates): ${report.reentryFile} lists each one.`
-      : `Enter the ${report.totals.valuesReset} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates); run with --reportFile next time, or list them from the quarantine table by RunId ${report.runId}.`,
+      ? `Enter the ${n(report.totals.valuesReset)} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates): ${report.reentryFile} lists each one.`
+      : `Enter the ${n(report.totals.valuesReset)} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates); run with --reportFile next time, or list them from the quarantine table by RunId ${report.runId}.`,
     'Back up the new master key and the new server certificate together with the database (Octopus Server: show-master-key and export-certificate).',
   )
   if (report.salvage && report.totals.valuesSalvaged > 0) {
     steps.push(
-      `${report.totals.valuesSalvaged.toLocaleString('en-US')} values were salvaged with candidate keys (re-encrypted with the new key): nothing to enter again for them (the re-entry list marks them "salvaged by candidate <fingerprint>").`,
+      `${n(report.totals.valuesSalvaged)} values were salvaged with candidate keys (re-encrypted with the new key): nothing to enter again for them (the re-entry list marks them "salvaged by candidate <fingerprint>").`,
     )
   }
   if (report.quarantine) {
@@ -38,15 +39,15 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
     )
   }
   if (report.totals.notASensitiveValue > 0) {
-    steps.push(`${report.totals.notASensitiveValue} sensitive fields held something that is not an encrypted value and were left as they were: check them.`)
+    steps.push(`${n(report.totals.notASensitiveValue)} sensitive fields held something that is not an encrypted value and were left as they were: check them.`)
   }
   if (report.totals.outsideCatalog > 0 && !report.outsideCatalog.reset) {
     steps.push(
-      `${report.totals.outsideCatalog} values outside the catalog look encrypted and were left in force (the report lists them as "left: outside the catalog"): check them, or run again with --resetUncataloged.`,
+      `${n(report.totals.outsideCatalog)} values outside the catalog look encrypted and were left in force (the report lists them as "left: outside the catalog"): check them, or run again with --resetUncataloged.`,
     )
   }
   if (report.totals.malformedDocuments > 0) {
-    steps.push(`${report.totals.malformedDocuments} documents are not valid JSON and were left untouched: repair or delete them.`)
+    steps.push(`${n(report.totals.malformedDocuments)} documents are not valid JSON and were left untouched: repair or delete them.`)
   }
   return steps
 }

@@ -1,7 +1,8 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
+import {formatCount, formatTenths} from '../format-count.js'
 import type {RecoveryReport} from './recovery-report.js'
 
-const n = (value: number) => value.toLocaleString('en-US')
+const n = formatCount
 
 function table(headers: string[], rows: string[][]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
@@ -112,7 +113,7 @@ export function renderReport(report: RecoveryReport): string {
     if (report.previousConfigCopy) out.push(`Old config:   ${report.previousConfigCopy}`)
     if (report.reentryFile) out.push(`Re-entry list: ${report.reentryFile}`)
   }
-  out.push(`Elapsed:      ${report.elapsedSeconds} s`, '')
+  out.push(`Elapsed:      ${formatTenths(report.elapsedSeconds)} s`, '')
   if (report.masterKey) {
     out.push(report.outcome === 'reset' ? 'NEW MASTER KEY (shown once; store it now):' : 'MASTER KEY (from the config):', '', `    ${report.masterKey}`, '')
   }

@@ -1,7 +1,8 @@
+import {formatCount} from '../format-count.js'
 import type {RestoreReport} from './restore-quarantined.js'
 import {sumRestoreTallies} from './restore-tally.js'
 
-const n = (value: number) => value.toLocaleString('en-US')
+const n = formatCount
 
 /** The restore as the operator reads it: counts per table, never a value. */
 export function renderRestore(report: RestoreReport): string {

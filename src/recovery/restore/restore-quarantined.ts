@@ -19,6 +19,7 @@ import {tableExists} from '../../database/operations/table-exists.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import {formatCount} from '../format-count.js'
 import {requireKnownSchema} from '../check/known-schema.js'
 import {restoreDocument} from './restore-document.js'
 import {restoreEvent} from './restore-event.js'
@@ -34,6 +35,9 @@ export interface RestoreOptions {
   readonly write: boolean
   /** Quarantine rows per read (whole documents, so a batch may hold a few more). */
   readonly batchSize: number
+  /** The run chosen, before its first value is read (its `rows` is the whole, for progress). */
+  readonly onRun?: (run: QuarantineRun) => void
+  /** After each batch: the tallies so far. */
   readonly onProgress?: (tallies: readonly RestoreTally[]) => void
   /** Called between batches; throws to stop (and roll back) the run. */
   readonly checkpoint?: () => void
@@ -92,6 +96,7 @@ export async function restoreQuarantined(ctx: DbContext, options: RestoreOptions
     )
   }
   const run = await chooseRun(ctx, options.runId)
+  options.onRun?.(run)
   const restoreId = randomUUID()
   const tallies = new Map<string, RestoreTally>()
   // A table dropped since the reset (an uncataloged one, say) leaves its values nowhere to go.
@@ -112,7 +117,7 @@ export async function restoreQuarantined(ctx: DbContext, options: RestoreOptions
     const sum = sumRestoreTallies([...tallies.values()])
     if (sum.restored + sum.reEntered + sum.missing === 0 && sum.notOpenable > 0) {
       throw new RecoveryError(
-        `The old master key opens none of the ${sum.notOpenable} quarantined values of run ${run.runId}: ` +
+        `The old master key opens none of the ${formatCount(sum.notOpenable)} quarantined values of run ${run.runId}: ` +
           'it is not the key that run replaced. Nothing was changed.',
         ExitCode.Usage,
         ['Give the master key that was in use before that reset (e.g. the config kept as *.before-lost-master-key-*).'],

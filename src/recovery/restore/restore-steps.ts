@@ -1,7 +1,9 @@
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
+import {formatCount} from '../format-count.js'
 import {need} from '../need.js'
+import {progressLine} from '../progress/progress-line.js'
 import type {BackupState} from '../steps/check-backup.js'
 import type {ServerState} from '../steps/open-server.js'
 import type {Step} from '../steps/step.js'
@@ -17,8 +19,6 @@ export type RestoreState = Omit<ServerState, 'options'> &
     readonly oldKey: Buffer
     report?: RestoreReport
   }
-
-const count = (value: number) => value.toLocaleString('en-US')
 
 /** Not confirmed (exit 3) unless a dry run: asked before anything is opened. */
 export function requireBackupConfirmation(flags: {iHaveBackedUpMyDatabase?: boolean; dryRun?: boolean}): void {
@@ -47,16 +47,19 @@ export const restoreTheValues: Step<RestoreState> = {
         ['Run server:check-master-key; if the current key is lost too, run server:lost-master-key first.'],
       )
     }
-    const done = state.options.dryRun ? 'to restore' : 'restored'
+    // The run's quarantined values are the whole: each is restored, re-entered, not openable or missing.
+    const values = progressLine(progress, state.options.dryRun ? 'values worked out' : 'values restored or kept')
     state.report = await restoreQuarantined(need(state.locked, 'the lock'), {
       runId: state.options.runId,
       oldKey: state.oldKey,
       currentKey: current.key,
       write: !state.options.dryRun,
       batchSize: state.options.batchSize,
-      onProgress: (tallies) =>
-        progress(`${count(tallies.reduce((sum, t) => sum + t.restored, 0))} values ${done}`),
+      onRun: (run) => values.start(run.rows),
+      onProgress: (tallies) => {
+        for (const t of tallies) values.record(t.table, t.restored + t.reEntered + t.notOpenable + t.missing)
+      },
     })
-    return `run ${state.report.run.runId}: ${state.report.run.rows.toLocaleString('en-US')} values quarantined`
+    return `run ${state.report.run.runId}: ${formatCount(state.report.run.rows)} values quarantined`
   },
 }

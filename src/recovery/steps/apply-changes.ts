@@ -5,17 +5,20 @@ import {inTransaction} from '../../database/in-transaction.js'
 import {replaceConfigurationDocument} from '../../database/operations/configuration-documents.js'
 import {insertEvent} from '../../database/operations/events.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
+import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import {PERSONAL_CATALOG, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
 import {findCommitOutcome} from '../commit-outcome.js'
+import {formatCount} from '../format-count.js'
 import {need} from '../need.js'
+import {progressLine} from '../progress/progress-line.js'
 import type {RecoveryRun} from '../recovery-run.js'
 import {OUTSIDE_CATALOG_SHOWN, resetTable} from '../reset-table.js'
 import {recoveryEvent} from '../recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../scrub-personal-data.js'
 import {serverCertificateDocument} from '../server-certificate-document.js'
-import {sumTallies, type TableTally} from '../report/table-tally.js'
+import {sumTallies} from '../report/table-tally.js'
 import type {Step} from './step.js'
 
 export type Progress = (message: string) => void
@@ -47,10 +50,10 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     // A dry run has no new key: what it salvages goes under a throwaway one, and is rolled back with the rest.
     const salvage = startSalvage(run.candidates, write ? need(run.newKey, 'the new master key') : generateMasterKey())
     run.salvaged = salvage?.tallies
+    // Counted inside the transaction, after any upgrade: the whole the progress line measures against.
+    const documents = progressLine(progress, 'documents')
+    documents.start(sumCounts(await countRows(trx, SENSITIVE_CATALOG.map((t) => t.table))))
     for (const table of SENSITIVE_CATALOG) {
-      const salvaged = (tally: TableTally) => (salvage ? `, ${tally.valuesSalvaged.toLocaleString('en-US')} ${write ? 'salvaged' : 'to salvage'}` : '')
-      const describe = (tally: TableTally) =>
-        `${table.table}: ${tally.documentsScanned.toLocaleString('en-US')} documents scanned, ${tally.valuesReset.toLocaleString('en-US')} values ${write ? 'reset' : 'to reset'}${salvaged(tally)}`
       const tally = await resetTable(trx, table, {
         batchSize: options.batchSize,
         write,
@@ -61,16 +64,18 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
         salvage,
         // The report names the first few; the tallies count them all and the re-entry list lists them all.
         onOutsideCatalog: (found) => void (run.outsideCatalog.length < OUTSIDE_CATALOG_SHOWN && run.outsideCatalog.push(found)),
-        onProgress: (t) => progress(describe(t)),
+        onProgress: (t) => documents.record(t.table, t.documentsScanned),
       })
       run.tallies.push(tally)
     }
     if (options.scrubPii) {
+      const rows = progressLine(progress, 'rows checked for personal data')
+      rows.start(sumCounts(await countRows(trx, PERSONAL_CATALOG.map((t) => t.table))))
       run.personal = await scrubPersonalData(trx, {
         batchSize: options.batchSize,
         write,
         interruption: run.interruption,
-        onProgress: (t) => progress(`${t.table}: ${t.rowsScanned.toLocaleString('en-US')} rows scanned for personal data`),
+        onProgress: (t) => rows.record(t.table, t.rowsScanned),
       })
     }
     if (!write) throw new DryRunRollback()
@@ -107,7 +112,7 @@ export const resetTheValues: Step<RecoveryRun> = {
   async run(run, progress) {
     await applyChanges(run, progress)
     const {documentsScanned, valuesReset, valuesSalvaged} = sumTallies(run.tallies)
-    const n = (value: number) => value.toLocaleString('en-US')
+    const n = formatCount
     const dry = run.options.dryRun
     const salvaged = run.salvaged ? `, ${n(valuesSalvaged)} ${dry ? 'would be salvaged' : 'salvaged'} with candidate keys` : ''
     return `${n(documentsScanned)} documents scanned, ${n(valuesReset)} values ${dry ? 'would be reset' : 'reset'}${salvaged}${dry ? '' : '; committed'}`
