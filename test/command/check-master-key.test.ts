@@ -3,18 +3,19 @@ import {expect} from 'chai'
 import {createLostServer, databaseFingerprint, type LostServer} from '../support/lost-server.js'
 import {runLostMasterKey, runPluginCommand} from '../support/run-command.js'
 import {scanForSecrets, seededSecrets} from '../support/secret-scan.js'
+import {testEngines} from '../support/targets.js'
 
 const check = (args: string[], env: Record<string, string | undefined>) =>
   runPluginCommand('server:check-master-key', args, env)
 const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
-describe('server:check-master-key', () => {
+for (const engine of testEngines()) describe(`server:check-master-key on ${engine}`, () => {
   let lost: LostServer
   let damaged: LostServer
 
   before(async () => {
-    lost = await createLostServer({documents: 400, seed: 31})
-    damaged = await createLostServer({documents: 400, corruptShare: 0.1, seed: 32, keepMachineKey: true})
+    lost = await createLostServer({documents: 400, seed: 31, engine})
+    damaged = await createLostServer({documents: 400, corruptShare: 0.1, seed: 32, keepMachineKey: true, engine})
   })
 
   after(async () => {

@@ -10,10 +10,11 @@ import {readCurrentMasterKey} from '../../src/instance/current-master-key.js'
 import {SENSITIVE_CATALOG} from '../../src/recovery/catalog.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../support/lost-server.js'
 import {type CommandRun, runLostMasterKey} from '../support/run-command.js'
+import {testEngines} from '../support/targets.js'
 
 const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
-describe('server:lost-master-key, the whole recovery', () => {
+for (const engine of testEngines()) describe(`server:lost-master-key, the whole recovery on ${engine}`, () => {
   let server: LostServer
   let documentsBefore: Map<string, Map<string, string>>
   let run: CommandRun
@@ -21,7 +22,7 @@ describe('server:lost-master-key, the whole recovery', () => {
   let reportFile: string
 
   before(async () => {
-    server = await createLostServer({documents: 1500, corruptShare: 0.05, nonCiphertextShare: 0.05, nullShare: 0.05, malformedShare: 0.02, seed: 7})
+    server = await createLostServer({documents: 1500, corruptShare: 0.05, nonCiphertextShare: 0.05, nullShare: 0.05, malformedShare: 0.02, seed: 7, engine})
     documentsBefore = new Map()
     for (const {table} of SENSITIVE_CATALOG) {
       const rows = await query<{Id: string; JSON: string}>(server.database.url, `SELECT "Id", "JSON" FROM "${table}"`)
@@ -100,7 +101,7 @@ describe('server:lost-master-key, the whole recovery', () => {
     const lines = (await readFile(reportFile, 'utf8')).trim().split('\n')
     expect(lines[0]).to.equal('table,document_id,name,field_path,kind,outcome')
     const reset = lines.filter((l) => l.endsWith(',reset')).length
-    const [{count}] = await query<{count: string}>(server.database.url, 'SELECT count(*) FROM "LostMasterKeyQuarantine"')
+    const [{count}] = await query<{count: string}>(server.database.url, 'SELECT count(*) AS "count" FROM "LostMasterKeyQuarantine"')
     expect(reset).to.equal(Number(count))
     expect((await stat(reportFile)).mode & 0o777).to.equal(0o600)
   })

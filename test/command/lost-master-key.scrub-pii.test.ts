@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {createLostServer, type LostServer, query} from '../support/lost-server.js'
 import {runLostMasterKey} from '../support/run-command.js'
+import {testEngines} from '../support/targets.js'
 
 const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
@@ -23,13 +24,13 @@ const EVENT_JSON = JSON.stringify({
   Details: 'Alerts sent to jane.doe@corp.com; janet unchanged',
 })
 
-describe('server:lost-master-key --scrubPii replaces whole names only', () => {
+for (const engine of testEngines()) describe(`server:lost-master-key --scrubPii replaces whole names only, on ${engine}`, () => {
   let server: LostServer
 
   afterEach(() => server?.dispose())
 
   it('keeps Ids and longer words intact in the audit log while every whole name becomes its pseudonym', async () => {
-    server = await createLostServer({documents: 60, seed: 31})
+    server = await createLostServer({documents: 60, seed: 31, engine})
     const url = server.database.url
     for (const person of PEOPLE) {
       await query(
@@ -41,7 +42,7 @@ describe('server:lost-master-key --scrubPii replaces whole names only', () => {
     await query(
       url,
       `INSERT INTO "Event" ("Id", "JSON", "Occurred", "Category", "UserId", "Username", "IpAddress", "Message")
-       VALUES ('Events-901', $1, now(), 'Modified', 'Users-901', 'admin', '10.0.0.1', $2)`,
+       VALUES ('Events-901', $1, CURRENT_TIMESTAMP, 'Modified', 'Users-901', 'admin', '10.0.0.1', $2)`,
       [EVENT_JSON, MESSAGE],
     )
 

@@ -9,12 +9,13 @@ import {catalogDocuments, compareDocuments} from '../recovery/restore/loop-suppo
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../support/lost-server.js'
 import {type CommandRun, runLostMasterKey, runPluginCommand} from '../support/run-command.js'
 import {scanForSecrets, type Secret, seededSecrets} from '../support/secret-scan.js'
+import {testEngines} from '../support/targets.js'
 
 const SEED = 41
 const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 const BACKED_UP = ['--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
-describe('server:restore-quarantined, the whole loop: reset with quarantine, then restore with the old key', () => {
+for (const engine of testEngines()) describe(`server:restore-quarantined, the whole loop: reset with quarantine, then restore with the old key, on ${engine}`, () => {
   let server: LostServer
   let original: Map<string, Map<string, string>>
   let secrets: Secret[]
@@ -35,6 +36,7 @@ describe('server:restore-quarantined, the whole loop: reset with quarantine, the
       nonCiphertextShare: 0.05,
       nullShare: 0.05,
       seed: SEED,
+      engine,
     })
     secrets = await seededSecrets(server.seeded, server.database.url)
     original = await catalogDocuments(server.database.url)
@@ -128,7 +130,7 @@ describe('server:restore-quarantined, the whole loop: reset with quarantine, the
     expect(comparison.reencrypted).to.equal(data.totals.restored).and.to.be.greaterThan(0)
     const [{count}] = await query<{count: string}>(
       server.database.url,
-      'SELECT count(*) FROM "LostMasterKeyQuarantine"',
+      'SELECT count(*) AS "count" FROM "LostMasterKeyQuarantine"',
     )
     expect(Number(count), 'only the values the old key cannot open stay').to.equal(corrupt)
     const check = await runPluginCommand('server:check-master-key', ['--json'], server.env)

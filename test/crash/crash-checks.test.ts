@@ -4,6 +4,7 @@ import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {sealMasterKey} from '../../src/instance/key-sealing.js'
+import {formatMachineKey} from '../../src/instance/machine-key.js'
 import {createLostServer, type LostServer, query} from '../support/lost-server.js'
 import {runLostMasterKey} from '../support/run-command.js'
 import {takeSnapshot} from './database-snapshot.js'
@@ -44,8 +45,8 @@ describe('crash trials: the state checks', () => {
   })
 
   it('accepts a config holding a new key only when a kept copy restores the old one', async () => {
-    const machineKey = randomBytes(32)
-    await writeFile(files.server.machineKeyPath, machineKey.toString('base64') + '\n', {mode: 0o600})
+    const machineKey = {key: randomBytes(32), iv: randomBytes(16)}
+    await writeFile(files.server.machineKeyPath, formatMachineKey(machineKey), {mode: 0o600})
     await writeFile(files.server.configPath, withMasterKey(files.server.originalConfig, sealMasterKey(randomBytes(32), machineKey)))
     const withoutCopy = await observeTrialState(baseline, files)
     expect(withoutCopy.kind === 'inconsistent' && withoutCopy.problems.join('\n')).to.match(/no kept copy/)

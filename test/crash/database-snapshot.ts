@@ -1,6 +1,8 @@
 import pg from 'pg'
 
 import {QUARANTINE_TABLE} from '../../src/database/operations/quarantine.js'
+import {isMssqlConnection} from '../support/mssql-query.js'
+import {takeMssqlSnapshot} from './mssql-snapshot.js'
 
 /** One row as PostgreSQL prints it: the JSON document's exact text, and every other column. */
 export interface SnapshotRow {
@@ -16,13 +18,14 @@ export interface QuarantineEntry {
   readonly value: string
 }
 
-/** Every table's rows by Id, read straight from PostgreSQL (none of the plugin's code), plus the quarantine. */
+/** Every table's rows by Id, read straight from the database (none of the plugin's code), plus the quarantine. */
 export interface DatabaseSnapshot {
   readonly tables: ReadonlyMap<string, ReadonlyMap<string, SnapshotRow>>
   readonly quarantine: readonly QuarantineEntry[] | undefined
 }
 
 export async function takeSnapshot(url: string): Promise<DatabaseSnapshot> {
+  if (isMssqlConnection(url)) return takeMssqlSnapshot(url)
   const client = new pg.Client({connectionString: url})
   await client.connect()
   try {

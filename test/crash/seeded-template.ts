@@ -15,7 +15,8 @@ export interface TrialServer {
   readonly machineKeyPath: string
   /** The config's bytes before any run: the state every "untouched" check compares with. */
   readonly originalConfig: string
-  readonly env: {OCTOPUS_SERVER_INSTANCES_DIR: string; OCTOPUS_MACHINE_KEY_FILE: string}
+  /** No machine id exists at OCTOPUS_MACHINE_ID_FILE: a recovery seals with a new machinekey file. */
+  readonly env: {OCTOPUS_SERVER_INSTANCES_DIR: string; OCTOPUS_MACHINE_ID_FILE: string; OCTOPUS_MACHINE_KEY_FILE: string}
   /** Drops the database and removes the files. */
   dispose(): Promise<void>
 }
@@ -34,7 +35,7 @@ function retarget(text: string, from: {root: string; database: string}, to: {roo
 
 /**
  * Seeds a server once under `root/template` (database `crash_template`) and loses its key: the machine key
- * that sealed the config's master key is deleted, as after a dead machine.
+ * sources that sealed the config's master key are deleted, as after a dead machine.
  */
 export async function seedTemplate(server: EmbeddedServer, root: string, options: {documents: number; seed: number}): Promise<SeededTemplate> {
   const templateRoot = path.join(root, 'template')
@@ -50,7 +51,7 @@ export async function seedTemplate(server: EmbeddedServer, root: string, options
     nullShare: 0.05,
     malformedShare: 0.02,
   })
-  await rm(seeded.machineKeyPath)
+  for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
   const [registryName] = await readdir(seeded.instancesDir)
   const configName = path.relative(templateRoot, seeded.configPath)
 
@@ -80,7 +81,7 @@ export async function seedTemplate(server: EmbeddedServer, root: string, options
         configPath,
         machineKeyPath,
         originalConfig,
-        env: {OCTOPUS_SERVER_INSTANCES_DIR: instancesDir, OCTOPUS_MACHINE_KEY_FILE: machineKeyPath},
+        env: {OCTOPUS_SERVER_INSTANCES_DIR: instancesDir, OCTOPUS_MACHINE_ID_FILE: path.join(trialRoot, 'machine-id'), OCTOPUS_MACHINE_KEY_FILE: machineKeyPath},
         async dispose() {
           await server.dropDatabase(databaseName)
           await rm(trialRoot, {recursive: true, force: true})

@@ -44,7 +44,8 @@ export async function trialSecretProblems(runs: TrialRuns, seededSecrets: readon
   const texts = await trialTexts(runs)
   const machineKey = await readFile(runs.machineKeyPath, 'utf8').catch(() => '')
   const secrets: Secret[] = [...seededSecrets, ...runs.uncommitted.map((key, i) => ({name: `uncommitted new key #${i + 1}`, value: key.toString('base64')}))]
-  if (machineKey.trim()) secrets.push({name: 'machine key', value: machineKey.trim()})
+  // The key part of `base64(key).base64(iv)` is the secret.
+  if (machineKey.trim()) secrets.push({name: 'machine key', value: machineKey.trim().split('.')[0]})
   if (runs.finalKey) secrets.push({name: 'new master key', value: runs.finalKey.toString('base64')})
   // The re-run always shows the key in force (a fresh one, or the committed one the killed run may not have shown).
   const shownBy = [`${runs.name} re-run stdout`, ...(runs.committedByKilled ? [`${runs.name} killed stdout`] : [])]

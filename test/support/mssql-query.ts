@@ -17,13 +17,32 @@ function toTsql(text: string): string {
   return statement
 }
 
+/**
+ * One pool per database, kept for the test file's life: a Babelfish login costs 0.5–0.8 s, and tests read a
+ * database many times. `closeMssqlPool` ends it before the database is dropped (an open session blocks the drop).
+ */
+const pools = new Map<string, Promise<sql.ConnectionPool>>()
+
 async function withPool<T>(connectionString: string, fn: (pool: sql.ConnectionPool) => Promise<T>): Promise<T> {
-  const pool = await new sql.ConnectionPool(connectionString).connect()
-  try {
-    return await fn(pool)
-  } finally {
-    await pool.close()
+  let pool = pools.get(connectionString)
+  if (!pool) {
+    pool = new sql.ConnectionPool(connectionString).connect()
+    pools.set(connectionString, pool)
+    pool.catch(() => pools.delete(connectionString))
   }
+
+  return fn(await pool)
+}
+
+export async function closeMssqlPool(connectionString: string): Promise<void> {
+  const pool = pools.get(connectionString)
+  pools.delete(connectionString)
+  await pool?.then((p) => p.close()).catch(() => {})
+}
+
+/** Ends every kept pool: the run's end, so no socket holds the process open. */
+export async function closeMssqlPools(): Promise<void> {
+  await Promise.all([...pools.keys()].map((key) => closeMssqlPool(key)))
 }
 
 export async function mssqlQuery<T>(connectionString: string, text: string, values: unknown[] = []): Promise<T[]> {

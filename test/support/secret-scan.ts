@@ -49,11 +49,11 @@ export function scanForSecrets(texts: readonly ScannedText[], secrets: readonly 
   return findings
 }
 
-/** The password of a postgres:// URL, the form a driver message or a careless log line would show. */
+/** The password of a postgres:// URL or an ADO.NET string, the form a driver message or a careless log line would show. */
 export function connectionPassword(url: string): Secret[] {
-  const password = new URL(url).password
+  const password = /^postgres(ql)?:\/\//i.test(url) ? decodeURIComponent(new URL(url).password) : /(?:^|;)\s*(?:Password|Pwd)\s*=\s*([^;]*)/i.exec(url)?.[1]
   if (!password) return []
-  return [{name: 'database password', value: decodeURIComponent(password)}]
+  return [{name: 'database password', value: password}]
 }
 
 /**

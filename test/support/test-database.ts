@@ -1,9 +1,9 @@
-import sql from 'mssql'
 import {randomBytes} from 'node:crypto'
 import {setTimeout as sleep} from 'node:timers/promises'
 import pg from 'pg'
 
 import {mssqlServerConnection, type EngineName} from './engines.js'
+import {closeMssqlPool, mssqlQuery} from './mssql-query.js'
 
 /** A fresh, empty database on the test server of one engine, dropped by `drop()`. */
 export interface TestDatabase {
@@ -47,25 +47,24 @@ export async function createTestDatabase(prefix = 't', engine: EngineName = 'pos
   }
 }
 
-/** Runs T-SQL on the SQL Server the tests use, connected to its starting database (master). */
+/** Runs T-SQL on the SQL Server the tests use, connected to its starting database (master), over a kept pool. */
 export async function asMssqlAdmin<T = Record<string, unknown>>(statement: string): Promise<T[]> {
-  const pool = await new sql.ConnectionPool(mssqlServerConnection()).connect()
-  try {
-    return (await pool.request().query<T>(statement)).recordset ?? []
-  } finally {
-    await pool.close()
-  }
+  return mssqlQuery<T>(mssqlServerConnection(), statement)
 }
 
 async function createMssqlDatabase(name: string): Promise<TestDatabase> {
   const server = mssqlServerConnection()
   await asMssqlAdmin(`CREATE DATABASE [${name}]`)
+  // A repeated keyword's last value wins, so appending retargets the string at the new database.
+  const url = `${server.replace(/;\s*$/, '')};Database=${name}`
   return {
     name,
     engine: 'mssql',
-    // A repeated keyword's last value wins, so appending retargets the string at the new database.
-    url: `${server.replace(/;\s*$/, '')};Database=${name}`,
-    drop: () => dropMssqlDatabase(name),
+    url,
+    async drop() {
+      await closeMssqlPool(url)
+      await dropMssqlDatabase(name)
+    },
   }
 }
 

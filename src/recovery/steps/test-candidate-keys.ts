@@ -2,7 +2,12 @@ import {testCurrentKey} from '../../crypto/current-key-test.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import type {PreviousRecovery} from '../recovery-event.js'
-import {type CandidateKey, type CandidateSource, describeCandidate, readCandidateKeys} from '../salvage/candidate-keys.js'
+import {
+  type CandidateKey,
+  type CandidateSource,
+  describeCandidate,
+  readCandidateKeys,
+} from '../salvage/candidate-keys.js'
 import type {Step} from './step.js'
 
 export interface CandidateState {
@@ -17,12 +22,18 @@ export interface CandidateState {
 /** A candidate that opens the server certificate is the current key in all but name: put it back, do not reset. */
 function candidateWorks(candidate: CandidateKey, thumbprint: string): RecoveryError {
   const putBack = candidate.configPath
-    ? `Put back the config file it came from (${candidate.configPath}), or set MASTER_KEY to its key on a container install, and start the server.`
-      : 'Put this key back instead of resetting: set it as the master key in the config (or MASTER_KEY on a container install) and start the server.'
+    ? `Put back the config file it came from (${candidate.configPath}), or set MASTER_KEY to its key on a ` +
+      'container install, and start the server.'
+    : 'Put this key back instead of resetting: set it as the master key in the config (or MASTER_KEY on a ' +
+      'container install) and start the server.'
   return new RecoveryError(
-    `The candidate ${describeCandidate(candidate)} opens the server certificate ${thumbprint}: it is the current master key in all but name, so nothing needs resetting. Nothing was changed.`,
+    `The candidate ${describeCandidate(candidate)} opens the server certificate ${thumbprint}: it is the current ` +
+      'master key in all but name, so nothing needs resetting. Nothing was changed.',
     ExitCode.KeyStillWorks,
-    [putBack, 'If you still want a new key, pass --skipCurrentMasterKeyTest: what the candidates open is then salvaged, not reset.'],
+    [
+      putBack,
+      'If you still want a new key, pass --skipCurrentMasterKeyTest: what the candidates open is then salvaged, not reset.',
+    ],
   )
 }
 
@@ -48,7 +59,8 @@ export const testTheCandidateKeys: Step<CandidateState> = {
     }
     state.candidates = candidates
     const named = candidates.map((c) => describeCandidate(c)).join('; ')
-    const note = opening.length > 0 ? `; ${opening.join(', ')} opens the server certificate, going on (--skipCurrentMasterKeyTest)` : ''
+    const note =
+      opening.length > 0 ? `; ${opening.join(', ')} opens the server certificate, going on (--skipCurrentMasterKeyTest)` : ''
     return `${candidates.length} candidate key${candidates.length === 1 ? '' : 's'}: ${named}${note}`
   },
 }

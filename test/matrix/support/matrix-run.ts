@@ -31,7 +31,7 @@ export async function matrixServer(options: Parameters<typeof createLostServer>[
     secrets: await seededSecrets(seeded, server.database.url),
     watched: {
       databaseUrl: server.database.url,
-      files: [seeded.configPath, seeded.machineKeyPath],
+      files: [seeded.configPath, seeded.machineIdPath, seeded.machineKeyPath],
       folders: [seeded.instancesDir, path.dirname(seeded.configPath), path.dirname(seeded.machineKeyPath)],
     },
     env: {...server.env, MASTER_KEY: undefined},

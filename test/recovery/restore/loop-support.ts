@@ -9,7 +9,7 @@ export async function catalogDocuments(url: string): Promise<Map<string, Map<str
     (
       await query<{name: string}>(
         url,
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'dbo')", // PostgreSQL, SQL Server
       )
     ).map((r) => r.name),
   )

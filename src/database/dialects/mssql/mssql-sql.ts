@@ -98,7 +98,8 @@ export function canReadBackupHistoryQuery(backupset: readonly string[] = MSDB_BA
 
 /**
  * The newest full backup (`type = 'D'`) of `databaseName`, finished at UTC. msdb records local server time;
- * `time_zone` is its offset in 15-minute steps (127: unknown, then today's offset is the best guess).
+ * `time_zone` is its offset in 15-minute steps (127: unknown, then today's offset is the best guess). Newest by
+ * UTC, not by the local time: rows recorded under different offsets (daylight saving) do not sort by local time.
  */
 export function latestFullBackupQuery(databaseName: string, table: readonly string[] = MSDB_BACKUPSET): RawBuilder<{FinishedAt: Date}> {
   const backupset = sql.id(...table)
@@ -107,7 +108,7 @@ export function latestFullBackupQuery(databaseName: string, table: readonly stri
       ELSE DATEADD(minute, -15 * time_zone, backup_finish_date) END, 0) AS "FinishedAt"
     FROM ${backupset}
     WHERE database_name = ${databaseName} AND type = 'D' AND backup_finish_date IS NOT NULL
-    ORDER BY backup_finish_date DESC`
+    ORDER BY "FinishedAt" DESC`
 }
 
 /** Takes an exclusive session app lock without waiting; `Result` ≥ 0 means granted. */
