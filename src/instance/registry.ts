@@ -26,7 +26,7 @@ export interface ResolvedInstance {
   readonly source: InstanceSource
 }
 
-/** The instance chosen when no flag names one and several are registered (DOMAIN.md §1). */
+/** The instance chosen when no flag names one and several are registered (docs/server-formats.md). */
 export const DEFAULT_INSTANCE_NAME = 'OctopusServer'
 
 const REGISTRY_EXTENSION = '.config'
@@ -49,7 +49,7 @@ export async function listInstances(dir: string): Promise<RegisteredInstance[]> 
 }
 
 /**
- * Finds the config file to work on (DOMAIN.md §1): `--config` wins and skips the registry; else `--instance`
+ * Finds the config file to work on (docs/server-formats.md): `--config` wins and skips the registry; else `--instance`
  * (case-insensitive, an exact-case match winning); else the instance named OctopusServer; else the only one
  * registered. The config file must exist. Every failure is a RecoveryError with exit 7 and what to pass instead.
  */

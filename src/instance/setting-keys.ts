@@ -1,4 +1,4 @@
-/** The config-file keys this plugin reads or writes (DOMAIN.md §1). */
+/** The config-file keys this plugin reads or writes (docs/server-formats.md). */
 export const SettingKey = {
   ConnectionString: 'Octopus.Storage.ExternalDatabaseConnectionString',
   MasterKey: 'Octopus.Storage.MasterKey',

@@ -216,7 +216,7 @@ export const SENSITIVE_CATALOG: readonly SensitiveTable[] = [
 /** The server certificate document: replaced whole with a new certificate, never reset to null. */
 export const SERVER_CERTIFICATE_DOCUMENT = {table: 'Configuration', id: 'certificate-global'} as const
 
-/** The licence document (DOMAIN.md §5). */
+/** The licence document (docs/server-formats.md, "Schema journal and licence"). */
 export const LICENSE_DOCUMENT = {table: 'Configuration', id: 'license'} as const
 
 export interface PersonalTable {
@@ -229,7 +229,7 @@ export interface PersonalTable {
   readonly treatment: string
 }
 
-/** Personal data (DOMAIN.md §6), scrubbed with `--scrubPii`; `User` first, so every person has a pseudonym before the audit log. */
+/** Personal data (docs/catalog.md, "Personal data"), scrubbed with `--scrubPii`; `User` first, so every person has a pseudonym before the audit log. */
 export const PERSONAL_CATALOG: readonly PersonalTable[] = [
   {
     table: 'User',

@@ -8,7 +8,7 @@
  * then and most documents fail the cheap text check below without being parsed again.
  */
 import {isSensitiveValueShape} from '../crypto/sensitive-value.js'
-import {type JsonNode, parseJsonDocument, scalarValue} from './json/json-tree.js'
+import {type JsonArray, type JsonNode, type JsonObject, parseJsonDocument, scalarValue} from './json/json-tree.js'
 
 /** One string of a document with the encrypted-value shape. */
 export interface UncatalogedCiphertext {
@@ -31,7 +31,12 @@ export function mayHoldCiphertext(text: string): boolean {
   return IV_TAIL.test(text)
 }
 
-const propertyPath = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key)
+/**
+ * The shortest value with the encrypted-value shape, as JSON source: 16 bytes of ciphertext and of IV in base64
+ * (24 characters each), the `|` and the quotes. An escape only lengthens the source, so anything shorter is skipped
+ * without being decoded.
+ */
+const SHORTEST_SOURCE = 24 + 1 + 24 + 2
 
 /** The value of an object's last `Name` property, when it is a string. */
 function nameOf(text: string, node: JsonNode): string | undefined {
@@ -54,29 +59,57 @@ export interface SweepResult {
 
 const NOTHING: SweepResult = {found: [], duplicateKeys: false}
 
+/** A container being walked: its next child, the name its children inherit, and the path step that reached it. */
+interface Frame {
+  readonly node: JsonObject | JsonArray
+  next: number
+  readonly name: string | undefined
+  /** `Key` for a property, `[3]` for an item, '' for the root. */
+  readonly step: string
+}
+
+/** The path of a child reached by `step` from the innermost of `frames` (`a.b[2].c`). */
+function pathOf(frames: readonly Frame[], step: string): string {
+  let path = ''
+  for (let index = 1; index < frames.length; index++) path = joinStep(path, frames[index].step)
+  return joinStep(path, step)
+}
+
+const joinStep = (path: string, step: string) => (path === '' || step.startsWith('[') ? path + step : `${path}.${step}`)
+
 /**
  * Every string of a well-formed document `text` with the encrypted-value shape, in document order. Walks with an
- * explicit stack, so nesting of any depth is read. Throws MalformedJsonError when `text` is not JSON.
+ * explicit stack of the open containers (nesting of any depth is read) and builds a path only for what it finds:
+ * most documents hold hundreds of values and no such string. Throws MalformedJsonError when `text` is not JSON.
  */
 export function findCiphertexts(text: string): SweepResult {
   if (!mayHoldCiphertext(text)) return NOTHING
   const {root, duplicateKeys} = parseJsonDocument(text)
   const found: UncatalogedCiphertext[] = []
-  const pending: Array<{node: JsonNode; path: string; name: string | undefined}> = [{node: root, path: '', name: undefined}]
-  while (pending.length > 0) {
-    const {node, path, name} = pending.pop()!
-    if (node.type === 'object') {
-      const inner = nameOf(text, node) ?? name
-      for (let index = node.entries.length - 1; index >= 0; index--) {
-        const entry = node.entries[index]
-        pending.push({node: entry.value, path: propertyPath(path, entry.key), name: inner})
-      }
-    } else if (node.type === 'array') {
-      for (let index = node.items.length - 1; index >= 0; index--) pending.push({node: node.items[index], path: `${path}[${index}]`, name})
-    } else if (node.type === 'string') {
-      const value = scalarValue(text, node)
-      if (isSensitiveValueShape(value)) found.push({path, start: node.start, end: node.end, ciphertext: value as string, name})
+  const check = (node: JsonNode, frames: readonly Frame[], step: string, name: string | undefined) => {
+    if (node.type !== 'string' || node.end - node.start < SHORTEST_SOURCE) return
+    const value = scalarValue(text, node)
+    if (isSensitiveValueShape(value)) found.push({path: pathOf(frames, step), start: node.start, end: node.end, ciphertext: value as string, name})
+  }
+  if (root.type !== 'object' && root.type !== 'array') {
+    check(root, [], '', undefined)
+    return {found, duplicateKeys}
+  }
+  const frames: Frame[] = [{node: root, next: 0, name: root.type === 'object' ? nameOf(text, root) : undefined, step: ''}]
+  while (frames.length > 0) {
+    const frame = frames.at(-1)!
+    const {node} = frame
+    const object = node.type === 'object'
+    if (frame.next === (object ? node.entries.length : node.items.length)) {
+      frames.pop()
+      continue
     }
+    const index = frame.next++
+    const child = object ? node.entries[index].value : node.items[index]
+    const step = object ? node.entries[index].key : `[${index}]`
+    if (child.type === 'object') frames.push({node: child, next: 0, name: nameOf(text, child) ?? frame.name, step})
+    else if (child.type === 'array') frames.push({node: child, next: 0, name: frame.name, step})
+    else check(child, frames, step, frame.name)
   }
   return {found, duplicateKeys}
 }

@@ -1,7 +1,7 @@
 import type {DbContext} from '../context.js'
 import {selectTop} from '../dialects/mssql/mssql-sql.js'
 
-/** An audit event (DOMAIN.md §3, table `Event`). */
+/** An audit event (docs/server-formats.md, "Database documents"). */
 export interface EventRecord {
   Id: string
   Occurred: Date

@@ -8,7 +8,7 @@ import type {SchemaScript} from './schema-scripts.js'
 const SKIP_HINT = 'Pass --skipLicenseCheck to upgrade anyway, if you are entitled to this version.'
 
 /**
- * Refuses an upgrade the licence does not cover (DOMAIN.md §5): any pending script released after the licence's
+ * Refuses an upgrade the licence does not cover (docs/server-formats.md, "Schema journal and licence"): any pending script released after the licence's
  * `MaintenanceExpiresOn`. A missing or unreadable licence refuses too, since coverage cannot be shown.
  */
 export async function checkLicense(ctx: DbContext, pending: readonly SchemaScript[], today = new Date()): Promise<void> {

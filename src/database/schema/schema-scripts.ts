@@ -4,9 +4,9 @@ import type {DbContext} from '../context.js'
 import {columnTypes, type ColumnTypes} from './column-types.js'
 
 /**
- * One upgrade script of the reference schema (DOMAIN.md §3), DbUp style: applied once, in order, and named in
+ * One upgrade script of the reference schema (docs/server-formats.md, "Schema journal and licence"), DbUp style: applied once, in order, and named in
  * the `SchemaVersions` journal. `releasedOn` is the date of the server release that introduced it; the licence
- * check compares it with the licence's maintenance expiry (DOMAIN.md §5).
+ * check compares it with the licence's maintenance expiry (docs/server-formats.md, "Schema journal and licence").
  */
 export interface SchemaScript {
   readonly name: string

@@ -1,0 +1,108 @@
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import type {Secret} from '../../support/secret-scan.js'
+import {type ChildRun, runCommandChild} from './command-child.js'
+import {checkCompleteRecovery} from './complete-recovery.js'
+import {unsealConfigKey} from './config-master-key.js'
+import {snapshotDifferences, takeSnapshot} from './database-snapshot.js'
+import {STARTUP, type PlannedKill} from './kill-plan.js'
+import type {Baseline, TrialFiles} from './recovery-baseline.js'
+import type {SeededTemplate} from './seeded-template.js'
+import {trialSecretProblems} from './trial-outputs.js'
+import {observeTrialState} from './trial-state.js'
+
+export interface TrialResult {
+  readonly line: string
+  readonly problems: readonly string[]
+}
+
+/** The command as an operator under pressure would type it, with both files it can write. */
+export function commandArgs(files: TrialFiles): string[] {
+  return [
+    '--iReallyWantToResetAllMySensitiveData',
+    '--iHaveBackedUpMyDatabase',
+    '--skipBackupCheck',
+    '--masterKeyFile',
+    files.masterKeyFile,
+    '--reportFile',
+    files.reportFile,
+  ]
+}
+
+export async function prepareTrial(template: SeededTemplate, name: string): Promise<TrialFiles> {
+  const server = await template.copy(name)
+  return {server, masterKeyFile: path.join(server.root, 'new-master-key.txt'), reportFile: path.join(server.root, 're-enter.csv')}
+}
+
+function outcome(run: ChildRun): string {
+  if (run.timedOut) return 'hung'
+  return run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode}`
+}
+
+function lastWords(run: ChildRun): string {
+  return run.stderr.trim().split('\n').slice(0, 2).join(' / ').slice(0, 300)
+}
+
+/**
+ * One trial: a fresh lost-key server, the command SIGKILLed at the planned instant, the state it left checked,
+ * then the same command run again to the end and the result checked: complete, consistent, no secret in any output.
+ */
+export async function runCrashTrial(name: string, template: SeededTemplate, baseline: Baseline, kill: PlannedKill, secrets: readonly Secret[]): Promise<TrialResult> {
+  const files = await prepareTrial(template, name)
+  try {
+    return await killAndRerun(name, files, baseline, kill, secrets)
+  } finally {
+    await files.server.dispose()
+  }
+}
+
+async function killAndRerun(name: string, files: TrialFiles, baseline: Baseline, kill: PlannedKill, secrets: readonly Secret[]): Promise<TrialResult> {
+  const args = commandArgs(files)
+  const killed = await runCommandChild(args, files.server.env, kill)
+  const reached = killed.titles.at(-1)?.title ?? STARTUP
+  const state = await observeTrialState(baseline, files)
+  const problems: string[] = state.kind === 'inconsistent' ? state.problems.map((p) => `after the kill: ${p}`) : []
+  if (killed.timedOut) problems.push('the run to be killed hung')
+  if (!killed.signal && killed.exitCode !== 0) problems.push(`the run to be killed failed on its own (${outcome(killed)}: ${lastWords(killed)})`)
+
+  const uncommitted: Buffer[] = []
+  const configBeforeRerun = await readFile(files.server.configPath, 'utf8')
+  if (state.kind === 'new-key-pending') {
+    const pending = await unsealConfigKey(configBeforeRerun, files.server.machineKeyPath)
+    if (pending.kind === 'unsealed') uncommitted.push(pending.key)
+  }
+
+  const rerun = await runCommandChild(args, files.server.env)
+  // README "If the run was killed": before the commit the re-run does the whole job; after it, it says
+  // "Already done", shows the key and changes nothing. Either way it exits 0.
+  if (rerun.exitCode !== 0) problems.push(`re-run: ${outcome(rerun)}, expected exit 0 (${lastWords(rerun)})`)
+  if (state.kind === 'complete' && !rerun.stdout.includes('Already done')) problems.push('the re-run after a committed run does not say "Already done"')
+  const after = await takeSnapshot(files.server.databaseUrl)
+  const final = await checkCompleteRecovery(baseline, after, files)
+  problems.push(...final.problems.map((p) => `after the re-run: ${p}`))
+  if (state.kind === 'complete') {
+    if (snapshotDifferences(state.snapshot, after).length > 0) problems.push('the re-run changed the database although the key worked')
+    if ((await readFile(files.server.configPath, 'utf8')) !== configBeforeRerun) problems.push('the re-run changed the config although the key worked')
+  }
+
+  problems.push(
+    ...(await trialSecretProblems(
+      {
+        name,
+        killed,
+        rerun,
+        committedByKilled: state.kind === 'complete' ? state.key : undefined,
+        uncommitted,
+        finalKey: final.key,
+        reportFile: files.reportFile,
+        machineKeyPath: files.server.machineKeyPath,
+      },
+      secrets,
+    )),
+  )
+
+  const killedAt = killed.signal !== 'SIGKILL' || killed.killedAtMs === undefined ? `finished before the kill (+${kill.delayMs} ms into "${kill.phase}")` : `kill at ${Math.round(killed.killedAtMs)} ms (+${kill.delayMs} ms into "${kill.phase}")`
+  const line = `${name}: ${killedAt}; reached "${reached}"; state ${state.kind}; re-run ${outcome(rerun)}${problems.length ? ` — INCONSISTENT: ${problems.join('; ')}` : ''}`
+  return {line, problems}
+}

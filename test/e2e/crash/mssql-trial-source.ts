@@ -1,0 +1,64 @@
+import {readFile, rm} from 'node:fs/promises'
+import path from 'node:path'
+
+import {seedInstance} from '../../../scripts/seeder/seed-instance.js'
+import {type Secret, seededSecrets} from '../../support/secret-scan.js'
+import {createTestDatabase} from '../../support/test-database.js'
+import {takeSnapshot} from './database-snapshot.js'
+import type {Baseline} from './recovery-baseline.js'
+import type {SeededTemplate, TrialServer} from './seeded-template.js'
+
+/** What one SQL Server trial starts from: its own seeded server, and the baseline and secrets to check it by. */
+export interface MssqlTrialSource {
+  readonly template: SeededTemplate
+  readonly baseline: Baseline
+  readonly secrets: Secret[]
+}
+
+/**
+ * A lost-key server seeded on the SQL Server under test (MSSQL_TEST_CONNECTION) for one trial. SQL Server has no
+ * CREATE DATABASE ... TEMPLATE, and a seed's certificate is new each time, so each trial seeds its own database
+ * and takes its own baseline; `template.copy` hands over that very server, once.
+ */
+export async function seedMssqlTrial(root: string, name: string, options: {documents: number; seed: number}): Promise<MssqlTrialSource> {
+  const database = await createTestDatabase('crash', 'mssql')
+  const trialRoot = path.join(root, name)
+  const seeded = await seedInstance({
+    root: trialRoot,
+    databaseUrl: database.url,
+    documents: options.documents,
+    seed: options.seed,
+    corruptShare: 0.05,
+    nonCiphertextShare: 0.05,
+    nullShare: 0.05,
+    malformedShare: 0.02,
+  })
+  for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
+  const baseline = {seeded, snapshot: await takeSnapshot(database.url)}
+  const secrets = await seededSecrets(seeded, database.url)
+  const server: TrialServer = {
+    root: trialRoot,
+    databaseName: database.name,
+    databaseUrl: database.url,
+    configPath: seeded.configPath,
+    machineKeyPath: seeded.machineKeyPath,
+    originalConfig: await readFile(seeded.configPath, 'utf8'),
+    env: seeded.env,
+    async dispose() {
+      await database.drop()
+      await rm(trialRoot, {recursive: true, force: true})
+    },
+  }
+  let handedOver = false
+  const template: SeededTemplate = {
+    seeded,
+    databaseUrl: database.url,
+    async copy() {
+      if (handedOver) throw new Error(`the SQL Server trial ${name} was already handed over`)
+      handedOver = true
+      return server
+    },
+  }
+  return {template, baseline, secrets}
+}
+

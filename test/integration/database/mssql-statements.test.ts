@@ -1,0 +1,165 @@
+import {expect} from 'chai'
+import {CompiledQuery, sql} from 'kysely'
+import type {DatabaseConnection} from 'kysely'
+
+import {parseConnectionString} from '../../../src/database/connection-string.js'
+import {MssqlPoolDriver} from '../../../src/database/dialects/mssql/mssql-driver.js'
+import {connectMssqlPool} from '../../../src/database/dialects/mssql/mssql-pool.js'
+import {latestFullBackup, TEST_BACKUP_HISTORY_VARIABLE} from '../../../src/database/operations/backup-history.js'
+import {openJsonRefusal, requireOpenJson} from '../../../src/database/operations/compatibility-level.js'
+import {writeDocuments} from '../../../src/database/operations/documents.js'
+import {jsonArrays} from '../../../src/database/operations/json-batches.js'
+import {ExitCode} from '../../../src/exit-codes.js'
+import {RecoveryError} from '../../../src/recovery-error.js'
+import {onBabelfish} from '../../support/engines.js'
+import {setCompatibilityLevel} from '../../support/mssql-server.js'
+import {databaseTargets, describeMssqlSkipped} from '../../support/targets.js'
+import {openTestContext, type TestContext} from './test-context.js'
+
+describe('batch JSON is capped by size as well as rows', () => {
+  it('splits at the cap, keeps order, and sends an oversized object alone', () => {
+    const objects = [{a: 'x'.repeat(40)}, {b: 'y'.repeat(40)}, {c: 'z'.repeat(200)}, {d: 1}]
+    const arrays = [...jsonArrays(objects, 100)]
+    expect(arrays.map((text) => JSON.parse(text) as unknown[]).flat()).to.deep.equal(objects)
+    expect(arrays).to.have.length(3)
+    expect(arrays[0].length).to.be.at.most(100)
+    expect([...jsonArrays([], 100)]).to.deep.equal([])
+  })
+})
+
+describe('the OPENJSON compatibility-level decision', () => {
+  it('refuses below 130 with exit 6, the level and the exact fix; allows 130 and above', () => {
+    const refusal = openJsonRefusal('Octo]pus', 120)!
+    expect(refusal.exitCode).to.equal(ExitCode.SchemaOrLicence)
+    expect(refusal.message).to.include('compatibility level 120').and.include('Nothing was changed')
+    expect(refusal.suggestions.join(' ')).to.include('ALTER DATABASE [Octo]]pus] SET COMPATIBILITY_LEVEL = 130')
+    expect(openJsonRefusal('Octopus', 130)).to.equal(undefined)
+    expect(openJsonRefusal('Octopus', 160)).to.equal(undefined)
+  })
+})
+
+describeMssqlSkipped()
+
+/** Statements only SQL Server has, and the mssql driver's own paths, run over TDS (docs/recovery.md). */
+for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
+  describe(`SQL Server statements and driver paths on ${target.name}`, () => {
+    let test: TestContext
+
+    before(async () => {
+      test = await openTestContext(target)
+    })
+    after(() => test?.close())
+
+    it('binds every parameter with an exact SQL Server type (text past 4,000 characters, Unicode, dates to the millisecond)', async () => {
+      const long = `${'Zoë 😀 ü Ω 漢字 '.repeat(500)}end`
+      const when = new Date('2024-01-02T03:04:05.001Z')
+      // The CAST: Babelfish echoes a bare nvarchar(max) parameter as code-page text ('?' for the rest); SQL Server does not.
+      const {rows} = await sql<Record<string, unknown>>`SELECT ${'short ü'} AS s, CAST(${long} AS nvarchar(max)) AS l, ${true} AS b, ${2_147_483_648} AS big,
+        ${1.5} AS f, ${when} AS d, ${null} AS n`.execute(test.ctx.db)
+      expect(long.length).to.be.above(4000)
+      expect(rows[0]).to.deep.equal({s: 'short ü', l: long, b: true, big: 2_147_483_648, f: 1.5, d: when, n: null})
+      const refused = await sql`SELECT ${{no: 'type'}} AS x`.execute(test.ctx.db).catch((error: unknown) => error)
+      expect((refused as Error).message).to.match(/has no SQL Server type/)
+    })
+
+    it('runs a reserved connection’s statements on one session, and hands the session back to the pool', async () => {
+      const spid = async (db: typeof test.ctx.db) => (await sql<{id: number}>`SELECT @@SPID AS id`.execute(db)).rows[0].id
+      const sessions = await test.ctx.db.connection().execute(async (connection) => [await spid(connection), await spid(connection), await spid(connection)])
+      expect(new Set(sessions).size).to.equal(1)
+      // max 10 connections in the pool: twenty reservations in a row only work if each is given back.
+      for (let i = 0; i < 20; i++) await test.ctx.db.connection().execute((connection) => spid(connection))
+    })
+
+    it('fails a statement issued after a rollback has begun, instead of running it in autocommit', async () => {
+      await test.ctx.db.schema.createTable('RollbackProbe').addColumn('Name', sql`nvarchar(50)`).execute()
+      const parsed = parseConnectionString(test.connectionString)
+      if (parsed.kind !== 'mssql') throw new Error('not a SQL Server connection string')
+      const driver = new MssqlPoolDriver(await connectMssqlPool(parsed.config, 'lost-master-key-test'))
+      const insert = (name: string) => CompiledQuery.raw('INSERT INTO "RollbackProbe" ("Name") VALUES (@1)', [name])
+      let connection: DatabaseConnection | undefined
+      try {
+        connection = await driver.acquireConnection()
+        await driver.beginTransaction(connection, {})
+        await connection.executeQuery(insert('inside'))
+        const rollback = driver.rollbackTransaction(connection)
+        const late = await connection.executeQuery(insert('after the rollback began')).catch((error: unknown) => error)
+        await rollback
+        expect((late as Error).message).to.match(/ending \(rollback\)/)
+        await connection.executeQuery(insert('after the rollback'))
+      } finally {
+        if (connection) await driver.releaseConnection(connection)
+        await driver.destroy()
+      }
+
+      const names = await test.ctx.db.selectFrom('RollbackProbe').select('Name').execute()
+      expect(names).to.deep.equal([{Name: 'after the rollback'}])
+    })
+
+    it('matches a batch’s Ids in the Id column’s own collation, even when it differs from the database’s', async () => {
+      // Case-sensitive Ids in a case-insensitive database: "a" and "A" are two documents.
+      await sql`CREATE TABLE "CaseSensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON" nvarchar(max))`.execute(test.ctx.db)
+      await sql`INSERT INTO "CaseSensitive" ("Id", "JSON") VALUES (N'a', N'{}'), (N'A', N'{}')`.execute(test.ctx.db)
+      expect(await writeDocuments(test.ctx, 'CaseSensitive', ['JSON'], [{Id: 'a', JSON: '{"changed":true}'}])).to.equal(1)
+      const rows = await test.ctx.db.selectFrom('CaseSensitive').select(['Id', 'JSON']).orderBy('JSON').execute()
+      expect(rows.map((row) => `${row.Id as string}=${row.JSON as string}`).sort()).to.deep.equal(['A={}', 'a={"changed":true}'])
+    })
+
+    it('refuses a database below compatibility level 130 with exit 6, read-only', async () => {
+      await requireOpenJson(test.ctx)
+      await setCompatibilityLevel(test.name, 120)
+      try {
+        const refusal = await requireOpenJson(test.ctx).catch((error: unknown) => error)
+        expect(refusal).to.be.instanceOf(RecoveryError)
+        expect((refusal as RecoveryError).exitCode).to.equal(ExitCode.SchemaOrLicence)
+        expect((refusal as RecoveryError).suggestions.join(' ')).to.include(`ALTER DATABASE [${test.name}] SET COMPATIBILITY_LEVEL = 130`)
+      } finally {
+        await setCompatibilityLevel(test.name, 130)
+      }
+    })
+
+    describe('backup history', () => {
+      const saved = process.env[TEST_BACKUP_HISTORY_VARIABLE]
+      const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000)
+      /** A row as SQL Server writes it: local server time, with the server's offset in 15-minute steps. */
+      const backup = async (database: string, type: string, finishedUtc: Date, timeZone: number | null) => {
+        const local = new Date(finishedUtc.getTime() + (timeZone === null || timeZone === 127 ? 0 : timeZone) * 15 * 60_000)
+        await sql`INSERT INTO "TestBackupSet" (database_name, type, backup_finish_date, time_zone)
+          VALUES (${database}, ${type}, CAST(${local.toISOString().slice(0, 23)} AS datetime2), ${timeZone})`.execute(test.ctx.db)
+      }
+
+      before(async () => {
+        await sql`CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date datetime2, time_zone smallint)`.execute(
+          test.ctx.db,
+        )
+      })
+      after(() => {
+        if (saved === undefined) delete process.env[TEST_BACKUP_HISTORY_VARIABLE]
+        else process.env[TEST_BACKUP_HISTORY_VARIABLE] = saved
+      })
+
+      it('reads msdb.dbo.backupset itself unless told otherwise (Babelfish has none, so says why)', async () => {
+        delete process.env[TEST_BACKUP_HISTORY_VARIABLE]
+        const history = await latestFullBackup(test.ctx, test.name)
+        if (onBabelfish()) expect(history).to.deep.include({state: 'unreadable'})
+        else expect(history.state).to.be.oneOf(['none', 'unreadable'])
+        if (history.state === 'unreadable') expect(history.reason).to.include('msdb.dbo.backupset')
+      })
+
+      it('finds the newest full backup of this database only, converting the server’s local time to UTC', async () => {
+        process.env[TEST_BACKUP_HISTORY_VARIABLE] = 'dbo.TestBackupSet'
+        expect(await latestFullBackup(test.ctx, test.name)).to.deep.equal({state: 'none'})
+        await backup('SomeOtherDatabase', 'D', hoursAgo(1), 0)
+        await backup(test.name, 'I', hoursAgo(1), 0) // differential: not a full backup
+        await backup(test.name, 'L', hoursAgo(0.5), 0) // log
+        expect(await latestFullBackup(test.ctx, test.name)).to.deep.equal({state: 'none'})
+
+        const full = new Date(Math.floor(hoursAgo(30).getTime()))
+        await backup(test.name, 'D', full, -20) // UTC-5, as a New York server records it
+        expect(await latestFullBackup(test.ctx, test.name)).to.deep.equal({state: 'found', finishedAt: full})
+        const newer = hoursAgo(2)
+        await backup(test.name, 'D', newer, 8) // UTC+2
+        expect(await latestFullBackup(test.ctx, test.name)).to.deep.equal({state: 'found', finishedAt: newer})
+      })
+    })
+  })
+}

@@ -1,0 +1,198 @@
+import type {DbContext} from '../../../src/database/context.js'
+import {inTransaction} from '../../../src/database/in-transaction.js'
+import {latestFullBackup} from '../../../src/database/operations/backup-history.js'
+import {requireOpenJson} from '../../../src/database/operations/compatibility-level.js'
+import {readConfigurationDocument, replaceConfigurationDocument} from '../../../src/database/operations/configuration-documents.js'
+import {countDocuments, streamDocuments, writeDocuments} from '../../../src/database/operations/documents.js'
+import {insertEvent, latestEventJson} from '../../../src/database/operations/events.js'
+import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
+import {ensureQuarantineTable, insertQuarantineRows, readQuarantine} from '../../../src/database/operations/quarantine.js'
+import {deleteQuarantineRows} from '../../../src/database/operations/quarantine-delete.js'
+import {quarantineRuns, streamQuarantine} from '../../../src/database/operations/quarantine-read.js'
+import {withRecoveryLock} from '../../../src/database/operations/recovery-lock.js'
+import {countRows} from '../../../src/database/operations/row-counts.js'
+import {liveNodes} from '../../../src/database/operations/server-nodes.js'
+import {tableExists} from '../../../src/database/operations/table-exists.js'
+import {createSchema} from '../../../src/database/schema/create-schema.js'
+import {checkLicense} from '../../../src/database/schema/license-check.js'
+import {readJournal} from '../../../src/database/schema/schema-journal.js'
+import {SCHEMA_SCRIPTS} from '../../../src/database/schema/schema-scripts.js'
+import {schemaStatus} from '../../../src/database/schema/schema-status.js'
+import {upgradeSchema} from '../../../src/database/schema/upgrade-schema.js'
+import {CATALOG_TABLES, LICENSE_DOCUMENT, PERSONAL_CATALOG} from '../../../src/recovery/catalog.js'
+import {RecoveryError} from '../../../src/recovery-error.js'
+import type {Capture, Responder} from './capturing-driver.js'
+import {documentRows, LARGEST_BATCH} from './sample-rows.js'
+
+/** One call of the database API, with the answers that walk it down its full path. */
+export interface Operation {
+  name: string
+  run(ctx: DbContext, capture: Capture): Promise<unknown>
+}
+
+type Rows = Record<string, unknown>[]
+
+/** Answers statements whose text matches a pattern; a function answer is asked anew each time. */
+function answers(rules: Array<[RegExp, Rows | (() => Rows)]>): Responder {
+  return ({sql}) => {
+    const rule = rules.find(([pattern]) => pattern.test(sql))
+    if (!rule) return []
+    return typeof rule[1] === 'function' ? rule[1]() : rule[1]
+  }
+}
+
+/** Answers in turn, then no rows: one full page, then the end of the table. */
+function pages(...answersInTurn: Rows[]): () => Rows {
+  let next = 0
+  return () => answersInTurn[next++] ?? []
+}
+
+const TABLE_EXISTS = /OBJECT_ID/i
+const exists = (found: boolean): [RegExp, Rows] => [TABLE_EXISTS, [{Found: found ? 1 : 0}]]
+const journalOf = (count: number): [RegExp, Rows] => [/"SchemaVersions"/, SCHEMA_SCRIPTS.slice(0, count).map((s) => ({ScriptName: s.name}))]
+const LICENSE = JSON.stringify({MaintenanceExpiresOn: '2099-12-31'})
+
+/** Tables the recovery rewrites, with the columns it writes besides JSON. */
+const REWRITTEN_TABLES: Array<{table: string; columns: readonly string[]}> = [
+  ...CATALOG_TABLES.map((table) => ({table, columns: [] as readonly string[]})),
+  ...PERSONAL_CATALOG.map(({table, columns}) => ({table, columns})),
+]
+
+function eachRewrittenTable(): Operation[] {
+  return REWRITTEN_TABLES.flatMap(({table, columns}): Operation[] => [
+    {name: `countDocuments ${table}`, run: (ctx, capture) => ((capture.respond = answers([[/count/i, [{Count: 0}]]])), countDocuments(ctx, table))},
+    {
+      name: `streamDocuments ${table} (two pages of ${LARGEST_BATCH})`,
+      async run(ctx, capture) {
+        capture.respond = answers([[/select/i, pages(documentRows(table, columns), documentRows(table, columns, 10))]])
+        let seen = 0
+        for await (const batch of streamDocuments(ctx, table, {batchSize: LARGEST_BATCH, columns})) seen += batch.length
+        if (seen !== LARGEST_BATCH + 10) throw new Error(`streamed ${seen} rows`)
+      },
+    },
+    {
+      name: `writeDocuments ${table} (${LARGEST_BATCH} rows, Ids compared in the column's collation)`,
+      run: (ctx, capture) => (
+        (capture.respond = answers([[/collation_name/i, [{Collation: 'SQL_Latin1_General_CP1_CI_AS'}]]])),
+        writeDocuments(ctx, table, ['JSON', ...columns], documentRows(table, columns))
+      ),
+    },
+    {
+      name: `insertDocuments ${table} (${LARGEST_BATCH} rows)`,
+      run: (ctx) => insertDocuments(ctx, table, ['Id', 'JSON', ...columns], documentRows(table, columns)),
+    },
+  ])
+}
+
+export const OPERATIONS: readonly Operation[] = [
+  ...SCHEMA_SCRIPTS.map((script): Operation => ({name: `schema script ${script.name}`, run: (ctx) => script.apply(ctx)})),
+  {name: 'createSchema (empty database)', run: (ctx, capture) => ((capture.respond = answers([exists(false)])), createSchema(ctx))},
+  {
+    name: 'countRows (every catalog table, one UNION ALL)',
+    run: (ctx, capture) => ((capture.respond = answers([[/COUNT_BIG/i, CATALOG_TABLES.map((t) => ({TableName: t, Count: '3'}))]])), countRows(ctx, CATALOG_TABLES)),
+  },
+  {name: 'tableExists', run: (ctx, capture) => ((capture.respond = answers([exists(true)])), tableExists(ctx, 'Feed'))},
+  {name: 'readJournal', run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(3)])), readJournal(ctx))},
+  {name: 'schemaStatus', run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(2)])), schemaStatus(ctx))},
+  {
+    name: 'upgradeSchema --skipLicenseCheck (from script 1)',
+    run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(1)])), upgradeSchema(ctx, {skipLicenseCheck: true})),
+  },
+  {
+    name: 'upgradeSchema with the licence check (from script 1)',
+    run: (ctx, capture) =>
+      ((capture.respond = answers([exists(true), journalOf(1), [/"Configuration"/, [{JSON: LICENSE}]]])),
+      upgradeSchema(ctx, {skipLicenseCheck: false})),
+  },
+  {
+    name: 'checkLicense',
+    run: (ctx, capture) => ((capture.respond = answers([[/"Configuration"/, [{JSON: LICENSE}]]])), checkLicense(ctx, SCHEMA_SCRIPTS)),
+  },
+  {name: 'readConfigurationDocument', run: (ctx) => readConfigurationDocument(ctx, LICENSE_DOCUMENT.id)},
+  {name: 'replaceConfigurationDocument (absent: update, then insert)', run: (ctx) => replaceConfigurationDocument(ctx, 'smtp', '{"SmtpPassword":null}')},
+  ...eachRewrittenTable(),
+  {
+    name: 'insertDocuments OctopusServerNode (dates and booleans)',
+    run: (ctx) =>
+      insertDocuments(
+        ctx,
+        'OctopusServerNode',
+        ['Id', 'JSON', 'Name', 'LastSeen', 'IsInMaintenanceMode'],
+        Array.from({length: LARGEST_BATCH}, (_, i) => ({Id: `OctopusServerNodes-${i}`, JSON: '{}', Name: `node-${i}`, LastSeen: new Date(), IsInMaintenanceMode: i % 2 === 0})),
+      ),
+  },
+  {name: 'liveNodes', run: (ctx) => liveNodes(ctx)},
+  {
+    name: 'requireOpenJson',
+    run: (ctx, capture) => ((capture.respond = answers([[/compatibility_level/i, [{Name: 'Octopus', Level: 130}]]])), requireOpenJson(ctx)),
+  },
+  {
+    name: 'latestFullBackup',
+    run: (ctx, capture) =>
+      ((capture.respond = answers([[/HAS_PERMS_BY_NAME/i, [{CanRead: 1}]], [/backupset/i, [{FinishedAt: new Date()}]]])), latestFullBackup(ctx, 'Octopus')),
+  },
+  {
+    name: 'withRecoveryLock (granted; a transaction inside)',
+    run: (ctx, capture) =>
+      ((capture.respond = answers([[/sp_getapplock/i, [{Result: 0}]], [/count/i, [{Count: 0}]]])),
+      withRecoveryLock(ctx, (locked) => inTransaction(locked, (trx) => countDocuments(trx, 'Feed')))),
+  },
+  {
+    name: 'withRecoveryLock (held elsewhere)',
+    async run(ctx, capture) {
+      capture.respond = answers([[/sp_getapplock/i, [{Result: -1}]]])
+      const refused = await withRecoveryLock(ctx, async () => 'ran').catch((error: unknown) => error)
+      if (!(refused instanceof RecoveryError)) throw new Error('the lock was not refused')
+    },
+  },
+  {name: 'latestEventJson', run: (ctx) => latestEventJson(ctx, 'MasterKeyReset')},
+  {
+    name: 'insertEvent',
+    run: (ctx) =>
+      insertEvent(ctx, {
+        Id: 'Events-1',
+        Occurred: new Date(),
+        Category: 'MasterKeyReset',
+        UserId: null,
+        Username: 'lost-master-key',
+        IpAddress: null,
+        Message: 'The master key was replaced; 12 sensitive values were reset.',
+        JSON: '{}',
+      }),
+  },
+  {name: 'ensureQuarantineTable (missing)', run: (ctx, capture) => ((capture.respond = answers([exists(false)])), ensureQuarantineTable(ctx))},
+  {
+    name: `insertQuarantineRows (${LARGEST_BATCH} rows)`,
+    run: (ctx) =>
+      insertQuarantineRows(
+        ctx,
+        documentRows('VariableSet', []).map((row, i) => ({runId: 'run-1', tableName: 'VariableSet', documentId: row.Id, path: `Variables[${i % 5}].Value`, value: row.JSON!})),
+      ),
+  },
+  {name: 'readQuarantine', run: (ctx) => readQuarantine(ctx, 'run-1')},
+  {
+    name: 'quarantineRuns',
+    run: (ctx, capture) => ((capture.respond = answers([exists(true), [/select/i, [{RunId: 'run-1', Count: 3, At: new Date()}]]])), quarantineRuns(ctx)),
+  },
+  {
+    name: `streamQuarantine (a full page of ${LARGEST_BATCH}, its last document again, then the rest after it)`,
+    async run(ctx, capture) {
+      const entries = (from: number, count: number) =>
+        Array.from({length: count}, (_, i) => ({TableName: 'VariableSet', DocumentId: `VariableSets-${from + i}`, Path: 'Variables[0].Value', Value: 'x'}))
+      capture.respond = answers([[/select/i, pages(entries(0, LARGEST_BATCH), entries(LARGEST_BATCH - 1, 1), entries(LARGEST_BATCH, 3))]])
+      let seen = 0
+      for await (const batch of streamQuarantine(ctx, 'run-1', LARGEST_BATCH)) seen += batch.length
+      if (seen !== LARGEST_BATCH + 3) throw new Error(`streamed ${seen} rows`)
+    },
+  },
+  {
+    name: `deleteQuarantineRows (${LARGEST_BATCH} keys, one OPENJSON parameter)`,
+    run: (ctx) =>
+      deleteQuarantineRows(
+        ctx,
+        'run-1',
+        'VariableSet',
+        Array.from({length: LARGEST_BATCH}, (_, i) => ({documentId: `VariableSets-${i}`, path: `Variables[${i % 5}].Value`})),
+      ),
+  },
+]
