@@ -1,15 +1,26 @@
 /**
- * `npm run bench -- --documents N --rounds R`: the reset as the command does it against the floor (the least
- * work any implementation must do on the same PostgreSQL), each round on a fresh copy of one seeded database,
- * each run in its own child process. Then the tool once more at N×10 (`--memory-scale`), to compare its peak memory. Prints a table,
- * then, last, one JSON line. Reports only: timing never fails it (a run that does not complete does).
+ * `npm run bench -- --documents N --rounds R`: the reset as the command does it (compiled, as shipped) against the
+ * honest floor (the least work any implementation must do for the same end state on the same PostgreSQL, see
+ * children/honest-floor-run.ts) and the old floor (every document written back), each round on a fresh copy of one
+ * seeded database, each run in its own child process; the same at `--small-documents` (where fixed costs weigh
+ * most, so each step's time is shown); then the tool once more at N×10 (`--memory-scale`), to compare its peak
+ * memory. Prints a table, then, last, one JSON line with issue 13's goals, each with its measured value and
+ * pass/fail. Reports only: timing never fails it (a run that does not complete does).
  */
+import {rm} from 'node:fs/promises'
+import {availableParallelism, loadavg, tmpdir} from 'node:os'
+import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {CATALOG_TABLES} from '../src/recovery/catalog.js'
+import {babelfishMissing, startBabelfish} from '../scripts/lib/babelfish.js'
+import {CATALOG_TABLES} from '../src/recovery/catalog/catalog.js'
 import {parseBenchArgs, USAGE, type BenchArgs} from './lib/bench-args.js'
+import {compileChildren} from './lib/compiled-children.js'
+import {fixedSeconds, stepMedians} from './lib/fixed-costs.js'
+import {allPass, judgeGoals} from './lib/goals.js'
 import type {Measurement} from './lib/measurement.js'
 import {PostgresCpu} from './lib/postgres-cpu.js'
+import {createMssqlSeededTemplate} from './lib/mssql-template.js'
 import {runMeasuringChild} from './lib/run-child.js'
 import {createSeededTemplate, startEmbeddedPostgres, type SeededTemplate} from './lib/seeded-template.js'
 import {median, round} from './lib/stats.js'
@@ -49,10 +60,20 @@ async function measure(template: SeededTemplate, what: string, child: () => Prom
 }
 
 const toolChild = (template: SeededTemplate) => () =>
-  runMeasuringChild('tool-run.ts', [], template.env, args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : [])
+  runMeasuringChild('tool-run.ts', [], template.env, args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : [], compiled)
+
+const HONEST_FLOOR =
+  'one transaction, one connection: keyset-read every catalog document (Id, JSON), write back exactly the documents ' +
+  "whose content changes (UPDATE FROM VALUES; the new JSON precomputed before timing by the tool's own resetDocument) " +
+  `and insert the same quarantine rows (INSERT ... unnest, after creating the table); batch ${args.floorBatchSize}`
+
+const honestFloorChild = (plan: string) => (template: SeededTemplate) => () =>
+  runMeasuringChild('honest-floor-run.ts', ['--database-url', template.databaseUrl, '--plan', plan, '--batch-size', String(args.floorBatchSize)], {}, [], compiled)
 
 const floorChild = (template: SeededTemplate) => () =>
-  runMeasuringChild('floor-run.ts', ['--database-url', template.databaseUrl, '--batch-size', String(args.floorBatchSize)], {})
+  args.engine === 'mssql'
+    ? runMeasuringChild('floor-run-mssql.ts', ['--connection', template.databaseUrl, '--batch-size', String(args.floorBatchSize)], {})
+    : runMeasuringChild('floor-run.ts', ['--database-url', template.databaseUrl, '--batch-size', String(args.floorBatchSize)], {})
 
 function row(name: string, documents: number, runs: readonly Run[]): string {
   const seconds = median(runs.map((r) => r.seconds))
@@ -61,34 +82,106 @@ function row(name: string, documents: number, runs: readonly Run[]): string {
   return `| ${cells.join(' | ')} |`
 }
 
-const server = await startEmbeddedPostgres()
+/** The engine's server: templates on it, and the PostgreSQL whose CPU is counted (Babelfish runs on one). */
+interface BenchServer {
+  createTemplate(name: string, documents: number): Promise<SeededTemplate>
+  readonly postgresUrl: string
+  stop(): Promise<void>
+}
+
+async function startBenchServer(): Promise<BenchServer> {
+  if (args.engine === 'mssql') {
+    const missing = babelfishMissing()
+    if (missing) throw new Error(`--engine mssql needs the Babelfish build: ${missing}`)
+    const babelfish = await startBabelfish()
+    log('SQL Server: Babelfish for PostgreSQL from ../shared/babelfish (the times are Babelfish\'s, not SQL Server\'s)')
+    return {
+      createTemplate: (name, documents) => createMssqlSeededTemplate(babelfish.connectionString, name, documents),
+      postgresUrl: babelfish.postgresUrl,
+      stop: () => babelfish.stop(),
+    }
+  }
+  const postgres = await startEmbeddedPostgres()
+  return {createTemplate: (name, documents) => createSeededTemplate(postgres, name, documents), postgresUrl: postgres.urlFor('postgres'), stop: () => postgres.stop()}
+}
+
+/** Every run of one database size: the tool, the honest floor (PostgreSQL) and, when asked, the old floor. */
+interface SizeRuns {
+  readonly requested: number
+  /** Documents in the catalog's tables, the ones every run reads. */
+  readonly documents: number
+  readonly tool: Run[]
+  readonly honest: Run[]
+  readonly floor: Run[]
+  readonly plan: PlanTotals | undefined
+}
+
+interface PlanTotals {
+  readonly documentsChanged: number
+  readonly quarantineRows: number
+}
+
+/** Seeds `requested` documents, plans the honest floor (never timed), then measures each run `args.rounds` times. */
+async function measureSize(
+  server: BenchServer,
+  templates: SeededTemplate[],
+  cpu: PostgresCpu | undefined,
+  name: string,
+  requested: number,
+  withOldFloor: boolean,
+): Promise<SizeRuns> {
+  let started = performance.now()
+  const template = await server.createTemplate(name, requested)
+  templates.push(template)
+  const documents = catalogDocuments(template)
+  log(`Seeded ${requested.toLocaleString('en-US')} documents (${documents.toLocaleString('en-US')} in the catalog's tables) in ${elapsed(started)} s`)
+  let plan: PlanTotals | undefined
+  const planFile = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
+  if (args.engine === 'postgres') {
+    await template.freshCopy()
+    const planArgs = ['--database-url', template.databaseUrl, '--plan', planFile]
+    plan = (await runMeasuringChild('honest-floor-plan.ts', planArgs, {}, [], compiled)) as unknown as PlanTotals
+    planFiles.push(planFile)
+  }
+  const runs: SizeRuns = {requested, documents, tool: [], honest: [], floor: [], plan}
+  const runners: Array<readonly [string, Run[], (template: SeededTemplate) => () => Promise<Measurement>]> = [
+    ['tool', runs.tool, toolChild],
+    ...(plan ? [['honest floor', runs.honest, honestFloorChild(planFile)] as const] : []),
+    ...(withOldFloor || !plan ? [['old floor', runs.floor, floorChild] as const] : []),
+  ]
+  for (let round = 1; round <= args.rounds; round++) {
+    started = performance.now()
+    // Rotate which goes first, so none always meets the colder cache.
+    for (let i = 0; i < runners.length; i++) {
+      const [what, into, child] = runners[(i + round - 1) % runners.length]
+      into.push(await measure(template, `the ${what} at ${requested} documents (round ${round})`, child(template), cpu))
+    }
+    const times = runners.map(([what, into]) => `${what} ${into.at(-1)!.seconds.toFixed(2)} s`).join(', ')
+    log(`${requested.toLocaleString('en-US')} documents, round ${round}: ${times} (${elapsed(started)} s with copies)`)
+  }
+  const tool = runs.tool[0].detail
+  if (plan && (plan.documentsChanged !== tool.documentsChanged || plan.quarantineRows !== tool.valuesReset)) {
+    log(`WARNING: the honest floor writes ${plan.documentsChanged} documents and ${plan.quarantineRows} quarantine rows; the tool ${tool.documentsChanged} and ${tool.valuesReset}`)
+  }
+  return runs
+}
+
+const planFiles: string[] = []
+const compiled = await compileChildren()
+const server = await startBenchServer()
 try {
   const other = Math.max(100, Math.round(args.documents * args.memoryScale))
   const templates: SeededTemplate[] = []
   try {
-    let started = performance.now()
-    const large = await createSeededTemplate(server, 'bench_large', args.documents)
-    templates.push(large)
-    const cpu = await PostgresCpu.of(server.urlFor('postgres'))
-    log(`Seeded ${args.documents.toLocaleString('en-US')} documents (${catalogDocuments(large).toLocaleString('en-US')} in the catalog's tables) in ${elapsed(started)} s`)
-
-    const tool: Run[] = []
-    const floor: Run[] = []
-    for (let round = 1; round <= args.rounds; round++) {
-      started = performance.now()
-      // Alternate which goes first, so neither always meets the colder cache.
-      const runTool = async () => tool.push(await measure(large, `the tool (round ${round})`, toolChild(large), cpu))
-      const runFloor = async () => floor.push(await measure(large, `the floor (round ${round})`, floorChild(large), cpu))
-      if (round % 2 === 1) await runFloor().then(runTool)
-      else await runTool().then(runFloor)
-      log(`Round ${round}: tool ${tool.at(-1)!.seconds.toFixed(2)} s, floor ${floor.at(-1)!.seconds.toFixed(2)} s (${elapsed(started)} s with copies)`)
-    }
+    const cpu = await PostgresCpu.of(server.postgresUrl)
+    const large = await measureSize(server, templates, cpu, 'bench_large', args.documents, true)
+    const small = args.smallDocuments > 0 ? await measureSize(server, templates, cpu, 'bench_small', args.smallDocuments, false) : undefined
 
     const otherTool: Run[] = []
     let otherDocuments = 0
     if (args.memoryScale > 0) {
-      started = performance.now()
-      const scaled = await createSeededTemplate(server, 'bench_scaled', other)
+      const started = performance.now()
+      const scaled = await server.createTemplate('bench_scaled', other)
       templates.push(scaled)
       otherDocuments = catalogDocuments(scaled)
       log(`Seeded ${other.toLocaleString('en-US')} documents in ${elapsed(started)} s`)
@@ -97,40 +190,75 @@ try {
       for (let round = 1; round <= rounds; round++) otherTool.push(await measure(scaled, `the tool at ${other} documents (round ${round})`, toolChild(scaled), cpu))
     }
 
-    const documents = catalogDocuments(large)
-    const toolS = median(tool.map((m) => m.seconds))
-    const floorS = median(floor.map((m) => m.seconds))
-    const rss = median(tool.map((m) => m.peakRssMb))
-    const rssOther = otherTool.length > 0 ? median(otherTool.map((m) => m.peakRssMb)) : undefined
-    // Always the larger run's memory over the smaller's: ≤ 1.2 means flat.
-    const memoryRatio = rssOther === undefined ? undefined : other > args.documents ? rssOther / rss : rss / rssOther
+    const seconds = (runs: readonly Run[]) => median(runs.map((m) => m.seconds))
+    const rss = (runs: readonly Run[]) => median(runs.map((m) => m.peakRssMb))
     const cpuOf = (runs: readonly Run[]) => median(runs.map((r) => r.cpuSeconds + (r.postgresCpuSeconds ?? 0)))
+    /** The floor a size is judged against: the honest one where there is one. */
+    const floorOf = (size: SizeRuns) => (size.honest.length > 0 ? size.honest : size.floor)
+    const ratio = (size: SizeRuns | undefined) => size && seconds(size.tool) / seconds(floorOf(size))
+    const rssOther = otherTool.length > 0 ? rss(otherTool) : undefined
+    // Always the larger run's memory over the smaller's: ≤ 1.1 means flat.
+    const memoryRatio = rssOther === undefined ? undefined : other > args.documents ? rssOther / rss(large.tool) : rss(large.tool) / rssOther
+    const floorShape = args.engine === 'mssql' ? 'UPDATE JOIN OPENJSON' : 'UPDATE FROM VALUES'
 
     log('')
-    log(`Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds.`)
+    log(`Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load average now: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores.`)
     log('| run | documents (catalog tables) | wall s | documents/s | process CPU s | PostgreSQL CPU s | peak RSS MB |')
     log('|---|---:|---:|---:|---:|---:|---:|')
-    log(row('tool: runLostMasterKey, command defaults', documents, tool))
-    log(row(`floor: keyset read + UPDATE FROM VALUES, batch ${args.floorBatchSize}`, documents, floor))
-    if (otherTool.length > 0) log(row(`tool at ${other} documents`, otherDocuments, otherTool))
+    for (const size of [large, small]) {
+      if (!size) continue
+      log(row(`tool at ${size.requested}: runLostMasterKey, command defaults, compiled`, size.documents, size.tool))
+      if (size.honest.length > 0) log(row(`honest floor at ${size.requested}`, size.documents, size.honest))
+      if (size.floor.length > 0) log(row(`old floor at ${size.requested}: keyset read + ${floorShape} of every document, batch ${args.floorBatchSize}`, size.documents, size.floor))
+    }
+    if (otherTool.length > 0) log(row(`tool at ${other}`, otherDocuments, otherTool))
     log('')
-    log(`values reset per run: ${tool[0].detail.valuesReset}; documents changed: ${tool[0].detail.documentsChanged}`)
-    log(`ratio tool/floor: wall ${(toolS / floorS).toFixed(2)} (goal ≤ 1.5); CPU, process + PostgreSQL: ${(cpuOf(tool) / cpuOf(floor)).toFixed(2)}`)
-    if (memoryRatio !== undefined) log(`peak memory, larger run over smaller (${args.documents} and ${other} documents): ${memoryRatio.toFixed(2)}× (goal ≤ 1.2)`)
+    if (large.plan) log(`honest floor: ${HONEST_FLOOR}`)
+    for (const size of [large, small]) {
+      if (!size) continue
+      const tool = size.tool[0].detail
+      log(`${size.requested} documents: ${tool.valuesReset} values reset, ${tool.documentsChanged} documents changed; ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(floorOf(size))).toFixed(2)}${size.floor.length > 0 && size.honest.length > 0 ? `; over the old floor ${(seconds(size.tool) / seconds(size.floor)).toFixed(2)}` : ''}`)
+      const fixed = fixedSeconds(size.tool)
+      log(`  fixed costs ${fixed.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; transaction alone over the floor: ${((seconds(size.tool) - fixed) / seconds(floorOf(size))).toFixed(2)}`)
+      log(`  ${stepMedians(size.tool).map(([step, s]) => `${step} ${s.toFixed(2)} s`).join('; ')}`)
+      const peak = (key: string) => median(size.tool.map((r) => r.detail[key] ?? 0)).toFixed(0)
+      log(`  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB (${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`)
+    }
+    if (memoryRatio !== undefined) log(`peak memory, larger run over smaller (${args.documents} and ${other} documents): ${memoryRatio.toFixed(2)}×`)
+    const goals = judgeGoals({
+      ratioLarge: ratio(large),
+      largeDocuments: args.documents,
+      ratioSmall: ratio(small),
+      smallDocuments: args.smallDocuments,
+      peakRssMb: [large.tool, small?.tool ?? [], otherTool].filter((runs) => runs.length > 0).map(rss),
+      memoryGrowth: memoryRatio,
+    })
     log(
       JSON.stringify({
+        engine: args.engine,
         documents: args.documents,
-        tool_s: round(toolS),
-        floor_s: round(floorS),
-        ratio: round(toolS / floorS),
-        peak_rss_mb: round(rss, 0),
+        tool_s: round(seconds(large.tool)),
+        floor_s: round(seconds(floorOf(large))),
+        floor: large.plan ? 'honest' : 'old',
+        old_floor_s: large.floor.length > 0 ? round(seconds(large.floor)) : null,
+        ratio: round(ratio(large)!),
+        fixed_s: round(fixedSeconds(large.tool)),
+        small_documents: small ? args.smallDocuments : null,
+        small_tool_s: small ? round(seconds(small.tool)) : null,
+        small_floor_s: small ? round(seconds(floorOf(small))) : null,
+        small_fixed_s: small ? round(fixedSeconds(small.tool)) : null,
+        peak_rss_mb: round(rss(large.tool), 0),
         peak_rss_mb_scaled: rssOther === undefined ? null : round(rssOther, 0),
         scaled_documents: rssOther === undefined ? null : other,
         memory_ratio: memoryRatio === undefined ? null : round(memoryRatio),
+        load_average: round(loadavg()[0]),
+        goals,
+        all_goals_pass: allPass(goals),
       }),
     )
   } finally {
     for (const template of templates) await template.dispose()
+    for (const file of planFiles) await rm(file, {force: true})
   }
 } finally {
   await server.stop()

@@ -11,7 +11,7 @@
 import {parseArgs} from 'node:util'
 import pg from 'pg'
 
-import {CATALOG_TABLES} from '../../src/recovery/catalog.js'
+import {CATALOG_TABLES} from '../../src/recovery/catalog/catalog.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
 const {values} = parseArgs({options: {'database-url': {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}}})

@@ -2,17 +2,27 @@
  * Child process: one reset exactly as `server:lost-master-key --iReallyWantToResetAllMySensitiveData
  * --iHaveBackedUpMyDatabase --skipBackupCheck` does it (the command's defaults for every other flag), through
  * `runLostMasterKey` with a silent renderer. The instance comes from the environment (OCTOPUS_SERVER_INSTANCES_DIR,
- * OCTOPUS_MACHINE_KEY_FILE). Prints its wall time, CPU and peak RSS; never the key.
+ * OCTOPUS_MACHINE_ID_FILE, OCTOPUS_MACHINE_KEY_FILE). Prints its wall time, CPU, peak RSS and each step's wall time
+ * (`step:<title>`, so the fixed costs show apart from the transaction); never the key.
+ *
+ * Usage: tool-run.ts [--scrub-pii] [--batch-size N]   (N: the command's default unless given)
  */
+import {parseArgs} from 'node:util'
+
 import {lostMasterKeyFlags} from '../../src/cli/lost-master-key-flags.js'
 import type {RecoveryOptions} from '../../src/recovery/recovery-options.js'
-import {runLostMasterKey} from '../../src/recovery/run-lost-master-key.js'
+import {LOST_MASTER_KEY_STEPS, runLostMasterKey} from '../../src/recovery/run-lost-master-key.js'
+import type {RecoveryRun} from '../../src/recovery/run/recovery-run.js'
+import type {Step} from '../../src/recovery/steps/step.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
+
+const {values} = parseArgs({options: {'scrub-pii': {type: 'boolean', default: false}, 'batch-size': {type: 'string'}}})
 
 const options: RecoveryOptions = {
   upgradeDatabase: false,
   skipCurrentMasterKeyTest: false,
-  scrubPii: false,
+  scrubPii: values['scrub-pii'],
+  resetUncataloged: false,
   skipLicenseCheck: false,
   dryRun: false,
   quarantine: lostMasterKeyFlags.quarantine.default as boolean,
@@ -21,21 +31,47 @@ const options: RecoveryOptions = {
   skipBackupCheck: true,
   showMasterKey: false,
   json: false,
-  batchSize: lostMasterKeyFlags.batchSize.default as number,
+  batchSize: values['batch-size'] ? Number(values['batch-size']) : (lostMasterKeyFlags.batchSize.default as number),
 }
 
+/** Wall seconds of each step that ran, by title: the steps are wrapped here, in this process only. */
+const steps: Record<string, number> = {}
+for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
+  const run = step.run
+  const timed: Step<RecoveryRun>['run'] = async (state, progress) => {
+    const from = performance.now()
+    try {
+      return await run(state, progress)
+    } finally {
+      steps[`step:${typeof step.title === 'string' ? step.title : step.title(state)}`] = (performance.now() - from) / 1000
+    }
+  }
+  Object.assign(step, {run: timed})
+}
+
+/** Where memory goes: the largest V8 heap, its used part, and memory outside it (Buffers), sampled every 50 ms. */
+const memory = {heapTotalMb: 0, heapUsedMb: 0, externalMb: 0}
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage()
+  memory.heapTotalMb = Math.max(memory.heapTotalMb, usage.heapTotal / 2 ** 20)
+  memory.heapUsedMb = Math.max(memory.heapUsedMb, usage.heapUsed / 2 ** 20)
+  memory.externalMb = Math.max(memory.externalMb, (usage.external + usage.arrayBuffers) / 2 ** 20)
+}, 50)
 const cpu = process.cpuUsage()
 const started = performance.now()
 const result = await runLostMasterKey(options, {env: process.env, renderer: 'silent'})
+clearInterval(sampler)
 const seconds = (performance.now() - started) / 1000
 const cpuSeconds = cpuSecondsSince(cpu)
 if (result.outcome !== 'reset' || !result.verified || result.problem) {
   throw new Error(`the run did not complete: outcome ${result.outcome}, verified ${result.verified}, ${result.problem ?? ''}`)
 }
+const events = result.personalData?.find((tally) => tally.table === 'Event')
+const personal: Record<string, number> = events ? {eventRowsScanned: events.rowsScanned, eventRowsChanged: events.rowsChanged} : {}
 report({
   seconds,
   cpuSeconds,
   peakRssMb: peakRssMb(),
   documents: result.totals.documentsScanned,
-  detail: {valuesReset: result.totals.valuesReset, documentsChanged: result.totals.documentsChanged},
+  detail: {valuesReset: result.totals.valuesReset, documentsChanged: result.totals.documentsChanged, ...personal, ...memory, ...steps},
 })

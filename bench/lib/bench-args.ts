@@ -2,6 +2,8 @@ import {parseArgs} from 'node:util'
 
 export interface BenchArgs {
   readonly documents: number
+  /** A second, smaller database measured the same way (where fixed costs weigh most); 0: skip. */
+  readonly smallDocuments: number
   readonly rounds: number
   /** Rows per batch for the floor (the tool uses the command's own default). */
   readonly floorBatchSize: number
@@ -9,15 +11,20 @@ export interface BenchArgs {
   readonly memoryScale: number
   /** A folder for `--cpu-prof` profiles of the tool's runs. */
   readonly profileDir: string | undefined
+  /** The database engine: the embedded PostgreSQL, or SQL Server (Babelfish from ../shared/babelfish). */
+  readonly engine: 'postgres' | 'mssql'
 }
 
-export const USAGE = `Usage: npm run bench -- [--documents N] [--rounds R] [--floor-batch-size B] [--no-memory] [--profile DIR]
+export const USAGE = `Usage: npm run bench -- [--documents N] [--small-documents M] [--rounds R] [--floor-batch-size B] [--no-memory] [--profile DIR]
   --documents N         documents in the seeded database (default 200000; up to 2000000)
+  --small-documents M   also measure at M documents, where fixed costs weigh most (default 20000; 0 skips it)
   --rounds R            rounds; each measures the tool and the floor on a fresh copy (default 3)
   --floor-batch-size B  rows per batch for the floor (default 2000)
   --memory-scale S      also run the tool once at N×S documents and compare peak memory (default 10: N and 10N;
                         0.1 is quicker; 0 skips it)
-  --profile DIR         write a --cpu-prof profile of each of the tool's runs into DIR`
+  --profile DIR         write a --cpu-prof profile of each of the tool's runs into DIR
+  --engine E            postgres (default) or mssql: SQL Server, as Babelfish from ../shared/babelfish (its
+                        timings are Babelfish's, not SQL Server's)`
 
 function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text)
@@ -31,16 +38,23 @@ function scale(text: string): number {
   return value
 }
 
+function engine(text: string): 'postgres' | 'mssql' {
+  if (text !== 'postgres' && text !== 'mssql') throw new Error(`--engine must be postgres or mssql, got "${text}"`)
+  return text
+}
+
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const {values} = parseArgs({
     args: argv,
     strict: true,
     options: {
       documents: {type: 'string', default: '200000'},
+      'small-documents': {type: 'string', default: '20000'},
       rounds: {type: 'string', default: '3'},
       'floor-batch-size': {type: 'string', default: '2000'},
       'memory-scale': {type: 'string', default: '10'},
       profile: {type: 'string'},
+      engine: {type: 'string', default: 'postgres'},
       help: {type: 'boolean', default: false},
     },
   })
@@ -50,10 +64,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   return {
     documents: wholeNumber(values.documents, 'documents', 100),
+    smallDocuments: values['small-documents'] === '0' ? 0 : wholeNumber(values['small-documents'], 'small-documents', 100),
     rounds: wholeNumber(values.rounds, 'rounds', 1),
     // Two parameters a row, and at most 65,535 parameters a statement.
     floorBatchSize: wholeNumber(values['floor-batch-size'], 'floor-batch-size', 1, 32_767),
     memoryScale: scale(values['memory-scale']),
     profileDir: values.profile,
+    engine: engine(values.engine),
   }
 }

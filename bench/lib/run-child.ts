@@ -8,15 +8,20 @@ const BENCH_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 /**
  * Runs `bench/children/<script>` in its own Node process (so its peak RSS is its own) and returns the
- * measurement it prints last. `nodeOptions` go before the script, e.g. `--cpu-prof`.
+ * measurement it prints last. `nodeOptions` go before the script, e.g. `--cpu-prof`. With `compiledRoot` (see
+ * compiled-children.ts) it runs the compiled `.js` with plain Node; else the `.ts` through tsx.
  */
 export async function runMeasuringChild(
   script: string,
   args: readonly string[],
   env: Record<string, string>,
   nodeOptions: readonly string[] = [],
+  compiledRoot?: string,
 ): Promise<Measurement> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeOptions, path.join(BENCH_ROOT, 'children', script), ...args], {
+  const entry = compiledRoot
+    ? [...nodeOptions, path.join(compiledRoot, 'bench/children', script.replace(/\.ts$/, '.js'))]
+    : ['--import', 'tsx', ...nodeOptions, path.join(BENCH_ROOT, 'children', script)]
+  const child = spawn(process.execPath, [...entry, ...args], {
     env: {...process.env, ...env},
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -18,8 +18,8 @@ export interface SeededTemplate {
 }
 
 /**
- * Seeds `documents` documents into database `name` (the one the config names), deletes the machine key (the
- * key is now lost), vacuums, and keeps the database as template `<name>_seeded` and the instance files as a copy.
+ * Seeds `documents` documents into database `name` (the one the config names), deletes the machine key sources
+ * (the key is now lost; a run creates a machinekey file), vacuums, and keeps the database as template `<name>_seeded` and the instance files as a copy.
  */
 export async function createSeededTemplate(server: EmbeddedServer, name: string, documents: number): Promise<SeededTemplate> {
   const root = await mkdtemp(path.join(tmpdir(), `bench-${name}-`))
@@ -28,7 +28,7 @@ export async function createSeededTemplate(server: EmbeddedServer, name: string,
   const template = `${name}_seeded`
   await server.createDatabase(name)
   const seeded = await seedInstance({root: instanceRoot, databaseUrl: server.urlFor(name), documents})
-  await rm(seeded.machineKeyPath)
+  for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
   await cp(instanceRoot, pristineRoot, {recursive: true})
   // Settled pages (hint bits set, statistics known), as on a server that has been running for a while.
   await server.execute('VACUUM (FREEZE, ANALYZE)', name)

@@ -1,4 +1,4 @@
-import {PERSONAL_CATALOG, SENSITIVE_CATALOG, type SensitiveField} from '../../src/recovery/catalog.js'
+import {PERSONAL_CATALOG, SENSITIVE_CATALOG, type SensitiveField} from '../../src/recovery/catalog/catalog.js'
 import {markedBlock} from './marked-block.js'
 
 /** docs/catalog.md's generated tables sit in this block; `npm run readme` rewrites it. */

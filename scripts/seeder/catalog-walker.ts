@@ -1,5 +1,5 @@
-import {parseCatalogPath, parseConditionKeys} from '../../src/recovery/catalog-path.js'
-import type {SensitiveField} from '../../src/recovery/catalog.js'
+import {parseCatalogPath, parseConditionKeys} from '../../src/recovery/catalog/catalog-path.js'
+import type {SensitiveField} from '../../src/recovery/catalog/catalog.js'
 
 /**
  * Walks a catalog path (see src/recovery/catalog.ts: `Name`, `Name[]`, `*`, `["Dotted.Key"]`) over a parsed or

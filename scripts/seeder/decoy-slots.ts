@@ -1,4 +1,4 @@
-import type {SensitiveField} from '../../src/recovery/catalog.js'
+import type {SensitiveField} from '../../src/recovery/catalog/catalog.js'
 import {conditionsHold, findLeaves, type LeafSlot} from './catalog-walker.js'
 
 export interface DecoySlot extends LeafSlot {

@@ -1,4 +1,4 @@
-import type {SensitiveField} from '../../src/recovery/catalog.js'
+import type {SensitiveField} from '../../src/recovery/catalog/catalog.js'
 import {findLeaves} from './catalog-walker.js'
 import type {SensitiveCounts} from './sensitive-counts.js'
 import type {SensitiveValueMaker} from './sensitive-values.js'

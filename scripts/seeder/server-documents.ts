@@ -1,6 +1,6 @@
 import type {ServerCertificate} from '../../src/crypto/server-certificate.js'
 import {encryptSensitiveValue} from '../../src/crypto/sensitive-value.js'
-import {LICENSE_DOCUMENT, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../src/recovery/catalog.js'
+import {LICENSE_DOCUMENT, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../src/recovery/catalog/catalog.js'
 import {fillSensitive} from './fill-sensitive.js'
 import {Prng} from './prng.js'
 import {RawJson, toJsonText} from './raw-json.js'

@@ -1,4 +1,4 @@
-import type {SensitiveField} from '../../src/recovery/catalog.js'
+import type {SensitiveField} from '../../src/recovery/catalog/catalog.js'
 import {fillDecoys} from './decoys.js'
 import {fillSensitive} from './fill-sensitive.js'
 import {malform} from './malform.js'

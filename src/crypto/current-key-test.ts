@@ -4,7 +4,7 @@
  * the certificate's thumbprint matches the stored `Thumbprint`. When the certificate cannot decide, a sample of
  * the catalog's other ciphertexts does (`testKeyOnValues`). Details name what failed, never a secret.
  */
-import {decodeCanonicalBase64} from './canonical-base64.js'
+import {decodeCanonicalBase64} from './base64.js'
 import {readPkcs12Certificate} from './server-certificate.js'
 import {decryptSensitiveValue} from './sensitive-value.js'
 

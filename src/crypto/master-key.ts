@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
-import {canonicalBase64Length} from './canonical-base64.js'
+import {canonicalBase64Length} from './base64.js'
 
 /** Master key sizes: 32 bytes (AES-256) for new keys; 16 bytes (AES-128) on older servers. */
 export type MasterKeyLength = 16 | 32

@@ -6,7 +6,7 @@
 import {isUtf8} from 'node:buffer'
 import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto'
 
-import {canonicalBase64Length} from './canonical-base64.js'
+import {canonicalBase64Length} from './base64.js'
 
 const BLOCK_BYTES = 16
 const IV_BYTES = 16

@@ -1,6 +1,6 @@
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
-import {describeError, errorCode} from './file-ops.js'
+import {describeError, errorCode} from '../files/file-ops.js'
 
 const CHECK_PATH = "Check the path, or pass --config with the path of the instance's config file."
 

@@ -1,8 +1,8 @@
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
-import {AtomicWriteError, createFileAtomic, replaceFileAtomic} from './atomic-file.js'
+import {AtomicWriteError, createFileAtomic, replaceFileAtomic} from '../files/atomic-file.js'
 import {configFileAccessError} from './config-file-access.js'
-import {describeError, type FileOps, nodeFileOps} from './file-ops.js'
+import {describeError, type FileOps, nodeFileOps} from '../files/file-ops.js'
 
 /** A config file holds the database password and the sealed master key: owner only. */
 const CONFIG_MODE = 0o600

@@ -1,7 +1,7 @@
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
 import {configFileAccessError} from './config-file-access.js'
-import {type FileOps, nodeFileOps} from './file-ops.js'
+import {type FileOps, nodeFileOps} from '../files/file-ops.js'
 import {compareCaseInsensitive} from './ordering.js'
 import {parseSettingsXml, type SettingsLayout} from './settings-xml.js'
 import {escapeXmlAttribute, escapeXmlText, lineAt, XmlSyntaxError} from './xml-text.js'

@@ -1,10 +1,10 @@
 import {generateMasterKey, type MasterKeyLength} from '../crypto/master-key.js'
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
-import {decodeBase64Strict} from './base64.js'
+import {decodeBase64Strict} from '../crypto/base64.js'
 import {type ConfigFile, withSetting} from './config-file.js'
 import {type DpapiLoader, loadDpapiBinding, sealWithDpapi, unsealWithDpapi} from './dpapi-sealing.js'
-import {type FileOps, nodeFileOps} from './file-ops.js'
+import {type FileOps, nodeFileOps} from '../files/file-ops.js'
 import {
   type KeySource,
   type MachineKeySourceKind,

@@ -1,6 +1,6 @@
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
-import {decodeBase64Strict} from './base64.js'
+import {decodeBase64Strict} from '../crypto/base64.js'
 import type {UnsealResult} from './key-sealing.js'
 import {masterKeyFromPlaintext, protectedPlaintext} from './protected-master-key.js'
 

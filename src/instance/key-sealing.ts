@@ -1,6 +1,6 @@
 import {createCipheriv, createDecipheriv} from 'node:crypto'
 
-import {decodeBase64Strict} from './base64.js'
+import {decodeBase64Strict} from '../crypto/base64.js'
 import {masterKeyFromPlaintext, protectedPlaintext} from './protected-master-key.js'
 
 /** A Linux or macOS machine key: AES key and IV, fixed per machine (docs/server-formats.md, "Key protection"). */

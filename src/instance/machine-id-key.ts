@@ -1,6 +1,6 @@
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
-import {describeError, errorCode, type FileOps, nodeFileOps} from './file-ops.js'
+import {describeError, errorCode, type FileOps, nodeFileOps} from '../files/file-ops.js'
 import type {AesMachineKey} from './key-sealing.js'
 
 const DEFAULT_MACHINE_ID_PATH = '/etc/machine-id'

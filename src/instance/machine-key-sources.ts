@@ -1,7 +1,7 @@
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
 import {DPAPI_SOURCE} from './dpapi-sealing.js'
-import {type FileOps, nodeFileOps} from './file-ops.js'
+import {type FileOps, nodeFileOps} from '../files/file-ops.js'
 import {type AesMachineKey, hasValidPadding, sealMasterKey, unsealMasterKey} from './key-sealing.js'
 import {machineIdPath, readMachineIdKey} from './machine-id-key.js'
 import {machineKeyPath, readMachineKey, readOrCreateMachineKey} from './machine-key.js'

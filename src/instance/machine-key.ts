@@ -3,9 +3,9 @@ import path from 'node:path'
 
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
-import {AtomicWriteError, createFileAtomic} from './atomic-file.js'
-import {decodeBase64Strict} from './base64.js'
-import {describeError, errorCode, type FileOps, nodeFileOps} from './file-ops.js'
+import {AtomicWriteError, createFileAtomic} from '../files/atomic-file.js'
+import {decodeBase64Strict} from '../crypto/base64.js'
+import {describeError, errorCode, type FileOps, nodeFileOps} from '../files/file-ops.js'
 import type {AesMachineKey} from './key-sealing.js'
 
 const DEFAULT_MACHINE_KEY_PATH = '/etc/octopus/machinekey'

@@ -1,4 +1,4 @@
-import {decodeCanonicalBase64} from '../crypto/canonical-base64.js'
+import {decodeCanonicalBase64} from '../crypto/base64.js'
 
 /** Key sizes an unsealed value may hold (AES-128, -192, -256); anything else is a wrong machine key's noise. */
 const KEY_SHAPES: readonly number[] = [16, 24, 32]

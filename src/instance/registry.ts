@@ -4,7 +4,7 @@ import path from 'node:path'
 import {ExitCode} from '../exit-codes.js'
 import {RecoveryError} from '../recovery-error.js'
 import {configFileAccessError, configFileError} from './config-file-access.js'
-import {describeError, errorCode} from './file-ops.js'
+import {describeError, errorCode} from '../files/file-ops.js'
 import {instancesDirectory} from './instances-directory.js'
 import {compareCaseInsensitive} from './ordering.js'
 

@@ -1,11 +1,13 @@
 import {randomUUID} from 'node:crypto'
 import {ExitCode} from '../exit-codes.js'
+import {machineKeyPath} from '../instance/machine-key.js'
+import {removeStaleTemporaryFiles} from '../instance/stale-temporary-files.js'
 import {RecoveryError} from '../recovery-error.js'
-import type {BackupEvidence} from './backup-evidence.js'
-import {CommitOutcomeUnknown} from './commit-outcome.js'
-import {Interruption} from './interruption.js'
+import type {BackupEvidence} from './guards/backup-evidence.js'
+import {CommitOutcomeUnknown} from './run/commit-outcome.js'
+import {Interruption} from './run/interruption.js'
 import type {RecoveryOptions} from './recovery-options.js'
-import type {RecoveryRun} from './recovery-run.js'
+import type {RecoveryRun} from './run/recovery-run.js'
 import {buildReport, type RecoveryReport} from './report/recovery-report.js'
 import {ReentryList} from './report/reentry-list.js'
 import {resetTheValues} from './steps/apply-changes.js'
@@ -20,7 +22,7 @@ import {takeTheLock} from './steps/take-lock.js'
 import {testTheCandidateKeys} from './steps/test-candidate-keys.js'
 import {testTheKey} from './steps/test-current-key.js'
 import {verifyTheResult} from './steps/verify-recovery.js'
-import {type RendererChoice, runSteps} from './task-list.js'
+import {type RendererChoice, runSteps} from './run/task-list.js'
 
 /** The recovery, step by step (docs/recovery.md): each step says what it does and when it does not run. */
 export const LOST_MASTER_KEY_STEPS: ReadonlyArray<Step<RecoveryRun>> = [
@@ -90,6 +92,17 @@ async function committedReport(run: RecoveryRun, failure: unknown): Promise<Reco
 }
 
 /**
+ * Once the key in force is settled, the temporary files a killed earlier run left beside the files a run writes
+ * (config, key file, re-entry list, machine key) are litter, one may hold a key that opens nothing: removed,
+ * never failing the run.
+ */
+async function removeLeftovers(run: RecoveryRun): Promise<void> {
+  const written = [run.config?.path, run.options.masterKeyFile, run.options.reportFile, machineKeyPath(run.env)]
+  const targets = written.filter((t): t is string => t !== undefined)
+  await removeStaleTemporaryFiles(targets, run.startedAt).catch(() => {})
+}
+
+/**
  * The whole recovery: every step runs, or nothing stays changed. Returns the report; throws a RecoveryError
  * with the exit code of the README's table.
  */
@@ -127,6 +140,7 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
       if (error instanceof RecoveryError) throw error
       throw run.database?.explainFailure(error) ?? error
     }
+    if (run.committed || run.alreadyRecovered) await removeLeftovers(run)
     if (run.committed) return committedReport(run, undefined)
     // A dry run, or a run that found an earlier one complete: no list of its own (an earlier one stays as it was).
     await run.reentry.discard()

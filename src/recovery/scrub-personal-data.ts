@@ -1,7 +1,7 @@
 import type {DbContext} from '../database/context.js'
 import {streamDocuments, writeDocuments} from '../database/operations/documents.js'
-import {PERSONAL_CATALOG, type PersonalTable} from './catalog.js'
-import type {Interruption} from './interruption.js'
+import {PERSONAL_CATALOG, type PersonalTable} from './catalog/catalog.js'
+import type {Interruption} from './run/interruption.js'
 import {PersonalReplacements} from './pii/personal-replacements.js'
 import {Pseudonymizer} from './pii/pseudonymizer.js'
 import {scrubEvent, type EventRow} from './pii/scrub-event.js'
@@ -43,20 +43,34 @@ export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): 
     scrubRow: (row: Row) => {row: object; malformed: boolean},
   ): Promise<PersonalTally> => {
     const tally: PersonalTally = {table: table.table, rowsScanned: 0, rowsChanged: 0, malformedDocuments: 0}
-    for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize, columns: columnsOf(table)})) {
-      options.interruption.throwIfInterrupted()
-      const changed: Array<Record<string, string | null>> = []
-      for (const row of batch as unknown as Row[]) {
-        tally.rowsScanned++
-        const scrubbed = scrubRow(row)
-        if (scrubbed.malformed) tally.malformedDocuments++
-        const after = scrubbed.row as Record<string, string | null>
-        if (changedColumns(row, after)) changed.push(after)
+    // As in resetTable: a batch's write runs while the next batch is scrubbed, and is awaited before the next write.
+    let writing: Promise<number> | undefined
+    try {
+      for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize, columns: columnsOf(table)})) {
+        options.interruption.throwIfInterrupted()
+        const changed: Array<Record<string, string | null>> = []
+        for (const row of batch as unknown as Row[]) {
+          tally.rowsScanned++
+          const scrubbed = scrubRow(row)
+          if (scrubbed.malformed) tally.malformedDocuments++
+          const after = scrubbed.row as Record<string, string | null>
+          if (changedColumns(row, after)) changed.push(after)
+        }
+        tally.rowsChanged += changed.length
+        if (options.write && changed.length > 0) {
+          await writing
+          writing = writeDocuments(ctx, table.table, ['JSON', ...table.columns], changed)
+          // Awaited before the next write or at the end; an interruption in between must not leave it unhandled.
+          writing.catch(() => {})
+        }
+        options.onProgress(tally)
       }
-      tally.rowsChanged += changed.length
-      if (options.write && changed.length > 0) await writeDocuments(ctx, table.table, ['JSON', ...table.columns], changed)
-      options.onProgress(tally)
+    } catch (error) {
+      // The caller rolls back on this error: a write still queued behind the ROLLBACK would commit on its own.
+      await writing?.catch(() => {})
+      throw error
     }
+    await writing
     return tally
   }
 

@@ -64,18 +64,24 @@ interface Frame {
   readonly node: JsonObject | JsonArray
   next: number
   readonly name: string | undefined
-  /** `Key` for a property, `[3]` for an item, '' for the root. */
-  readonly step: string
+  /** The property's key, or the item's index; undefined for the root. */
+  readonly step: Step
 }
 
-/** The path of a child reached by `step` from the innermost of `frames` (`a.b[2].c`). */
-function pathOf(frames: readonly Frame[], step: string): string {
+type Step = string | number | undefined
+
+/** The path of a value reached by `step` from the innermost of `frames` (`a.b[2].c`). */
+function pathOf(frames: readonly Frame[], step: Step): string {
   let path = ''
   for (let index = 1; index < frames.length; index++) path = joinStep(path, frames[index].step)
   return joinStep(path, step)
 }
 
-const joinStep = (path: string, step: string) => (path === '' || step.startsWith('[') ? path + step : `${path}.${step}`)
+function joinStep(path: string, step: Step): string {
+  if (step === undefined) return path
+  if (typeof step === 'number') return `${path}[${step}]`
+  return path ? `${path}.${step}` : step
+}
 
 /**
  * Every string of a well-formed document `text` with the encrypted-value shape, in document order. Walks with an
@@ -86,16 +92,16 @@ export function findCiphertexts(text: string): SweepResult {
   if (!mayHoldCiphertext(text)) return NOTHING
   const {root, duplicateKeys} = parseJsonDocument(text)
   const found: UncatalogedCiphertext[] = []
-  const check = (node: JsonNode, frames: readonly Frame[], step: string, name: string | undefined) => {
+  const check = (node: JsonNode, frames: readonly Frame[], step: Step, name: string | undefined) => {
     if (node.type !== 'string' || node.end - node.start < SHORTEST_SOURCE) return
     const value = scalarValue(text, node)
     if (isSensitiveValueShape(value)) found.push({path: pathOf(frames, step), start: node.start, end: node.end, ciphertext: value as string, name})
   }
   if (root.type !== 'object' && root.type !== 'array') {
-    check(root, [], '', undefined)
+    check(root, [], undefined, undefined)
     return {found, duplicateKeys}
   }
-  const frames: Frame[] = [{node: root, next: 0, name: root.type === 'object' ? nameOf(text, root) : undefined, step: ''}]
+  const frames: Frame[] = [{node: root, next: 0, name: root.type === 'object' ? nameOf(text, root) : undefined, step: undefined}]
   while (frames.length > 0) {
     const frame = frames.at(-1)!
     const {node} = frame
@@ -106,7 +112,7 @@ export function findCiphertexts(text: string): SweepResult {
     }
     const index = frame.next++
     const child = object ? node.entries[index].value : node.items[index]
-    const step = object ? node.entries[index].key : `[${index}]`
+    const step = object ? node.entries[index].key : index
     if (child.type === 'object') frames.push({node: child, next: 0, name: nameOf(text, child) ?? frame.name, step})
     else if (child.type === 'array') frames.push({node: child, next: 0, name: frame.name, step})
     else check(child, frames, step, frame.name)

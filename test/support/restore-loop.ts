@@ -1,5 +1,5 @@
 import {decryptSensitiveValue, isSensitiveValueShape} from '../../src/crypto/sensitive-value.js'
-import {SENSITIVE_CATALOG} from '../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../src/recovery/catalog/catalog.js'
 import {query} from './lost-server.js'
 
 /** Every document of every catalog table present: table → Id → JSON. */

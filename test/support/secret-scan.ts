@@ -1,7 +1,7 @@
 import {findLeaves} from '../../scripts/seeder/catalog-walker.js'
 import type {SeededInstance} from '../../scripts/seeder/seed-instance.js'
 import {decryptSensitiveValue} from '../../src/crypto/sensitive-value.js'
-import {SENSITIVE_CATALOG} from '../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../src/recovery/catalog/catalog.js'
 import {query} from './lost-server.js'
 
 /** Something a run printed or wrote: stdout, stderr, --json output, a report file. */
@@ -58,11 +58,12 @@ export function connectionPassword(url: string): Secret[] {
 
 /**
  * Up to `limit` decrypted plaintexts of the seeded database's sensitive values, read with the seeder's own
- * walker and key. Read before the run: a successful run resets them.
+ * walker and key. Read before the run: a successful run resets them. `tables` limits it to the tables an older
+ * schema has.
  */
-export async function samplePlaintexts(databaseUrl: string, masterKey: Buffer, limit = 40): Promise<Secret[]> {
+export async function samplePlaintexts(databaseUrl: string, masterKey: Buffer, limit = 40, tables?: readonly string[]): Promise<Secret[]> {
   const found = new Set<string>()
-  for (const {table, fields} of SENSITIVE_CATALOG) {
+  for (const {table, fields} of SENSITIVE_CATALOG.filter((t) => !tables || tables.includes(t.table))) {
     const rows = await query<{Id: string; JSON: string}>(databaseUrl, `SELECT "Id", "JSON" FROM "${table}" ORDER BY "Id" LIMIT 200`)
     for (const row of rows) {
       let document: unknown
@@ -89,6 +90,6 @@ export async function seededSecrets(seeded: SeededInstance, databaseUrl: string)
     {name: 'old master key (base64)', value: seeded.masterKey.toString('base64')},
     {name: 'old master key (hex)', value: seeded.masterKey.toString('hex')},
     ...connectionPassword(databaseUrl),
-    ...(await samplePlaintexts(databaseUrl, seeded.masterKey)),
+    ...(await samplePlaintexts(databaseUrl, seeded.masterKey, undefined, Object.keys(seeded.sensitive))),
   ]
 }

@@ -1,6 +1,6 @@
 import {decryptSensitiveValue, encryptSensitiveValue, isSensitiveValueShape} from '../../src/crypto/sensitive-value.js'
 import {Prng} from '../../scripts/seeder/prng.js'
-import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../src/recovery/catalog/catalog.js'
 import {query} from './lost-server.js'
 
 /** A ciphertext as the seeder writes it (no JSON escapes): the rare escaped ones simply stay under the lost key. */

@@ -1,4 +1,4 @@
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {Decoy} from '../raw-json.js'
 import {trickyMetadata} from '../tricky-json.js'
 import type {JsonDocument, TableGenerator} from './table-generator.js'

@@ -1,4 +1,4 @@
-import {CATALOG_TABLES} from '../../../src/recovery/catalog.js'
+import {CATALOG_TABLES} from '../../../src/recovery/catalog/catalog.js'
 import {accountGenerator} from './account.js'
 import {actionTemplateGenerator} from './action-template.js'
 import {certificateGenerator} from './certificate.js'

@@ -7,14 +7,14 @@ import {batchSizeFlag} from '../../cli/flag-groups/batch-size-flag.js'
 import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
-import {need} from '../../recovery/need.js'
+import {need} from '../../recovery/run/need.js'
 import {type OldKeySource, readOldMasterKey} from '../../recovery/restore/old-key.js'
 import {renderRestore, restoreJson} from '../../recovery/restore/render-restore.js'
 import {requireBackupConfirmation, type RestoreState, restoreTheValues} from '../../recovery/restore/restore-steps.js'
 import {checkTheBackup} from '../../recovery/steps/check-backup.js'
 import {openTheServer} from '../../recovery/steps/open-server.js'
 import {takeTheLock} from '../../recovery/steps/take-lock.js'
-import {chooseRenderer, runSteps} from '../../recovery/task-list.js'
+import {chooseRenderer, runSteps} from '../../recovery/run/task-list.js'
 
 const OLD_KEY_FLAGS = ['oldMasterKey', 'oldMasterKeyFile', 'oldConfig']
 

@@ -1,7 +1,7 @@
 import type {DbContext} from '../context.js'
 import {readConfigurationDocument} from '../operations/configuration-documents.js'
 import {ExitCode} from '../../exit-codes.js'
-import {LICENSE_DOCUMENT} from '../../recovery/catalog.js'
+import {LICENSE_DOCUMENT} from '../../recovery/catalog/catalog.js'
 import {RecoveryError} from '../../recovery-error.js'
 import type {SchemaScript} from './schema-scripts.js'
 

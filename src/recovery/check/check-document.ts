@@ -1,7 +1,7 @@
 import {decryptSensitiveValue} from '../../crypto/sensitive-value.js'
-import type {SensitiveTable} from '../catalog.js'
+import type {SensitiveTable} from '../catalog/catalog.js'
 import {MalformedJsonError, parseJsonTree, scalarValue} from '../json/json-tree.js'
-import {sensitiveInterest, sensitiveLeaves} from '../sensitive-leaves.js'
+import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import type {CheckTally} from './check-tally.js'
 
 const NO_KEY = Buffer.alloc(0)

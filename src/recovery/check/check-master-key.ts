@@ -5,7 +5,7 @@ import {type QuarantineRun, quarantineRuns} from '../../database/operations/quar
 import {type LiveNode, liveNodes} from '../../database/operations/server-nodes.js'
 import {countRows} from '../../database/operations/row-counts.js'
 import {tableExists} from '../../database/operations/table-exists.js'
-import {SENSITIVE_CATALOG, type SensitiveTable, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
+import {SENSITIVE_CATALOG, type SensitiveTable, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import type {CheckTally} from './check-tally.js'
 import {checkTable} from './check-table.js'
 import {checkVerdict, type CheckVerdict} from './check-verdict.js'

@@ -1,6 +1,6 @@
 import type {DbContext} from '../../database/context.js'
 import {streamDocuments} from '../../database/operations/documents.js'
-import type {SensitiveTable} from '../catalog.js'
+import type {SensitiveTable} from '../catalog/catalog.js'
 import {checkDocument} from './check-document.js'
 import {type CheckTally, emptyCheckTally} from './check-tally.js'
 

@@ -1,4 +1,4 @@
-import {formatCount} from '../format-count.js'
+import {formatCount} from '../report/format-count.js'
 import type {CheckReport} from './check-master-key.js'
 
 const n = formatCount

@@ -1,6 +1,6 @@
 import type {JsonEdit} from './json-splice.js'
 import {spliceJson} from './json-splice.js'
-import {type JsonNode, parseJsonTree} from './json-tree.js'
+import {type JsonNode, parseJsonTree, scalarValue} from './json-tree.js'
 
 /**
  * Calls `replace` for every string value of a document (not property names) with the property that holds it;
@@ -21,7 +21,8 @@ export function rewriteJsonStrings(
     } else if (node.type === 'array') {
       for (let index = node.items.length - 1; index >= 0; index--) pending.push([node.items[index], undefined])
     } else if (node.type === 'string') {
-      const value = JSON.parse(text.slice(node.start, node.end)) as string
+      // Decoded only when it holds an escape: most strings are their own source text.
+      const value = scalarValue(text, node) as string
       const replacement = replace(value, property)
       if (replacement !== value) edits.push({start: node.start, end: node.end, replacement: JSON.stringify(replacement)})
     }

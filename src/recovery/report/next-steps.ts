@@ -1,5 +1,5 @@
-import {formatCount as n} from '../format-count.js'
-import type {RecoveryRun} from '../recovery-run.js'
+import {formatCount as n} from './format-count.js'
+import type {RecoveryRun} from '../run/recovery-run.js'
 import type {RecoveryReport} from './recovery-report.js'
 
 /** What the operator does after the run, with the exact commands. */

@@ -1,5 +1,5 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
-import {formatCount, formatTenths} from '../format-count.js'
+import {formatCount, formatTenths} from './format-count.js'
 import type {RecoveryReport} from './recovery-report.js'
 
 const n = formatCount

@@ -1,4 +1,4 @@
-import {formatCount} from '../format-count.js'
+import {formatCount} from '../report/format-count.js'
 import type {RestoreReport} from './restore-quarantined.js'
 import {sumRestoreTallies} from './restore-tally.js'
 

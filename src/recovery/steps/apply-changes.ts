@@ -7,21 +7,21 @@ import {insertEvent} from '../../database/operations/events.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {PERSONAL_CATALOG, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
-import {findCommitOutcome} from '../commit-outcome.js'
-import {formatCount} from '../format-count.js'
-import {need} from '../need.js'
+import {PERSONAL_CATALOG, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
+import {findCommitOutcome} from '../run/commit-outcome.js'
+import {formatCount} from '../report/format-count.js'
+import {need} from '../run/need.js'
 import {progressLine} from '../progress/progress-line.js'
-import type {RecoveryRun} from '../recovery-run.js'
+import type {RecoveryRun} from '../run/recovery-run.js'
 import {OUTSIDE_CATALOG_SHOWN, resetTable} from '../reset-table.js'
-import {recoveryEvent} from '../recovery-event.js'
+import {recoveryEvent} from '../run/recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../scrub-personal-data.js'
-import {serverCertificateDocument} from '../server-certificate-document.js'
+import {serverCertificateDocument} from '../reset/server-certificate-document.js'
 import {sumTallies} from '../report/table-tally.js'
 import type {Step} from './step.js'
 
-export type Progress = (message: string) => void
+export type Progress = (message: string, always?: boolean) => void
 
 /** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */
 class DryRunRollback extends Error {}
@@ -91,6 +91,8 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     run.interruption.throwIfInterrupted()
     // Past this point the commit is under way: a signal can no longer undo it, so it must not abandon the report.
     run.interruption.ignoreFromNowOn()
+    // Shown even in a paced log: on a large database the commit itself takes a while, and from here on it cannot be undone.
+    progress('every change is written; committing the transaction', true)
     run.commitSent = true
   }
   try {

@@ -4,7 +4,7 @@ import {checkLicense} from '../../database/schema/license-check.js'
 import {schemaStatus} from '../../database/schema/schema-status.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {need} from '../need.js'
+import {need} from '../run/need.js'
 import type {Step} from './step.js'
 
 export interface SchemaDecision {

@@ -6,7 +6,7 @@ import {instancesDirectory} from '../../instance/instances-directory.js'
 import {type ResolvedInstance, resolveInstance} from '../../instance/registry.js'
 import {SettingKey} from '../../instance/setting-keys.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {checkOutputPaths} from '../output-paths.js'
+import {checkOutputPaths} from '../guards/output-paths.js'
 import type {Step} from './step.js'
 
 export interface OpenedServer {

@@ -1,14 +1,14 @@
 import {rm} from 'node:fs/promises'
 import {masterKeyToBase64} from '../../crypto/master-key.js'
 import {ExitCode} from '../../exit-codes.js'
-import {type PreparedFile, prepareFile} from '../../instance/atomic-file.js'
+import {type PreparedFile, prepareFile} from '../../files/atomic-file.js'
 import {readConfigFile, restoreConfigFile, writeConfigFileAtomic} from '../../instance/config-file.js'
 import {sealNewMasterKey} from '../../instance/current-master-key.js'
-import {nodeFileOps} from '../../instance/file-ops.js'
+import {nodeFileOps} from '../../files/file-ops.js'
 import {describeKeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {need} from '../need.js'
-import {type RecoveryRun, whyNothingChanges} from '../recovery-run.js'
+import {need} from '../run/need.js'
+import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
 import type {Step} from './step.js'
 
 /**

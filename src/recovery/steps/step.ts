@@ -10,7 +10,7 @@ export interface Step<State> {
   readonly skip?: (state: State) => string | undefined
   /**
    * Does the step and returns the line shown under its title. `progress` shows how a long step is getting on
-   * (at most one line every few seconds reaches the screen).
+   * (at most one line every few seconds reaches the screen; one passed with `always`, a change of state, always does).
    */
-  readonly run: (state: State, progress: (line: string) => void) => Promise<string>
+  readonly run: (state: State, progress: (line: string, always?: boolean) => void) => Promise<string>
 }

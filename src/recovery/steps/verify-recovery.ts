@@ -4,9 +4,9 @@ import {ExitCode} from '../../exit-codes.js'
 import {readConfigFile} from '../../instance/config-file.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog.js'
-import {need} from '../need.js'
-import {type RecoveryRun, whyNothingChanges} from '../recovery-run.js'
+import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
+import {need} from '../run/need.js'
+import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
 import type {Step} from './step.js'
 
 /**

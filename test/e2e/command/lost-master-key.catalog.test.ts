@@ -5,7 +5,7 @@ import path from 'node:path'
 import {findLeaves} from '../../../scripts/seeder/catalog-walker.js'
 import {decoySlots} from '../../../scripts/seeder/decoy-slots.js'
 import {isSensitiveValueShape} from '../../../src/crypto/sensitive-value.js'
-import {SENSITIVE_CATALOG, type SensitiveField} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG, type SensitiveField} from '../../../src/recovery/catalog/catalog.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
 import {runLostMasterKey} from '../../support/run-command.js'
 

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
 
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
 import {createLostServer, databaseFingerprint, filesFingerprint, type LostServer, query} from '../../support/lost-server.js'
 import {type CommandRun, runLostMasterKey} from '../../support/run-command.js'

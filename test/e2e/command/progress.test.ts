@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {CATALOG_TABLES} from '../../../src/recovery/catalog.js'
+import {CATALOG_TABLES} from '../../../src/recovery/catalog/catalog.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
 import {runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {testEngines} from '../../support/targets.js'

@@ -2,10 +2,14 @@ import {spawn} from 'node:child_process'
 import {performance} from 'node:perf_hooks'
 
 import {PLUGIN_ROOT} from '../../../scripts/lib/host-cli.js'
+import {PhaseTracker} from './phases.js'
 
-/** When to SIGKILL: `delayMs` after the line announcing `afterTitle` appears (after the spawn when undefined). */
+/**
+ * When to SIGKILL: `delayMs` after the run enters phase `afterPhase` (an index into PHASES; 0 is the spawn), or
+ * a later one if it skipped that one. A delay of 0 kills as the line is read, without waiting for a timer.
+ */
 export interface KillAt {
-  readonly afterTitle: string | undefined
+  readonly afterPhase: number
   readonly delayMs: number
 }
 
@@ -16,6 +20,8 @@ export interface ChildRun {
   readonly stderr: string
   /** Each step title the run announced, with its time since the spawn. */
   readonly titles: ReadonlyArray<{readonly title: string; readonly atMs: number}>
+  /** Every line of stdout, with the time it was read. */
+  readonly lines: ReadonlyArray<{readonly text: string; readonly atMs: number}>
   /** Time from the spawn to the exit. */
   readonly durationMs: number
   /** When the kill was sent (since the spawn), if it was. */
@@ -44,19 +50,26 @@ export async function runCommandChild(args: string[], env: Record<string, string
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const titles: Array<{title: string; atMs: number}> = []
+  const lines: Array<{text: string; atMs: number}> = []
+  const phases = new PhaseTracker()
   let stdout = ''
   let stderr = ''
   let pendingLine = ''
   let killedAtMs: number | undefined
   let timer: NodeJS.Timeout | undefined
-  const armKill = () => {
-    if (!kill || timer) return
-    timer = setTimeout(() => {
-      killedAtMs = since()
-      child.kill('SIGKILL')
-    }, kill.delayMs)
+  let armed = false
+  const killNow = () => {
+    if (killedAtMs !== undefined || child.exitCode !== null || child.signalCode !== null) return
+    killedAtMs = since()
+    child.kill('SIGKILL')
   }
-  if (kill && kill.afterTitle === undefined) armKill()
+  const armKill = () => {
+    if (!kill || armed) return
+    armed = true
+    if (kill.delayMs === 0) killNow()
+    else timer = setTimeout(killNow, kill.delayMs)
+  }
+  if (kill && kill.afterPhase === 0) armKill()
   let timedOut = false
   const hang = setTimeout(() => {
     timedOut = true
@@ -66,13 +79,14 @@ export async function runCommandChild(args: string[], env: Record<string, string
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const at = since()
     stdout += chunk
-    const lines = (pendingLine + chunk).split('\n')
-    pendingLine = lines.pop()!
-    for (const line of lines) {
+    const complete = (pendingLine + chunk).split('\n')
+    pendingLine = complete.pop()!
+    for (const line of complete) {
+      lines.push({text: line, atMs: at})
+      phases.see(line)
+      if (kill && phases.current >= kill.afterPhase) armKill()
       const match = STARTED.exec(line.trim())
-      if (!match) continue
-      titles.push({title: match[1], atMs: at})
-      if (kill && match[1] === kill.afterTitle) armKill()
+      if (match) titles.push({title: match[1], atMs: at})
     }
   })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
@@ -82,5 +96,5 @@ export async function runCommandChild(args: string[], env: Record<string, string
   })
   clearTimeout(timer)
   clearTimeout(hang)
-  return {exitCode, signal, stdout, stderr, titles, durationMs: since(), killedAtMs, timedOut}
+  return {exitCode, signal, stdout, stderr, titles, lines, durationMs: since(), killedAtMs, timedOut}
 }

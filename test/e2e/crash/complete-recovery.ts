@@ -3,9 +3,11 @@ import {readFile, stat} from 'node:fs/promises'
 import {readBackSensitive} from '../../../scripts/seeder/verify-seed.js'
 import {testCurrentKey} from '../../../src/crypto/current-key-test.js'
 import {QUARANTINE_TABLE} from '../../../src/database/operations/quarantine.js'
-import {CATALOG_TABLES, SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog.js'
+import {JOURNAL_TABLE} from '../../../src/database/schema/schema-scripts.js'
+import {CATALOG_TABLES, PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import {unsealConfigKey, withoutMasterKey} from './config-master-key.js'
-import type {DatabaseSnapshot, QuarantineEntry, SnapshotRow} from './database-snapshot.js'
+import type {DatabaseSnapshot, SnapshotRow} from './database-snapshot.js'
+import {DEFAULT_EXPECTATIONS, type Expectations} from './flag-sets.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
 
 /** The fields a new server certificate replaces; every other field of its document must stay. */
@@ -22,9 +24,16 @@ export interface CompleteCheck {
  * Is this a complete recovery? The config differs from the seed's only in its master key, which unseals with
  * the machine key and opens the server certificate (a new one); every catalog document equals the seed's with
  * exactly the quarantined ciphertexts replaced by null; no ciphertext that decrypts or that is corrupt is left;
- * every other table is byte-identical but for the one audit event; `--masterKeyFile` holds the key.
+ * every other table is byte-identical but for the one audit event; `--masterKeyFile` holds the key. Under
+ * `expected`'s flags: no quarantine table (the reset values are read off the two versions of each document),
+ * User and Event scrubbed, the upgrade's tables (empty) and journal rows added.
  */
-export async function checkCompleteRecovery(baseline: Baseline, after: DatabaseSnapshot, files: TrialFiles): Promise<CompleteCheck> {
+export async function checkCompleteRecovery(
+  baseline: Baseline,
+  after: DatabaseSnapshot,
+  files: TrialFiles,
+  expected: Expectations = DEFAULT_EXPECTATIONS,
+): Promise<CompleteCheck> {
   const problems: string[] = []
   const {server} = files
   const configText = await readFile(server.configPath, 'utf8')
@@ -45,38 +54,57 @@ export async function checkCompleteRecovery(baseline: Baseline, after: DatabaseS
     if (written?.trim() !== key.toString('base64')) problems.push(`--masterKeyFile ${written === undefined ? 'is missing' : 'holds another key'}`)
   }
 
-  problems.push(...tableProblems(baseline, after))
+  problems.push(...tableProblems(baseline, after, expected))
   problems.push(...(await leftoverCiphertextProblems(baseline, server.databaseUrl)))
   return {problems, key: problems.length === 0 ? key : undefined}
 }
 
-function tableProblems(baseline: Baseline, after: DatabaseSnapshot): string[] {
+function tableProblems(baseline: Baseline, after: DatabaseSnapshot, expected: Expectations): string[] {
   const problems: string[] = []
-  const quarantine = after.quarantine
-  if (!quarantine) return [`no ${QUARANTINE_TABLE} table`]
-  const runs = new Set(quarantine.map((q) => q.runId))
-  if (runs.size !== 1) problems.push(`${QUARANTINE_TABLE} holds ${runs.size} runs, expected 1`)
+  const quarantine = after.quarantine ?? []
+  if (expected.quarantine) {
+    if (!after.quarantine) return [`no ${QUARANTINE_TABLE} table`]
+    const runs = new Set(quarantine.map((q) => q.runId))
+    if (runs.size !== 1) problems.push(`${QUARANTINE_TABLE} holds ${runs.size} runs, expected 1`)
+  } else if (after.quarantine) problems.push(`${QUARANTINE_TABLE} exists although the run had --no-quarantine`)
+  const originals = personalOriginals(baseline.snapshot)
   const names = new Set([...baseline.snapshot.tables.keys(), ...after.tables.keys()])
   for (const table of names) {
     const before = baseline.snapshot.tables.get(table)
     const now = after.tables.get(table)
     if (!before || !now) {
+      // An upgrade script creates tables; the reset leaves them empty.
+      if (!before && now && expected.upgradeScripts.length > 0 && now.size === 0) continue
       problems.push(`table ${table} ${before ? 'vanished' : 'appeared'}`)
       continue
     }
+    const personal = expected.scrubPii ? PERSONAL_CATALOG.find((t) => t.table === table) : undefined
     if (CATALOG_TABLES.includes(table)) {
-      const mine = quarantine.filter((q) => q.table === table)
-      problems.push(...catalogTableProblems(table, before, now, mine))
+      const fromQuarantine = (id: string) => quarantine.filter((q) => q.table === table && q.documentId === id).map((q) => q.value)
+      const nulled = expected.quarantine ? fromQuarantine : (id: string) => nulledStrings(before.get(id)?.json, now.get(id)?.json)
+      const {problems: found, count} = catalogTableProblems(table, before, now, nulled)
+      problems.push(...found)
       const seeded = baseline.seeded.sensitive[table]
-      if (mine.length !== seeded.readable + seeded.corrupt) problems.push(`${table}: ${mine.length} values quarantined, the seed holds ${seeded.readable + seeded.corrupt} ciphertexts`)
-    } else problems.push(...otherTableProblems(table, before, now))
+      if (count !== seeded.readable + seeded.corrupt) problems.push(`${table}: ${count} values reset, the seed holds ${seeded.readable + seeded.corrupt} ciphertexts`)
+    } else if (table === JOURNAL_TABLE) problems.push(...journalProblems(before, now, expected.upgradeScripts))
+    else if (personal) problems.push(...scrubbedTableProblems(table, before, now, personal.columns, originals))
+    else problems.push(...otherTableProblems(table, before, now))
   }
   return problems
 }
 
-/** Independent of the reset's walker: the seed's text with each quarantined ciphertext replaced by null. */
-function catalogTableProblems(table: string, before: ReadonlyMap<string, SnapshotRow>, now: ReadonlyMap<string, SnapshotRow>, mine: QuarantineEntry[]): string[] {
+/**
+ * Independent of the reset's walker: the seed's text with each reset ciphertext replaced by null. `nulled` names
+ * a document's reset values (the quarantine's copies, or read off the two versions with `--no-quarantine`).
+ */
+function catalogTableProblems(
+  table: string,
+  before: ReadonlyMap<string, SnapshotRow>,
+  now: ReadonlyMap<string, SnapshotRow>,
+  nulled: (id: string) => string[] | undefined,
+): {problems: string[]; count: number} {
   const problems: string[] = []
+  let count = 0
   if (before.size !== now.size) problems.push(`${table}: ${before.size} rows before, ${now.size} after`)
   for (const [id, row] of before) {
     const after = now.get(id)
@@ -89,14 +117,98 @@ function catalogTableProblems(table: string, before: ReadonlyMap<string, Snapsho
       if (withoutFields(row.json) !== withoutFields(after.json)) problems.push(`${table} ${id}: fields besides the certificate changed`)
       continue
     }
+    const values = nulled(id)
+    if (!values) {
+      problems.push(`${table} ${id}: the document changed in more than values set to null`)
+      continue
+    }
+    count += values.length
     let expected = row.json ?? ''
-    for (const q of mine.filter((m) => m.documentId === id)) {
-      const stored = JSON.stringify(q.value)
-      if (!expected.includes(stored)) problems.push(`${table} ${id}: a quarantined value was not in the seed's document`)
+    for (const value of values) {
+      const stored = JSON.stringify(value)
+      if (!expected.includes(stored)) problems.push(`${table} ${id}: a reset value was not in the seed's document`)
       expected = expected.replace(stored, 'null')
     }
     if (after.json !== expected) problems.push(`${table} ${id}: the document differs from the seed's beyond the reset values`)
   }
+  return {problems, count}
+}
+
+/** The strings of `before` that are null in `after`, in document order; undefined if anything else differs. */
+function nulledStrings(before: string | undefined, after: string | undefined): string[] | undefined {
+  if (before === after) return []
+  let x: unknown
+  let y: unknown
+  try {
+    x = JSON.parse(before ?? '')
+    y = JSON.parse(after ?? '')
+  } catch {
+    return undefined
+  }
+  const found: string[] = []
+  const same = (a: unknown, b: unknown): boolean => {
+    if (typeof a === 'string' && b === null) {
+      found.push(a)
+      return true
+    }
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b
+    if (Array.isArray(a) !== Array.isArray(b)) return false
+    const keys = Object.keys(a)
+    if (keys.length !== Object.keys(b).length) return false
+    return keys.every((key) => key in b && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  }
+  return same(x, y) ? found : undefined
+}
+
+/** The journal gains exactly the upgrade's scripts, in order; its earlier rows stay. */
+function journalProblems(before: ReadonlyMap<string, SnapshotRow>, now: ReadonlyMap<string, SnapshotRow>, scripts: readonly string[]): string[] {
+  const problems: string[] = []
+  for (const [id, row] of before) if (now.get(id)?.rest !== row.rest) problems.push(`${JOURNAL_TABLE} ${id} changed`)
+  const added = [...now.keys()].filter((id) => !before.has(id)).sort((a, b) => Number(a) - Number(b))
+  const names = added.map((id) => (JSON.parse(now.get(id)!.rest) as {ScriptName?: string}).ScriptName)
+  if (JSON.stringify(names) !== JSON.stringify(scripts)) problems.push(`${JOURNAL_TABLE} gained [${names.join(', ')}], expected [${scripts.join(', ')}]`)
+  return problems
+}
+
+/** The seed's names and e-mail addresses, as its User rows hold them: none may survive `--scrubPii`. */
+function personalOriginals(snapshot: DatabaseSnapshot): string[] {
+  const users = snapshot.tables.get('User') ?? new Map<string, SnapshotRow>()
+  const values = [...users.values()].flatMap((row) => {
+    const columns = JSON.parse(row.rest) as Record<string, unknown>
+    return [columns.Username, columns.DisplayName, columns.EmailAddress]
+  })
+  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 3))]
+}
+
+/**
+ * `--scrubPii` (docs/catalog.md): the same rows, their other columns unchanged, an IP address column null, and no
+ * seeded name or e-mail address left anywhere in them; Event also gains the recovery's event.
+ */
+function scrubbedTableProblems(
+  table: string,
+  before: ReadonlyMap<string, SnapshotRow>,
+  now: ReadonlyMap<string, SnapshotRow>,
+  columns: readonly string[],
+  originals: readonly string[],
+): string[] {
+  const problems: string[] = []
+  const others = (rest: string) => {
+    const all = JSON.parse(rest) as Record<string, unknown>
+    for (const column of columns) delete all[column]
+    return JSON.stringify(all)
+  }
+  for (const [id, row] of before) {
+    const after = now.get(id)
+    if (!after) {
+      problems.push(`${table} ${id} vanished`)
+      continue
+    }
+    if (others(after.rest) !== others(row.rest)) problems.push(`${table} ${id}: a column besides the personal ones changed`)
+    if (columns.includes('IpAddress') && (JSON.parse(after.rest) as {IpAddress?: unknown}).IpAddress !== null) problems.push(`${table} ${id}: IpAddress is not null`)
+    const text = `${after.json ?? ''}${after.rest}`
+    if (originals.some((original) => text.includes(original))) problems.push(`${table} ${id}: a seeded name or e-mail address survived the scrub`)
+  }
+  problems.push(...addedRowProblems(table, before, now))
   return problems
 }
 
@@ -109,17 +221,22 @@ function withoutFields(json: string | undefined): string {
 /** Byte-identical, except that the audit log gains exactly the recovery's event. */
 function otherTableProblems(table: string, before: ReadonlyMap<string, SnapshotRow>, now: ReadonlyMap<string, SnapshotRow>): string[] {
   const problems: string[] = []
-  const added = [...now.keys()].filter((id) => !before.has(id))
   for (const [id, row] of before) {
     const after = now.get(id)
     if (!after) problems.push(`${table} ${id} vanished`)
     else if (after.json !== row.json || after.rest !== row.rest) problems.push(`${table} ${id} changed`)
   }
+  return [...problems, ...addedRowProblems(table, before, now)]
+}
+
+/** Only Event gains a row: the recovery's own audit event. */
+function addedRowProblems(table: string, before: ReadonlyMap<string, SnapshotRow>, now: ReadonlyMap<string, SnapshotRow>): string[] {
+  const added = [...now.keys()].filter((id) => !before.has(id))
   if (table === 'Event') {
     const categories = added.map((id) => (JSON.parse(now.get(id)!.rest) as {Category?: string}).Category)
-    if (categories.length !== 1 || categories[0] !== RECOVERY_EVENT_CATEGORY) problems.push(`Event gained [${categories.join(', ')}], expected one ${RECOVERY_EVENT_CATEGORY}`)
-  } else if (added.length > 0) problems.push(`${table} gained ${added.length} rows`)
-  return problems
+    if (categories.length !== 1 || categories[0] !== RECOVERY_EVENT_CATEGORY) return [`Event gained [${categories.join(', ')}], expected one ${RECOVERY_EVENT_CATEGORY}`]
+  } else if (added.length > 0) return [`${table} gained ${added.length} rows`]
+  return []
 }
 
 /** With the seeder's own walker and the old key: nothing readable or corrupt left, everything else as seeded. */

@@ -6,7 +6,10 @@ import {type ChildRun, runCommandChild} from './command-child.js'
 import {checkCompleteRecovery} from './complete-recovery.js'
 import {unsealConfigKey} from './config-master-key.js'
 import {snapshotDifferences, takeSnapshot} from './database-snapshot.js'
-import {STARTUP, type PlannedKill} from './kill-plan.js'
+import type {FlagSet} from './flag-sets.js'
+import type {PlannedKill} from './kill-plan.js'
+import {leftoverTemporaryFiles} from './leftover-files.js'
+import {lastPhase, PHASES} from './phases.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
 import type {SeededTemplate} from './seeded-template.js'
 import {trialSecretProblems} from './trial-outputs.js'
@@ -15,11 +18,21 @@ import {observeTrialState} from './trial-state.js'
 export interface TrialResult {
   readonly line: string
   readonly problems: readonly string[]
+  /** The phase the kill landed in, read from the killed run's output; undefined when the run ended first. */
+  readonly phaseHit: string | undefined
 }
 
-/** The command as an operator under pressure would type it, with both files it can write. */
-export function commandArgs(files: TrialFiles): string[] {
+/** A seeded lost-key server to copy, with the baseline and secrets to judge a trial on it by. */
+export interface TrialSource {
+  readonly template: SeededTemplate
+  readonly baseline: Baseline
+  readonly secrets: readonly Secret[]
+}
+
+/** The command as an operator under pressure would type it, with both files it can write, and the flag set's flags. */
+export function commandArgs(files: TrialFiles, flags: Pick<FlagSet, 'args'> = {args: []}): string[] {
   return [
+    ...flags.args,
     '--iReallyWantToResetAllMySensitiveData',
     '--iHaveBackedUpMyDatabase',
     '--skipBackupCheck',
@@ -46,22 +59,26 @@ function lastWords(run: ChildRun): string {
 
 /**
  * One trial: a fresh lost-key server, the command SIGKILLed at the planned instant, the state it left checked,
- * then the same command run again to the end and the result checked: complete, consistent, no secret in any output.
+ * then the same command run again to the end and the result checked: complete, consistent, no temporary file
+ * left, no secret in any output.
  */
-export async function runCrashTrial(name: string, template: SeededTemplate, baseline: Baseline, kill: PlannedKill, secrets: readonly Secret[]): Promise<TrialResult> {
-  const files = await prepareTrial(template, name)
+export async function runCrashTrial(name: string, source: TrialSource, kill: PlannedKill, flags: FlagSet): Promise<TrialResult> {
+  const files = await prepareTrial(source.template, name)
   try {
-    return await killAndRerun(name, files, baseline, kill, secrets)
+    return await killAndRerun(name, files, source, kill, flags)
   } finally {
     await files.server.dispose()
   }
 }
 
-async function killAndRerun(name: string, files: TrialFiles, baseline: Baseline, kill: PlannedKill, secrets: readonly Secret[]): Promise<TrialResult> {
-  const args = commandArgs(files)
+async function killAndRerun(name: string, files: TrialFiles, source: TrialSource, kill: PlannedKill, flags: FlagSet): Promise<TrialResult> {
+  const {baseline, secrets} = source
+  const args = commandArgs(files, flags)
   const killed = await runCommandChild(args, files.server.env, kill)
-  const reached = killed.titles.at(-1)?.title ?? STARTUP
-  const state = await observeTrialState(baseline, files)
+  const wasKilled = killed.signal === 'SIGKILL' && killed.killedAtMs !== undefined
+  const phaseHit = wasKilled ? PHASES[lastPhase(killed.lines.map((l) => l.text))].name : undefined
+  const state = await observeTrialState(baseline, files, flags)
+  const leftAfterKill = await leftoverTemporaryFiles(files)
   const problems: string[] = state.kind === 'inconsistent' ? state.problems.map((p) => `after the kill: ${p}`) : []
   if (killed.timedOut) problems.push('the run to be killed hung')
   if (!killed.signal && killed.exitCode !== 0) problems.push(`the run to be killed failed on its own (${outcome(killed)}: ${lastWords(killed)})`)
@@ -79,8 +96,10 @@ async function killAndRerun(name: string, files: TrialFiles, baseline: Baseline,
   if (rerun.exitCode !== 0) problems.push(`re-run: ${outcome(rerun)}, expected exit 0 (${lastWords(rerun)})`)
   if (state.kind === 'complete' && !rerun.stdout.includes('Already done')) problems.push('the re-run after a committed run does not say "Already done"')
   const after = await takeSnapshot(files.server.databaseUrl)
-  const final = await checkCompleteRecovery(baseline, after, files)
+  const final = await checkCompleteRecovery(baseline, after, files, flags)
   problems.push(...final.problems.map((p) => `after the re-run: ${p}`))
+  // Part of "consistent": whatever the killed run left half-written, nothing of it outlives the re-run.
+  problems.push(...(await leftoverTemporaryFiles(files)).map((file) => `after the re-run: temporary file ${file} is left`))
   if (state.kind === 'complete') {
     if (snapshotDifferences(state.snapshot, after).length > 0) problems.push('the re-run changed the database although the key worked')
     if ((await readFile(files.server.configPath, 'utf8')) !== configBeforeRerun) problems.push('the re-run changed the config although the key worked')
@@ -102,7 +121,10 @@ async function killAndRerun(name: string, files: TrialFiles, baseline: Baseline,
     )),
   )
 
-  const killedAt = killed.signal !== 'SIGKILL' || killed.killedAtMs === undefined ? `finished before the kill (+${kill.delayMs} ms into "${kill.phase}")` : `kill at ${Math.round(killed.killedAtMs)} ms (+${kill.delayMs} ms into "${kill.phase}")`
-  const line = `${name}: ${killedAt}; reached "${reached}"; state ${state.kind}; re-run ${outcome(rerun)}${problems.length ? ` — INCONSISTENT: ${problems.join('; ')}` : ''}`
-  return {line, problems}
+  const aim = `aimed at "${kill.phase}" +${kill.delayMs} ms`
+  const hit = phaseHit === undefined ? `ran to its end (${outcome(killed)}; ${aim})` : `hit "${phaseHit}" at ${Math.round(killed.killedAtMs!)} ms (${aim})`
+  const left = leftAfterKill.length > 0 ? `; left ${leftAfterKill.length} temporary file${leftAfterKill.length === 1 ? '' : 's'}` : ''
+  const verdict = problems.length ? `INCONSISTENT: ${problems.join('; ')}` : 'consistent'
+  const line = `${name} [${flags.name}]: ${hit}; state ${state.kind}${left}; re-run ${outcome(rerun)}; ${verdict}`
+  return {line, problems, phaseHit}
 }

@@ -1,44 +1,48 @@
 import {Prng} from '../../../scripts/seeder/prng.js'
-import type {ChildRun, KillAt} from './command-child.js'
-
-/** A stretch of the run: from the announcement of a step (or the spawn) to the next one (or the exit). */
-export interface Phase {
-  readonly name: string
-  /** The step title that opens it; undefined for the start-up before the first step. */
-  readonly afterTitle: string | undefined
-  readonly durationMs: number
-}
+import type {KillAt} from './command-child.js'
+import {PHASES, type PhaseSpan} from './phases.js'
 
 export interface PlannedKill extends KillAt {
+  /** The phase aimed at; the phase hit is read from the killed run's output. */
   readonly phase: string
 }
 
-export const STARTUP = 'start-up'
-
-/** The phases of one uninterrupted run, timed by the step titles it printed. */
-export function phasesOf(run: ChildRun): Phase[] {
-  const phases: Phase[] = [{name: STARTUP, afterTitle: undefined, durationMs: run.titles[0]?.atMs ?? run.durationMs}]
-  run.titles.forEach(({title, atMs}, i) => {
-    phases.push({name: title, afterTitle: title, durationMs: (run.titles[i + 1]?.atMs ?? run.durationMs) - atMs})
-  })
-  return phases
-}
+/** Last phases first, where the writes are (report, commit, transaction, config write), then back to the start-up. */
+const ORDER = PHASES.map((_, i) => PHASES.length - 1 - i)
 
 /**
- * One kill per trial, stratified twice. Trial i kills in phase i mod P (last phases first, where the writes are:
- * verify and report, the transaction and its commit, the config write, key generation; then back to the
- * start-up), so a small N already covers every phase that writes. Its k-th visit to a phase draws the instant
- * uniformly within the k-th of that phase's equal slices, so repeated visits spread over the whole phase (early
- * in the transaction, and late, next to the commit) instead of clustering by chance.
+ * Chooses each trial's kill, stratified twice, so every phase gets its share however short it is (a few
+ * milliseconds between the config write and the first write, or at COMMIT). The phase first: the one hit least so
+ * far, a miss (aimed at, not hit) counting half, ties broken by ORDER; so N trials visit the phases in turn, a
+ * small N already covers the phases that write, and a phase the runs race past gets more attempts rather than
+ * none. Then the instant: the k-th aim at a phase draws uniformly within the k-th of its equal slices, timed from
+ * the phase's opening line in `spans` (an uninterrupted run with the trial's engine and flags), so repeated aims
+ * spread over the whole phase instead of clustering by chance. Seeded: the same seed and the same hits replay.
  */
-export function planKills(phases: readonly Phase[], trials: number, seed: number): PlannedKill[] {
-  const order = [...phases].reverse()
-  const visits = Math.ceil(trials / order.length)
-  const random = new Prng(seed, 'kill-instants')
-  return Array.from({length: trials}, (_, i) => {
-    const phase = order[i % order.length]
-    const slice = Math.floor(i / order.length)
-    const fraction = (slice + random.next()) / visits
-    return {phase: phase.name, afterTitle: phase.afterTitle, delayMs: Math.round(fraction * phase.durationMs)}
-  })
+export class KillPlanner {
+  private readonly random: Prng
+  private readonly hits = PHASES.map(() => 0)
+  private readonly misses = PHASES.map(() => 0)
+  private readonly aims = PHASES.map(() => 0)
+  private readonly slices: number
+
+  constructor(trials: number, seed: number) {
+    this.random = new Prng(seed, 'kill-instants')
+    this.slices = Math.max(1, Math.ceil(trials / PHASES.length))
+  }
+
+  next(spans: ReadonlyArray<PhaseSpan | undefined>): PlannedKill {
+    const score = (phase: number) => this.hits[phase] + this.misses[phase] / 2
+    const phase = ORDER.reduce((best, candidate) => (score(candidate) < score(best) ? candidate : best))
+    const slice = this.aims[phase]++ % this.slices
+    const fraction = (slice + this.random.next()) / this.slices
+    return {phase: PHASES[phase].name, afterPhase: phase, delayMs: Math.floor(fraction * (spans[phase]?.durationMs ?? 0))}
+  }
+
+  /** What a trial aimed at and what it hit (undefined: the run ended before the kill). */
+  record(aimed: string, hit: string | undefined): void {
+    const hitIndex = PHASES.findIndex((p) => p.name === hit)
+    if (hitIndex >= 0) this.hits[hitIndex]++
+    if (hit !== aimed) this.misses[PHASES.findIndex((p) => p.name === aimed)]++
+  }
 }

@@ -20,7 +20,7 @@ export interface MssqlTrialSource {
  * CREATE DATABASE ... TEMPLATE, and a seed's certificate is new each time, so each trial seeds its own database
  * and takes its own baseline; `template.copy` hands over that very server, once.
  */
-export async function seedMssqlTrial(root: string, name: string, options: {documents: number; seed: number}): Promise<MssqlTrialSource> {
+export async function seedMssqlTrial(root: string, name: string, options: {documents: number; seed: number; scripts?: number}): Promise<MssqlTrialSource> {
   const database = await createTestDatabase('crash', 'mssql')
   const trialRoot = path.join(root, name)
   const seeded = await seedInstance({
@@ -28,6 +28,7 @@ export async function seedMssqlTrial(root: string, name: string, options: {docum
     databaseUrl: database.url,
     documents: options.documents,
     seed: options.seed,
+    scripts: options.scripts,
     corruptShare: 0.05,
     nonCiphertextShare: 0.05,
     nullShare: 0.05,

@@ -4,8 +4,6 @@ import path from 'node:path'
 import type {EmbeddedServer} from '../../../scripts/lib/embedded-postgres.js'
 import {seedInstance, type SeededInstance} from '../../../scripts/seeder/seed-instance.js'
 
-const TEMPLATE_DATABASE = 'crash_template'
-
 /** One trial's own lost-key server: a database copied from the template and instance files that point at it. */
 export interface TrialServer {
   readonly root: string
@@ -33,18 +31,27 @@ function retarget(text: string, from: {root: string; database: string}, to: {roo
   return text.split(from.root).join(to.root).split(`/${from.database}`).join(`/${to.database}`)
 }
 
+export interface TemplateOptions {
+  readonly documents: number
+  readonly seed: number
+  /** Schema scripts to apply (all when undefined): an older schema for `--upgradeDatabase`. */
+  readonly scripts?: number
+}
+
 /**
- * Seeds a server once under `root/template` (database `crash_template`) and loses its key: the machine key
- * sources that sealed the config's master key are deleted, as after a dead machine.
+ * Seeds a server once under `root/<name>` (database `crash_<name>`) and loses its key: the machine key sources
+ * that sealed the config's master key are deleted, as after a dead machine.
  */
-export async function seedTemplate(server: EmbeddedServer, root: string, options: {documents: number; seed: number}): Promise<SeededTemplate> {
-  const templateRoot = path.join(root, 'template')
-  const databaseUrl = await server.createDatabase(TEMPLATE_DATABASE)
+export async function seedTemplate(server: EmbeddedServer, root: string, options: TemplateOptions, name = 'template'): Promise<SeededTemplate> {
+  const templateRoot = path.join(root, name)
+  const templateDatabase = `crash_${name}`
+  const databaseUrl = await server.createDatabase(templateDatabase)
   const seeded = await seedInstance({
     root: templateRoot,
     databaseUrl,
     documents: options.documents,
     seed: options.seed,
+    scripts: options.scripts,
     // Every kind of value the reset must tell apart, so each kill meets all of them.
     corruptShare: 0.05,
     nonCiphertextShare: 0.05,
@@ -60,9 +67,9 @@ export async function seedTemplate(server: EmbeddedServer, root: string, options
     databaseUrl,
     async copy(name) {
       const databaseName = `crash_${name}`
-      await server.execute(`CREATE DATABASE "${databaseName}" TEMPLATE "${TEMPLATE_DATABASE}"`)
+      await server.execute(`CREATE DATABASE "${databaseName}" TEMPLATE "${templateDatabase}"`)
       const trialRoot = path.join(root, name)
-      const from = {root: templateRoot, database: TEMPLATE_DATABASE}
+      const from = {root: templateRoot, database: templateDatabase}
       const to = {root: trialRoot, database: databaseName}
       const configPath = path.join(trialRoot, configName)
       const instancesDir = path.join(trialRoot, 'instances')

@@ -2,10 +2,11 @@ import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {testCurrentKey} from '../../../src/crypto/current-key-test.js'
-import {SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog.js'
+import {SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import {checkCompleteRecovery} from './complete-recovery.js'
 import {unsealConfigKey, withoutMasterKey} from './config-master-key.js'
 import {snapshotDifferences, takeSnapshot, type DatabaseSnapshot} from './database-snapshot.js'
+import {DEFAULT_EXPECTATIONS, type Expectations} from './flag-sets.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
 
 /**
@@ -24,12 +25,12 @@ export type TrialState =
 
 const KEPT_COPY = '.before-lost-master-key-'
 
-export async function observeTrialState(baseline: Baseline, files: TrialFiles): Promise<TrialState> {
+export async function observeTrialState(baseline: Baseline, files: TrialFiles, expected: Expectations = DEFAULT_EXPECTATIONS): Promise<TrialState> {
   const {server} = files
   const snapshot = await takeSnapshot(server.databaseUrl)
   const configText = await readFile(server.configPath, 'utf8')
   if (snapshotDifferences(baseline.snapshot, snapshot).length > 0) {
-    const complete = await checkCompleteRecovery(baseline, snapshot, files)
+    const complete = await checkCompleteRecovery(baseline, snapshot, files, expected)
     return complete.key ? {kind: 'complete', snapshot, key: complete.key} : {kind: 'inconsistent', snapshot, problems: complete.problems}
   }
   if (configText === server.originalConfig) {

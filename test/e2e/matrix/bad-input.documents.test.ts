@@ -3,7 +3,7 @@ import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {query} from '../../support/lost-server.js'
 import {runLostMasterKey} from '../../support/run-command.js'
 import {pgDump} from './support/pg-dump-archive.js'

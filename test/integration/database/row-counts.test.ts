@@ -3,7 +3,7 @@ import {expect} from 'chai'
 import {inTransaction} from '../../../src/database/in-transaction.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
 import {countRows, sumCounts} from '../../../src/database/operations/row-counts.js'
-import {CATALOG_TABLES} from '../../../src/recovery/catalog.js'
+import {CATALOG_TABLES} from '../../../src/recovery/catalog/catalog.js'
 import {databaseTargets} from '../../support/targets.js'
 import {openTestContext, type TestContext} from './test-context.js'
 

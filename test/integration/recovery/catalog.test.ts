@@ -4,7 +4,7 @@ import {generateMasterKey} from '../../../src/crypto/master-key.js'
 import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {openDatabase} from '../../../src/database/open-database.js'
 import {createSchema} from '../../../src/database/schema/create-schema.js'
-import {SENSITIVE_CATALOG, type SensitiveTable} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG, type SensitiveTable} from '../../../src/recovery/catalog/catalog.js'
 import {resetDocument} from '../../../src/recovery/reset-document.js'
 import {createTestDatabase} from '../../support/test-database.js'
 

@@ -9,7 +9,7 @@ import {readConfigurationDocument} from '../../../src/database/operations/config
 import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../../src/instance/current-master-key.js'
 import {SettingKey} from '../../../src/instance/setting-keys.js'
-import {CATALOG_TABLES} from '../../../src/recovery/catalog.js'
+import {CATALOG_TABLES} from '../../../src/recovery/catalog/catalog.js'
 import {seedInstance, type SeededInstance} from '../../../scripts/seeder/seed-instance.js'
 import {readBackSensitive, type ReadBack} from '../../../scripts/seeder/verify-seed.js'
 import {createTestDatabase, type TestDatabase} from '../../support/test-database.js'

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {ExitCode} from '../../../src/exit-codes.js'
 import {readConfigFile} from '../../../src/instance/config-file.js'
-import {nodeFileOps} from '../../../src/instance/file-ops.js'
+import {nodeFileOps} from '../../../src/files/file-ops.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
 import {makeTempFolder, readFixture, rejectionOf} from './support/temp-folder.js'
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {ExitCode} from '../../../src/exit-codes.js'
 import {restoreConfigFile, withSetting, writeConfigFileAtomic} from '../../../src/instance/config-file.js'
-import {type FileOps, nodeFileOps} from '../../../src/instance/file-ops.js'
+import {type FileOps, nodeFileOps} from '../../../src/files/file-ops.js'
 import {SettingKey} from '../../../src/instance/setting-keys.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
 import {folderEntries, makeTempFolder, readFixture, rejectionOf} from './support/temp-folder.js'

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 
 import {ExitCode} from '../../../src/exit-codes.js'
-import {type FileOps, nodeFileOps} from '../../../src/instance/file-ops.js'
+import {type FileOps, nodeFileOps} from '../../../src/files/file-ops.js'
 import {formatMachineKey, machineKeyPath, readMachineKey, readOrCreateMachineKey} from '../../../src/instance/machine-key.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
 import {folderEntries, makeTempFolder, rejectionOf} from './support/temp-folder.js'

@@ -3,7 +3,7 @@ import {readFile} from 'node:fs/promises'
 
 import {CATALOG_BLOCK, CATALOG_DOC, catalogLines} from '../../../scripts/lib/docs-catalog.js'
 import {fillBlock, findBlock} from '../../../scripts/lib/marked-block.js'
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 
 describe('docs/catalog.md', () => {
   it('holds the tables `npm run readme` generates from the catalog', async () => {

@@ -1,10 +1,10 @@
 import {expect} from 'chai'
 
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {spliceJson} from '../../../src/recovery/json/json-splice.js'
 import {entryOf, MalformedJsonError, parseJsonDocument, parseJsonTree, scalarValue, type JsonNode} from '../../../src/recovery/json/json-tree.js'
 import {rewriteJsonStrings} from '../../../src/recovery/json/rewrite-json-strings.js'
-import {sensitiveInterest, sensitiveLeaves} from '../../../src/recovery/sensitive-leaves.js'
+import {sensitiveInterest, sensitiveLeaves} from '../../../src/recovery/catalog/sensitive-leaves.js'
 import {fuzzPrng} from './support/fuzz-seed.js'
 import {randomJson} from './support/random-json.js'
 

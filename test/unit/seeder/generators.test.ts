@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {decryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {decoySlots} from '../../../scripts/seeder/decoy-slots.js'
 import {fillSensitive} from '../../../scripts/seeder/fill-sensitive.js'

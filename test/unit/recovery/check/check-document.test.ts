@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {generateMasterKey} from '../../../../src/crypto/master-key.js'
 import {encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
-import {SENSITIVE_CATALOG} from '../../../../src/recovery/catalog.js'
+import {SENSITIVE_CATALOG} from '../../../../src/recovery/catalog/catalog.js'
 import {checkDocument} from '../../../../src/recovery/check/check-document.js'
 import {emptyCheckTally} from '../../../../src/recovery/check/check-tally.js'
 import {checkVerdict} from '../../../../src/recovery/check/check-verdict.js'

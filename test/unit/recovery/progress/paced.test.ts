@@ -18,4 +18,14 @@ describe('paced', () => {
     show('e')
     expect(shown).to.deep.equal(['a', 'c', 'e'])
   })
+
+  it('never drops a line marked always (a change of state, such as the commit under way)', () => {
+    const now = 50_000
+    const shown: string[] = []
+    const show = paced((line) => shown.push(line), 5000, () => now)
+    show('a')
+    show('b')
+    show('committing', true)
+    expect(shown).to.deep.equal(['a', 'committing'])
+  })
 })

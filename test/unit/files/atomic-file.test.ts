@@ -2,10 +2,10 @@ import {expect} from 'chai'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
-import {prepareFile, temporaryPathBeside} from '../../../src/instance/atomic-file.js'
-import {nodeFileOps} from '../../../src/instance/file-ops.js'
-import {identifyFile, sameFile} from '../../../src/instance/file-identity.js'
-import {makeTempFolder, rejectionOf} from './support/temp-folder.js'
+import {prepareFile, temporaryPathBeside} from '../../../src/files/atomic-file.js'
+import {nodeFileOps} from '../../../src/files/file-ops.js'
+import {identifyFile, sameFile} from '../../../src/files/file-identity.js'
+import {makeTempFolder, rejectionOf} from '../instance/support/temp-folder.js'
 
 describe('temporary files and file identity', () => {
   let folder: {path: string; cleanup(): Promise<void>}

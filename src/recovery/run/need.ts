@@ -1,5 +1,5 @@
-import {ExitCode} from '../exit-codes.js'
-import {RecoveryError} from '../recovery-error.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
 
 /**
  * What an earlier step must have set: a step that finds it missing was put in the wrong order, which is a

@@ -1,5 +1,5 @@
-import {ExitCode} from '../exit-codes.js'
-import {RecoveryError} from '../recovery-error.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
 
 /** The two confirmations Octopus asks for; a dry run changes nothing and needs neither. */
 export const CONFIRMATION_FLAGS = ['iReallyWantToResetAllMySensitiveData', 'iHaveBackedUpMyDatabase'] as const

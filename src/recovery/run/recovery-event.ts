@@ -1,7 +1,7 @@
-import type {EventRecord} from '../database/operations/events.js'
+import type {EventRecord} from '../../database/operations/events.js'
 import {need} from './need.js'
 import type {RecoveryRun} from './recovery-run.js'
-import {sumTallies} from './report/table-tally.js'
+import {sumTallies} from '../report/table-tally.js'
 
 /** The audit event category of a completed recovery. */
 export const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'

@@ -1,6 +1,6 @@
 import type {SensitiveField, SensitiveTable} from './catalog.js'
 import {parseCatalogPath, parseConditionKeys} from './catalog-path.js'
-import {entryOf, type JsonInterest, type JsonNode, type JsonObject, scalarValue} from './json/json-tree.js'
+import {entryOf, type JsonInterest, type JsonNode, type JsonObject, scalarValue} from '../json/json-tree.js'
 
 /** One place in a document where the catalog says a sensitive value lives. */
 export interface SensitiveLeaf {

@@ -1,8 +1,8 @@
-import {readPgDumpHeader} from '../database/backup/pg-dump-header.js'
-import type {DatabaseHandle} from '../database/context.js'
-import {latestFullBackup} from '../database/operations/backup-history.js'
-import {ExitCode} from '../exit-codes.js'
-import {RecoveryError} from '../recovery-error.js'
+import {readPgDumpHeader} from '../../database/backup/pg-dump-header.js'
+import type {DatabaseHandle} from '../../database/context.js'
+import {latestFullBackup} from '../../database/operations/backup-history.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
 
 /** What shows that this database was backed up recently (docs/recovery.md, "Backup evidence"). */
 export type BackupEvidence =

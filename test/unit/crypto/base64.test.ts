@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
 
-import {canonicalBase64Length, decodeCanonicalBase64} from '../../../src/crypto/canonical-base64.js'
+import {canonicalBase64Length, decodeCanonicalBase64} from '../../../src/crypto/base64.js'
 
 describe('canonical base64', () => {
   it('accepts exactly what Node encodes, for every padding length', () => {

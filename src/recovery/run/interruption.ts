@@ -1,5 +1,5 @@
-import {ExitCode} from '../exit-codes.js'
-import {RecoveryError} from '../recovery-error.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
 
 /**
  * Ctrl-C as a request, not a kill: the run checks it between batches, so an interrupted run rolls its

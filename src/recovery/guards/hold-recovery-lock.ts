@@ -1,5 +1,5 @@
-import type {DbContext} from '../database/context.js'
-import {withRecoveryLock} from '../database/operations/recovery-lock.js'
+import type {DbContext} from '../../database/context.js'
+import {withRecoveryLock} from '../../database/operations/recovery-lock.js'
 
 export interface HeldLock {
   readonly ctx: DbContext

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {decodeBase64Strict} from '../../../src/instance/base64.js'
+import {decodeBase64Strict} from '../../../src/crypto/base64.js'
 
 describe('decodeBase64Strict', () => {
   it('decodes standard base64, ignoring surrounding whitespace', () => {

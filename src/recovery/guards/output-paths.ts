@@ -1,9 +1,9 @@
-import {ExitCode} from '../exit-codes.js'
-import {type FileIdentity, identifyFile, type SameFile, sameFile} from '../instance/file-identity.js'
-import {machineIdPath} from '../instance/machine-id-key.js'
-import {machineKeyPath} from '../instance/machine-key.js'
-import {RecoveryError} from '../recovery-error.js'
-import type {RecoveryOptions} from './recovery-options.js'
+import {ExitCode} from '../../exit-codes.js'
+import {type FileIdentity, identifyFile, type SameFile, sameFile} from '../../files/file-identity.js'
+import {machineIdPath} from '../../instance/machine-id-key.js'
+import {machineKeyPath} from '../../instance/machine-key.js'
+import {RecoveryError} from '../../recovery-error.js'
+import type {RecoveryOptions} from '../recovery-options.js'
 
 interface NamedFile {
   /** How the message names it: "the config file", "the --reportFile". */

@@ -40,3 +40,12 @@ export function canonicalBase64Length(text: string, start = 0, end = text.length
 export function decodeCanonicalBase64(text: string): Buffer | undefined {
   return canonicalBase64Length(text) < 0 ? undefined : Buffer.from(text, 'base64')
 }
+
+/**
+ * Decodes a base64 value an operator or a file supplied (a key, a sealed setting), or returns undefined when it is
+ * not exactly canonical base64. Surrounding whitespace (a trailing newline in a file or variable) is allowed.
+ */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  const trimmed = text.trim()
+  return trimmed === '' ? undefined : decodeCanonicalBase64(trimmed)
+}

@@ -1,10 +1,10 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import type {DatabaseHandle, DbContext} from '../database/context.js'
-import {eventExists} from '../database/operations/event-exists.js'
-import {withRecoveryLock} from '../database/operations/recovery-lock.js'
-import {ExitCode} from '../exit-codes.js'
-import {RecoveryError} from '../recovery-error.js'
+import type {DatabaseHandle, DbContext} from '../../database/context.js'
+import {eventExists} from '../../database/operations/event-exists.js'
+import {withRecoveryLock} from '../../database/operations/recovery-lock.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
 import {recoveryEventId} from './recovery-event.js'
 
 export type CommitOutcome =

@@ -1,5 +1,5 @@
-import {spliceJson, type JsonEdit} from './json/json-splice.js'
-import {entryOf, parseJsonTree, scalarValue} from './json/json-tree.js'
+import {spliceJson, type JsonEdit} from '../json/json-splice.js'
+import {entryOf, parseJsonTree, scalarValue} from '../json/json-tree.js'
 
 export interface NewServerCertificateFields {
   /** The new PKCS#12, already encrypted with the new master key (`cipher|iv`). */

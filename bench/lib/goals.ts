@@ -1,0 +1,46 @@
+import {round} from './stats.js'
+
+/** One goal of issue 13's "Speed and memory": what was measured, the limit, and whether it held. */
+export interface Goal {
+  readonly measured: number | null
+  readonly limit: number
+  /** null: not measured in this run (a size was skipped). */
+  readonly pass: boolean | null
+}
+
+const atMost = (measured: number | undefined, limit: number): Goal =>
+  measured === undefined || !Number.isFinite(measured)
+    ? {measured: null, limit, pass: null}
+    : {measured: round(measured), limit, pass: measured <= limit}
+
+/** What the goals are judged on: medians, in seconds and MB; undefined where a size was not run. */
+export interface GoalInputs {
+  /** Tool over honest floor, wall time, at the large size (200,000 documents by default). */
+  readonly ratioLarge: number | undefined
+  readonly largeDocuments: number
+  /** The same at the small size (20,000 by default). */
+  readonly ratioSmall: number | undefined
+  readonly smallDocuments: number
+  /** Every peak RSS of the tool measured in the run. */
+  readonly peakRssMb: readonly number[]
+  /** The tool's peak RSS at the larger of N and 10N over the smaller. */
+  readonly memoryGrowth: number | undefined
+}
+
+/** Speed: ≤ 1.3× the honest floor at 200,000 documents, ≤ 1.5× at 20,000. Memory: ≤ 200 MB, and 10N within 1.1× of N. */
+export const GOAL_LIMITS = {ratioLarge: 1.3, ratioSmall: 1.5, peakRssMb: 200, memoryGrowth: 1.1} as const
+
+export function judgeGoals(inputs: GoalInputs): Record<string, Goal> {
+  return {
+    [`ratio_at_${inputs.largeDocuments}`]: atMost(inputs.ratioLarge, GOAL_LIMITS.ratioLarge),
+    [`ratio_at_${inputs.smallDocuments}`]: atMost(inputs.ratioSmall, GOAL_LIMITS.ratioSmall),
+    peak_rss_mb: atMost(inputs.peakRssMb.length > 0 ? Math.max(...inputs.peakRssMb) : undefined, GOAL_LIMITS.peakRssMb),
+    memory_growth_10x: atMost(inputs.memoryGrowth, GOAL_LIMITS.memoryGrowth),
+  }
+}
+
+/** Whether every goal that was measured held (null when none was). */
+export function allPass(goals: Record<string, Goal>): boolean | null {
+  const judged = Object.values(goals).filter((goal) => goal.pass !== null)
+  return judged.length === 0 ? null : judged.every((goal) => goal.pass)
+}
