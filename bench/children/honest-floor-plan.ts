@@ -11,7 +11,7 @@ import {parseArgs} from 'node:util'
 import pg from 'pg'
 
 import {SENSITIVE_CATALOG} from '../../src/recovery/catalog/catalog.js'
-import {resetDocument} from '../../src/recovery/reset-document.js'
+import {resetDocument} from '../../src/recovery/reset/reset-document.js'
 import type {PlannedDocument} from '../lib/floor-plan.js'
 
 const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}}})

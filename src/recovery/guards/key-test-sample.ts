@@ -2,7 +2,7 @@ import type {DbContext} from '../../database/context.js'
 import {firstDocuments} from '../../database/operations/document-sample.js'
 import {tableExists} from '../../database/operations/table-exists.js'
 import {SENSITIVE_CATALOG} from '../catalog/catalog.js'
-import {resetDocument} from '../reset-document.js'
+import {resetDocument} from '../reset/reset-document.js'
 
 /** Bounds of the sample: a few documents of each catalog table, a few values of each, at most `values` in all. */
 export interface SampleBounds {

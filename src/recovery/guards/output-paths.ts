@@ -3,7 +3,7 @@ import {type FileIdentity, identifyFile, type SameFile, sameFile} from '../../fi
 import {machineIdPath} from '../../instance/machine-id-key.js'
 import {machineKeyPath} from '../../instance/machine-key.js'
 import {RecoveryError} from '../../recovery-error.js'
-import type {RecoveryOptions} from '../recovery-options.js'
+import type {RecoveryOptions} from '../run/recovery-options.js'
 
 interface NamedFile {
   /** How the message names it: "the config file", "the --reportFile". */

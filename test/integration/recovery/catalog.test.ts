@@ -5,7 +5,7 @@ import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {openDatabase} from '../../../src/database/open-database.js'
 import {createSchema} from '../../../src/database/schema/create-schema.js'
 import {SENSITIVE_CATALOG, type SensitiveTable} from '../../../src/recovery/catalog/catalog.js'
-import {resetDocument} from '../../../src/recovery/reset-document.js'
+import {resetDocument} from '../../../src/recovery/reset/reset-document.js'
 import {createTestDatabase} from '../../support/test-database.js'
 
 const key = generateMasterKey()

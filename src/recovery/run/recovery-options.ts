@@ -1,5 +1,5 @@
-import type {MachineKeySourceKind} from '../instance/machine-key-sources.js'
-import type {CandidateSource} from './salvage/candidate-keys.js'
+import type {MachineKeySourceKind} from '../../instance/machine-key-sources.js'
+import type {CandidateSource} from '../salvage/candidate-keys.js'
 
 /** What the operator asked for: the command's flags, in the recovery's own words. */
 export interface RecoveryOptions {

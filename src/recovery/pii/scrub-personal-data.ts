@@ -1,11 +1,11 @@
-import type {DbContext} from '../database/context.js'
-import {streamDocuments, writeDocuments} from '../database/operations/documents.js'
-import {PERSONAL_CATALOG, type PersonalTable} from './catalog/catalog.js'
-import type {Interruption} from './run/interruption.js'
-import {PersonalReplacements} from './pii/personal-replacements.js'
-import {Pseudonymizer} from './pii/pseudonymizer.js'
-import {scrubEvent, type EventRow} from './pii/scrub-event.js'
-import {scrubUser, type UserRow} from './pii/scrub-user.js'
+import type {DbContext} from '../../database/context.js'
+import {streamDocuments, writeDocuments} from '../../database/operations/documents.js'
+import {PERSONAL_CATALOG, type PersonalTable} from '../catalog/catalog.js'
+import type {Interruption} from '../run/interruption.js'
+import {PersonalReplacements} from './personal-replacements.js'
+import {Pseudonymizer} from './pseudonymizer.js'
+import {scrubEvent, type EventRow} from './scrub-event.js'
+import {scrubUser, type UserRow} from './scrub-user.js'
 
 export interface PersonalTally {
   table: string
@@ -30,7 +30,7 @@ function changedColumns(before: Record<string, unknown>, after: Record<string, u
 }
 
 /**
- * Gives every person one pseudonym across `User` and `Event` (DOMAIN.md §6). Users come first so the audit
+ * Gives every person one pseudonym across `User` and `Event` (docs/catalog.md, "Personal data"). Users come first so the audit
  * log can be matched to them; the secret behind the pseudonyms dies with this call.
  */
 export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): Promise<PersonalTally[]> {

@@ -1,12 +1,12 @@
-import type {DbContext} from '../database/context.js'
-import {streamDocuments, writeDocuments} from '../database/operations/documents.js'
-import {insertQuarantineRows, type QuarantineRow} from '../database/operations/quarantine.js'
-import type {SensitiveTable} from './catalog/catalog.js'
-import type {Interruption} from './run/interruption.js'
-import type {ReentryList} from './report/reentry-list.js'
-import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTally} from './report/table-tally.js'
+import type {DbContext} from '../../database/context.js'
+import {streamDocuments, writeDocuments} from '../../database/operations/documents.js'
+import {insertQuarantineRows, type QuarantineRow} from '../../database/operations/quarantine.js'
+import type {SensitiveTable} from '../catalog/catalog.js'
+import type {Interruption} from '../run/interruption.js'
+import type {ReentryList} from '../report/reentry-list.js'
+import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTally} from '../report/table-tally.js'
 import {resetDocument} from './reset-document.js'
-import type {Salvage} from './salvage/salvage.js'
+import type {Salvage} from '../salvage/salvage.js'
 
 export interface ResetTableOptions {
   readonly batchSize: number

@@ -1,10 +1,10 @@
-import {isSensitiveValueShape} from '../crypto/sensitive-value.js'
-import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from './catalog/catalog.js'
-import type {JsonEdit} from './json/json-splice.js'
-import {spliceJson} from './json/json-splice.js'
-import {MalformedJsonError, parseJsonDocument, scalarValue} from './json/json-tree.js'
-import {sensitiveInterest, sensitiveLeaves} from './catalog/sensitive-leaves.js'
-import {type Opened, openWithCandidates, type Salvage, salvagedValue} from './salvage/salvage.js'
+import {isSensitiveValueShape} from '../../crypto/sensitive-value.js'
+import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
+import type {JsonEdit} from '../json/json-splice.js'
+import {spliceJson} from '../json/json-splice.js'
+import {MalformedJsonError, parseJsonDocument, scalarValue} from '../json/json-tree.js'
+import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
+import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
 import {findCiphertexts} from './uncataloged-ciphertexts.js'
 
 /** What happened to one catalog value of a document. */

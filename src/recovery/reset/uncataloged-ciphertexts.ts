@@ -7,8 +7,8 @@
  * It runs over each document after the catalog's values were reset, so the catalog's own ciphertexts are gone by
  * then and most documents fail the cheap text check below without being parsed again.
  */
-import {isSensitiveValueShape} from '../crypto/sensitive-value.js'
-import {type JsonArray, type JsonNode, type JsonObject, parseJsonDocument, scalarValue} from './json/json-tree.js'
+import {isSensitiveValueShape} from '../../crypto/sensitive-value.js'
+import {type JsonArray, type JsonNode, type JsonObject, parseJsonDocument, scalarValue} from '../json/json-tree.js'
 
 /** One string of a document with the encrypted-value shape. */
 export interface UncatalogedCiphertext {
