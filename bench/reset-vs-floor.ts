@@ -46,7 +46,12 @@ function catalogDocuments(template: SeededTemplate): number {
 }
 
 /** Runs a measuring child on a fresh copy; every run must have read every catalog document, or its time means nothing. */
-async function measure(template: SeededTemplate, what: string, child: () => Promise<Measurement>, cpu: PostgresCpu | undefined): Promise<Run> {
+async function measure(
+  template: SeededTemplate,
+  what: string,
+  child: () => Promise<Measurement>,
+  cpu: PostgresCpu | undefined,
+): Promise<Run> {
   await template.freshCopy()
   // Lets the copy's backend exit, so its CPU is not counted as the run's.
   await sleep(200)
@@ -55,12 +60,19 @@ async function measure(template: SeededTemplate, what: string, child: () => Prom
   await sleep(200)
   const after = await cpu?.seconds()
   const expected = catalogDocuments(template)
-  if (measurement.documents !== expected) throw new Error(`${what} read ${measurement.documents} documents, expected ${expected}`)
+  if (measurement.documents !== expected)
+    throw new Error(`${what} read ${measurement.documents} documents, expected ${expected}`)
   return {...measurement, postgresCpuSeconds: before === undefined || after === undefined ? undefined : after - before}
 }
 
 const toolChild = (template: SeededTemplate) => () =>
-  runMeasuringChild('tool-run.ts', [], template.env, args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : [], compiled)
+  runMeasuringChild(
+    'tool-run.ts',
+    [],
+    template.env,
+    args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : [],
+    compiled,
+  )
 
 const HONEST_FLOOR =
   'one transaction, one connection: keyset-read every catalog document (Id, JSON), write back exactly the documents ' +
@@ -68,17 +80,41 @@ const HONEST_FLOOR =
   `and insert the same quarantine rows (INSERT ... unnest, after creating the table); batch ${args.floorBatchSize}`
 
 const honestFloorChild = (plan: string) => (template: SeededTemplate) => () =>
-  runMeasuringChild('honest-floor-run.ts', ['--database-url', template.databaseUrl, '--plan', plan, '--batch-size', String(args.floorBatchSize)], {}, [], compiled)
+  runMeasuringChild(
+    'honest-floor-run.ts',
+    ['--database-url', template.databaseUrl, '--plan', plan, '--batch-size', String(args.floorBatchSize)],
+    {},
+    [],
+    compiled,
+  )
 
 const floorChild = (template: SeededTemplate) => () =>
   args.engine === 'mssql'
-    ? runMeasuringChild('floor-run-mssql.ts', ['--connection', template.databaseUrl, '--batch-size', String(args.floorBatchSize)], {})
-    : runMeasuringChild('floor-run.ts', ['--database-url', template.databaseUrl, '--batch-size', String(args.floorBatchSize)], {})
+    ? runMeasuringChild(
+        'floor-run-mssql.ts',
+        ['--connection', template.databaseUrl, '--batch-size', String(args.floorBatchSize)],
+        {},
+      )
+    : runMeasuringChild(
+        'floor-run.ts',
+        ['--database-url', template.databaseUrl, '--batch-size', String(args.floorBatchSize)],
+        {},
+      )
 
 function row(name: string, documents: number, runs: readonly Run[]): string {
   const seconds = median(runs.map((r) => r.seconds))
-  const postgres = runs.every((r) => r.postgresCpuSeconds !== undefined) ? median(runs.map((r) => r.postgresCpuSeconds!)).toFixed(2) : 'n/a'
-  const cells = [name, documents, seconds.toFixed(2), Math.round(documents / seconds), median(runs.map((r) => r.cpuSeconds)).toFixed(2), postgres, median(runs.map((r) => r.peakRssMb)).toFixed(0)]
+  const postgres = runs.every((r) => r.postgresCpuSeconds !== undefined)
+    ? median(runs.map((r) => r.postgresCpuSeconds!)).toFixed(2)
+    : 'n/a'
+  const cells = [
+    name,
+    documents,
+    seconds.toFixed(2),
+    Math.round(documents / seconds),
+    median(runs.map((r) => r.cpuSeconds)).toFixed(2),
+    postgres,
+    median(runs.map((r) => r.peakRssMb)).toFixed(0),
+  ]
   return `| ${cells.join(' | ')} |`
 }
 
@@ -94,7 +130,7 @@ async function startBenchServer(): Promise<BenchServer> {
     const missing = babelfishMissing()
     if (missing) throw new Error(`--engine mssql needs the Babelfish build: ${missing}`)
     const babelfish = await startBabelfish()
-    log('SQL Server: Babelfish for PostgreSQL from ../shared/babelfish (the times are Babelfish\'s, not SQL Server\'s)')
+    log("SQL Server: Babelfish for PostgreSQL from ../shared/babelfish (the times are Babelfish's, not SQL Server's)")
     return {
       createTemplate: (name, documents) => createMssqlSeededTemplate(babelfish.connectionString, name, documents),
       postgresUrl: babelfish.postgresUrl,
@@ -102,7 +138,11 @@ async function startBenchServer(): Promise<BenchServer> {
     }
   }
   const postgres = await startEmbeddedPostgres()
-  return {createTemplate: (name, documents) => createSeededTemplate(postgres, name, documents), postgresUrl: postgres.urlFor('postgres'), stop: () => postgres.stop()}
+  return {
+    createTemplate: (name, documents) => createSeededTemplate(postgres, name, documents),
+    postgresUrl: postgres.urlFor('postgres'),
+    stop: () => postgres.stop(),
+  }
 }
 
 /** Every run of one database size: the tool, the honest floor (PostgreSQL) and, when asked, the old floor. */
@@ -134,7 +174,9 @@ async function measureSize(
   const template = await server.createTemplate(name, requested)
   templates.push(template)
   const documents = catalogDocuments(template)
-  log(`Seeded ${requested.toLocaleString('en-US')} documents (${documents.toLocaleString('en-US')} in the catalog's tables) in ${elapsed(started)} s`)
+  log(
+    `Seeded ${requested.toLocaleString('en-US')} documents (${documents.toLocaleString('en-US')} in the catalog's tables) in ${elapsed(started)} s`,
+  )
   let plan: PlanTotals | undefined
   const planFile = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
   if (args.engine === 'postgres') {
@@ -161,7 +203,9 @@ async function measureSize(
   }
   const tool = runs.tool[0].detail
   if (plan && (plan.documentsChanged !== tool.documentsChanged || plan.quarantineRows !== tool.valuesReset)) {
-    log(`WARNING: the honest floor writes ${plan.documentsChanged} documents and ${plan.quarantineRows} quarantine rows; the tool ${tool.documentsChanged} and ${tool.valuesReset}`)
+    log(
+      `WARNING: the honest floor writes ${plan.documentsChanged} documents and ${plan.quarantineRows} quarantine rows; the tool ${tool.documentsChanged} and ${tool.valuesReset}`,
+    )
   }
   return runs
 }
@@ -175,7 +219,10 @@ try {
   try {
     const cpu = await PostgresCpu.of(server.postgresUrl)
     const large = await measureSize(server, templates, cpu, 'bench_large', args.documents, true)
-    const small = args.smallDocuments > 0 ? await measureSize(server, templates, cpu, 'bench_small', args.smallDocuments, false) : undefined
+    const small =
+      args.smallDocuments > 0
+        ? await measureSize(server, templates, cpu, 'bench_small', args.smallDocuments, false)
+        : undefined
 
     const otherTool: Run[] = []
     let otherDocuments = 0
@@ -187,7 +234,8 @@ try {
       log(`Seeded ${other.toLocaleString('en-US')} documents in ${elapsed(started)} s`)
       // Peak memory barely varies between rounds; one round at 10N saves minutes.
       const rounds = other > args.documents ? 1 : args.rounds
-      for (let round = 1; round <= rounds; round++) otherTool.push(await measure(scaled, `the tool at ${other} documents (round ${round})`, toolChild(scaled), cpu))
+      for (let round = 1; round <= rounds; round++)
+        otherTool.push(await measure(scaled, `the tool at ${other} documents (round ${round})`, toolChild(scaled), cpu))
     }
 
     const seconds = (runs: readonly Run[]) => median(runs.map((m) => m.seconds))
@@ -198,18 +246,34 @@ try {
     const ratio = (size: SizeRuns | undefined) => size && seconds(size.tool) / seconds(floorOf(size))
     const rssOther = otherTool.length > 0 ? rss(otherTool) : undefined
     // Always the larger run's memory over the smaller's: ≤ 1.1 means flat.
-    const memoryRatio = rssOther === undefined ? undefined : other > args.documents ? rssOther / rss(large.tool) : rss(large.tool) / rssOther
+    const memoryRatio =
+      rssOther === undefined
+        ? undefined
+        : other > args.documents
+          ? rssOther / rss(large.tool)
+          : rss(large.tool) / rssOther
     const floorShape = args.engine === 'mssql' ? 'UPDATE JOIN OPENJSON' : 'UPDATE FROM VALUES'
 
     log('')
-    log(`Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load average now: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores.`)
+    log(
+      `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load average now: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')} on ${availableParallelism()} cores.`,
+    )
     log('| run | documents (catalog tables) | wall s | documents/s | process CPU s | PostgreSQL CPU s | peak RSS MB |')
     log('|---|---:|---:|---:|---:|---:|---:|')
     for (const size of [large, small]) {
       if (!size) continue
       log(row(`tool at ${size.requested}: runLostMasterKey, command defaults, compiled`, size.documents, size.tool))
       if (size.honest.length > 0) log(row(`honest floor at ${size.requested}`, size.documents, size.honest))
-      if (size.floor.length > 0) log(row(`old floor at ${size.requested}: keyset read + ${floorShape} of every document, batch ${args.floorBatchSize}`, size.documents, size.floor))
+      if (size.floor.length > 0)
+        log(
+          row(
+            `old floor at ${size.requested}: keyset read + ${floorShape} of every document, batch ${args.floorBatchSize}`,
+            size.documents,
+            size.floor,
+          ),
+        )
     }
     if (otherTool.length > 0) log(row(`tool at ${other}`, otherDocuments, otherTool))
     log('')
@@ -217,14 +281,25 @@ try {
     for (const size of [large, small]) {
       if (!size) continue
       const tool = size.tool[0].detail
-      log(`${size.requested} documents: ${tool.valuesReset} values reset, ${tool.documentsChanged} documents changed; ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(floorOf(size))).toFixed(2)}${size.floor.length > 0 && size.honest.length > 0 ? `; over the old floor ${(seconds(size.tool) / seconds(size.floor)).toFixed(2)}` : ''}`)
+      log(
+        `${size.requested} documents: ${tool.valuesReset} values reset, ${tool.documentsChanged} documents changed; ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(floorOf(size))).toFixed(2)}${size.floor.length > 0 && size.honest.length > 0 ? `; over the old floor ${(seconds(size.tool) / seconds(size.floor)).toFixed(2)}` : ''}`,
+      )
       const fixed = fixedSeconds(size.tool)
-      log(`  fixed costs ${fixed.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; transaction alone over the floor: ${((seconds(size.tool) - fixed) / seconds(floorOf(size))).toFixed(2)}`)
-      log(`  ${stepMedians(size.tool).map(([step, s]) => `${step} ${s.toFixed(2)} s`).join('; ')}`)
+      log(
+        `  fixed costs ${fixed.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; transaction alone over the floor: ${((seconds(size.tool) - fixed) / seconds(floorOf(size))).toFixed(2)}`,
+      )
+      log(
+        `  ${stepMedians(size.tool)
+          .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
+          .join('; ')}`,
+      )
       const peak = (key: string) => median(size.tool.map((r) => r.detail[key] ?? 0)).toFixed(0)
-      log(`  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB (${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`)
+      log(
+        `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB (${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
+      )
     }
-    if (memoryRatio !== undefined) log(`peak memory, larger run over smaller (${args.documents} and ${other} documents): ${memoryRatio.toFixed(2)}×`)
+    if (memoryRatio !== undefined)
+      log(`peak memory, larger run over smaller (${args.documents} and ${other} documents): ${memoryRatio.toFixed(2)}×`)
     const goals = judgeGoals({
       ratioLarge: ratio(large),
       largeDocuments: args.documents,

@@ -32,7 +32,8 @@ const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--do
 
 function wholeNumber(text: string, flag: string, min: number): number {
   const value = Number(text)
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${flag} must be a whole number of at least ${min}, got "${text}"`)
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${flag} must be a whole number of at least ${min}, got "${text}"`)
   return value
 }
 
@@ -92,8 +93,18 @@ function catalogDocuments(template: SeededTemplate): number {
 }
 
 function row(name: string, events: number, runs: readonly Run[]): string {
-  const postgres = runs.every((r) => r.postgresCpuSeconds !== undefined) ? median(runs.map((r) => r.postgresCpuSeconds!)).toFixed(2) : 'n/a'
-  const cells = [name, events, seconds(runs).toFixed(2), Math.round(events / seconds(runs)), median(runs.map((r) => r.cpuSeconds)).toFixed(2), postgres, rss(runs).toFixed(0)]
+  const postgres = runs.every((r) => r.postgresCpuSeconds !== undefined)
+    ? median(runs.map((r) => r.postgresCpuSeconds!)).toFixed(2)
+    : 'n/a'
+  const cells = [
+    name,
+    events,
+    seconds(runs).toFixed(2),
+    Math.round(events / seconds(runs)),
+    median(runs.map((r) => r.cpuSeconds)).toFixed(2),
+    postgres,
+    rss(runs).toFixed(0),
+  ]
   return `| ${cells.join(' | ')} |`
 }
 
@@ -105,7 +116,12 @@ try {
   const cpu = await PostgresCpu.of(server.urlFor('postgres'))
 
   /** A fresh copy, then one child; it must have read every catalog document and every event, or its time means nothing. */
-  async function measure(template: SeededTemplate, events: number, what: string, child: () => Promise<Measurement>): Promise<Run> {
+  async function measure(
+    template: SeededTemplate,
+    events: number,
+    what: string,
+    child: () => Promise<Measurement>,
+  ): Promise<Run> {
     await template.freshCopy()
     await sleep(200)
     const before = await cpu?.seconds()
@@ -114,22 +130,40 @@ try {
     const after = await cpu?.seconds()
     const read = measurement.detail.eventRowsScanned ?? measurement.detail.eventRows
     if (measurement.documents !== catalogDocuments(template) || read !== events) {
-      throw new Error(`${what} read ${measurement.documents} documents and ${read} events, expected ${catalogDocuments(template)} and ${events}`)
+      throw new Error(
+        `${what} read ${measurement.documents} documents and ${read} events, expected ${catalogDocuments(template)} and ${events}`,
+      )
     }
-    return {...measurement, postgresCpuSeconds: before === undefined || after === undefined ? undefined : after - before}
+    return {
+      ...measurement,
+      postgresCpuSeconds: before === undefined || after === undefined ? undefined : after - before,
+    }
   }
 
   async function measureSize(name: string, events: number): Promise<SizeRuns> {
     let started = performance.now()
     const template = await createSeededTemplate(server, name, args.documents)
     templates.push(template)
-    await fillEvents(server.urlFor(`${name}_seeded`), {existing: template.seeded.events, count: events - template.seeded.events, users: template.seeded.users, seed: 1})
+    await fillEvents(server.urlFor(`${name}_seeded`), {
+      existing: template.seeded.events,
+      count: events - template.seeded.events,
+      users: template.seeded.users,
+      seed: 1,
+    })
     await server.execute('VACUUM (FREEZE, ANALYZE)', `${name}_seeded`)
-    log(`Seeded ${args.documents.toLocaleString('en-US')} documents (${template.seeded.users} users), then ${events.toLocaleString('en-US')} events in all, in ${elapsed(started)} s`)
+    log(
+      `Seeded ${args.documents.toLocaleString('en-US')} documents (${template.seeded.users} users), then ${events.toLocaleString('en-US')} events in all, in ${elapsed(started)} s`,
+    )
     const plan = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
     planFiles.push(plan)
     await template.freshCopy()
-    await runMeasuringChild('honest-floor-plan.ts', ['--database-url', template.databaseUrl, '--plan', plan], {}, [], compiled)
+    await runMeasuringChild(
+      'honest-floor-plan.ts',
+      ['--database-url', template.databaseUrl, '--plan', plan],
+      {},
+      [],
+      compiled,
+    )
     const profile = args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : []
     const runs: SizeRuns = {events, tool: [], floor: []}
     const tool = () => runMeasuringChild('tool-run.ts', ['--scrub-pii'], template.env, profile, compiled)
@@ -137,12 +171,16 @@ try {
     const floor = () => runMeasuringChild('scrub-floor-run.ts', floorArgs, {}, [], compiled)
     for (let round = 1; round <= args.rounds; round++) {
       started = performance.now()
-      const runTool = async () => runs.tool.push(await measure(template, events, `the tool at ${events} events (round ${round})`, tool))
-      const runFloor = async () => runs.floor.push(await measure(template, events, `the floor at ${events} events (round ${round})`, floor))
+      const runTool = async () =>
+        runs.tool.push(await measure(template, events, `the tool at ${events} events (round ${round})`, tool))
+      const runFloor = async () =>
+        runs.floor.push(await measure(template, events, `the floor at ${events} events (round ${round})`, floor))
       // Alternate which goes first, so neither always meets the colder cache.
       if (round % 2 === 1) await runFloor().then(runTool)
       else await runTool().then(runFloor)
-      log(`${events.toLocaleString('en-US')} events, round ${round}: tool ${runs.tool.at(-1)!.seconds.toFixed(2)} s, floor ${runs.floor.at(-1)!.seconds.toFixed(2)} s (${elapsed(started)} s with copies)`)
+      log(
+        `${events.toLocaleString('en-US')} events, round ${round}: tool ${runs.tool.at(-1)!.seconds.toFixed(2)} s, floor ${runs.floor.at(-1)!.seconds.toFixed(2)} s (${elapsed(started)} s with copies)`,
+      )
     }
     await template.dispose()
     templates.splice(templates.indexOf(template), 1)
@@ -153,10 +191,15 @@ try {
   const large = await measureSize('bench_pii', args.events)
   const sizes = [large, small].filter((size): size is SizeRuns => size !== undefined)
   const ratio = (size: SizeRuns | undefined) => size && seconds(size.tool) / seconds(size.floor)
-  const growth = small && (large.events > small.events ? rss(large.tool) / rss(small.tool) : rss(small.tool) / rss(large.tool))
+  const growth =
+    small && (large.events > small.events ? rss(large.tool) / rss(small.tool) : rss(small.tool) / rss(large.tool))
 
   log('')
-  log(`Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load average now: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores.`)
+  log(
+    `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load average now: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} on ${availableParallelism()} cores.`,
+  )
   log('| run | events | wall s | events/s | process CPU s | PostgreSQL CPU s | peak RSS MB |')
   log('|---|---:|---:|---:|---:|---:|---:|')
   for (const size of sizes) {
@@ -166,10 +209,21 @@ try {
   log('')
   log(`floor: ${FLOOR}`)
   for (const size of sizes) {
-    log(`${size.events} events: ${size.tool[0].detail.eventRowsChanged} changed; ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(size.floor)).toFixed(2)}`)
-    log(`  fixed costs ${fixedSeconds(size.tool).toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; ${stepMedians(size.tool).filter(([, s]) => s >= 0.005).map(([step, s]) => `${step} ${s.toFixed(2)} s`).join('; ')}`)
+    log(
+      `${size.events} events: ${size.tool[0].detail.eventRowsChanged} changed; ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(size.floor)).toFixed(2)}`,
+    )
+    log(
+      `  fixed costs ${fixedSeconds(size.tool).toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; ${stepMedians(
+        size.tool,
+      )
+        .filter(([, s]) => s >= 0.005)
+        .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
+        .join('; ')}`,
+    )
     const peak = (key: string) => median(size.tool.map((r) => r.detail[key] ?? 0)).toFixed(0)
-    log(`  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB (${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`)
+    log(
+      `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB (${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
+    )
   }
   const goals = judgeGoals({
     ratioLarge: ratio(large),

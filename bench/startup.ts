@@ -39,11 +39,17 @@ try {
   const installed = path.join(withPlugin.dir, 'node_modules', PLUGIN)
   const manifest = existsSync(path.join(installed, 'oclif.manifest.json'))
   const ownCore = existsSync(path.join(installed, 'node_modules', '@oclif', 'core'))
-  console.log(`installed plugin: oclif.manifest.json ${manifest ? 'present' : 'MISSING (oclif scans dist/commands at every start)'}; ` +
-    `own @oclif/core copy: ${ownCore ? 'YES (loaded beside the host’s)' : 'no (shares the host’s)'}`)
+  console.log(
+    `installed plugin: oclif.manifest.json ${manifest ? 'present' : 'MISSING (oclif scans dist/commands at every start)'}; ` +
+      `own @oclif/core copy: ${ownCore ? 'YES (loaded beside the host’s)' : 'no (shares the host’s)'}`,
+  )
 
   const cases = [
-    {name: 'server:lost-master-key --help (with plugin)', bin: withPlugin.bin, args: ['server:lost-master-key', '--help']},
+    {
+      name: 'server:lost-master-key --help (with plugin)',
+      bin: withPlugin.bin,
+      args: ['server:lost-master-key', '--help'],
+    },
     {name: 'hello (with plugin)', bin: withPlugin.bin, args: ['hello']},
     {name: 'hello (without plugin)', bin: without.bin, args: ['hello']},
   ]
@@ -55,14 +61,18 @@ try {
       if (run >= 0) times[index].push(ms)
     }
   }
-  console.log(`Timed ${runs} runs of each (after ${warmups} warm-ups) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `Timed ${runs} runs of each (after ${warmups} warm-ups) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  )
 
   const [help, helloWith, helloWithout] = times.map((t) => median(t))
   console.log('')
   console.log('| command | median ms | min ms | max ms |')
   console.log('|---|---:|---:|---:|')
   for (const [index, c] of cases.entries()) {
-    console.log(`| ${c.name} | ${median(times[index]).toFixed(0)} | ${Math.min(...times[index]).toFixed(0)} | ${Math.max(...times[index]).toFixed(0)} |`)
+    console.log(
+      `| ${c.name} | ${median(times[index]).toFixed(0)} | ${Math.min(...times[index]).toFixed(0)} | ${Math.max(...times[index]).toFixed(0)} |`,
+    )
   }
   console.log('')
   console.log(`hook ratio (hello with / without the plugin): ${(helloWith / helloWithout).toFixed(3)} (goal ≤ 1.05)`)

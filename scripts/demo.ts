@@ -96,7 +96,9 @@ try {
     args.push('--sealWith=machinekey')
   }
   if (onMssql) {
-    say('Babelfish keeps no backup history (it has no msdb.dbo.backupset), so the backup evidence check is skipped with --skipBackupCheck')
+    say(
+      'Babelfish keeps no backup history (it has no msdb.dbo.backupset), so the backup evidence check is skipped with --skipBackupCheck',
+    )
     args.push('--skipBackupCheck')
   } else if (hasPgDump()) {
     const archive = path.join(root, 'octopus.dump')
@@ -118,7 +120,9 @@ try {
   ok &&= tool('Resetting', args, 0)
   if (ok) {
     const lines = (await readFile(reportFile, 'utf8')).trim().split('\n')
-    console.log(`The re-entry list ${reportFile} has ${lines.length - 1} rows; the first ones:\n${lines.slice(0, 6).join('\n')}`)
+    console.log(
+      `The re-entry list ${reportFile} has ${lines.length - 1} rows; the first ones:\n${lines.slice(0, 6).join('\n')}`,
+    )
     await openWithOpenssl(seeded.configPath, seeded.env)
   }
   ok &&= tool('Checking the new master key (healthy: exit 0 expected)', check, 0)
@@ -171,7 +175,9 @@ async function openWithOpenssl(configPath: string, env: InstanceEnv): Promise<vo
   const opened = spawnSync('openssl', ['enc', '-d', '-aes-256-cbc', ...keyArgs], {input: Buffer.from(sealed, 'base64')})
   const text = opened.stdout.toString('utf8')
   const isKey = opened.status === 0 && /^"[A-Za-z0-9+/]{43}="$/.test(text)
-  const shape = isKey ? 'a JSON string holding a base64 256-bit key, as Octopus Server expects' : 'NOT a sealed master key'
+  const shape = isKey
+    ? 'a JSON string holding a base64 256-bit key, as Octopus Server expects'
+    : 'NOT a sealed master key'
   console.log(`openssl ${opened.status === 0 ? 'opens it' : 'fails'}: ${shape}`)
   if (!isKey) throw new Error('The sealed master key does not open with OpenSSL.')
 }

@@ -1,4 +1,4 @@
-/** Rewrites docs/catalog.md's generated tables from src/recovery/catalog.ts (run by `npm run readme`). */
+/** Rewrites docs/catalog.md's generated tables from src/recovery/catalog/catalog.ts (run by `npm run readme`). */
 import {readFile, writeFile} from 'node:fs/promises'
 
 import {CATALOG_BLOCK, CATALOG_DOC, catalogLines} from './lib/docs-catalog.js'

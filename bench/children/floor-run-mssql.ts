@@ -15,7 +15,8 @@ import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
 const {values} = parseArgs({options: {connection: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}}})
 const batchSize = Number(values['batch-size'])
-if (!values.connection || !(batchSize >= 1)) throw new Error('usage: floor-run-mssql.ts --connection ADO.NET-STRING [--batch-size N]')
+if (!values.connection || !(batchSize >= 1))
+  throw new Error('usage: floor-run-mssql.ts --connection ADO.NET-STRING [--batch-size N]')
 
 const pool = new sql.ConnectionPool(values.connection)
 const cpu = process.cpuUsage()
@@ -31,11 +32,12 @@ for (const table of CATALOG_TABLES) {
     const read = await new sql.Request(transaction)
       .input('last', sql.NVarChar(450), last)
       .input('count', sql.Int, batchSize)
-      .query<{Id: string; JSON: string | null}>(`SELECT TOP (@count) [Id], [JSON] FROM ${name} WHERE [Id] > @last ORDER BY [Id]`)
+      .query<{Id: string; JSON: string | null}>(
+        `SELECT TOP (@count) [Id], [JSON] FROM ${name} WHERE [Id] > @last ORDER BY [Id]`,
+      )
     const rows = read.recordset
     if (rows.length === 0) break
-    await new sql.Request(transaction)
-      .input('batch', sql.NVarChar(sql.MAX), JSON.stringify(rows))
+    await new sql.Request(transaction).input('batch', sql.NVarChar(sql.MAX), JSON.stringify(rows))
       .query(`UPDATE t SET [JSON] = v.[JSON] FROM ${name} AS t
         JOIN OPENJSON(@batch) WITH ([Id] nvarchar(450) '$.Id', [JSON] nvarchar(max) '$.JSON') AS v ON t.[Id] = v.[Id]`)
     documents += rows.length
@@ -45,4 +47,10 @@ for (const table of CATALOG_TABLES) {
 }
 await transaction.commit()
 await pool.close()
-report({seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu), peakRssMb: peakRssMb(), documents, detail: {batchSize}})
+report({
+  seconds: (performance.now() - started) / 1000,
+  cpuSeconds: cpuSecondsSince(cpu),
+  peakRssMb: peakRssMb(),
+  documents,
+  detail: {batchSize},
+})

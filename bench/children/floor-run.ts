@@ -14,9 +14,12 @@ import pg from 'pg'
 import {CATALOG_TABLES} from '../../src/recovery/catalog/catalog.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
-const {values} = parseArgs({options: {'database-url': {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}}})
+const {values} = parseArgs({
+  options: {'database-url': {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}},
+})
 const batchSize = Number(values['batch-size'])
-if (!values['database-url'] || !(batchSize >= 1)) throw new Error('usage: floor-run.ts --database-url URL [--batch-size N]')
+if (!values['database-url'] || !(batchSize >= 1))
+  throw new Error('usage: floor-run.ts --database-url URL [--batch-size N]')
 
 /** `UPDATE table ... FROM (VALUES ($1::text, $2::text), ...)` for `count` rows of (Id, JSON). */
 function updateStatement(table: string, count: number): string {
@@ -38,7 +41,10 @@ for (const table of CATALOG_TABLES) {
   for (;;) {
     const {rows} = await client.query<{Id: string; JSON: string | null}>({...read, values: [last, batchSize]})
     if (rows.length === 0) break
-    await client.query(updateStatement(name, rows.length), rows.flatMap((r) => [r.Id, r.JSON]))
+    await client.query(
+      updateStatement(name, rows.length),
+      rows.flatMap((r) => [r.Id, r.JSON]),
+    )
     documents += rows.length
     if (rows.length < batchSize) break
     last = rows.at(-1)!.Id
@@ -46,4 +52,10 @@ for (const table of CATALOG_TABLES) {
 }
 await client.query('COMMIT')
 await client.end()
-report({seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu), peakRssMb: peakRssMb(), documents, detail: {batchSize}})
+report({
+  seconds: (performance.now() - started) / 1000,
+  cpuSeconds: cpuSecondsSince(cpu),
+  peakRssMb: peakRssMb(),
+  documents,
+  detail: {batchSize},
+})

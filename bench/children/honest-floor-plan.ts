@@ -15,7 +15,8 @@ import {resetDocument} from '../../src/recovery/reset/reset-document.js'
 import type {PlannedDocument} from '../lib/floor-plan.js'
 
 const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}}})
-if (!values['database-url'] || !values.plan) throw new Error('usage: honest-floor-plan.ts --database-url URL --plan FILE')
+if (!values['database-url'] || !values.plan)
+  throw new Error('usage: honest-floor-plan.ts --database-url URL --plan FILE')
 
 const client = new pg.Client({connectionString: values['database-url']})
 await client.connect()
@@ -34,7 +35,9 @@ for (const table of SENSITIVE_CATALOG) {
       documents++
       const result = resetDocument(table, row.Id, row.JSON)
       if (result.state !== 'scanned') continue
-      const quarantine = result.leaves.flatMap((leaf) => (leaf.ciphertext === undefined ? [] : [[leaf.path, leaf.ciphertext] as const]))
+      const quarantine = result.leaves.flatMap((leaf) =>
+        leaf.ciphertext === undefined ? [] : [[leaf.path, leaf.ciphertext] as const],
+      )
       if (result.json === undefined && quarantine.length === 0) continue
       if (result.json !== undefined) documentsChanged++
       quarantineRows += quarantine.length

@@ -16,9 +16,12 @@ import {readFloorPlan} from '../lib/floor-plan.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 import {resetFloor} from '../lib/reset-floor.js'
 
-const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}}})
+const {values} = parseArgs({
+  options: {'database-url': {type: 'string'}, plan: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}},
+})
 const batchSize = Number(values['batch-size'])
-if (!values['database-url'] || !values.plan || !(batchSize >= 1)) throw new Error('usage: honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]')
+if (!values['database-url'] || !values.plan || !(batchSize >= 1))
+  throw new Error('usage: honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]')
 
 const plan = await readFloorPlan(values.plan)
 const client = new pg.Client({connectionString: values['database-url']})

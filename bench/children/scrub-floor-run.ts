@@ -17,9 +17,12 @@ import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 import {resetFloor} from '../lib/reset-floor.js'
 import {valuesUpdate} from '../lib/values-update.js'
 
-const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}}})
+const {values} = parseArgs({
+  options: {'database-url': {type: 'string'}, plan: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}},
+})
 const batchSize = Number(values['batch-size'])
-if (!values['database-url'] || !values.plan || !(batchSize >= 1)) throw new Error('usage: scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]')
+if (!values['database-url'] || !values.plan || !(batchSize >= 1))
+  throw new Error('usage: scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]')
 
 const plan = await readFloorPlan(values.plan)
 const client = new pg.Client({connectionString: values['database-url']})
@@ -31,7 +34,10 @@ const counts = await resetFloor(client, plan, batchSize)
 const rows: Record<string, number> = {}
 for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
   const read = [...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
-  const statement = {name: `scrub-${table}`, text: `SELECT "Id", "JSON", ${read} FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`}
+  const statement = {
+    name: `scrub-${table}`,
+    text: `SELECT "Id", "JSON", ${read} FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+  }
   const written = ['JSON', ...columns]
   let last = ''
   rows[table] = 0
@@ -52,5 +58,11 @@ report({
   cpuSeconds: cpuSecondsSince(cpu),
   peakRssMb: peakRssMb(),
   documents: counts.documents,
-  detail: {batchSize, documentsChanged: counts.documentsChanged, quarantineRows: counts.quarantineRows, eventRows: rows.Event, userRows: rows.User},
+  detail: {
+    batchSize,
+    documentsChanged: counts.documentsChanged,
+    quarantineRows: counts.quarantineRows,
+    eventRows: rows.Event,
+    userRows: rows.User,
+  },
 })

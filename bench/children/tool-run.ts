@@ -43,7 +43,8 @@ for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
     try {
       return await run(state, progress)
     } finally {
-      steps[`step:${typeof step.title === 'string' ? step.title : step.title(state)}`] = (performance.now() - from) / 1000
+      steps[`step:${typeof step.title === 'string' ? step.title : step.title(state)}`] =
+        (performance.now() - from) / 1000
     }
   }
   Object.assign(step, {run: timed})
@@ -64,14 +65,24 @@ clearInterval(sampler)
 const seconds = (performance.now() - started) / 1000
 const cpuSeconds = cpuSecondsSince(cpu)
 if (result.outcome !== 'reset' || !result.verified || result.problem) {
-  throw new Error(`the run did not complete: outcome ${result.outcome}, verified ${result.verified}, ${result.problem ?? ''}`)
+  throw new Error(
+    `the run did not complete: outcome ${result.outcome}, verified ${result.verified}, ${result.problem ?? ''}`,
+  )
 }
 const events = result.personalData?.find((tally) => tally.table === 'Event')
-const personal: Record<string, number> = events ? {eventRowsScanned: events.rowsScanned, eventRowsChanged: events.rowsChanged} : {}
+const personal: Record<string, number> = events
+  ? {eventRowsScanned: events.rowsScanned, eventRowsChanged: events.rowsChanged}
+  : {}
 report({
   seconds,
   cpuSeconds,
   peakRssMb: peakRssMb(),
   documents: result.totals.documentsScanned,
-  detail: {valuesReset: result.totals.valuesReset, documentsChanged: result.totals.documentsChanged, ...personal, ...memory, ...steps},
+  detail: {
+    valuesReset: result.totals.valuesReset,
+    documentsChanged: result.totals.documentsChanged,
+    ...personal,
+    ...memory,
+    ...steps,
+  },
 })

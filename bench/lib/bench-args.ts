@@ -28,13 +28,15 @@ export const USAGE = `Usage: npm run bench -- [--documents N] [--small-documents
 
 function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text)
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`)
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`)
   return value
 }
 
 function scale(text: string): number {
   const value = Number(text)
-  if (!Number.isFinite(value) || value < 0 || value > 10) throw new Error(`--memory-scale must be a number from 0 to 10, got "${text}"`)
+  if (!Number.isFinite(value) || value < 0 || value > 10)
+    throw new Error(`--memory-scale must be a number from 0 to 10, got "${text}"`)
   return value
 }
 
@@ -64,7 +66,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   return {
     documents: wholeNumber(values.documents, 'documents', 100),
-    smallDocuments: values['small-documents'] === '0' ? 0 : wholeNumber(values['small-documents'], 'small-documents', 100),
+    smallDocuments:
+      values['small-documents'] === '0' ? 0 : wholeNumber(values['small-documents'], 'small-documents', 100),
     rounds: wholeNumber(values.rounds, 'rounds', 1),
     // Two parameters a row, and at most 65,535 parameters a statement.
     floorBatchSize: wholeNumber(values['floor-batch-size'], 'floor-batch-size', 1, 32_767),

@@ -15,7 +15,12 @@ export const COMPILED_ROOT = path.join(REPO, 'node_modules/.cache/bench-build')
  */
 export async function compileChildren(): Promise<string> {
   const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc')
-  await promisify(execFile)(process.execPath, [tsc, '-p', path.join(REPO, 'bench/tsconfig.children.json'), '--noCheck'], {cwd: REPO})
-  if (!existsSync(path.join(COMPILED_ROOT, 'bench/children/tool-run.js'))) throw new Error(`compiling the bench children left nothing in ${COMPILED_ROOT}`)
+  await promisify(execFile)(
+    process.execPath,
+    [tsc, '-p', path.join(REPO, 'bench/tsconfig.children.json'), '--noCheck'],
+    {cwd: REPO},
+  )
+  if (!existsSync(path.join(COMPILED_ROOT, 'bench/children/tool-run.js')))
+    throw new Error(`compiling the bench children left nothing in ${COMPILED_ROOT}`)
   return COMPILED_ROOT
 }

@@ -10,7 +10,10 @@ import {eventGenerator} from '../../scripts/seeder/tables/event.js'
  * seeded users in its columns, message and JSON, as the seeder's own events do), numbered after the `existing` ones.
  * The seeder spreads a total over every table; the audit log of a real server outgrows them all, so it is filled here.
  */
-export async function fillEvents(databaseUrl: string, options: {existing: number; count: number; users: number; seed: number}): Promise<void> {
+export async function fillEvents(
+  databaseUrl: string,
+  options: {existing: number; count: number; users: number; seed: number},
+): Promise<void> {
   const handle = await openDatabase(databaseUrl)
   try {
     const columns = (await readTableLayout(handle)).get('Event')!
@@ -21,7 +24,10 @@ export async function fillEvents(databaseUrl: string, options: {existing: number
       const rows = []
       for (let index = from; index < Math.min(options.count, from + 2000); index++) {
         const {columns: values, document} = eventGenerator.build(options.existing + index, rng, context)
-        const row: Record<string, string | number | boolean | Date | null> = {Id: document.Id, JSON: toJsonText(document)}
+        const row: Record<string, string | number | boolean | Date | null> = {
+          Id: document.Id,
+          JSON: toJsonText(document),
+        }
         for (const [column, value] of Object.entries(values)) if (columns.has(column)) row[column] = value
         rows.push(row)
       }

@@ -7,7 +7,10 @@ export const TRANSACTION_STEP = 'step:Reset the sensitive values in one transact
 /** Median wall seconds of each step over `runs`, in the order the steps ran; plus what the steps leave out. */
 export function stepMedians(runs: readonly Measurement[]): Array<[string, number]> {
   const names = Object.keys(runs[0].detail).filter((key) => key.startsWith('step:'))
-  const steps = names.map((name): [string, number] => [name.slice('step:'.length), median(runs.map((r) => r.detail[name] ?? 0))])
+  const steps = names.map((name): [string, number] => [
+    name.slice('step:'.length),
+    median(runs.map((r) => r.detail[name] ?? 0)),
+  ])
   const outside = median(runs.map((r) => r.seconds - names.reduce((sum, name) => sum + (r.detail[name] ?? 0), 0)))
   return [...steps, ['(between steps: task list, report)', outside]]
 }

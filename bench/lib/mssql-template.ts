@@ -20,7 +20,11 @@ async function onMaster(connection: string, statement: string): Promise<void> {
  * by name (no CREATE DATABASE ... TEMPLATE), so `freshCopy` drops it and seeds it again with the same seed:
  * the same documents, outside the measured time.
  */
-export async function createMssqlSeededTemplate(connection: string, name: string, documents: number): Promise<SeededTemplate> {
+export async function createMssqlSeededTemplate(
+  connection: string,
+  name: string,
+  documents: number,
+): Promise<SeededTemplate> {
   const root = await mkdtemp(path.join(tmpdir(), `bench-${name}-`))
   const databaseUrl = `${connection.replace(/;\s*$/, '')};Database=${name}`
   const seed = async () => {

@@ -29,7 +29,10 @@ export async function resetFloor(client: pg.Client, plan: FloorPlan, batchSize: 
   await client.query(`CREATE INDEX "IX_LostMasterKeyQuarantine_RunId" ON ${QUARANTINE} ("RunId")`)
   for (const table of CATALOG_TABLES) {
     const planned = plan.get(table)
-    const read = {name: `read-${table}`, text: `SELECT "Id", "JSON" FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`}
+    const read = {
+      name: `read-${table}`,
+      text: `SELECT "Id", "JSON" FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+    }
     let last = ''
     for (;;) {
       const {rows} = await client.query<{Id: string; JSON: string | null}>({...read, values: [last, batchSize]})

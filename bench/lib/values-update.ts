@@ -5,7 +5,10 @@
  */
 export function valuesUpdate(table: string, columns: readonly string[], count: number): string {
   const width = columns.length + 1
-  const tuples = Array.from({length: count}, (_, row) => `(${Array.from({length: width}, (_, i) => `$${row * width + i + 1}::text`).join(', ')})`)
+  const tuples = Array.from(
+    {length: count},
+    (_, row) => `(${Array.from({length: width}, (_, i) => `$${row * width + i + 1}::text`).join(', ')})`,
+  )
   const assignments = columns.map((c) => `"${c}" = v."${c}"`).join(', ')
   const names = ['Id', ...columns].map((c) => `"${c}"`).join(', ')
   return `UPDATE "${table}" AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS v(${names}) WHERE t."Id" = v."Id"`

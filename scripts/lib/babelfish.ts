@@ -44,10 +44,14 @@ export async function startBabelfish(): Promise<BabelfishServer> {
   const tdsPort = await freePort()
   const pgPort = await freePort()
   try {
-    await run('bash', [path.join(BABELFISH_FOLDER, 'start-babelfish.sh'), install, data, String(tdsPort), String(pgPort)], {
-      env: {...process.env, BBF_MODE: 'multi-db', BBF_USER: USER, BBF_PASSWORD: PASSWORD},
-      maxBuffer: 16 * 1024 * 1024,
-    })
+    await run(
+      'bash',
+      [path.join(BABELFISH_FOLDER, 'start-babelfish.sh'), install, data, String(tdsPort), String(pgPort)],
+      {
+        env: {...process.env, BBF_MODE: 'multi-db', BBF_USER: USER, BBF_PASSWORD: PASSWORD},
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    )
   } catch (error) {
     await rm(data, {recursive: true, force: true})
     throw new Error(`Babelfish did not start: ${(error as {stderr?: string}).stderr ?? (error as Error).message}`)
@@ -60,7 +64,9 @@ export async function startBabelfish(): Promise<BabelfishServer> {
     async stop() {
       const pgCtl = [path.join(install, 'bin', 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop']
       const asRoot = process.getuid?.() === 0
-      await run(asRoot ? 'runuser' : pgCtl[0], asRoot ? ['-u', 'postgres', '--', ...pgCtl] : pgCtl.slice(1)).catch(() => {})
+      await run(asRoot ? 'runuser' : pgCtl[0], asRoot ? ['-u', 'postgres', '--', ...pgCtl] : pgCtl.slice(1)).catch(
+        () => {},
+      )
       await rm(data, {recursive: true, force: true})
     },
   }
@@ -87,11 +93,16 @@ async function patchCompatibilityLevel(postgresUrl: string): Promise<void> {
   const client = new pg.Client({connectionString: postgresUrl})
   await client.connect()
   try {
-    const {rows} = await client.query<{definition: string}>(`SELECT pg_get_viewdef('sys.sysdatabases'::regclass) AS definition`)
+    const {rows} = await client.query<{definition: string}>(
+      `SELECT pg_get_viewdef('sys.sysdatabases'::regclass) AS definition`,
+    )
     const constant = '(120)::sys.tinyint AS cmptlevel'
-    if (!rows[0].definition.includes(constant)) throw new Error(`sys.sysdatabases no longer reports a constant level: ${rows[0].definition}`)
+    if (!rows[0].definition.includes(constant))
+      throw new Error(`sys.sysdatabases no longer reports a constant level: ${rows[0].definition}`)
     const level = `(COALESCE((SELECT l.level FROM ${COMPATIBILITY_LEVEL_TABLE} l WHERE l.name = t.name), 130))::sys.tinyint AS cmptlevel`
-    await client.query(`CREATE TABLE IF NOT EXISTS ${COMPATIBILITY_LEVEL_TABLE} (name text PRIMARY KEY, level integer NOT NULL)`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${COMPATIBILITY_LEVEL_TABLE} (name text PRIMARY KEY, level integer NOT NULL)`,
+    )
     await client.query(`GRANT SELECT ON ${COMPATIBILITY_LEVEL_TABLE} TO PUBLIC`)
     await client.query(`CREATE OR REPLACE VIEW sys.sysdatabases AS ${rows[0].definition.replace(constant, level)}`)
   } finally {

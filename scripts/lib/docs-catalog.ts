@@ -16,10 +16,12 @@ function condition(field: SensitiveField): string {
 const name = (field: SensitiveField) =>
   [field.label && code(field.label), field.title].filter((part) => part !== undefined).join(' or ') || '—'
 
-/** The catalog's tables as Markdown, generated from src/recovery/catalog.ts. */
+/** The catalog's tables as Markdown, generated from src/recovery/catalog/catalog.ts. */
 export function catalogLines(): string[] {
   const sensitive = SENSITIVE_CATALOG.flatMap(({table, noun, fields}) =>
-    fields.map((field) => `| ${table} (${noun}) | ${code(field.path)} | ${condition(field)} | ${name(field)} | ${field.kind} |`),
+    fields.map(
+      (field) => `| ${table} (${noun}) | ${code(field.path)} | ${condition(field)} | ${name(field)} | ${field.kind} |`,
+    ),
   )
   const personal = PERSONAL_CATALOG.map(
     ({table, columns, readColumns, treatment}) =>

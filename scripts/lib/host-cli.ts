@@ -42,9 +42,15 @@ export default class Hello extends Command {
  * A minimal multi-command oclif CLI, as an ops team would have, with one command of its own. With a
  * tarball it lists the plugin as a dependency and in `oclif.plugins`, as `plugins install` would.
  */
-export async function buildHostCli(options: {pluginTarball?: string; dir?: string}): Promise<{dir: string; bin: string}> {
+export async function buildHostCli(options: {
+  pluginTarball?: string
+  dir?: string
+}): Promise<{dir: string; bin: string}> {
   const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'host-cli-')))
-  const ours = JSON.parse(await readFile(path.join(PLUGIN_ROOT, 'package.json'), 'utf8')) as {name: string; dependencies: Record<string, string>}
+  const ours = JSON.parse(await readFile(path.join(PLUGIN_ROOT, 'package.json'), 'utf8')) as {
+    name: string
+    dependencies: Record<string, string>
+  }
   const dependencies: Record<string, string> = {'@oclif/core': ours.dependencies['@oclif/core']}
   if (options.pluginTarball) dependencies[ours.name] = `file:${options.pluginTarball}`
   await mkdir(path.join(dir, 'bin'), {recursive: true})
@@ -57,7 +63,13 @@ export async function buildHostCli(options: {pluginTarball?: string; dir?: strin
         version: '1.0.0',
         private: true,
         type: 'module',
-        oclif: {bin: 'ops', dirname: 'ops-host-cli', commands: './commands', topicSeparator: ':', plugins: options.pluginTarball ? [ours.name] : []},
+        oclif: {
+          bin: 'ops',
+          dirname: 'ops-host-cli',
+          commands: './commands',
+          topicSeparator: ':',
+          plugins: options.pluginTarball ? [ours.name] : [],
+        },
         dependencies,
       },
       null,
@@ -65,8 +77,15 @@ export async function buildHostCli(options: {pluginTarball?: string; dir?: strin
     ),
   )
   await writeFile(path.join(dir, 'commands', 'hello.js'), HELLO_COMMAND)
-  await writeFile(path.join(dir, 'bin', 'run.js'), "#!/usr/bin/env node\nimport {execute} from '@oclif/core'\n\nawait execute({dir: import.meta.url})\n", {mode: 0o755})
+  await writeFile(
+    path.join(dir, 'bin', 'run.js'),
+    "#!/usr/bin/env node\nimport {execute} from '@oclif/core'\n\nawait execute({dir: import.meta.url})\n",
+    {mode: 0o755},
+  )
   // The packages are already in npm's cache from the plugin's own install.
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error'], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']})
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   return {dir, bin: path.join(dir, 'bin', 'run.js')}
 }

@@ -2,7 +2,7 @@ import {parseCatalogPath, parseConditionKeys} from '../../src/recovery/catalog/c
 import type {SensitiveField} from '../../src/recovery/catalog/catalog.js'
 
 /**
- * Walks a catalog path (see src/recovery/catalog.ts: `Name`, `Name[]`, `*`, `["Dotted.Key"]`) over a parsed or
+ * Walks a catalog path (see src/recovery/catalog/catalog.ts: `Name`, `Name[]`, `*`, `["Dotted.Key"]`) over a parsed or
  * generated document and returns the slots that hold a sensitive value. The seeder's own small walker: the
  * verifier must not share the production walker it is meant to check (only the path syntax is shared).
  */
@@ -98,7 +98,11 @@ export function conditionsHold(holder: unknown, when: Readonly<Record<string, st
 }
 
 /** `when` conditions on the holder; a holder the walker just created is made to satisfy them. */
-function holds(holder: Record<string, unknown>, when: Readonly<Record<string, string | boolean>>, fresh: boolean): boolean {
+function holds(
+  holder: Record<string, unknown>,
+  when: Readonly<Record<string, string | boolean>>,
+  fresh: boolean,
+): boolean {
   for (const [path, expected] of Object.entries(when)) {
     const parts = parseConditionKeys(path)
     let node: unknown = holder

@@ -12,7 +12,9 @@ export function distribute(
   const exact = tables.map((t) => (rest * t.weight) / weightSum)
   const counts = exact.map(Math.floor)
   let left = rest - counts.reduce((a, b) => a + b, 0)
-  const byRemainder = exact.map((value, i) => ({i, remainder: value - Math.floor(value)})).sort((a, b) => b.remainder - a.remainder || a.i - b.i)
+  const byRemainder = exact
+    .map((value, i) => ({i, remainder: value - Math.floor(value)}))
+    .sort((a, b) => b.remainder - a.remainder || a.i - b.i)
   for (const {i} of byRemainder) {
     if (left === 0) break
     counts[i]++

@@ -28,7 +28,11 @@ export interface SeededInstance {
   readonly machineIdPath: string
   readonly machineKeyPath: string
   /** What the plugin needs in its environment to find this instance and unseal its key (never /etc). */
-  readonly env: {OCTOPUS_SERVER_INSTANCES_DIR: string; OCTOPUS_MACHINE_ID_FILE: string; OCTOPUS_MACHINE_KEY_FILE: string}
+  readonly env: {
+    OCTOPUS_SERVER_INSTANCES_DIR: string
+    OCTOPUS_MACHINE_ID_FILE: string
+    OCTOPUS_MACHINE_KEY_FILE: string
+  }
   readonly masterKey: Buffer
   /** The server certificate's thumbprint (`certificate-global`). */
   readonly thumbprint: string

@@ -59,15 +59,18 @@ export function resolveSeedOptions(options: SeedOptions): ResolvedSeedOptions {
     throw new RangeError('corruptShare + nonCiphertextShare + nullShare must not exceed 1')
   }
 
-  if (!Number.isInteger(resolved.documents) || resolved.documents < 0) throw new RangeError('documents must be a whole number ≥ 0')
-  if (!Number.isInteger(resolved.batchSize) || resolved.batchSize < 1) throw new RangeError('batchSize must be a whole number ≥ 1')
+  if (!Number.isInteger(resolved.documents) || resolved.documents < 0)
+    throw new RangeError('documents must be a whole number ≥ 0')
+  if (!Number.isInteger(resolved.batchSize) || resolved.batchSize < 1)
+    throw new RangeError('batchSize must be a whole number ≥ 1')
   if (!Number.isInteger(resolved.seed)) throw new RangeError('seed must be a whole number')
   if (resolved.keyBytes !== 16 && resolved.keyBytes !== 32) throw new RangeError('keyBytes must be 16 or 32')
   if (!Number.isInteger(resolved.scripts) || resolved.scripts < 1 || resolved.scripts > SCHEMA_SCRIPTS.length) {
     throw new RangeError(`scripts must be between 1 and ${SCHEMA_SCRIPTS.length}`)
   }
 
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(resolved.licenseExpiresOn)) throw new RangeError('licenseExpiresOn must be YYYY-MM-DD')
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(resolved.licenseExpiresOn))
+    throw new RangeError('licenseExpiresOn must be YYYY-MM-DD')
   if (!resolved.instanceName.trim()) throw new RangeError('instanceName must not be empty')
   return resolved
 }

@@ -88,7 +88,12 @@ export class SensitiveValueMaker {
   private plaintext(kind: string): string {
     const n = this.rng.int(1_000_000)
     if (/certificate data|management certificate/i.test(kind)) return this.rng.bytes(480).toString('base64')
-    if (/JSON key/i.test(kind)) return JSON.stringify({type: 'service_account', project_id: `project-${n}`, private_key_id: this.rng.bytes(20).toString('hex')})
+    if (/JSON key/i.test(kind))
+      return JSON.stringify({
+        type: 'service_account',
+        project_id: `project-${n}`,
+        private_key_id: this.rng.bytes(20).toString('hex'),
+      })
     if (/private key/i.test(kind)) {
       const pem = `-----BEGIN OPENSSH PRIVATE KEY-----\n${this.rng.bytes(240).toString('base64')}\n-----END OPENSSH PRIVATE KEY-----\n`
       return Buffer.from(pem).toString('base64')

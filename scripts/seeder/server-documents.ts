@@ -29,24 +29,91 @@ export interface ConfigurationInput {
  */
 function integrationSettings(): Array<JsonDocument & {Id: string}> {
   return [
-    {Id: 'authentication-ldap', IsEnabled: true, Server: 'ldap.example.com', Port: 636, ConnectUsername: 'CN=octopus,OU=Services', ConnectPassword: null},
-    {Id: 'authentication-azuread', IsEnabled: true, Issuer: 'https://login.microsoftonline.com/tenant', ClientId: 'aad-client', ClientSecret: null},
-    {Id: 'authentication-okta', IsEnabled: false, Issuer: 'https://example.okta.com', ClientId: 'okta-client', ClientSecret: null},
-    {Id: 'authentication-googleapps', IsEnabled: false, ClientId: 'google-client', HostedDomain: 'example.com', ClientSecret: null},
-    {Id: 'authentication-oidc', IsEnabled: false, Issuer: 'https://sso.example.com', ClientId: 'oidc-client', ClientSecret: null},
+    {
+      Id: 'authentication-ldap',
+      IsEnabled: true,
+      Server: 'ldap.example.com',
+      Port: 636,
+      ConnectUsername: 'CN=octopus,OU=Services',
+      ConnectPassword: null,
+    },
+    {
+      Id: 'authentication-azuread',
+      IsEnabled: true,
+      Issuer: 'https://login.microsoftonline.com/tenant',
+      ClientId: 'aad-client',
+      ClientSecret: null,
+    },
+    {
+      Id: 'authentication-okta',
+      IsEnabled: false,
+      Issuer: 'https://example.okta.com',
+      ClientId: 'okta-client',
+      ClientSecret: null,
+    },
+    {
+      Id: 'authentication-googleapps',
+      IsEnabled: false,
+      ClientId: 'google-client',
+      HostedDomain: 'example.com',
+      ClientSecret: null,
+    },
+    {
+      Id: 'authentication-oidc',
+      IsEnabled: false,
+      Issuer: 'https://sso.example.com',
+      ClientId: 'oidc-client',
+      ClientSecret: null,
+    },
     {Id: 'authentication-octopusid', IsEnabled: true, ClientId: 'octopusid-client', ClientSecret: null},
-    {Id: 'issuetracker-jira', IsEnabled: true, BaseUrl: 'https://example.atlassian.net', Username: 'jira-bot', Password: null},
-    {Id: 'issuetracker-github', IsEnabled: true, BaseUrl: 'https://github.com', ReleaseNoteOptions: {Username: 'release-bot', Password: null, ReleaseNotePrefix: 'RN:'}},
+    {
+      Id: 'issuetracker-jira',
+      IsEnabled: true,
+      BaseUrl: 'https://example.atlassian.net',
+      Username: 'jira-bot',
+      Password: null,
+    },
+    {
+      Id: 'issuetracker-github',
+      IsEnabled: true,
+      BaseUrl: 'https://github.com',
+      ReleaseNoteOptions: {Username: 'release-bot', Password: null, ReleaseNotePrefix: 'RN:'},
+    },
     {
       Id: 'issuetracker-azuredevops',
       IsEnabled: true,
       Connections: [
-        {BaseUrl: 'https://dev.azure.com/example', PersonalAccessToken: null, ReleaseNoteOptions: {ReleaseNotePrefix: 'RN:'}},
-        {BaseUrl: 'https://dev.azure.com/other', PersonalAccessToken: null, ReleaseNoteOptions: {ReleaseNotePrefix: ''}},
+        {
+          BaseUrl: 'https://dev.azure.com/example',
+          PersonalAccessToken: null,
+          ReleaseNoteOptions: {ReleaseNotePrefix: 'RN:'},
+        },
+        {
+          BaseUrl: 'https://dev.azure.com/other',
+          PersonalAccessToken: null,
+          ReleaseNoteOptions: {ReleaseNotePrefix: ''},
+        },
       ],
     },
-    {Id: 'servicenow', IsEnabled: true, Connections: [{Name: 'ServiceNow production', BaseUrl: 'https://example.service-now.com', OAuthClientId: 'sn-client', OAuthClientSecret: null}]},
-    {Id: 'jira-service-management', IsEnabled: true, Connections: [{Name: 'JSM production', BaseUrl: 'https://example.atlassian.net', Username: 'jsm-bot', Token: null}]},
+    {
+      Id: 'servicenow',
+      IsEnabled: true,
+      Connections: [
+        {
+          Name: 'ServiceNow production',
+          BaseUrl: 'https://example.service-now.com',
+          OAuthClientId: 'sn-client',
+          OAuthClientSecret: null,
+        },
+      ],
+    },
+    {
+      Id: 'jira-service-management',
+      IsEnabled: true,
+      Connections: [
+        {Name: 'JSM production', BaseUrl: 'https://example.atlassian.net', Username: 'jsm-bot', Token: null},
+      ],
+    },
   ]
 }
 

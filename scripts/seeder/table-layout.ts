@@ -9,7 +9,10 @@ import type {DbContext} from '../../src/database/context.js'
  */
 export async function readTableLayout(ctx: DbContext): Promise<Map<string, Set<string>>> {
   if (ctx.kind === 'mssql') {
-    const {rows} = await sql<{t: string; c: string}>`SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c FROM INFORMATION_SCHEMA.COLUMNS c
+    const {rows} = await sql<{
+      t: string
+      c: string
+    }>`SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c FROM INFORMATION_SCHEMA.COLUMNS c
       JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
       WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE'`.execute(ctx.db)
     const layout = new Map<string, Set<string>>()

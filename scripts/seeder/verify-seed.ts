@@ -53,7 +53,10 @@ export async function readBackSensitive(databaseUrl: string, masterKey: Buffer, 
           }
 
           for (const {holder, key} of decoySlots(document, fields ?? [], row.Id)) {
-            if (decryptSensitiveValue((holder as Record<string | number, unknown>)[key], masterKey).kind === 'plaintext') decoys++
+            if (
+              decryptSensitiveValue((holder as Record<string | number, unknown>)[key], masterKey).kind === 'plaintext'
+            )
+              decoys++
           }
         }
       }

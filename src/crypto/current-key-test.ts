@@ -8,7 +8,8 @@ import {decodeCanonicalBase64} from './base64.js'
 import {readPkcs12Certificate} from './server-certificate.js'
 import {decryptSensitiveValue} from './sensitive-value.js'
 
-export type KeyLossReason = 'cannot-unseal' | 'no-certificate' | 'does-not-decrypt' | 'not-pkcs12' | 'thumbprint-differs'
+export type KeyLossReason =
+  'cannot-unseal' | 'no-certificate' | 'does-not-decrypt' | 'not-pkcs12' | 'thumbprint-differs'
 
 export type KeyTestResult =
   | {readonly verdict: 'works'; readonly thumbprint: string}
@@ -40,7 +41,10 @@ function normalizeThumbprint(value: string): string {
  * Tests `key` (or why it could not be had) against the `certificate-global` document's JSON (undefined
  * when the document does not exist).
  */
-export function testCurrentKey(key: Buffer | {unavailable: string}, certificateDocumentJson: string | undefined): KeyTestResult {
+export function testCurrentKey(
+  key: Buffer | {unavailable: string},
+  certificateDocumentJson: string | undefined,
+): KeyTestResult {
   if (!Buffer.isBuffer(key)) return lost('cannot-unseal', key.unavailable)
   if (certificateDocumentJson === undefined) {
     return lost('no-certificate', 'The Configuration table has no certificate-global document.')
@@ -65,12 +69,18 @@ export function testCurrentKey(key: Buffer | {unavailable: string}, certificateD
   const pfx = decodeCanonicalBase64(decrypted.plaintext.replace(/\s+/g, ''))
   const certificate = pfx === undefined ? undefined : readPkcs12Certificate(pfx)
   if (certificate === undefined) {
-    return lost('not-pkcs12', 'The server certificate decrypts with the current master key, but not to a PKCS#12 certificate.')
+    return lost(
+      'not-pkcs12',
+      'The server certificate decrypts with the current master key, but not to a PKCS#12 certificate.',
+    )
   }
 
   const stored = typeof document.Thumbprint === 'string' ? normalizeThumbprint(document.Thumbprint) : undefined
   if (stored === undefined || !SHA1_HEX.test(stored)) {
-    return lost('thumbprint-differs', 'The certificate-global document has no SHA-1 Thumbprint to compare the certificate with.')
+    return lost(
+      'thumbprint-differs',
+      'The certificate-global document has no SHA-1 Thumbprint to compare the certificate with.',
+    )
   }
   if (stored !== certificate.thumbprint) {
     return lost(

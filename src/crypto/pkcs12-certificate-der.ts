@@ -15,7 +15,8 @@ interface PbeCipher {
 }
 
 // Forge implements PKCS#12 and PKCS#5 password-based decryption but its typings omit it.
-const pbe = (forge.pki as unknown as {pbe: {getCipher(oid: string, params: Asn1, password: string | null): PbeCipher}}).pbe
+const pbe = (forge.pki as unknown as {pbe: {getCipher(oid: string, params: Asn1, password: string | null): PbeCipher}})
+  .pbe
 const {asn1} = forge
 const oids = forge.pki.oids
 
@@ -134,7 +135,9 @@ export function pkcs12CertificateDer(pfx: Buffer): Buffer | undefined {
     const bags = readBags(pfx)
     const certificates = bags.filter((bag) => bag.der !== undefined)
     const keyIds = new Set(
-      bags.filter((bag) => bag.type === oids.keyBag || bag.type === oids.pkcs8ShroudedKeyBag).map((bag) => bag.localKeyId),
+      bags
+        .filter((bag) => bag.type === oids.keyBag || bag.type === oids.pkcs8ShroudedKeyBag)
+        .map((bag) => bag.localKeyId),
     )
     const paired = certificates.find((bag) => bag.localKeyId !== undefined && keyIds.has(bag.localKeyId))
     const chosen = paired ?? certificates[0]

@@ -105,5 +105,11 @@ export async function createServerCertificate(now = new Date()): Promise<ServerC
   const pfx = toBuffer(forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(privateKey, certificate, '', {algorithm: '3des'})))
   const summary = summarizeCertificate(toBuffer(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate))))
   if (summary === undefined) throw new Error('The new server certificate does not parse.')
-  return {pfxBase64: pfx.toString('base64'), thumbprint: summary.thumbprint, subject: summary.subject, notBefore, notAfter}
+  return {
+    pfxBase64: pfx.toString('base64'),
+    thumbprint: summary.thumbprint,
+    subject: summary.subject,
+    notBefore,
+    notAfter,
+  }
 }

@@ -17,7 +17,8 @@ export function parseConnectionString(text: string): ParsedConnection {
   const trimmed = text.trim()
   if (trimmed === '') throw invalidConnectionString('it is empty')
   if (/^postgres(ql)?:\/\//i.test(trimmed)) return parsePostgresUrl(trimmed)
-  if (/^[a-z][a-z\d+.-]*:\/\//i.test(trimmed)) throw invalidConnectionString('only postgres:// and postgresql:// URLs are understood')
+  if (/^[a-z][a-z\d+.-]*:\/\//i.test(trimmed))
+    throw invalidConnectionString('only postgres:// and postgresql:// URLs are understood')
   const target = sqlServerTarget(readAdoKeywords(trimmed))
   return {kind: 'mssql', ...target}
 }
@@ -31,7 +32,8 @@ function parsePostgresUrl(text: string): ParsedConnection {
   }
 
   const databaseName = decode(url.pathname.replace(/^\//, ''))
-  if (databaseName === '') throw invalidConnectionString('the postgres:// URL names no database (postgres://user:password@host:port/DATABASE)')
+  if (databaseName === '')
+    throw invalidConnectionString('the postgres:// URL names no database (postgres://user:password@host:port/DATABASE)')
   const hostname = url.hostname || url.searchParams.get('host') || 'localhost'
   return {kind: 'postgres', url: text, databaseName, host: url.port ? `${hostname}:${url.port}` : hostname}
 }

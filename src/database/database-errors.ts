@@ -18,13 +18,7 @@ export interface DatabaseTarget {
 }
 
 type Failure =
-  | 'unreachable'
-  | 'session-ended'
-  | 'untrusted-certificate'
-  | 'login'
-  | 'no-database'
-  | 'permission'
-  | 'other'
+  'unreachable' | 'session-ended' | 'untrusted-certificate' | 'login' | 'no-database' | 'permission' | 'other'
 
 /**
  * Turns a driver's failure (pg or mssql/tedious) into what the operator can act on, with exit 7. The driver's
@@ -36,41 +30,65 @@ export function databaseError(error: unknown, target: DatabaseTarget): RecoveryE
   const failure = classify(error)
   switch (failure) {
     case 'unreachable': {
-      return new RecoveryError(`Cannot reach the server of ${description}: ${detail}`, ExitCode.NotFound, [
-        'Check the host name and port in the connection string, that the database server is running, and that no firewall blocks it.',
-      ], {cause: error})
+      return new RecoveryError(
+        `Cannot reach the server of ${description}: ${detail}`,
+        ExitCode.NotFound,
+        [
+          'Check the host name and port in the connection string, that the database server is running, and that no firewall blocks it.',
+        ],
+        {cause: error},
+      )
     }
 
     case 'session-ended': {
       const message = `The server of ${description} ended this command's session: ${detail}`
-      return new RecoveryError(message, ExitCode.NotFound, [
-        'The database server was shut down or restarted, or an administrator ended the session.',
-        'Run the command again once the database is available.',
-      ], {cause: error})
+      return new RecoveryError(
+        message,
+        ExitCode.NotFound,
+        [
+          'The database server was shut down or restarted, or an administrator ended the session.',
+          'Run the command again once the database is available.',
+        ],
+        {cause: error},
+      )
     }
 
     case 'untrusted-certificate': {
-      return new RecoveryError(`Cannot connect securely to ${description}: ${detail}`, ExitCode.NotFound, [
-        "Give the server a certificate this machine trusts; or, if you trust the network, add TrustServerCertificate=True (SQL Server) or sslmode=no-verify (PostgreSQL) to the connection string.",
-      ], {cause: error})
+      return new RecoveryError(
+        `Cannot connect securely to ${description}: ${detail}`,
+        ExitCode.NotFound,
+        [
+          'Give the server a certificate this machine trusts; or, if you trust the network, add TrustServerCertificate=True (SQL Server) or sslmode=no-verify (PostgreSQL) to the connection string.',
+        ],
+        {cause: error},
+      )
     }
 
     case 'login': {
-      return new RecoveryError(`Login failed for ${description}: ${detail}`, ExitCode.NotFound, [
-        'Check the user name and password in the connection string.',
-      ], {cause: error})
+      return new RecoveryError(
+        `Login failed for ${description}: ${detail}`,
+        ExitCode.NotFound,
+        ['Check the user name and password in the connection string.'],
+        {cause: error},
+      )
     }
 
     case 'no-database': {
-      return new RecoveryError(`The ${description} does not exist, or this login may not open it: ${detail}`, ExitCode.NotFound, [
-        'Check the database name in the connection string.',
-      ], {cause: error})
+      return new RecoveryError(
+        `The ${description} does not exist, or this login may not open it: ${detail}`,
+        ExitCode.NotFound,
+        ['Check the database name in the connection string.'],
+        {cause: error},
+      )
     }
 
     case 'permission': {
-      return new RecoveryError(`Permission denied on ${description}: ${detail}`, ExitCode.NotFound, [
-        'Run with a login that owns the database (db_owner on SQL Server, the owner on PostgreSQL).',
-      ], {cause: error})
+      return new RecoveryError(
+        `Permission denied on ${description}: ${detail}`,
+        ExitCode.NotFound,
+        ['Run with a login that owns the database (db_owner on SQL Server, the owner on PostgreSQL).'],
+        {cause: error},
+      )
     }
 
     case 'other': {
@@ -127,7 +145,9 @@ function classify(error: unknown): Failure {
 
 function fieldsOf(error: unknown): {code?: string; number?: number; message: string} {
   const object = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>
-  const original = (typeof object.originalError === 'object' && object.originalError !== null ? object.originalError : {}) as Record<string, unknown>
+  const original = (
+    typeof object.originalError === 'object' && object.originalError !== null ? object.originalError : {}
+  ) as Record<string, unknown>
   const code = [object.code, original.code].find((value): value is string => typeof value === 'string')
   const number = [object.number, original.number].find((value): value is number => typeof value === 'number')
   return {code, number, message: messageOf(error)}
@@ -147,5 +167,7 @@ function messageOf(error: unknown): string {
 }
 
 function scrub(text: string, secrets: readonly string[]): string {
-  return secrets.filter((secret) => secret.length > 0).reduce((result, secret) => result.replaceAll(secret, '***'), text)
+  return secrets
+    .filter((secret) => secret.length > 0)
+    .reduce((result, secret) => result.replaceAll(secret, '***'), text)
 }

@@ -1,6 +1,11 @@
 import {Kysely, sql} from 'kysely'
 
-import {connectionSecrets, describeConnection, parseConnectionString, type ParsedConnection} from './connection-string.js'
+import {
+  connectionSecrets,
+  describeConnection,
+  parseConnectionString,
+  type ParsedConnection,
+} from './connection-string.js'
 import type {DatabaseHandle} from './context.js'
 import {databaseError, knownDatabaseError} from './database-errors.js'
 import {createPostgresDialect, createPostgresPool} from './dialects/postgres/postgres-dialect.js'

@@ -75,7 +75,8 @@ export const nodeFileOps: FileOps = {
 
 /** The `code` of a Node.js system error (ENOENT, EACCES, ...), if it has one. */
 export function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string')
+    return error.code
   return undefined
 }
 

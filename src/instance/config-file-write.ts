@@ -62,7 +62,11 @@ export async function writeConfigFileAtomic(
  * Puts the saved copy back over the config file atomically (the rollback of `writeConfigFileAtomic`),
  * then removes the copy, whose content the config file now holds again.
  */
-export async function restoreConfigFile(path: string, previousCopyPath: string, ops: FileOps = nodeFileOps): Promise<void> {
+export async function restoreConfigFile(
+  path: string,
+  previousCopyPath: string,
+  ops: FileOps = nodeFileOps,
+): Promise<void> {
   let previous: Buffer
   try {
     previous = await ops.readFile(previousCopyPath)
@@ -120,7 +124,11 @@ async function savePreviousCopy(path: string, bytes: Buffer, ops: FileOps, now: 
   )
 }
 
-async function putBack(path: string, bytes: Buffer, options: Parameters<typeof replaceFileAtomic>[2]): Promise<boolean> {
+async function putBack(
+  path: string,
+  bytes: Buffer,
+  options: Parameters<typeof replaceFileAtomic>[2],
+): Promise<boolean> {
   try {
     await replaceFileAtomic(path, bytes, options)
     return true
@@ -130,7 +138,10 @@ async function putBack(path: string, bytes: Buffer, options: Parameters<typeof r
 }
 
 function writeFailure(path: string, error: AtomicWriteError, outcome: string): RecoveryError {
-  return new RecoveryError(`Could not write the config file ${path}: ${error.message}. ${outcome}`, ExitCode.NotFound, [
-    `Check that the folder of ${path} is writable and its disk is not full, then run the command again.`,
-  ], {cause: error})
+  return new RecoveryError(
+    `Could not write the config file ${path}: ${error.message}. ${outcome}`,
+    ExitCode.NotFound,
+    [`Check that the folder of ${path} is writable and its disk is not full, then run the command again.`],
+    {cause: error},
+  )
 }

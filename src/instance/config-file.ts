@@ -17,7 +17,8 @@ export interface ConfigFile {
   readonly settings: ReadonlyMap<string, string>
 }
 
-const NOT_A_CONFIG_SUGGESTION = "Pass --config with the path of the instance's config file (an XML file with an <octopus-settings> root)."
+const NOT_A_CONFIG_SUGGESTION =
+  "Pass --config with the path of the instance's config file (an XML file with an <octopus-settings> root)."
 
 /** Reads and parses a config file; anything that keeps it from being used is a RecoveryError (exit 7). */
 export async function readConfigFile(path: string, ops: Pick<FileOps, 'readFile'> = nodeFileOps): Promise<ConfigFile> {
@@ -117,8 +118,13 @@ function decodeUtf8(raw: Buffer, path: string): string {
     // ignoreBOM keeps a byte order mark in the text, so writing the text back reproduces the bytes.
     return new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(raw)
   } catch (error) {
-    throw new RecoveryError(`The config file ${path} is not valid UTF-8 text.`, ExitCode.NotFound, [NOT_A_CONFIG_SUGGESTION], {
-      cause: error,
-    })
+    throw new RecoveryError(
+      `The config file ${path} is not valid UTF-8 text.`,
+      ExitCode.NotFound,
+      [NOT_A_CONFIG_SUGGESTION],
+      {
+        cause: error,
+      },
+    )
   }
 }

@@ -4,7 +4,10 @@ import path from 'node:path'
  * The folder holding one registry file per named instance (docs/server-formats.md).
  * `OCTOPUS_SERVER_INSTANCES_DIR` overrides it, for tests, the demo and unusual installs.
  */
-export function instancesDirectory(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function instancesDirectory(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const override = env.OCTOPUS_SERVER_INSTANCES_DIR
   if (override) return override
   if (platform === 'win32') {

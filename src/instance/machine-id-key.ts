@@ -14,9 +14,7 @@ export function machineIdPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The machine-id source's key, or why this source does not apply here (the next source is then tried). */
-export type MachineIdKey =
-  | ({readonly kind: 'key'} & AesMachineKey)
-  | {readonly kind: 'absent'; readonly reason: string}
+export type MachineIdKey = ({readonly kind: 'key'} & AesMachineKey) | {readonly kind: 'absent'; readonly reason: string}
 
 /**
  * The first source Octopus tries on Linux and macOS: the first line of the machine id, when it is exactly 32

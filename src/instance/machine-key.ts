@@ -97,9 +97,12 @@ export async function readOrCreateMachineKey(
     })
   } catch (error) {
     const what = error instanceof AtomicWriteError ? error.message : describeError(error)
-    throw new RecoveryError(`Could not create the machine key ${keyPath}: ${what}.`, ExitCode.NotFound, [
-      `Check that ${path.dirname(keyPath)} can be written, or set OCTOPUS_MACHINE_KEY_FILE to a path that can.`,
-    ], {cause: error})
+    throw new RecoveryError(
+      `Could not create the machine key ${keyPath}: ${what}.`,
+      ExitCode.NotFound,
+      [`Check that ${path.dirname(keyPath)} can be written, or set OCTOPUS_MACHINE_KEY_FILE to a path that can.`],
+      {cause: error},
+    )
   }
 
   if (outcome === 'created') return {...machineKey, created: true}

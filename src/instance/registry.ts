@@ -30,7 +30,8 @@ export interface ResolvedInstance {
 export const DEFAULT_INSTANCE_NAME = 'OctopusServer'
 
 const REGISTRY_EXTENSION = '.config'
-const CHOOSE_SUGGESTION = "Pass --instance NAME with a registered instance's name, or --config PATH with the path of its config file."
+const CHOOSE_SUGGESTION =
+  "Pass --instance NAME with a registered instance's name, or --config PATH with the path of its config file."
 
 /** The registered instances, sorted by name. A missing folder means none; a broken file is an error. */
 export async function listInstances(dir: string): Promise<RegisteredInstance[]> {
@@ -40,7 +41,9 @@ export async function listInstances(dir: string): Promise<RegisteredInstance[]> 
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return []
     const problem = errorCode(error) === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${describeError(error)})`
-    throw new RecoveryError(`The instance registry ${dir} ${problem}.`, ExitCode.NotFound, [CHOOSE_SUGGESTION], {cause: error})
+    throw new RecoveryError(`The instance registry ${dir} ${problem}.`, ExitCode.NotFound, [CHOOSE_SUGGESTION], {
+      cause: error,
+    })
   }
 
   const files = entries.filter((entry) => entry.toLowerCase().endsWith(REGISTRY_EXTENSION)).sort()
@@ -85,7 +88,11 @@ async function resolved(instance: RegisteredInstance, source: InstanceSource): P
 }
 
 /** Case-insensitive; an exact-case match wins when several differ only by case. */
-function findByName(instances: readonly RegisteredInstance[], name: string, dir: string): RegisteredInstance | undefined {
+function findByName(
+  instances: readonly RegisteredInstance[],
+  name: string,
+  dir: string,
+): RegisteredInstance | undefined {
   const candidates = instances.filter((instance) => instance.name.toLowerCase() === name.toLowerCase())
   const exact = candidates.filter((instance) => instance.name === name)
   if (exact.length === 1) return exact[0]
@@ -99,7 +106,9 @@ function findByName(instances: readonly RegisteredInstance[], name: string, dir:
 
 function unknownInstance(name: string, instances: readonly RegisteredInstance[], dir: string): RecoveryError {
   const registered =
-    instances.length === 0 ? 'No instance is registered there.' : `Registered instances: ${instances.map((i) => i.name).join(', ')}.`
+    instances.length === 0
+      ? 'No instance is registered there.'
+      : `Registered instances: ${instances.map((i) => i.name).join(', ')}.`
   return new RecoveryError(`No instance named "${name}" is registered in ${dir}. ${registered}`, ExitCode.NotFound, [
     CHOOSE_SUGGESTION,
   ])
@@ -132,9 +141,14 @@ async function assertConfigFileExists(configPath: string, context: string): Prom
 
 async function readRegistryFile(file: string): Promise<RegisteredInstance> {
   const broken = (problem: string, cause?: unknown): RecoveryError =>
-    new RecoveryError(`The instance registry file ${file} ${problem}.`, ExitCode.NotFound, [
-      `Fix or remove ${file}: each registry file holds {"Name": "...", "ConfigurationFilePath": "..."}. Or pass --config PATH.`,
-    ], {cause})
+    new RecoveryError(
+      `The instance registry file ${file} ${problem}.`,
+      ExitCode.NotFound,
+      [
+        `Fix or remove ${file}: each registry file holds {"Name": "...", "ConfigurationFilePath": "..."}. Or pass --config PATH.`,
+      ],
+      {cause},
+    )
 
   let text: string
   try {

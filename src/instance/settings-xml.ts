@@ -121,7 +121,11 @@ class SettingsScanner {
    * Reads an element's content up to and including its end tag: text and CDATA go to `onText`, child
    * elements to `onChild` (which must consume them), comments and processing instructions are skipped.
    */
-  private content(tag: StartTag, onChild: (child: StartTag) => void, onText: (text: string) => void = () => {}): ElementSpan {
+  private content(
+    tag: StartTag,
+    onChild: (child: StartTag) => void,
+    onText: (text: string) => void = () => {},
+  ): ElementSpan {
     const contentStart = this.position
     for (;;) {
       const next = this.text.indexOf('<', this.position)
@@ -134,7 +138,14 @@ class SettingsScanner {
       } else if (this.at('</')) {
         const contentEnd = this.position
         this.endTag(tag)
-        return {start: tag.start, attributesEnd: tag.attributesEnd, contentStart, contentEnd, end: this.position, selfClosing: false}
+        return {
+          start: tag.start,
+          attributesEnd: tag.attributesEnd,
+          contentStart,
+          contentEnd,
+          end: this.position,
+          selfClosing: false,
+        }
       } else if (this.at('<!')) {
         this.fail(`unexpected ${this.excerpt()} inside <${tag.name}>`)
       } else {
@@ -200,7 +211,8 @@ class SettingsScanner {
     const valueEnd = this.text.indexOf(quote, valueStart)
     if (valueEnd === -1) this.fail(`the value of the attribute ${name} in <${element}> is not closed`, start)
     const raw = this.text.slice(valueStart, valueEnd)
-    if (raw.includes('<')) this.fail(`a "<" inside the value of the attribute ${name} (write "&lt;")`, valueStart + raw.indexOf('<'))
+    if (raw.includes('<'))
+      this.fail(`a "<" inside the value of the attribute ${name} (write "&lt;")`, valueStart + raw.indexOf('<'))
     if (attributes.has(name)) this.fail(`the attribute ${name} appears twice in <${element}>`, start)
     attributes.set(name, decodeXmlText(raw, valueStart, true))
     this.position = valueEnd + 1
@@ -255,7 +267,8 @@ class SettingsScanner {
     const seen = new Map<string, SetElement>()
     for (const set of this.sets) {
       const first = seen.get(set.key)
-      if (first) this.fail(`the key "${set.key}" is set twice (first at line ${lineAt(this.text, first.start)})`, set.start)
+      if (first)
+        this.fail(`the key "${set.key}" is set twice (first at line ${lineAt(this.text, first.start)})`, set.start)
       seen.set(set.key, set)
     }
   }
@@ -280,5 +293,12 @@ class SettingsScanner {
 }
 
 function selfClosingSpan(tag: StartTag): ElementSpan {
-  return {start: tag.start, attributesEnd: tag.attributesEnd, contentStart: tag.end, contentEnd: tag.end, end: tag.end, selfClosing: true}
+  return {
+    start: tag.start,
+    attributesEnd: tag.attributesEnd,
+    contentStart: tag.end,
+    contentEnd: tag.end,
+    end: tag.end,
+    selfClosing: true,
+  }
 }

@@ -29,7 +29,13 @@ export async function removeStaleTemporaryFiles(targets: readonly string[], olde
       const file = path.join(folder, name)
       const stats = await lstat(file).catch(() => undefined)
       if (!stats?.isFile() || stats.mtimeMs >= olderThan.getTime()) continue
-      if (await unlink(file).then(() => true, () => false)) removed.push(file)
+      if (
+        await unlink(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        removed.push(file)
     }
   }
   return removed

@@ -90,9 +90,14 @@ function resolveReference(name: string, offset: number): string {
   const predefined = PREDEFINED_ENTITIES[name]
   if (predefined !== undefined) return predefined
   const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(name)
-  if (!numeric) throw new XmlSyntaxError('an unknown entity reference (only &amp; &lt; &gt; &quot; &apos; and &#...; are allowed)', offset)
+  if (!numeric)
+    throw new XmlSyntaxError(
+      'an unknown entity reference (only &amp; &lt; &gt; &quot; &apos; and &#...; are allowed)',
+      offset,
+    )
   const codePoint = numeric[1] === undefined ? Number.parseInt(numeric[2], 10) : Number.parseInt(numeric[1], 16)
-  if (!isXmlCharacter(codePoint)) throw new XmlSyntaxError('a character reference to a character XML does not allow', offset)
+  if (!isXmlCharacter(codePoint))
+    throw new XmlSyntaxError('a character reference to a character XML does not allow', offset)
   return String.fromCodePoint(codePoint)
 }
 

@@ -14,5 +14,9 @@ export function countMssqlTest(this: Mocha.Context): void {
 
 export function reportMssqlCount(): void {
   const engine = process.env[MSSQL_ENGINE_VARIABLE]
-  console.log(engine ? `\n  mssql: ${passing} passing on ${engine}` : `\n  mssql: not run (${process.env[MSSQL_MISSING_VARIABLE] ?? 'no SQL Server'})`)
+  console.log(
+    engine
+      ? `\n  mssql: ${passing} passing on ${engine}`
+      : `\n  mssql: not run (${process.env[MSSQL_MISSING_VARIABLE] ?? 'no SQL Server'})`,
+  )
 }

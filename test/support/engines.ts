@@ -6,7 +6,7 @@ export type EngineName = 'postgres' | 'mssql'
 /**
  * An ADO.NET connection string to a SQL Server whose login may CREATE DATABASE, naming a database to start from.
  * Set it to run the SQL Server suites against a real SQL Server; otherwise the global setup points it at the
- * Babelfish it starts (test/setup/babelfish.ts).
+ * Babelfish it starts (scripts/lib/babelfish.ts, started by test/setup/global-postgres.ts).
  */
 export const MSSQL_VARIABLE = 'MSSQL_TEST_CONNECTION'
 /** What the SQL Server under test is ("Babelfish 4.2.0", "SQL Server 16.0.1000.6"), set by the global setup. */
@@ -24,7 +24,10 @@ export function mssqlAvailable(): boolean {
 
 export function mssqlServerConnection(): string {
   const connection = process.env[MSSQL_VARIABLE]
-  if (!connection) throw new Error(`${MSSQL_VARIABLE} is not set: ${process.env[MSSQL_MISSING_VARIABLE] ?? 'run the tests through mocha'}`)
+  if (!connection)
+    throw new Error(
+      `${MSSQL_VARIABLE} is not set: ${process.env[MSSQL_MISSING_VARIABLE] ?? 'run the tests through mocha'}`,
+    )
   return connection
 }
 

@@ -28,7 +28,8 @@ export async function createLostServer(
   const database = await createTestDatabase('lmk', engine)
   const root = await mkdtemp(path.join(tmpdir(), 'lost-server-'))
   const seeded = await seedInstance({documents: 300, ...seedOptions, root, databaseUrl: database.url})
-  if (!keepMachineKey) for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
+  if (!keepMachineKey)
+    for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
   return {
     seeded,
     database,
@@ -76,7 +77,11 @@ export async function filesFingerprint(paths: string[]): Promise<string> {
 }
 
 /** One statement on either engine (`url` a postgres:// URL or an ADO.NET string; see mssql-query.ts for T-SQL). */
-export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   if (isMssqlConnection(url)) return mssqlQuery<T>(url, text, values)
   const client = new pg.Client({connectionString: url})
   await client.connect()

@@ -62,7 +62,9 @@ export async function mssqlFingerprint(connectionString: string): Promise<string
     // INFORMATION_SCHEMA keeps the names' case on Babelfish too; views are left out (the test setup adds one).
     const {recordset: tables} = await pool
       .request()
-      .query<{name: string}>(`SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA = SCHEMA_NAME() ORDER BY TABLE_NAME`)
+      .query<{name: string}>(
+        `SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA = SCHEMA_NAME() ORDER BY TABLE_NAME`,
+      )
     const hash = createHash('sha256')
     for (const {name} of tables) {
       const {recordset: rows} = await pool.request().query(`SELECT * FROM [${name.replaceAll(']', ']]')}] ORDER BY 1`)

@@ -26,12 +26,19 @@ function jsonErrorMessage(stdout: string): string {
  * Runs `server:lost-master-key` in this process through oclif (flags, hooks, rendering, catch) with `env`
  * added to the environment, and returns what an operator would see: exit code, stdout, stderr.
  */
-export async function runLostMasterKey(args: string[], env: Record<string, string | undefined> = {}): Promise<CommandRun> {
+export async function runLostMasterKey(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CommandRun> {
   return runPluginCommand('server:lost-master-key', args, env)
 }
 
 /** Any of the plugin's commands, run as `runLostMasterKey` runs its own. */
-export async function runPluginCommand(id: string, args: string[], env: Record<string, string | undefined> = {}): Promise<CommandRun> {
+export async function runPluginCommand(
+  id: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CommandRun> {
   const saved: Record<string, string | undefined> = {}
   for (const [key, value] of Object.entries(env)) {
     saved[key] = process.env[key]
@@ -40,7 +47,9 @@ export async function runPluginCommand(id: string, args: string[], env: Record<s
   }
   try {
     const {error, stdout, stderr} = await runCommand([id, ...args], {root: ROOT})
-    const exitCode = (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+    const exitCode =
+      (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ??
+      (typeof process.exitCode === 'number' ? process.exitCode : 0)
     const suggestions = (error as {suggestions?: string[]} | undefined)?.suggestions ?? []
     return {exitCode, stdout, stderr, message: [error?.message ?? jsonErrorMessage(stdout), ...suggestions].join('\n')}
   } finally {

@@ -51,7 +51,9 @@ export function scanForSecrets(texts: readonly ScannedText[], secrets: readonly 
 
 /** The password of a postgres:// URL or an ADO.NET string, the form a driver message or a careless log line would show. */
 export function connectionPassword(url: string): Secret[] {
-  const password = /^postgres(ql)?:\/\//i.test(url) ? decodeURIComponent(new URL(url).password) : /(?:^|;)\s*(?:Password|Pwd)\s*=\s*([^;]*)/i.exec(url)?.[1]
+  const password = /^postgres(ql)?:\/\//i.test(url)
+    ? decodeURIComponent(new URL(url).password)
+    : /(?:^|;)\s*(?:Password|Pwd)\s*=\s*([^;]*)/i.exec(url)?.[1]
   if (!password) return []
   return [{name: 'database password', value: password}]
 }
@@ -61,10 +63,18 @@ export function connectionPassword(url: string): Secret[] {
  * walker and key. Read before the run: a successful run resets them. `tables` limits it to the tables an older
  * schema has.
  */
-export async function samplePlaintexts(databaseUrl: string, masterKey: Buffer, limit = 40, tables?: readonly string[]): Promise<Secret[]> {
+export async function samplePlaintexts(
+  databaseUrl: string,
+  masterKey: Buffer,
+  limit = 40,
+  tables?: readonly string[],
+): Promise<Secret[]> {
   const found = new Set<string>()
   for (const {table, fields} of SENSITIVE_CATALOG.filter((t) => !tables || tables.includes(t.table))) {
-    const rows = await query<{Id: string; JSON: string}>(databaseUrl, `SELECT "Id", "JSON" FROM "${table}" ORDER BY "Id" LIMIT 200`)
+    const rows = await query<{Id: string; JSON: string}>(
+      databaseUrl,
+      `SELECT "Id", "JSON" FROM "${table}" ORDER BY "Id" LIMIT 200`,
+    )
     for (const row of rows) {
       let document: unknown
       try {
@@ -76,7 +86,12 @@ export async function samplePlaintexts(databaseUrl: string, masterKey: Buffer, l
         if (field.documentId !== undefined && field.documentId !== row.Id) continue
         for (const {holder, key} of findLeaves(document, field)) {
           const result = decryptSensitiveValue((holder as Record<string | number, unknown>)[key], masterKey)
-          if (result.kind === 'plaintext' && result.plaintext.length >= SHORTEST_SECRET && !/^\d+$/.test(result.plaintext)) found.add(result.plaintext)
+          if (
+            result.kind === 'plaintext' &&
+            result.plaintext.length >= SHORTEST_SECRET &&
+            !/^\d+$/.test(result.plaintext)
+          )
+            found.add(result.plaintext)
         }
       }
     }

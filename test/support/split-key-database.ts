@@ -25,7 +25,10 @@ export async function splitKeys(url: string, lostKey: Buffer, seed: number): Pro
   const keyB = prng.bytes(16)
   const counts = {a: 0, b: 0, lost: 0}
   for (const {table} of SENSITIVE_CATALOG) {
-    const rows = await query<{Id: string; JSON: string | null}>(url, `SELECT "Id", "JSON" FROM "${table}" ORDER BY "Id"`)
+    const rows = await query<{Id: string; JSON: string | null}>(
+      url,
+      `SELECT "Id", "JSON" FROM "${table}" ORDER BY "Id"`,
+    )
     for (const row of rows) {
       if (row.JSON === null) continue
       if (table === SERVER_CERTIFICATE_DOCUMENT.table && row.Id === SERVER_CERTIFICATE_DOCUMENT.id) continue
@@ -71,7 +74,14 @@ export function compareSalvage(
   after: Map<string, Map<string, string>>,
   keys: {a: Buffer; b: Buffer; lost: Buffer; new: Buffer},
 ): SalvageComparison {
-  const result: SalvageComparison = {salvaged: 0, leftOpenable: 0, lostNowNull: [], lostUnchanged: 0, unopenedNowNull: 0, wrong: []}
+  const result: SalvageComparison = {
+    salvaged: 0,
+    leftOpenable: 0,
+    lostNowNull: [],
+    lostUnchanged: 0,
+    unopenedNowNull: 0,
+    wrong: [],
+  }
   const open = (value: unknown, key: Buffer) => {
     const opened = decryptSensitiveValue(value, key)
     return opened.kind === 'plaintext' ? opened.plaintext : undefined
@@ -99,7 +109,8 @@ export function compareSalvage(
       return
     }
     if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-      for (const key of Object.keys(a)) walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${where}.${key}`)
+      for (const key of Object.keys(a))
+        walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${where}.${key}`)
       return
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) result.wrong.push(`${where}: changed`)

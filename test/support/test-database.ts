@@ -19,7 +19,8 @@ export interface TestDatabase {
 
 function serverUrl(): URL {
   const raw = process.env.TEST_DATABASE_URL
-  if (!raw) throw new Error('TEST_DATABASE_URL is not set: run the tests through mocha (its global setup starts PostgreSQL)')
+  if (!raw)
+    throw new Error('TEST_DATABASE_URL is not set: run the tests through mocha (its global setup starts PostgreSQL)')
   return new URL(raw)
 }
 

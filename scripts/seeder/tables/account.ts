@@ -13,7 +13,10 @@ const SECRET_TYPES = [...new Set(ACCOUNT_FIELDS.map((f) => f.when?.AccountType).
  * for another type, so a reset that ignored the account type would show.
  */
 const DECOYS: Record<string, JsonDocument> = {
-  AzureOidc: {Password: new Decoy('service principal key'), CertificateBytes: new Decoy('Azure management certificate')},
+  AzureOidc: {
+    Password: new Decoy('service principal key'),
+    CertificateBytes: new Decoy('Azure management certificate'),
+  },
   AmazonWebServicesOidcAccount: {SecretKey: new Decoy('AWS secret key')},
   GoogleCloudOidcAccount: {JsonKey: new Decoy('Google Cloud JSON key')},
   GenericOidcAccount: {
@@ -33,7 +36,10 @@ const PLAIN_FIELDS: Record<string, (n: number) => JsonDocument> = {
     ClientId: `1111${n}-aaaa-bbbb-cccc-dddddddddddd`,
     TenantId: '22222222-aaaa-bbbb-cccc-dddddddddddd',
   }),
-  AzureSubscription: (n) => ({SubscriptionNumber: `3333${n}-aaaa-bbbb-cccc-dddddddddddd`, AzureEnvironment: 'AzureCloud'}),
+  AzureSubscription: (n) => ({
+    SubscriptionNumber: `3333${n}-aaaa-bbbb-cccc-dddddddddddd`,
+    AzureEnvironment: 'AzureCloud',
+  }),
   AmazonWebServicesAccount: (n) => ({AccessKey: `AKIA${String(n).padStart(16, '0')}`}),
   GoogleCloudAccount: () => ({}),
   SshKeyPair: (n) => ({Username: `deploy${n}`}),

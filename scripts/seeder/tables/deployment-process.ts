@@ -62,7 +62,13 @@ export const deploymentProcessGenerator: TableGenerator = {
     const projectId = `Projects-${n}`
     return {
       columns: {ProjectId: projectId},
-      document: {Id: `deploymentprocess-${projectId}`, ProjectId: projectId, Version: rng.int(100), Steps: processSteps(n, rng), Metadata: trickyMetadata(index)},
+      document: {
+        Id: `deploymentprocess-${projectId}`,
+        ProjectId: projectId,
+        Version: rng.int(100),
+        Steps: processSteps(n, rng),
+        Metadata: trickyMetadata(index),
+      },
     }
   },
 }

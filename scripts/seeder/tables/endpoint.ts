@@ -6,7 +6,13 @@ import type {JsonDocument} from './table-generator.js'
  * How a target or worker is reached, in turn; only offline drops and Service Fabric clusters hold a secret. They
  * come first, so even the smallest table (three documents) has both secrets and a decoy.
  */
-export const COMMUNICATION_STYLES = ['OfflineDrop', 'AzureServiceFabricCluster', 'TentaclePassive', 'Ssh', 'TentacleActive'] as const
+export const COMMUNICATION_STYLES = [
+  'OfflineDrop',
+  'AzureServiceFabricCluster',
+  'TentaclePassive',
+  'Ssh',
+  'TentacleActive',
+] as const
 
 /**
  * The `Endpoint` of a deployment target or worker. The secrets are left `null` for the seeder to fill; a listening
@@ -48,7 +54,12 @@ export function endpointFor(style: string, host: string, n: number, rng: Prng): 
     }
 
     case 'TentaclePassive': {
-      return {CommunicationStyle: style, Uri: `https://${host}:10933/`, Thumbprint: thumbprint, AadUserCredentialPassword: new Decoy('password')}
+      return {
+        CommunicationStyle: style,
+        Uri: `https://${host}:10933/`,
+        Thumbprint: thumbprint,
+        AadUserCredentialPassword: new Decoy('password'),
+      }
     }
 
     default: {

@@ -29,7 +29,14 @@ export const eventGenerator: TableGenerator = {
       ? `10.${rng.int(256)}.${rng.int(256)}.${1 + rng.int(254)}`
       : `fd00::${rng.uint32().toString(16)}`
     return {
-      columns: {Occurred: occurred, Category: category, UserId: actor.id, Username: actor.username, IpAddress: ipAddress, Message: text},
+      columns: {
+        Occurred: occurred,
+        Category: category,
+        UserId: actor.id,
+        Username: actor.username,
+        IpAddress: ipAddress,
+        Message: text,
+      },
       document: {
         Id: `Events-${n}`,
         Occurred: occurred.toISOString(),

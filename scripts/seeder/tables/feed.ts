@@ -3,7 +3,16 @@ import {trickyMetadata} from '../tricky-json.js'
 import type {JsonDocument, TableGenerator} from './table-generator.js'
 
 /** Feed types in turn; the cloud ones carry a second secret (see the catalog), filled in by the seeder. */
-const FEED_TYPES = ['NuGet', 'Docker', 'Maven', 'Helm', 'GitHub', 'AwsElasticContainerRegistry', 'S3', 'GcsStorage'] as const
+const FEED_TYPES = [
+  'NuGet',
+  'Docker',
+  'Maven',
+  'Helm',
+  'GitHub',
+  'AwsElasticContainerRegistry',
+  'S3',
+  'GcsStorage',
+] as const
 
 /** Plain fields of each type, and decoys: a secret's name on a feed type that has no such secret. */
 const EXTRA: Partial<Record<(typeof FEED_TYPES)[number], (n: number) => JsonDocument>> = {

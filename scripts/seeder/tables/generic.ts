@@ -10,7 +10,10 @@ export function genericGenerator(table: string): TableGenerator {
     table,
     weight: 0.03,
     build(index) {
-      return {columns: {}, document: {Id: `${table}s-${index + 1}`, Name: `${table} ${index + 1}`, Metadata: trickyMetadata(index)}}
+      return {
+        columns: {},
+        document: {Id: `${table}s-${index + 1}`, Name: `${table} ${index + 1}`, Metadata: trickyMetadata(index)},
+      }
     },
   }
 }

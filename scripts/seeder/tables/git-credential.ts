@@ -15,7 +15,13 @@ export const gitCredentialGenerator: TableGenerator = {
         : {Type: 'UsernamePassword', Username: `git-${n}`, Password: null}
     return {
       columns: {Name: name},
-      document: {Id: `GitCredentials-${n}`, Name: name, Description: null, Details: details, Metadata: trickyMetadata(index)},
+      document: {
+        Id: `GitCredentials-${n}`,
+        Name: name,
+        Description: null,
+        Details: details,
+        Metadata: trickyMetadata(index),
+      },
     }
   },
 }

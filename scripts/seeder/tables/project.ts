@@ -11,7 +11,11 @@ function persistence(index: number): JsonValue {
   const git = {Url: `https://git.example.com/projects/${index + 1}.git`, DefaultBranch: 'main', BasePath: '.octopus'}
   switch (index % 4) {
     case 0: {
-      return {Type: 'VersionControlled', ...git, Credentials: {Type: 'UsernamePassword', Username: `git-${index + 1}`, Password: null}}
+      return {
+        Type: 'VersionControlled',
+        ...git,
+        Credentials: {Type: 'UsernamePassword', Username: `git-${index + 1}`, Password: null},
+      }
     }
 
     case 1: {
@@ -19,7 +23,11 @@ function persistence(index: number): JsonValue {
     }
 
     case 2: {
-      return {Type: 'VersionControlled', ...git, Credentials: {Type: 'Reference', Id: 'GitCredentials-1', Password: new Decoy('Git password')}}
+      return {
+        Type: 'VersionControlled',
+        ...git,
+        Credentials: {Type: 'Reference', Id: 'GitCredentials-1', Password: new Decoy('Git password')},
+      }
     }
 
     default: {

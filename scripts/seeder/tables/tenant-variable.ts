@@ -19,7 +19,13 @@ export const tenantVariableGenerator: TableGenerator = {
         Name: sensitive ? `Tenant.Secret${n}` : `Tenant.Setting${n}`,
         IsSensitive: sensitive,
         // One in five is plain yet holds a ciphertext-like decoy, which only IsSensitive keeps out of the reset.
-        Value: sensitive ? null : index % 5 === 2 ? new Decoy('tenant variable') : rng.chance(0.5) ? ESCAPED_UNICODE : `value-${n}`,
+        Value: sensitive
+          ? null
+          : index % 5 === 2
+            ? new Decoy('tenant variable')
+            : rng.chance(0.5)
+              ? ESCAPED_UNICODE
+              : `value-${n}`,
         Metadata: trickyMetadata(index),
       },
     }

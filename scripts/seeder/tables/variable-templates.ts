@@ -18,7 +18,9 @@ export function variableTemplates(prefix: string, rng: Prng): JsonValue[] {
   for (let t = 0; t < count; t++) {
     const sensitive = t === 0 || (t > 2 && rng.chance(0.3))
     const displaySettings: JsonDocument =
-      t === 2 ? {Octopus: {ControlType: 'Sensitive'}} : {'Octopus.ControlType': sensitive ? 'Sensitive' : rng.pick(PLAIN_CONTROLS)}
+      t === 2
+        ? {Octopus: {ControlType: 'Sensitive'}}
+        : {'Octopus.ControlType': sensitive ? 'Sensitive' : rng.pick(PLAIN_CONTROLS)}
     templates.push({
       Id: `${prefix}-${t}`,
       Name: sensitive ? `Tenant.Secret${t}` : `Tenant.Setting${t}`,

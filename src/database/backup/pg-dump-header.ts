@@ -40,13 +40,20 @@ export async function readPgDumpHeader(path: string): Promise<PgDumpHeader> {
   try {
     const stats = await file.stat()
     if (!stats.isFile()) {
-      return {ok: false, reason: 'it is not a regular file (directory-format dumps are not supported; use pg_dump -Fc or -Ft)'}
+      return {
+        ok: false,
+        reason: 'it is not a regular file (directory-format dumps are not supported; use pg_dump -Fc or -Ft)',
+      }
     }
 
     return await readArchive(file, stats.size)
   } catch (error) {
-    if (error instanceof TruncatedArchiveError || error instanceof DamagedArchiveError) return {ok: false, reason: error.message}
-    return {ok: false, reason: `it could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`}
+    if (error instanceof TruncatedArchiveError || error instanceof DamagedArchiveError)
+      return {ok: false, reason: error.message}
+    return {
+      ok: false,
+      reason: `it could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    }
   } finally {
     await file.close()
   }
@@ -63,7 +70,11 @@ async function readArchive(file: FileHandle, size: number): Promise<PgDumpHeader
   }
 
   if (start.toString('utf8').startsWith('--\n-- PostgreSQL database dump')) {
-    return {ok: false, reason: 'it is a plain SQL dump, which records no database name or time in a readable header; use pg_dump -Fc or -Ft'}
+    return {
+      ok: false,
+      reason:
+        'it is a plain SQL dump, which records no database name or time in a readable header; use pg_dump -Fc or -Ft',
+    }
   }
 
   if (size === 0) return {ok: false, reason: 'the file is empty'}
@@ -81,7 +92,10 @@ async function readArchive(file: FileHandle, size: number): Promise<PgDumpHeader
 }
 
 /** pg_backup_archiver.c ReadHead, for archive versions 1.12–1.16. */
-async function readHeader(reader: ArchiveReader, expectedFormat: number): Promise<{result: PgDumpHeader; version: ArchiveVersion}> {
+async function readHeader(
+  reader: ArchiveReader,
+  expectedFormat: number,
+): Promise<{result: PgDumpHeader; version: ArchiveVersion}> {
   await reader.bytes(MAGIC.length)
   const [major, minor] = [await reader.byte(), await reader.byte()]
   await reader.byte() // revision
@@ -97,7 +111,8 @@ async function readHeader(reader: ArchiveReader, expectedFormat: number): Promis
   }
 
   const format = await reader.byte()
-  if (format !== expectedFormat) throw new DamagedArchiveError(`its header declares format ${format}, not the file's format ${expectedFormat}`)
+  if (format !== expectedFormat)
+    throw new DamagedArchiveError(`its header declares format ${format}, not the file's format ${expectedFormat}`)
   await (version >= 115 ? reader.byte() : reader.int()) // compression: algorithm (1.15+) or zlib level
   const [second, minute, hour, day, month, year] = [
     await reader.int(),

@@ -5,6 +5,7 @@
  */
 export function toSafeInteger(text: string): number {
   const value = Number(text)
-  if (!Number.isSafeInteger(value)) throw new RangeError(`The database returned the integer ${text}, too large to read exactly`)
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`The database returned the integer ${text}, too large to read exactly`)
   return value
 }

@@ -3,10 +3,7 @@ import {canReadBackupHistoryQuery, latestFullBackupQuery, MSDB_BACKUPSET} from '
 
 /** What the server records about full backups of a database (docs/recovery.md, "Backup evidence"). */
 export type BackupHistory =
-  | {state: 'found'; finishedAt: Date}
-  | {state: 'none'}
-  | {state: 'unreadable'; reason: string}
-  | {state: 'not-recorded'}
+  {state: 'found'; finishedAt: Date} | {state: 'none'} | {state: 'unreadable'; reason: string} | {state: 'not-recorded'}
 
 /**
  * TEST ONLY, not a setting for users: a table of msdb.dbo.backupset's shape to read instead of it (`name`,

@@ -14,7 +14,9 @@ export function openJsonRefusal(databaseName: string, level: number | null | und
     `The database ${databaseName} has compatibility level ${level}; this tool writes with OPENJSON, which needs level ` +
       `${OPENJSON_MIN_LEVEL} or higher. Nothing was changed.`,
     ExitCode.SchemaOrLicence,
-    [`Raise the level (the server must be SQL Server 2016 or later): ALTER DATABASE ${quoted} SET COMPATIBILITY_LEVEL = ${OPENJSON_MIN_LEVEL}; then run this command again.`],
+    [
+      `Raise the level (the server must be SQL Server 2016 or later): ALTER DATABASE ${quoted} SET COMPATIBILITY_LEVEL = ${OPENJSON_MIN_LEVEL}; then run this command again.`,
+    ],
   )
 }
 

@@ -5,7 +5,7 @@ const TABLE = 'Configuration'
 /** The JSON of `Configuration[id]`, or undefined when there is no such document. */
 export async function readConfigurationDocument(ctx: DbContext, id: string): Promise<string | undefined> {
   const row = await ctx.db.selectFrom(TABLE).select('JSON').where('Id', '=', id).executeTakeFirst()
-  return row ? (row.JSON as string | null) ?? undefined : undefined
+  return row ? ((row.JSON as string | null) ?? undefined) : undefined
 }
 
 /** Sets `Configuration[id]` to `json`, inserting the document when it is absent. */

@@ -14,7 +14,10 @@ export interface EventRecord {
 }
 
 export async function insertEvent(ctx: DbContext, event: EventRecord): Promise<void> {
-  await ctx.db.insertInto('Event').values({...event}).execute()
+  await ctx.db
+    .insertInto('Event')
+    .values({...event})
+    .execute()
 }
 
 /** The JSON of the most recent event of `category`, or undefined when there is none. */

@@ -21,7 +21,8 @@ export async function insertDocuments(
   if (rows.length === 0) return
   const samples = columns.map((c) => rows.find((row) => row[c] !== null && row[c] !== undefined)?.[c])
   for (const json of jsonArrays(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))))) {
-    const statement = ctx.kind === 'mssql' ? insertFromJson(table, columns, samples, json) : postgresInsert(table, columns, json)
+    const statement =
+      ctx.kind === 'mssql' ? insertFromJson(table, columns, samples, json) : postgresInsert(table, columns, json)
     await statement.execute(ctx.db)
   }
 }

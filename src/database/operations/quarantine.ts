@@ -47,13 +47,24 @@ export async function ensureQuarantineTable(ctx: DbContext): Promise<void> {
  * and Ids need no escaping in an array, so this measured 2× faster than one JSON parameter and 3× faster than one
  * parameter per value.
  */
-export async function insertQuarantineRows(ctx: DbContext, rows: readonly QuarantineRow[], now = new Date()): Promise<void> {
+export async function insertQuarantineRows(
+  ctx: DbContext,
+  rows: readonly QuarantineRow[],
+  now = new Date(),
+): Promise<void> {
   if (ctx.kind === 'mssql') {
     await insertDocuments(
       ctx,
       QUARANTINE_TABLE,
       ['RunId', 'TableName', 'DocumentId', 'Path', 'Value', 'QuarantinedAt'],
-      rows.map((row) => ({RunId: row.runId, TableName: row.tableName, DocumentId: row.documentId, Path: row.path, Value: row.value, QuarantinedAt: now})),
+      rows.map((row) => ({
+        RunId: row.runId,
+        TableName: row.tableName,
+        DocumentId: row.documentId,
+        Path: row.path,
+        Value: row.value,
+        QuarantinedAt: now,
+      })),
     )
     return
   }

@@ -48,9 +48,9 @@ async function tryLock(ctx: DbContext): Promise<boolean> {
     return Number(rows[0]?.Result) >= 0
   }
 
-  const {rows} = await sql<{acquired: boolean}>`SELECT pg_try_advisory_lock(${sql.lit(ADVISORY_LOCK_KEY)}) AS acquired`.execute(
-    ctx.db,
-  )
+  const {rows} = await sql<{
+    acquired: boolean
+  }>`SELECT pg_try_advisory_lock(${sql.lit(ADVISORY_LOCK_KEY)}) AS acquired`.execute(ctx.db)
   return rows[0]?.acquired === true
 }
 

@@ -11,7 +11,11 @@ const SKIP_HINT = 'Pass --skipLicenseCheck to upgrade anyway, if you are entitle
  * Refuses an upgrade the licence does not cover (docs/server-formats.md, "Schema journal and licence"): any pending script released after the licence's
  * `MaintenanceExpiresOn`. A missing or unreadable licence refuses too, since coverage cannot be shown.
  */
-export async function checkLicense(ctx: DbContext, pending: readonly SchemaScript[], today = new Date()): Promise<void> {
+export async function checkLicense(
+  ctx: DbContext,
+  pending: readonly SchemaScript[],
+  today = new Date(),
+): Promise<void> {
   if (pending.length === 0) return
   const expiresOn = maintenanceExpiry(await readConfigurationDocument(ctx, LICENSE_DOCUMENT.id))
   const uncovered = pending.filter((script) => script.releasedOn > expiresOn)
@@ -21,7 +25,7 @@ export async function checkLicense(ctx: DbContext, pending: readonly SchemaScrip
     `The licence does not cover the schema upgrade: its maintenance ${ended} on ${expiresOn}, and ` +
       `${uncovered.map((s) => `${s.name} (released ${s.releasedOn})`).join(', ')} came out after that.`,
     ExitCode.SchemaOrLicence,
-    ['Renew the licence\'s maintenance, then run this command again.', SKIP_HINT],
+    ["Renew the licence's maintenance, then run this command again.", SKIP_HINT],
   )
 }
 

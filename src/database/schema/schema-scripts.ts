@@ -58,7 +58,9 @@ const documentStore: SchemaScript = {
     )
     await createDocumentTable(ctx, 'VariableSet', (t, types) => t.addColumn('OwnerId', types.name))
     await createDocumentTable(ctx, 'Account', (t, types) =>
-      t.addColumn('Name', types.name, (col) => col.notNull()).addColumn('AccountType', types.name, (col) => col.notNull()),
+      t
+        .addColumn('Name', types.name, (col) => col.notNull())
+        .addColumn('AccountType', types.name, (col) => col.notNull()),
     )
     await createDocumentTable(ctx, 'Feed', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
     await createDocumentTable(ctx, 'Machine', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
@@ -84,7 +86,9 @@ const deploymentsAndCertificates: SchemaScript = {
   releasedOn: '2020-06-15',
   async apply(ctx) {
     await createDocumentTable(ctx, 'DeploymentProcess', (t, types) => t.addColumn('ProjectId', types.id))
-    await createDocumentTable(ctx, 'ActionTemplate', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
+    await createDocumentTable(ctx, 'ActionTemplate', (t, types) =>
+      t.addColumn('Name', types.name, (col) => col.notNull()),
+    )
     await createDocumentTable(ctx, 'Certificate', (t, types) => t.addColumn('Name', types.name, (col) => col.notNull()))
   },
 }

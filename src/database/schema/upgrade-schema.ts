@@ -30,7 +30,7 @@ export async function upgradeSchema(ctx: DbContext, options: UpgradeOptions): Pr
         throw new RecoveryError(
           'The database has no schema journal (SchemaVersions): it is not a server database, so it was not touched.',
           ExitCode.SchemaOrLicence,
-          ['Check the connection string names the server\'s database.'],
+          ["Check the connection string names the server's database."],
         )
       }
 
@@ -38,7 +38,7 @@ export async function upgradeSchema(ctx: DbContext, options: UpgradeOptions): Pr
         throw new RecoveryError(
           `The database's schema is newer than this plugin or foreign to it (unknown scripts: ${status.unknown.join(', ')}); it was not touched.`,
           ExitCode.SchemaOrLicence,
-          ['Use a version of this plugin that matches the server\'s version.'],
+          ["Use a version of this plugin that matches the server's version."],
         )
       }
 

@@ -6,8 +6,7 @@
  */
 
 export type CatalogSegment =
-  | {readonly kind: 'key'; readonly key: string; readonly each: boolean}
-  | {readonly kind: 'values'}
+  {readonly kind: 'key'; readonly key: string; readonly each: boolean} | {readonly kind: 'values'}
 
 /** A catalog path that does not follow the syntax: a mistake in the catalog itself, not in a document. */
 export class CatalogPathError extends Error {

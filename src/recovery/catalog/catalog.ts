@@ -74,7 +74,12 @@ export const SENSITIVE_CATALOG: readonly SensitiveTable[] = [
       setting('authentication-oidc', 'OpenID Connect authentication', 'ClientSecret', 'OAuth client secret'),
       setting('authentication-octopusid', 'Octopus ID authentication', 'ClientSecret', 'OAuth client secret'),
       setting('issuetracker-jira', 'Jira issue tracker', 'Password', 'Jira password or API token'),
-      setting('issuetracker-github', 'GitHub issue tracker', 'ReleaseNoteOptions.Password', 'GitHub release notes token'),
+      setting(
+        'issuetracker-github',
+        'GitHub issue tracker',
+        'ReleaseNoteOptions.Password',
+        'GitHub release notes token',
+      ),
       setting(
         'issuetracker-azuredevops',
         'Azure DevOps issue tracker',
@@ -101,7 +106,9 @@ export const SENSITIVE_CATALOG: readonly SensitiveTable[] = [
   {
     table: 'VariableSet',
     noun: 'variable set',
-    fields: [{path: 'Variables[].Value', when: {Type: 'Sensitive'}, label: 'Variables[].Name', kind: 'sensitive variable'}],
+    fields: [
+      {path: 'Variables[].Value', when: {Type: 'Sensitive'}, label: 'Variables[].Name', kind: 'sensitive variable'},
+    ],
   },
   {
     table: 'Account',
@@ -175,7 +182,12 @@ export const SENSITIVE_CATALOG: readonly SensitiveTable[] = [
     table: 'LibraryVariableSet',
     noun: 'library variable set',
     fields: [
-      {path: 'Templates[].DefaultValue', when: SENSITIVE_TEMPLATE, label: 'Templates[].Name', kind: 'variable template default'},
+      {
+        path: 'Templates[].DefaultValue',
+        when: SENSITIVE_TEMPLATE,
+        label: 'Templates[].Name',
+        kind: 'variable template default',
+      },
     ],
   },
   {table: 'DeploymentProcess', noun: 'deployment process', fields: processFields},
@@ -235,13 +247,15 @@ export const PERSONAL_CATALOG: readonly PersonalTable[] = [
     table: 'User',
     columns: ['Username', 'DisplayName', 'EmailAddress'],
     readColumns: [],
-    treatment: 'username and display name → user-<8 hex>; e-mail → <pseudonym>@example.invalid; equal strings in JSON likewise',
+    treatment:
+      'username and display name → user-<8 hex>; e-mail → <pseudonym>@example.invalid; equal strings in JSON likewise',
   },
   {
     table: 'Event',
     columns: ['Username', 'IpAddress', 'Message'],
     readColumns: ['UserId'],
-    treatment: "username → that person's pseudonym; IP address → NULL; every old name or e-mail in the message and JSON replaced",
+    treatment:
+      "username → that person's pseudonym; IP address → NULL; every old name or e-mail in the message and JSON replaced",
   },
 ]
 

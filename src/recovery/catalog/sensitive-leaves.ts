@@ -72,7 +72,11 @@ function interestOf(fields: readonly CompiledField[]): JsonInterest {
   for (const {segments, label, when} of fields) {
     want(root, segments)
     const holder = want(root, segments.slice(0, -1))
-    for (const [keys] of when) want(holder, keys.map((key) => ({kind: 'key', key, each: false})))
+    for (const [keys] of when)
+      want(
+        holder,
+        keys.map((key) => ({kind: 'key', key, each: false})),
+      )
     if (label) want(root, label)
   }
   return freeze(root)
@@ -83,14 +87,14 @@ const compiledTables = new WeakMap<SensitiveTable, CompiledTable>()
 function compile(table: SensitiveTable): CompiledTable {
   let compiled = compiledTables.get(table)
   if (!compiled) {
-    const fields = table.fields.map(
-      (field): CompiledField => ({
-        field,
-        segments: segmentsOf(field.path),
-        label: field.label === undefined ? undefined : segmentsOf(field.label),
-        when: Object.entries(field.when ?? {}).map(([dotted, expected]) => [parseConditionKeys(dotted), expected] as const),
-      }),
-    )
+    const fields = table.fields.map((field): CompiledField => ({
+      field,
+      segments: segmentsOf(field.path),
+      label: field.label === undefined ? undefined : segmentsOf(field.label),
+      when: Object.entries(field.when ?? {}).map(
+        ([dotted, expected]) => [parseConditionKeys(dotted), expected] as const,
+      ),
+    }))
     compiled = {fields, interest: interestOf(fields)}
     compiledTables.set(table, compiled)
   }
@@ -112,7 +116,12 @@ function conditionsHold(text: string, holder: JsonNode, when: CompiledField['whe
 }
 
 /** Follows a label path, binding each `[]` to the next of the leaf's array indices. */
-function labelOf(text: string, root: JsonNode, label: readonly Segment[] | undefined, indices: readonly number[]): string | undefined {
+function labelOf(
+  text: string,
+  root: JsonNode,
+  label: readonly Segment[] | undefined,
+  indices: readonly number[],
+): string | undefined {
   if (!label) return undefined
   let node: JsonNode | undefined = root
   let next = 0
@@ -191,7 +200,12 @@ class FieldWalk {
  * Every leaf of `table`'s catalog fields in one parsed document (fields scoped to another document Id are skipped).
  * `root` may be the full tree or one parsed with `sensitiveInterest(table)`.
  */
-export function sensitiveLeaves(text: string, root: JsonNode, table: SensitiveTable, documentId: string): SensitiveLeaf[] {
+export function sensitiveLeaves(
+  text: string,
+  root: JsonNode,
+  table: SensitiveTable,
+  documentId: string,
+): SensitiveLeaf[] {
   const leaves: SensitiveLeaf[] = []
   for (const compiled of compile(table).fields) {
     if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue

@@ -50,7 +50,12 @@ export async function checkMasterKey(
   const present: SensitiveTable[] = []
   // An older schema may not have every catalog table yet.
   for (const table of SENSITIVE_CATALOG) if (await tableExists(ctx, table.table)) present.push(table)
-  options.onCounted?.(await countRows(ctx, present.map((t) => t.table)))
+  options.onCounted?.(
+    await countRows(
+      ctx,
+      present.map((t) => t.table),
+    ),
+  )
   for (const table of present) tables.push(await checkTable(ctx, table, usable, options))
   return {
     certificate,

@@ -35,9 +35,7 @@ export function renderCheck(report: CheckReport, keySource: string): string {
       : `Schema: older than this tool's; ${n(report.schema.pending.length)} upgrade script(s) pending.`,
   )
   lines.push(
-    report.liveNodes.length === 0
-      ? 'Live nodes: none.'
-      : `Live nodes: ${report.liveNodes.map(seen).join(', ')}.`,
+    report.liveNodes.length === 0 ? 'Live nodes: none.' : `Live nodes: ${report.liveNodes.map(seen).join(', ')}.`,
   )
   lines.push('', 'Encrypted values per table:')
   lines.push(

@@ -15,10 +15,13 @@ export async function holdRecoveryLock(ctx: DbContext): Promise<HeldLock> {
   const released = new Promise<void>((resolve) => (letGo = resolve))
   return new Promise<HeldLock>((resolve, reject) => {
     const scope = withRecoveryLock(ctx, async (locked) => {
-      resolve({ctx: locked, release: async () => {
-        letGo()
-        await scope
-      }})
+      resolve({
+        ctx: locked,
+        release: async () => {
+          letGo()
+          await scope
+        },
+      })
       await released
     })
     scope.catch(reject)

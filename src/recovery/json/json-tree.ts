@@ -50,7 +50,10 @@ export interface JsonInterest {
 }
 
 export class MalformedJsonError extends Error {
-  constructor(readonly position: number, what: string) {
+  constructor(
+    readonly position: number,
+    what: string,
+  ) {
     super(`${what} at position ${position}`)
     this.name = 'MalformedJsonError'
   }
@@ -127,7 +130,16 @@ class Scanner {
         if (e === 0x75) {
           for (let i = 2; i < 6; i++) if (!isHex(text.charCodeAt(this.pos + i))) this.fail('bad \\u escape')
           this.pos += 6
-        } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        } else if (
+          e === QUOTE ||
+          e === BACKSLASH ||
+          e === 0x2f ||
+          e === 0x62 ||
+          e === 0x66 ||
+          e === 0x6e ||
+          e === 0x72 ||
+          e === 0x74
+        ) {
           this.pos += 2
         } else {
           this.fail('bad escape')
@@ -183,12 +195,18 @@ class Scanner {
    * The entry of `interest.keys` that names property `[start, end)`, or undefined when it is not wanted. Keys
    * without escapes are compared in place, not sliced out.
    */
-  wantedEntry(interest: JsonInterest, start: number, end: number, escaped: boolean): readonly [string, JsonInterest] | undefined {
+  wantedEntry(
+    interest: JsonInterest,
+    start: number,
+    end: number,
+    escaped: boolean,
+  ): readonly [string, JsonInterest] | undefined {
     const decoded = escaped ? this.key(start, end, escaped) : undefined
     const length = end - start - 2
     for (const entry of interest.keys) {
       const key = entry[0]
-      if (decoded === undefined ? key.length === length && this.text.startsWith(key, start + 1) : key === decoded) return entry
+      if (decoded === undefined ? key.length === length && this.text.startsWith(key, start + 1) : key === decoded)
+        return entry
     }
     return undefined
   }

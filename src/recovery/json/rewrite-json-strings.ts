@@ -17,14 +17,16 @@ export function rewriteJsonStrings(
   while (pending.length > 0) {
     const [node, property] = pending.pop()!
     if (node.type === 'object') {
-      for (let index = node.entries.length - 1; index >= 0; index--) pending.push([node.entries[index].value, node.entries[index].key])
+      for (let index = node.entries.length - 1; index >= 0; index--)
+        pending.push([node.entries[index].value, node.entries[index].key])
     } else if (node.type === 'array') {
       for (let index = node.items.length - 1; index >= 0; index--) pending.push([node.items[index], undefined])
     } else if (node.type === 'string') {
       // Decoded only when it holds an escape: most strings are their own source text.
       const value = scalarValue(text, node) as string
       const replacement = replace(value, property)
-      if (replacement !== value) edits.push({start: node.start, end: node.end, replacement: JSON.stringify(replacement)})
+      if (replacement !== value)
+        edits.push({start: node.start, end: node.end, replacement: JSON.stringify(replacement)})
     }
   }
   return edits.length > 0 ? spliceJson(text, edits) : undefined

@@ -32,7 +32,9 @@ export function scrubEvent(
   let username: string | null = null
   if (row.Username !== null) {
     username =
-      (row.UserId !== null && knownUserIds.has(row.UserId) ? pseudonymizer.pseudonymFor(userIdentity(row.UserId)) : undefined) ??
+      (row.UserId !== null && knownUserIds.has(row.UserId)
+        ? pseudonymizer.pseudonymFor(userIdentity(row.UserId))
+        : undefined) ??
       everyone.exact(row.Username) ??
       pseudonymizer.pseudonymFor(`username:${row.Username}`)
     everyone.add(row.Username, username)
@@ -41,7 +43,9 @@ export function scrubEvent(
   let malformed = false
   if (json !== null) {
     try {
-      json = rewriteJsonStrings(json, (value, property) => (property === 'IpAddress' ? null : everyone.inText(value))) ?? json
+      json =
+        rewriteJsonStrings(json, (value, property) => (property === 'IpAddress' ? null : everyone.inText(value))) ??
+        json
     } catch (error) {
       if (!(error instanceof MalformedJsonError)) throw error
       malformed = true
@@ -50,6 +54,12 @@ export function scrubEvent(
   }
   return {
     malformed,
-    row: {Id: row.Id, JSON: json, Username: username, IpAddress: null, Message: row.Message === null ? null : everyone.inText(row.Message)},
+    row: {
+      Id: row.Id,
+      JSON: json,
+      Username: username,
+      IpAddress: null,
+      Message: row.Message === null ? null : everyone.inText(row.Message),
+    },
   }
 }

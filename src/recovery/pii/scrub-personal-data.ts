@@ -46,7 +46,10 @@ export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): 
     // As in resetTable: a batch's write runs while the next batch is scrubbed, and is awaited before the next write.
     let writing: Promise<number> | undefined
     try {
-      for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize, columns: columnsOf(table)})) {
+      for await (const batch of streamDocuments(ctx, table.table, {
+        batchSize: options.batchSize,
+        columns: columnsOf(table),
+      })) {
         options.interruption.throwIfInterrupted()
         const changed: Array<Record<string, string | null>> = []
         for (const row of batch as unknown as Row[]) {
@@ -78,6 +81,8 @@ export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): 
     knownUserIds.add(row.Id)
     return scrubUser(row, pseudonymizer, everyone)
   })
-  const events = await scrubTable<EventRow>(EVENT_TABLE, (row) => scrubEvent(row, knownUserIds, pseudonymizer, everyone))
+  const events = await scrubTable<EventRow>(EVENT_TABLE, (row) =>
+    scrubEvent(row, knownUserIds, pseudonymizer, everyone),
+  )
   return [users, events]
 }

@@ -93,7 +93,7 @@ export class WholeNameReplacer {
     if (this.replacements.size === 0) return text
     let result = ''
     let copied = 0
-    for (let start = this.nextCandidate(text, 0); start >= 0; ) {
+    for (let start = this.nextCandidate(text, 0); start >= 0;) {
       const longest = this.longestNameAt(text, start)
       const name = longest === undefined ? undefined : this.wholeNameAt(text, start, longest)
       if (name === undefined) {

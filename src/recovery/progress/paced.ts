@@ -6,7 +6,11 @@ import type {Clock} from './work-progress.js'
  * queued: the next one says more. A line marked `always` announces a change of state (the commit under way), not a
  * count, so it is never dropped.
  */
-export function paced(emit: (line: string) => void, intervalMs: number, clock: Clock): (line: string, always?: boolean) => void {
+export function paced(
+  emit: (line: string) => void,
+  intervalMs: number,
+  clock: Clock,
+): (line: string, always?: boolean) => void {
   let last: number | undefined
   return (line, always = false) => {
     const now = clock()

@@ -5,7 +5,9 @@ import type {RecoveryReport} from './recovery-report.js'
 /** What the operator does after the run, with the exact commands. */
 export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
   if (report.outcome === 'dry-run') {
-    return ['Nothing was changed. Back up the database, then run again without --dry-run and with both confirmation flags.']
+    return [
+      'Nothing was changed. Back up the database, then run again without --dry-run and with both confirmation flags.',
+    ]
   }
   const {oldThumbprint, newThumbprint} = report.certificate
   if (report.outcome === 'already-recovered') {
@@ -18,7 +20,10 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
   const steps = [
     `Store the new master key now in your password manager or vault${report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''}: it is shown only once, and without it this database is unreadable again.`,
   ]
-  if (run.env.MASTER_KEY) steps.push('This server takes its key from the MASTER_KEY environment variable: set MASTER_KEY to the new key before starting it.')
+  if (run.env.MASTER_KEY)
+    steps.push(
+      'This server takes its key from the MASTER_KEY environment variable: set MASTER_KEY to the new key before starting it.',
+    )
   steps.push(
     'Start the Octopus Server service.',
     `Listening Tentacles trust the old certificate. On each: Tentacle configure --reset-trust, then Tentacle configure --trust=${newThumbprint}`,
@@ -39,7 +44,9 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
     )
   }
   if (report.totals.notASensitiveValue > 0) {
-    steps.push(`${n(report.totals.notASensitiveValue)} sensitive fields held something that is not an encrypted value and were left as they were: check them.`)
+    steps.push(
+      `${n(report.totals.notASensitiveValue)} sensitive fields held something that is not an encrypted value and were left as they were: check them.`,
+    )
   }
   if (report.totals.outsideCatalog > 0 && !report.outsideCatalog.reset) {
     steps.push(
@@ -47,7 +54,9 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
     )
   }
   if (report.totals.malformedDocuments > 0) {
-    steps.push(`${n(report.totals.malformedDocuments)} documents are not valid JSON and were left untouched: repair or delete them.`)
+    steps.push(
+      `${n(report.totals.malformedDocuments)} documents are not valid JSON and were left untouched: repair or delete them.`,
+    )
   }
   return steps
 }

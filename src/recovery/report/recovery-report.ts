@@ -37,7 +37,11 @@ export interface RecoveryReport {
    */
   readonly salvage: {readonly candidates: readonly CandidateTally[]} | null
   readonly quarantine: {readonly table: string; readonly runId: string; readonly values: number} | null
-  readonly certificate: {readonly oldThumbprint: string | null; readonly newThumbprint: string | null; readonly notAfter: string | null}
+  readonly certificate: {
+    readonly oldThumbprint: string | null
+    readonly newThumbprint: string | null
+    readonly notAfter: string | null
+  }
   /** The new master key: shown once in the text report, in `--json` only with `--showMasterKey`. */
   readonly masterKey?: string
   /** Which key protection sealed the new key into the config (a newer server and an older one read different sources). */
@@ -52,11 +56,21 @@ export interface RecoveryReport {
   readonly problem?: string
 }
 
-export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolean; reentryFile: string | undefined}): RecoveryReport {
+export function buildReport(
+  run: RecoveryRun,
+  options: {includeMasterKey: boolean; reentryFile: string | undefined},
+): RecoveryReport {
   const dryRun = run.options.dryRun
   const previous = run.alreadyRecovered
-  const keyTest = run.keyTest === 'skipped' ? 'skipped (--skipCurrentMasterKeyTest)' : run.keyTest ? describeKeyTest(run.keyTest) : 'not run'
-  const tables = SENSITIVE_CATALOG.map((entry) => run.tallies.find((t) => t.table === entry.table)).filter((t): t is TableTally => t !== undefined)
+  const keyTest =
+    run.keyTest === 'skipped'
+      ? 'skipped (--skipCurrentMasterKeyTest)'
+      : run.keyTest
+        ? describeKeyTest(run.keyTest)
+        : 'not run'
+  const tables = SENSITIVE_CATALOG.map((entry) => run.tallies.find((t) => t.table === entry.table)).filter(
+    (t): t is TableTally => t !== undefined,
+  )
   const totals = sumTallies(tables)
   const report: RecoveryReport = {
     outcome: previous ? 'already-recovered' : dryRun ? 'dry-run' : 'reset',
@@ -72,7 +86,10 @@ export function buildReport(run: RecoveryRun, options: {includeMasterKey: boolea
     personalData: run.options.scrubPii ? run.personal : null,
     outsideCatalog: {values: totals.outsideCatalog, reset: run.options.resetUncataloged, first: run.outsideCatalog},
     salvage: run.salvaged && !previous ? {candidates: run.salvaged} : null,
-    quarantine: run.options.quarantine && !dryRun && !previous ? {table: QUARANTINE_TABLE, runId: run.runId, values: totals.valuesReset} : null,
+    quarantine:
+      run.options.quarantine && !dryRun && !previous
+        ? {table: QUARANTINE_TABLE, runId: run.runId, values: totals.valuesReset}
+        : null,
     certificate: {
       oldThumbprint: run.oldThumbprint ?? null,
       newThumbprint: run.newCertificate?.thumbprint ?? previous?.newThumbprint ?? null,

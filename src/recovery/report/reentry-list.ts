@@ -41,9 +41,11 @@ export class ReentryList {
         await handle.close().catch(() => {})
         await rm(this.temporary, {force: true}).catch(() => {})
       }
-      throw new RecoveryError(`The --reportFile ${this.path} cannot be written: ${(error as Error).message}. Nothing was changed.`, ExitCode.NotFound, [
-        'Pass a --reportFile path in a folder that exists and that this user may write.',
-      ])
+      throw new RecoveryError(
+        `The --reportFile ${this.path} cannot be written: ${(error as Error).message}. Nothing was changed.`,
+        ExitCode.NotFound,
+        ['Pass a --reportFile path in a folder that exists and that this user may write.'],
+      )
     }
     // flush: the list is on disk before it takes its name.
     this.stream = handle.createWriteStream({flush: true})
@@ -51,7 +53,9 @@ export class ReentryList {
   }
 
   add(item: ReentryItem): void {
-    this.stream?.write([item.table, item.documentId, item.name, item.path, item.kind, item.outcome].map(csvField).join(',') + '\n')
+    this.stream?.write(
+      [item.table, item.documentId, item.name, item.path, item.kind, item.outcome].map(csvField).join(',') + '\n',
+    )
   }
 
   /** Waits while the file catches up, so a long run's rows do not pile up in memory; a write error ends the run. */
@@ -59,7 +63,11 @@ export class ReentryList {
     // One listener per wait, removed when it ends: `once` also rejects on 'error' (a race with a second
     // `once(stream, 'error')` left that one behind on every wait, and they piled up on long runs).
     if (!this.failure && this.stream?.writableNeedDrain) await once(this.stream, 'drain').catch(() => {})
-    if (this.failure) throw new RecoveryError(`Writing the --reportFile ${this.path} failed: ${this.failure.message}.`, ExitCode.RolledBack)
+    if (this.failure)
+      throw new RecoveryError(
+        `Writing the --reportFile ${this.path} failed: ${this.failure.message}.`,
+        ExitCode.RolledBack,
+      )
   }
 
   private async close(): Promise<void> {
@@ -75,7 +83,11 @@ export class ReentryList {
     if (!this.path || !this.temporary) return undefined
     await this.open()
     await this.close()
-    if (this.failure) throw new RecoveryError(`Writing the --reportFile ${this.path} failed: ${this.failure.message}.`, ExitCode.Internal)
+    if (this.failure)
+      throw new RecoveryError(
+        `Writing the --reportFile ${this.path} failed: ${this.failure.message}.`,
+        ExitCode.Internal,
+      )
     // A rename replaces a symbolic link planted at the name since the check; it never writes through it.
     await rename(this.temporary, this.path)
     await nodeFileOps.syncDirectory(dirname(this.path))

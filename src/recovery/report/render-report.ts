@@ -6,7 +6,8 @@ const n = formatCount
 
 function table(headers: string[], rows: string[][]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
 }
 
@@ -28,8 +29,14 @@ function outsideCatalog(report: RecoveryReport): string[] {
   const out: string[] = []
   const {values, reset, first} = report.outsideCatalog
   if (values > 0) {
-    const done = reset ? (report.outcome === 'dry-run' ? 'would be reset (--resetUncataloged)' : 'reset (--resetUncataloged)') : 'left as they are; --resetUncataloged resets them'
-    out.push(`Outside the catalog: ${n(values)} values have the exact shape of an encrypted value in fields the catalog does not list; ${done}:`)
+    const done = reset
+      ? report.outcome === 'dry-run'
+        ? 'would be reset (--resetUncataloged)'
+        : 'reset (--resetUncataloged)'
+      : 'left as they are; --resetUncataloged resets them'
+    out.push(
+      `Outside the catalog: ${n(values)} values have the exact shape of an encrypted value in fields the catalog does not list; ${done}:`,
+    )
     const candidate = (v: (typeof first)[number]) =>
       v.opensWith === undefined ? '' : ` (${v.salvaged ? 'salvaged by' : 'opens with'} candidate ${v.opensWith})`
     out.push(...first.map((v) => `  ${v.table} ${v.documentId} ${v.path}${candidate(v)}`))
@@ -37,7 +44,11 @@ function outsideCatalog(report: RecoveryReport): string[] {
     out.push('')
   }
   const duplicates = report.totals.duplicateKeyDocuments
-  if (duplicates > 0) out.push(`Duplicate keys: ${n(duplicates)} documents hold a key twice; read as the server reads them (the last copy counts).`, '')
+  if (duplicates > 0)
+    out.push(
+      `Duplicate keys: ${n(duplicates)} documents hold a key twice; read as the server reads them (the last copy counts).`,
+      '',
+    )
   return out
 }
 
@@ -46,7 +57,10 @@ function candidates(report: RecoveryReport): string[] {
   if (!report.salvage) return []
   const dryRun = report.outcome === 'dry-run'
   const lines = report.salvage.candidates.map((c) => {
-    const left = c.opensOutsideCatalog > 0 ? `; opens ${n(c.opensOutsideCatalog)} values outside the catalog, left as they are` : ''
+    const left =
+      c.opensOutsideCatalog > 0
+        ? `; opens ${n(c.opensOutsideCatalog)} values outside the catalog, left as they are`
+        : ''
     return `  ${c.source}, fingerprint ${c.fingerprint}: ${n(c.salvaged)} values ${dryRun ? 'would be salvaged' : 'salvaged'}${left}`
   })
   return ['Candidate keys (what one opens is re-encrypted with the new key instead of reset):', ...lines, '']
@@ -71,7 +85,16 @@ function tallyTables(report: RecoveryReport): string[] {
   const rows = report.tables.map((t) => row(t.table, t))
   rows.push(row('Total', report.totals))
   const salvagedHeader = salvaging ? [dryRun ? 'To salvage' : 'Salvaged'] : []
-  const headers = ['Table', 'Documents', dryRun ? 'To reset' : 'Reset', ...salvagedHeader, 'Already null', 'Not encrypted', 'Outside catalog', 'Malformed']
+  const headers = [
+    'Table',
+    'Documents',
+    dryRun ? 'To reset' : 'Reset',
+    ...salvagedHeader,
+    'Already null',
+    'Not encrypted',
+    'Outside catalog',
+    'Malformed',
+  ]
   out.push(...table(headers, rows), '', ...candidates(report), ...outsideCatalog(report))
   if (report.personalData) {
     out.push(
@@ -101,21 +124,33 @@ export function renderReport(report: RecoveryReport): string {
   out.push(`Key test:     ${report.keyTest}`)
   if (report.keyWitness) out.push(`Key witness:  ${report.keyWitness}`)
   const scripts = dryRun ? report.schema.scriptsPending : report.schema.scriptsApplied
-  out.push(`Schema:       ${scripts.length === 0 ? 'current, no upgrade' : `${dryRun ? 'would run' : 'ran'} ${scripts.join(', ')}`}`)
+  out.push(
+    `Schema:       ${scripts.length === 0 ? 'current, no upgrade' : `${dryRun ? 'would run' : 'ran'} ${scripts.join(', ')}`}`,
+  )
   out.push('')
   if (report.outcome !== 'already-recovered') out.push(...tallyTables(report))
   if (report.outcome === 'reset') {
     out.push(`Old certificate thumbprint: ${report.certificate.oldThumbprint ?? '(unknown)'}`)
-    out.push(`New certificate thumbprint: ${report.certificate.newThumbprint} (CN=Octopus Portal, valid until ${report.certificate.notAfter})`)
+    out.push(
+      `New certificate thumbprint: ${report.certificate.newThumbprint} (CN=Octopus Portal, valid until ${report.certificate.notAfter})`,
+    )
     if (report.sealedWith) out.push(`Sealed with:  ${describeKeySource(report.sealedWith)}`)
     out.push(`Verified:     ${report.verified ? 'yes, the key in the config opens the new certificate' : 'NO'}`)
-    if (report.quarantine) out.push(`Quarantine:   ${n(report.quarantine.values)} old ciphertexts in ${report.quarantine.table}, RunId ${report.runId}`)
+    if (report.quarantine)
+      out.push(
+        `Quarantine:   ${n(report.quarantine.values)} old ciphertexts in ${report.quarantine.table}, RunId ${report.runId}`,
+      )
     if (report.previousConfigCopy) out.push(`Old config:   ${report.previousConfigCopy}`)
     if (report.reentryFile) out.push(`Re-entry list: ${report.reentryFile}`)
   }
   out.push(`Elapsed:      ${formatTenths(report.elapsedSeconds)} s`, '')
   if (report.masterKey) {
-    out.push(report.outcome === 'reset' ? 'NEW MASTER KEY (shown once; store it now):' : 'MASTER KEY (from the config):', '', `    ${report.masterKey}`, '')
+    out.push(
+      report.outcome === 'reset' ? 'NEW MASTER KEY (shown once; store it now):' : 'MASTER KEY (from the config):',
+      '',
+      `    ${report.masterKey}`,
+      '',
+    )
   }
   if (report.problem) out.push(`PROBLEM after the commit: ${report.problem}`, '')
   out.push('Next steps:', ...report.nextSteps.map((step, i) => `  ${i + 1}. ${step}`))

@@ -62,7 +62,12 @@ export interface ReentryItem {
    * field the catalog does not list, left in force (`--resetUncataloged` resets it), and which candidate opens it if
    * one does; `salvaged by candidate <fingerprint>`: re-encrypted with the new key, nothing to enter again.
    */
-  outcome: 'reset' | 'not-a-sensitive-value' | typeof LEFT_OUTSIDE_CATALOG | `${typeof LEFT_OUTSIDE_CATALOG} (opens with candidate ${string})` | `salvaged by candidate ${string}`
+  outcome:
+    | 'reset'
+    | 'not-a-sensitive-value'
+    | typeof LEFT_OUTSIDE_CATALOG
+    | `${typeof LEFT_OUTSIDE_CATALOG} (opens with candidate ${string})`
+    | `salvaged by candidate ${string}`
 }
 
 export const LEFT_OUTSIDE_CATALOG = 'left: outside the catalog'
@@ -72,5 +77,6 @@ export const salvagedBy = (fingerprint: string) => `salvaged by candidate ${fing
 
 /** The re-entry list's outcome of an uncataloged value left in force, naming the candidate that opens it, if any. */
 export const leftOutsideCatalog = (fingerprint: string | undefined) =>
-  fingerprint === undefined ? LEFT_OUTSIDE_CATALOG : (`${LEFT_OUTSIDE_CATALOG} (opens with candidate ${fingerprint})` as const)
-
+  fingerprint === undefined
+    ? LEFT_OUTSIDE_CATALOG
+    : (`${LEFT_OUTSIDE_CATALOG} (opens with candidate ${fingerprint})` as const)

@@ -106,13 +106,24 @@ export function resetDocument(
       leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext})
       edits.push({start: node.start, end: node.end, replacement: 'null'})
     } else {
-      leaves.push({path, kind: field.kind, label, outcome: node.type === 'null' ? 'already-null' : 'not-a-sensitive-value'})
+      leaves.push({
+        path,
+        kind: field.kind,
+        label,
+        outcome: node.type === 'null' ? 'already-null' : 'not-a-sensitive-value',
+      })
     }
   }
   const reset = edits.length > 0 ? spliceJson(json, edits) : json
   // The server certificate is replaced whole by the run; its ciphertext is not a value to list.
   if (isCertificate) {
-    return {state: 'scanned', leaves, outsideCatalog: [], duplicateKeys: parsed.duplicateKeys, json: edits.length > 0 ? reset : undefined}
+    return {
+      state: 'scanned',
+      leaves,
+      outsideCatalog: [],
+      duplicateKeys: parsed.duplicateKeys,
+      json: edits.length > 0 ? reset : undefined,
+    }
   }
   const sweep = findCiphertexts(reset)
   const found = salvaged?.size ? sweep.found.filter(({ciphertext}) => !salvaged.has(ciphertext)) : sweep.found

@@ -49,7 +49,11 @@ export const OUTSIDE_CATALOG_KIND = 'outside the catalog'
  * most one batch is in flight and a failure still stops the run at the next batch): the database works while
  * this process parses, instead of each waiting for the other.
  */
-export async function resetTable(ctx: DbContext, table: SensitiveTable, options: ResetTableOptions): Promise<TableTally> {
+export async function resetTable(
+  ctx: DbContext,
+  table: SensitiveTable,
+  options: ResetTableOptions,
+): Promise<TableTally> {
   const tally = emptyTally(table.table)
   const {salvage} = options
   let writing: Promise<void> | undefined
@@ -87,10 +91,18 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
             name: leaf.label ?? row.Id,
             path: leaf.path,
             kind: leaf.kind,
-            outcome: candidate ? salvagedBy(candidate.fingerprint) : (leaf.outcome as 'reset' | 'not-a-sensitive-value'),
+            outcome: candidate
+              ? salvagedBy(candidate.fingerprint)
+              : (leaf.outcome as 'reset' | 'not-a-sensitive-value'),
           })
           if (leaf.ciphertext !== undefined && options.quarantineRunId !== undefined) {
-            quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path: leaf.path, value: leaf.ciphertext})
+            quarantine.push({
+              runId: options.quarantineRunId,
+              tableName: table.table,
+              documentId: row.Id,
+              path: leaf.path,
+              value: leaf.ciphertext,
+            })
           }
         }
         if (result.duplicateKeys) tally.duplicateKeyDocuments++
@@ -114,7 +126,13 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
             outcome: reset ? 'reset' : salvaged ? salvagedBy(opensWith!) : leftOutsideCatalog(opensWith),
           })
           if (reset && options.quarantineRunId !== undefined) {
-            quarantine.push({runId: options.quarantineRunId, tableName: table.table, documentId: row.Id, path, value: outside.ciphertext!})
+            quarantine.push({
+              runId: options.quarantineRunId,
+              tableName: table.table,
+              documentId: row.Id,
+              path,
+              value: outside.ciphertext!,
+            })
           }
         }
         if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
@@ -133,7 +151,12 @@ export async function resetTable(ctx: DbContext, table: SensitiveTable, options:
 }
 
 /** The quarantine copies first, then the documents: both in the run's transaction. */
-async function writeBatch(ctx: DbContext, table: string, quarantine: readonly QuarantineRow[], changed: ReadonlyArray<{Id: string; JSON: string}>): Promise<void> {
+async function writeBatch(
+  ctx: DbContext,
+  table: string,
+  quarantine: readonly QuarantineRow[],
+  changed: ReadonlyArray<{Id: string; JSON: string}>,
+): Promise<void> {
   if (quarantine.length > 0) await insertQuarantineRows(ctx, quarantine)
   if (changed.length > 0) await writeDocuments(ctx, table, ['JSON'], changed)
 }

@@ -95,13 +95,16 @@ export function findCiphertexts(text: string): SweepResult {
   const check = (node: JsonNode, frames: readonly Frame[], step: Step, name: string | undefined) => {
     if (node.type !== 'string' || node.end - node.start < SHORTEST_SOURCE) return
     const value = scalarValue(text, node)
-    if (isSensitiveValueShape(value)) found.push({path: pathOf(frames, step), start: node.start, end: node.end, ciphertext: value as string, name})
+    if (isSensitiveValueShape(value))
+      found.push({path: pathOf(frames, step), start: node.start, end: node.end, ciphertext: value as string, name})
   }
   if (root.type !== 'object' && root.type !== 'array') {
     check(root, [], undefined, undefined)
     return {found, duplicateKeys}
   }
-  const frames: Frame[] = [{node: root, next: 0, name: root.type === 'object' ? nameOf(text, root) : undefined, step: undefined}]
+  const frames: Frame[] = [
+    {node: root, next: 0, name: root.type === 'object' ? nameOf(text, root) : undefined, step: undefined},
+  ]
   while (frames.length > 0) {
     const frame = frames.at(-1)!
     const {node} = frame

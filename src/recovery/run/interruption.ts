@@ -34,7 +34,10 @@ export class Interruption {
 
   throwIfInterrupted(): void {
     if (this.requested) {
-      throw new RecoveryError('Interrupted: the run was stopped before it changed anything for good.', ExitCode.Interrupted)
+      throw new RecoveryError(
+        'Interrupted: the run was stopped before it changed anything for good.',
+        ExitCode.Interrupted,
+      )
     }
   }
 }

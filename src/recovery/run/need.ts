@@ -7,7 +7,10 @@ import {RecoveryError} from '../../recovery-error.js'
  */
 export function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) {
-    throw new RecoveryError(`Internal error: ${what} is needed before the step that sets it has run.`, ExitCode.Internal)
+    throw new RecoveryError(
+      `Internal error: ${what} is needed before the step that sets it has run.`,
+      ExitCode.Internal,
+    )
   }
   return value
 }

@@ -35,8 +35,14 @@ export function recoveryEvent(run: RecoveryRun): EventRecord {
     ScriptsApplied: run.appliedScripts,
     PersonalDataScrubbed: run.options.scrubPii,
     // Candidates by fingerprint only: the audit log never holds a key.
-    ...(run.salvaged && {Salvaged: run.salvaged.map(({fingerprint, salvaged}) => ({Fingerprint: fingerprint, Values: salvaged}))}),
-    Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({Table: table, ValuesReset: reset, DocumentsChanged: changed})),
+    ...(run.salvaged && {
+      Salvaged: run.salvaged.map(({fingerprint, salvaged}) => ({Fingerprint: fingerprint, Values: salvaged})),
+    }),
+    Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({
+      Table: table,
+      ValuesReset: reset,
+      DocumentsChanged: changed,
+    })),
   }
   const occurred = new Date()
   const id = recoveryEventId(run.runId)
@@ -48,7 +54,13 @@ export function recoveryEvent(run: RecoveryRun): EventRecord {
     Username: 'lost-master-key',
     IpAddress: null,
     Message: message,
-    JSON: JSON.stringify({Id: id, Occurred: occurred.toISOString(), Category: RECOVERY_EVENT_CATEGORY, Message: message, Details: details}),
+    JSON: JSON.stringify({
+      Id: id,
+      Occurred: occurred.toISOString(),
+      Category: RECOVERY_EVENT_CATEGORY,
+      Message: message,
+      Details: details,
+    }),
   }
 }
 
@@ -58,7 +70,8 @@ export function parseRecoveryEvent(json: string | undefined): PreviousRecovery |
   try {
     const event = JSON.parse(json) as {Occurred?: unknown; Details?: {RunId?: unknown; NewThumbprint?: unknown}}
     const {RunId, NewThumbprint} = event.Details ?? {}
-    if (typeof RunId !== 'string' || typeof NewThumbprint !== 'string' || typeof event.Occurred !== 'string') return undefined
+    if (typeof RunId !== 'string' || typeof NewThumbprint !== 'string' || typeof event.Occurred !== 'string')
+      return undefined
     return {runId: RunId, occurred: event.Occurred, newThumbprint: NewThumbprint}
   } catch {
     return undefined

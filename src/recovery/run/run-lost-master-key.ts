@@ -48,8 +48,13 @@ export interface RunSettings {
 
 /** An interruption, or a failure after the new key was written (the change was under way and is now undone). */
 function asUndone(error: unknown, interrupted: boolean, changing: boolean): RecoveryError {
-  const undone = changing ? 'The database transaction was rolled back and the previous config file was put back: nothing was changed.' : 'Nothing was changed.'
-  if (interrupted) return new RecoveryError(`Interrupted. ${undone}`, ExitCode.Interrupted, ['Run the command again when you are ready.'])
+  const undone = changing
+    ? 'The database transaction was rolled back and the previous config file was put back: nothing was changed.'
+    : 'Nothing was changed.'
+  if (interrupted)
+    return new RecoveryError(`Interrupted. ${undone}`, ExitCode.Interrupted, [
+      'Run the command again when you are ready.',
+    ])
   const reason = error instanceof Error ? error.message : String(error)
   return new RecoveryError(`The reset failed while changing the database (${reason}). ${undone}`, ExitCode.RolledBack, [
     'Fix the cause above and run the command again.',
@@ -128,7 +133,10 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
   interruption.listen()
   try {
     try {
-      await runSteps(LOST_MASTER_KEY_STEPS, run, {renderer: settings.renderer, beforeEachStep: () => interruption.throwIfInterrupted()})
+      await runSteps(LOST_MASTER_KEY_STEPS, run, {
+        renderer: settings.renderer,
+        beforeEachStep: () => interruption.throwIfInterrupted(),
+      })
     } catch (error) {
       // Committed: the new key is in force, so the report (and the key) must still reach the operator.
       if (run.committed) return committedReport(run, error)
@@ -144,7 +152,10 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
     if (run.committed) return committedReport(run, undefined)
     // A dry run, or a run that found an earlier one complete: no list of its own (an earlier one stays as it was).
     await run.reentry.discard()
-    return buildReport(run, {includeMasterKey: !options.dryRun && (!options.json || options.showMasterKey), reentryFile: undefined})
+    return buildReport(run, {
+      includeMasterKey: !options.dryRun && (!options.json || options.showMasterKey),
+      reentryFile: undefined,
+    })
   } finally {
     interruption.stop()
     await run.lock?.release().catch(() => {})

@@ -25,13 +25,21 @@ export interface TaskListSettings {
 }
 
 /** One step as a listr2 task on the run's state (listr2's typed context). */
-function asTask<State>(step: Step<State>, state: State, beforeEachStep: () => void, intervalMs: number): ListrTask<State> {
+function asTask<State>(
+  step: Step<State>,
+  state: State,
+  beforeEachStep: () => void,
+  intervalMs: number,
+): ListrTask<State> {
   return {
     title: typeof step.title === 'string' ? step.title : step.title(state),
     skip: step.skip && ((ctx: State) => step.skip?.(ctx) ?? false),
     task: async (ctx, task) => {
       beforeEachStep()
-      task.output = await step.run(ctx, paced((line) => (task.output = line), intervalMs, Date.now))
+      task.output = await step.run(
+        ctx,
+        paced((line) => (task.output = line), intervalMs, Date.now),
+      )
     },
   }
 }
@@ -40,7 +48,11 @@ function asTask<State>(step: Step<State>, state: State, beforeEachStep: () => vo
  * Runs `steps` in order on `state`, each shown with its title, its last line of output, or the reason it was
  * skipped; the first failure stops the list and is thrown. The one place that knows listr2.
  */
-export async function runSteps<State>(steps: ReadonlyArray<Step<State>>, state: State, settings: TaskListSettings): Promise<void> {
+export async function runSteps<State>(
+  steps: ReadonlyArray<Step<State>>,
+  state: State,
+  settings: TaskListSettings,
+): Promise<void> {
   const beforeEachStep = settings.beforeEachStep ?? (() => {})
   await new Listr<State, RendererChoice, 'simple'>(
     steps.map((step) => asTask(step, state, beforeEachStep, PROGRESS_INTERVAL_MS[settings.renderer])),

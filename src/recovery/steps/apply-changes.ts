@@ -52,7 +52,14 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     run.salvaged = salvage?.tallies
     // Counted inside the transaction, after any upgrade: the whole the progress line measures against.
     const documents = progressLine(progress, 'documents')
-    documents.start(sumCounts(await countRows(trx, SENSITIVE_CATALOG.map((t) => t.table))))
+    documents.start(
+      sumCounts(
+        await countRows(
+          trx,
+          SENSITIVE_CATALOG.map((t) => t.table),
+        ),
+      ),
+    )
     for (const table of SENSITIVE_CATALOG) {
       const tally = await resetTable(trx, table, {
         batchSize: options.batchSize,
@@ -63,14 +70,22 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
         resetUncataloged: options.resetUncataloged,
         salvage,
         // The report names the first few; the tallies count them all and the re-entry list lists them all.
-        onOutsideCatalog: (found) => void (run.outsideCatalog.length < OUTSIDE_CATALOG_SHOWN && run.outsideCatalog.push(found)),
+        onOutsideCatalog: (found) =>
+          void (run.outsideCatalog.length < OUTSIDE_CATALOG_SHOWN && run.outsideCatalog.push(found)),
         onProgress: (t) => documents.record(t.table, t.documentsScanned),
       })
       run.tallies.push(tally)
     }
     if (options.scrubPii) {
       const rows = progressLine(progress, 'rows checked for personal data')
-      rows.start(sumCounts(await countRows(trx, PERSONAL_CATALOG.map((t) => t.table))))
+      rows.start(
+        sumCounts(
+          await countRows(
+            trx,
+            PERSONAL_CATALOG.map((t) => t.table),
+          ),
+        ),
+      )
       run.personal = await scrubPersonalData(trx, {
         batchSize: options.batchSize,
         write,
@@ -109,14 +124,19 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
 }
 
 export const resetTheValues: Step<RecoveryRun> = {
-  title: (run) => (run.options.dryRun ? 'Scan the sensitive values (dry run: nothing is written)' : 'Reset the sensitive values in one transaction'),
+  title: (run) =>
+    run.options.dryRun
+      ? 'Scan the sensitive values (dry run: nothing is written)'
+      : 'Reset the sensitive values in one transaction',
   skip: (run) => (run.alreadyRecovered ? `run ${run.alreadyRecovered.runId} already did it` : undefined),
   async run(run, progress) {
     await applyChanges(run, progress)
     const {documentsScanned, valuesReset, valuesSalvaged} = sumTallies(run.tallies)
     const n = formatCount
     const dry = run.options.dryRun
-    const salvaged = run.salvaged ? `, ${n(valuesSalvaged)} ${dry ? 'would be salvaged' : 'salvaged'} with candidate keys` : ''
+    const salvaged = run.salvaged
+      ? `, ${n(valuesSalvaged)} ${dry ? 'would be salvaged' : 'salvaged'} with candidate keys`
+      : ''
     return `${n(documentsScanned)} documents scanned, ${n(valuesReset)} values ${dry ? 'would be reset' : 'reset'}${salvaged}${dry ? '' : '; committed'}`
   },
 }

@@ -27,9 +27,11 @@ export async function checkSchema(
     case 'current':
       return {pending: [], summary: `schema is current (${status.applied.length} scripts)`}
     case 'not-a-server-database':
-      throw new RecoveryError('The database has no SchemaVersions journal: it is not an Octopus Server database.', ExitCode.NotFound, [
-        'Check the connection string in the config file.',
-      ])
+      throw new RecoveryError(
+        'The database has no SchemaVersions journal: it is not an Octopus Server database.',
+        ExitCode.NotFound,
+        ['Check the connection string in the config file.'],
+      )
     case 'newer-or-foreign':
       throw new RecoveryError(
         `The database schema has scripts this tool does not know (${status.unknown.join(', ')}): it is newer than this tool, or not an Octopus Server database. Nothing was changed.`,
@@ -39,12 +41,17 @@ export async function checkSchema(
     case 'older': {
       const pending = status.pending.map((script) => script.name)
       if (!options.upgradeDatabase && !options.dryRun) {
-        throw new RecoveryError(`The database schema is older than this tool's; these scripts would run: ${pending.join(', ')}.`, ExitCode.SchemaOrLicence, [
-          'Pass --upgradeDatabase to run them (in the same transaction as the reset).',
-        ])
+        throw new RecoveryError(
+          `The database schema is older than this tool's; these scripts would run: ${pending.join(', ')}.`,
+          ExitCode.SchemaOrLicence,
+          ['Pass --upgradeDatabase to run them (in the same transaction as the reset).'],
+        )
       }
       if (options.upgradeDatabase && !options.skipLicenseCheck) await checkLicense(ctx, status.pending)
-      return {pending, summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? (options.upgradeDatabase ? 'would run' : 'would run with --upgradeDatabase') : 'will run'}`}
+      return {
+        pending,
+        summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? (options.upgradeDatabase ? 'would run' : 'would run with --upgradeDatabase') : 'will run'}`,
+      }
     }
   }
 }

@@ -16,14 +16,19 @@ export interface OpenedServer {
 }
 
 /** Finds the instance and its config file, and connects to the database the config names. */
-export async function openServerDatabase(selection: {instance?: string; config?: string}, env: NodeJS.ProcessEnv): Promise<OpenedServer> {
+export async function openServerDatabase(
+  selection: {instance?: string; config?: string},
+  env: NodeJS.ProcessEnv,
+): Promise<OpenedServer> {
   const instance = await resolveInstance(selection, instancesDirectory(env))
   const config = await readConfigFile(instance.configPath)
   const connectionString = config.settings.get(SettingKey.ConnectionString)
   if (!connectionString) {
-    throw new RecoveryError(`The config file ${config.path} has no ${SettingKey.ConnectionString} setting.`, ExitCode.NotFound, [
-      'Point --config or --instance at the config file of the server whose key is lost.',
-    ])
+    throw new RecoveryError(
+      `The config file ${config.path} has no ${SettingKey.ConnectionString} setting.`,
+      ExitCode.NotFound,
+      ['Point --config or --instance at the config file of the server whose key is lost.'],
+    )
   }
   return {instance, config, database: await openDatabase(connectionString)}
 }
@@ -31,7 +36,13 @@ export async function openServerDatabase(selection: {instance?: string; config?:
 /** What opening the server reads (which instance) and learns: any command that works on a server has this part. */
 export interface ServerState {
   /** Which server; and the files the command will write, which must not be any the server depends on. */
-  readonly options: {readonly instance?: string; readonly config?: string; readonly masterKeyFile?: string; readonly reportFile?: string; readonly backupFile?: string}
+  readonly options: {
+    readonly instance?: string
+    readonly config?: string
+    readonly masterKeyFile?: string
+    readonly reportFile?: string
+    readonly backupFile?: string
+  }
   readonly env: NodeJS.ProcessEnv
   instance?: ResolvedInstance
   config?: ConfigFile

@@ -24,9 +24,11 @@ async function writeKeyFileBeside(path: string, key: Buffer): Promise<PreparedFi
 }
 
 function keyFileError(path: string, error: Error): RecoveryError {
-  return new RecoveryError(`The --masterKeyFile ${path} cannot be written: ${error.message}. Nothing was changed.`, ExitCode.NotFound, [
-    'Pass a --masterKeyFile path in a folder that exists and that this user may write.',
-  ])
+  return new RecoveryError(
+    `The --masterKeyFile ${path} cannot be written: ${error.message}. Nothing was changed.`,
+    ExitCode.NotFound,
+    ['Pass a --masterKeyFile path in a folder that exists and that this user may write.'],
+  )
 }
 
 /**

@@ -60,7 +60,9 @@ export const testTheCandidateKeys: Step<CandidateState> = {
     state.candidates = candidates
     const named = candidates.map((c) => describeCandidate(c)).join('; ')
     const note =
-      opening.length > 0 ? `; ${opening.join(', ')} opens the server certificate, going on (--skipCurrentMasterKeyTest)` : ''
+      opening.length > 0
+        ? `; ${opening.join(', ')} opens the server certificate, going on (--skipCurrentMasterKeyTest)`
+        : ''
     return `${candidates.length} candidate key${candidates.length === 1 ? '' : 's'}: ${named}${note}`
   },
 }

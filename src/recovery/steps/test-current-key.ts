@@ -64,10 +64,16 @@ export function describeKeyTest(verdict: KeyVerdict): string {
       : 'the current master key works'
   }
   // Why it cannot be unsealed names each key source and what happened to it, so the operator knows which file matters.
-  const unsealing = certificate.verdict === 'lost' && certificate.reason === 'cannot-unseal' ? ` (${certificate.detail})` : ''
-  const reason = certificate.verdict === 'lost' ? REASONS[certificate.reason] + unsealing : 'the server certificate does not prove it'
-  if (witness?.kind === 'sampled-values') return `the master key is lost: ${reason}, and it opens only ${sampled(witness)}`
-  if (witness?.kind === 'none') return `the master key is lost: ${reason}, and there is no other encrypted value to test it on`
+  const unsealing =
+    certificate.verdict === 'lost' && certificate.reason === 'cannot-unseal' ? ` (${certificate.detail})` : ''
+  const reason =
+    certificate.verdict === 'lost'
+      ? REASONS[certificate.reason] + unsealing
+      : 'the server certificate does not prove it'
+  if (witness?.kind === 'sampled-values')
+    return `the master key is lost: ${reason}, and it opens only ${sampled(witness)}`
+  if (witness?.kind === 'none')
+    return `the master key is lost: ${reason}, and there is no other encrypted value to test it on`
   return `the master key is lost: ${reason}`
 }
 
@@ -112,7 +118,12 @@ export interface KeyTestOutcome {
  * key test"). A key that opens the certificate an earlier run of this tool issued (and was then killed before it
  * reported) is that run's new key: the job is done, and the operator gets to see the key.
  */
-export async function testTheCurrentKey(ctx: DbContext, config: ConfigFile, env: NodeJS.ProcessEnv, skip: boolean): Promise<KeyTestOutcome> {
+export async function testTheCurrentKey(
+  ctx: DbContext,
+  config: ConfigFile,
+  env: NodeJS.ProcessEnv,
+  skip: boolean,
+): Promise<KeyTestOutcome> {
   const certificateDocument = await readConfigurationDocument(ctx, SERVER_CERTIFICATE_DOCUMENT.id)
   if (skip) return {verdict: 'skipped', certificateDocument}
   const current = await readCurrentMasterKey(config, env)

@@ -17,14 +17,19 @@ export async function verifyRecovery(run: RecoveryRun): Promise<string> {
   const config = await readConfigFile(need(run.config, 'the config file').path)
   // The config's key, not MASTER_KEY: the config is what this run wrote.
   const key = await readCurrentMasterKey(config, {...run.env, MASTER_KEY: undefined})
-  const document = await readConfigurationDocument(need(run.locked, 'the locked connection'), SERVER_CERTIFICATE_DOCUMENT.id)
+  const document = await readConfigurationDocument(
+    need(run.locked, 'the locked connection'),
+    SERVER_CERTIFICATE_DOCUMENT.id,
+  )
   const result = testCurrentKey(key.kind === 'available' ? key.key : {unavailable: key.reason}, document)
   const expected = need(run.newCertificate, 'the new certificate').thumbprint
   if (result.verdict !== 'works' || result.thumbprint.toUpperCase() !== expected) {
     throw new RecoveryError(
       `Verification failed after the changes were committed: the key in ${config.path} does not open the new server certificate (${result.verdict === 'works' ? `found ${result.thumbprint}` : result.reason}).`,
       ExitCode.Internal,
-      ['Keep the new master key shown below; restore the database backup and the previous config copy if the server does not start.'],
+      [
+        'Keep the new master key shown below; restore the database backup and the previous config copy if the server does not start.',
+      ],
     )
   }
   run.verified = true

@@ -32,13 +32,18 @@ async function catalogState(url: string): Promise<CatalogState> {
       const document: unknown = JSON.parse(row.JSON)
       for (const field of fields) {
         if (field.documentId !== undefined && field.documentId !== row.Id) continue
-        const values = findLeaves(document, field).map(({holder, key}) => (holder as Record<string | number, unknown>)[key])
+        const values = findLeaves(document, field).map(
+          ({holder, key}) => (holder as Record<string | number, unknown>)[key],
+        )
         const name = fieldName(table, field)
         state.ciphertexts.set(name, state.ciphertexts.get(name)! + values.filter(isSensitiveValueShape).length)
       }
       for (const slot of decoySlots(document, fields, row.Id)) {
         const key = `${table} ${row.Id} ${slot.path}`
-        state.decoys.set(key, [...(state.decoys.get(key) ?? []), (slot.holder as Record<string | number, unknown>)[slot.key]])
+        state.decoys.set(key, [
+          ...(state.decoys.get(key) ?? []),
+          (slot.holder as Record<string | number, unknown>)[slot.key],
+        ])
       }
     }
   }
@@ -83,10 +88,19 @@ describe(`server:lost-master-key resets every catalog field and nothing beside i
 
   before(async () => {
     // Every value a ciphertext (readable or corrupt), so each field is known to hold some before the reset.
-    server = await createLostServer({documents: 1200, corruptShare: 0.2, nonCiphertextShare: 0, nullShare: 0, seed: SEED})
+    server = await createLostServer({
+      documents: 1200,
+      corruptShare: 0.2,
+      nonCiphertextShare: 0,
+      nullShare: 0,
+      seed: SEED,
+    })
     initial = await catalogState(server.database.url)
     reportFile = path.join(server.root, 're-enter.csv')
-    const run = await runLostMasterKey(['--instance', 'OctopusServer', ...CONFIRMED, '--reportFile', reportFile], server.env)
+    const run = await runLostMasterKey(
+      ['--instance', 'OctopusServer', ...CONFIRMED, '--reportFile', reportFile],
+      server.env,
+    )
     ;({exitCode, message} = run)
   })
 
@@ -97,7 +111,8 @@ describe(`server:lost-master-key resets every catalog field and nothing beside i
     const decoyPaths = new Set([...initial.decoys.keys()].map((key) => key.replace(/ \S+ /, ' ')))
     for (const {table, fields} of SENSITIVE_CATALOG) {
       for (const field of fields) {
-        if (field.when === undefined || fields.some((other) => other.path === field.path && other.when === undefined)) continue
+        if (field.when === undefined || fields.some((other) => other.path === field.path && other.when === undefined))
+          continue
         expect(decoyPaths.has(`${table} ${field.path}`), `a decoy for ${fieldName(table, field)}`).to.equal(true)
       }
     }
@@ -120,12 +135,19 @@ describe(`server:lost-master-key resets every catalog field and nothing beside i
     const reset = rows.filter((row) => row.outcome === 'reset')
     expect(reset.length).to.equal([...initial.ciphertexts.values()].reduce((a, b) => a + b, 0))
     for (const row of reset) {
-      expect(row.name, `${row.table} ${row.document_id} ${row.field_path}`).to.be.a('string').and.not.equal(row.document_id)
+      expect(row.name, `${row.table} ${row.document_id} ${row.field_path}`)
+        .to.be.a('string')
+        .and.not.equal(row.document_id)
       expect(row.name).to.not.equal('')
     }
     for (const {table, fields} of SENSITIVE_CATALOG) {
       for (const field of fields) {
-        const mine = reset.filter((row) => row.table === table && row.kind === field.kind && (!field.documentId || row.document_id === field.documentId))
+        const mine = reset.filter(
+          (row) =>
+            row.table === table &&
+            row.kind === field.kind &&
+            (!field.documentId || row.document_id === field.documentId),
+        )
         expect(mine.length, fieldName(table, field)).to.be.greaterThan(0)
         if (field.title && !field.label) for (const row of mine) expect(row.name).to.equal(field.title)
       }

@@ -17,7 +17,10 @@ const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyD
 async function configKeyOpensCertificate(server: LostServer): Promise<boolean> {
   const key = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
   if (key.kind !== 'available') return false
-  const [certificate] = await query<{JSON: string}>(server.database.url, `SELECT "JSON" FROM "Configuration" WHERE "Id" = 'certificate-global'`)
+  const [certificate] = await query<{JSON: string}>(
+    server.database.url,
+    `SELECT "JSON" FROM "Configuration" WHERE "Id" = 'certificate-global'`,
+  )
   return testCurrentKey(key.key, certificate.JSON).verdict === 'works'
 }
 
@@ -33,11 +36,17 @@ describe('server:lost-master-key: the connection drops during COMMIT', () => {
   async function behindProxy(cutAt: CutPoint, refuseAfterCut: boolean): Promise<void> {
     server = await createLostServer({documents: 150, seed: 31})
     const database = new URL(server.database.url)
-    proxy = await startCommitCuttingProxy({host: database.hostname, port: Number(database.port)}, {cutAt, refuseAfterCut})
+    proxy = await startCommitCuttingProxy(
+      {host: database.hostname, port: Number(database.port)},
+      {cutAt, refuseAfterCut},
+    )
     const viaProxy = new URL(server.database.url)
     viaProxy.port = String(proxy.port)
     const {configPath} = server.seeded
-    await writeFile(configPath, withSetting(await readFile(configPath, 'utf8'), SettingKey.ConnectionString, viaProxy.toString()))
+    await writeFile(
+      configPath,
+      withSetting(await readFile(configPath, 'utf8'), SettingKey.ConnectionString, viaProxy.toString()),
+    )
     originalConfig = await readFile(configPath)
   }
 

@@ -15,15 +15,39 @@ function oddDocuments(key: Buffer): Array<{table: string; id: string; json: stri
   const cipher = (text: string) => JSON.stringify(encryptSensitiveValue(text, key))
   return [
     // The server reads the last copy of a key; no copy may keep a ciphertext.
-    {table: 'Account', id: 'accounts-dup-last', json: `{"Name":"dup last","AccountType":"UsernamePassword","Password":null,"Password":${cipher('a')}}`},
-    {table: 'Account', id: 'accounts-dup-first', json: `{"Name":"dup first","AccountType":"UsernamePassword","Password":${cipher('b')},"Password":null}`},
+    {
+      table: 'Account',
+      id: 'accounts-dup-last',
+      json: `{"Name":"dup last","AccountType":"UsernamePassword","Password":null,"Password":${cipher('a')}}`,
+    },
+    {
+      table: 'Account',
+      id: 'accounts-dup-first',
+      json: `{"Name":"dup first","AccountType":"UsernamePassword","Password":${cipher('b')},"Password":null}`,
+    },
     // The condition's last copy says Sensitive.
-    {table: 'VariableSet', id: 'variableset-condition', json: `{"Variables":[{"Name":"late","Type":"String","Value":${cipher('c')},"Type":"Sensitive"}]}`},
+    {
+      table: 'VariableSet',
+      id: 'variableset-condition',
+      json: `{"Variables":[{"Name":"late","Type":"String","Value":${cipher('c')},"Type":"Sensitive"}]}`,
+    },
     // Valid JSON nested 600 deep.
-    {table: 'VariableSet', id: 'variableset-deep', json: `{"Deep":${DEEP},"Variables":[{"Name":"deep","Type":"Sensitive","Value":${cipher('d')}}]}`},
+    {
+      table: 'VariableSet',
+      id: 'variableset-deep',
+      json: `{"Deep":${DEEP},"Variables":[{"Name":"deep","Type":"Sensitive","Value":${cipher('d')}}]}`,
+    },
     // Outside the catalog: a field the account type does not make secret, and a field the catalog does not know.
-    {table: 'Account', id: 'accounts-aws-password', json: `{"Name":"aws","AccountType":"AmazonWebServicesAccount","SecretKey":null,"Password":${cipher('e')}}`},
-    {table: 'Feed', id: 'feeds-new-field', json: `{"Name":"newer feed","Password":null,"Future":{"Name":"api","Token":${cipher('f')}}}`},
+    {
+      table: 'Account',
+      id: 'accounts-aws-password',
+      json: `{"Name":"aws","AccountType":"AmazonWebServicesAccount","SecretKey":null,"Password":${cipher('e')}}`,
+    },
+    {
+      table: 'Feed',
+      id: 'feeds-new-field',
+      json: `{"Name":"newer feed","Password":null,"Future":{"Name":"api","Token":${cipher('f')}}}`,
+    },
   ]
 }
 
@@ -41,7 +65,11 @@ async function insertOddDocuments(server: LostServer): Promise<void> {
     const document = JSON.parse(json) as Record<string, string>
     const names = ['Id', 'JSON', ...columns].map((name) => `"${name}"`).join(', ')
     const values = [id, json, ...columns.map((column) => document[column])]
-    await query(server.database.url, `INSERT INTO "${table}" (${names}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values)
+    await query(
+      server.database.url,
+      `INSERT INTO "${table}" (${names}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+      values,
+    )
   }
 }
 
@@ -74,10 +102,15 @@ describe('server:lost-master-key reads documents as the server does', () => {
     for (const id of ['accounts-dup-last', 'accounts-dup-first']) {
       expect(ciphertextsIn(await documentJson(server, 'Account', id)), id).to.deep.equal([])
     }
-    expect(JSON.parse(await documentJson(server, 'VariableSet', 'variableset-condition')).Variables[0].Value).to.equal(null)
+    expect(JSON.parse(await documentJson(server, 'VariableSet', 'variableset-condition')).Variables[0].Value).to.equal(
+      null,
+    )
     const deep = await documentJson(server, 'VariableSet', 'variableset-deep')
     expect(deep).to.equal(`{"Deep":${DEEP},"Variables":[{"Name":"deep","Type":"Sensitive","Value":null}]}`)
-    expect(report.tables.find((t) => t.table === 'VariableSet')!.malformedDocuments, 'the deep document is not malformed').to.equal(0)
+    expect(
+      report.tables.find((t) => t.table === 'VariableSet')!.malformedDocuments,
+      'the deep document is not malformed',
+    ).to.equal(0)
     expect(report.totals.duplicateKeyDocuments).to.be.at.least(3)
   })
 
@@ -99,14 +132,18 @@ describe('server:lost-master-key reads documents as the server does', () => {
     expect(ciphertextsIn(await documentJson(server, 'Account', 'accounts-aws-password'))).to.have.length(1)
     expect(ciphertextsIn(await documentJson(server, 'Feed', 'feeds-new-field'))).to.have.length(1)
     expect(report.outsideCatalog.values).to.equal(outside)
-    expect(report.outsideCatalog.first.map(({table, documentId, path: at}) => ({table, documentId, path: at}))).to.deep.include.members(OUTSIDE)
+    expect(
+      report.outsideCatalog.first.map(({table, documentId, path: at}) => ({table, documentId, path: at})),
+    ).to.deep.include.members(OUTSIDE)
     const rows = (await readFile(reportFile, 'utf8')).split('\n')
     expect(rows).to.include('Account,accounts-aws-password,aws,Password,outside the catalog,left: outside the catalog')
     expect(rows).to.include('Feed,feeds-new-field,api,Future.Token,outside the catalog,left: outside the catalog')
     expect(rows.filter((row) => row.endsWith(',left: outside the catalog'))).to.have.length(outside)
-    const quarantined = await query<{DocumentId: string}>(server.database.url, `SELECT "DocumentId" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" = ANY($1)`, [
-      OUTSIDE.map((v) => v.documentId),
-    ])
+    const quarantined = await query<{DocumentId: string}>(
+      server.database.url,
+      `SELECT "DocumentId" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" = ANY($1)`,
+      [OUTSIDE.map((v) => v.documentId)],
+    )
     expect(quarantined).to.deep.equal([])
   })
 

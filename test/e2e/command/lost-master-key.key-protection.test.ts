@@ -21,7 +21,19 @@ async function opensslOpens(server: LostServer, key: Buffer, iv: Buffer): Promis
   const sealed = (await readConfigFile(server.seeded.configPath)).settings.get(SettingKey.MasterKey) ?? ''
   const input = path.join(server.root, 'sealed.b64')
   await writeFile(input, sealed)
-  return openssl('enc', '-d', '-aes-256-cbc', '-a', '-A', '-in', input, '-K', key.toString('hex'), '-iv', iv.toString('hex'))
+  return openssl(
+    'enc',
+    '-d',
+    '-aes-256-cbc',
+    '-a',
+    '-A',
+    '-in',
+    input,
+    '-K',
+    key.toString('hex'),
+    '-iv',
+    iv.toString('hex'),
+  )
 }
 
 describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED})`, () => {
@@ -36,17 +48,22 @@ describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED}
     await writeFile(server.seeded.machineIdPath, `${machineId}\n`)
     const run = await runLostMasterKey(CONFIRMED, server.env)
     expect(run.exitCode, run.message).to.equal(0)
-    expect(run.stdout).to.include(`the master key is lost: the key in the config cannot be unsealed on this machine (the master key in the config does not unseal with any machine key source (${server.seeded.machineIdPath}: it does not unseal with this machine key`)
+    expect(run.stdout).to.include(
+      `the master key is lost: the key in the config cannot be unsealed on this machine (the master key in the config does not unseal with any machine key source (${server.seeded.machineIdPath}: it does not unseal with this machine key`,
+    )
     expect(run.stdout).to.include(`Sealed with:  machine-id (${server.seeded.machineIdPath})`)
     expect(run.stdout).not.to.include(machineId)
-    await stat(server.seeded.machineKeyPath).then(() => expect.fail('a machinekey file was created'), () => {})
+    await stat(server.seeded.machineKeyPath).then(
+      () => expect.fail('a machinekey file was created'),
+      () => {},
+    )
 
     const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
     if (current.kind !== 'available') throw new Error(current.reason)
     expect(current.unsealedWith).to.deep.equal({kind: 'machine-id', path: server.seeded.machineIdPath})
-    expect(await opensslOpens(server, Buffer.from(machineId, 'ascii'), Buffer.from('743677397A244326', 'ascii'))).to.equal(
-      `"${current.key.toString('base64')}"`,
-    )
+    expect(
+      await opensslOpens(server, Buffer.from(machineId, 'ascii'), Buffer.from('743677397A244326', 'ascii')),
+    ).to.equal(`"${current.key.toString('base64')}"`)
   })
 
   it('with --sealWith machinekey beside a machine id: creates the machinekey file, reports it, and OpenSSL opens the value', async () => {
@@ -58,7 +75,10 @@ describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED}
     expect(report.sealedWith).to.deep.equal({kind: 'machinekey', path: server.seeded.machineKeyPath})
     expect((await stat(server.seeded.machineKeyPath)).mode & 0o777).to.equal(0o600)
 
-    const [key, iv] = (await readFile(server.seeded.machineKeyPath, 'utf8')).trim().split('.').map((part) => Buffer.from(part, 'base64'))
+    const [key, iv] = (await readFile(server.seeded.machineKeyPath, 'utf8'))
+      .trim()
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64'))
     const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
     if (current.kind !== 'available') throw new Error(current.reason)
     expect(current.unsealedWith).to.deep.equal({kind: 'machinekey', path: server.seeded.machineKeyPath})
@@ -73,7 +93,9 @@ describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED}
     server = await createLostServer({documents: 60, seed: 33, sealWith: 'machinekey', keepMachineKey: true})
     const run = await runLostMasterKey(CONFIRMED, server.env)
     expect(run.exitCode, run.message).to.equal(4)
-    expect(run.message).to.include(`The current master key (unsealed with machinekey (${server.seeded.machineKeyPath})) still works`)
+    expect(run.message).to.include(
+      `The current master key (unsealed with machinekey (${server.seeded.machineKeyPath})) still works`,
+    )
   })
 
   it('refuses --sealWith machine-id on a machine without one (exit 7), changing nothing', async () => {
@@ -82,8 +104,13 @@ describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED}
     const before = {database: await databaseFingerprint(server.database.url), files: await filesFingerprint(files)}
     const run = await runLostMasterKey([...CONFIRMED, '--sealWith', 'machine-id'], server.env)
     expect(run.exitCode, run.message).to.equal(7)
-    expect(run.message).to.include(`--sealWith machine-id was given, but ${server.seeded.machineIdPath} does not exist. Nothing was changed.`)
-    expect({database: await databaseFingerprint(server.database.url), files: await filesFingerprint(files)}).to.deep.equal(before)
+    expect(run.message).to.include(
+      `--sealWith machine-id was given, but ${server.seeded.machineIdPath} does not exist. Nothing was changed.`,
+    )
+    expect({
+      database: await databaseFingerprint(server.database.url),
+      files: await filesFingerprint(files),
+    }).to.deep.equal(before)
   })
 
   it('refuses an unknown --sealWith (exit 2)', async () => {
@@ -96,7 +123,10 @@ describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED}
   it('keeps MASTER_KEY working for container installs, with no machine key source at all', async () => {
     server = await createLostServer({documents: 60, seed: 36})
     await rm(server.seeded.machineIdPath, {force: true})
-    const run = await runLostMasterKey(CONFIRMED, {...server.env, MASTER_KEY: server.seeded.masterKey.toString('base64')})
+    const run = await runLostMasterKey(CONFIRMED, {
+      ...server.env,
+      MASTER_KEY: server.seeded.masterKey.toString('base64'),
+    })
     expect(run.exitCode, run.message).to.equal(4)
     expect(run.message).to.include('The current master key (from MASTER_KEY) still works')
   })

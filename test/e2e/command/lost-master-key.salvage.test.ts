@@ -7,7 +7,13 @@ import {decryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey, sealNewMasterKey} from '../../../src/instance/current-master-key.js'
 import {catalogDocuments} from '../../support/restore-loop.js'
-import {createLostServer, databaseFingerprint, filesFingerprint, type LostServer, query} from '../../support/lost-server.js'
+import {
+  createLostServer,
+  databaseFingerprint,
+  filesFingerprint,
+  type LostServer,
+  query,
+} from '../../support/lost-server.js'
 import {type CommandRun, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {scanForSecrets, type Secret, seededSecrets} from '../../support/secret-scan.js'
 import {compareSalvage, splitKeys, type SplitKeys} from '../../support/split-key-database.js'
@@ -82,7 +88,11 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     const a = split.keyA.toString('base64')
     const cases: Array<[string[], number, RegExp]> = [
       [['--candidateKey', 'abc$', ...CONFIRMED], 2, /--candidateKey #1: The master key is not valid base64/],
-      [['--candidateKey', a, '--candidateKey', Buffer.alloc(20, 7).toString('base64'), '--dryRun'], 2, /--candidateKey #2: .*20 bytes/],
+      [
+        ['--candidateKey', a, '--candidateKey', Buffer.alloc(20, 7).toString('base64'), '--dryRun'],
+        2,
+        /--candidateKey #2: .*20 bytes/,
+      ],
       // The seeded config was sealed with a machine key this machine no longer has.
       [['--candidateConfig', server.seeded.configPath, ...CONFIRMED], 7, /--candidateConfig: .*cannot be unsealed/],
       [['--candidateConfig', path.join(server.root, 'absent.config'), ...CONFIRMED], 7, /absent\.config/],
@@ -90,7 +100,9 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     for (const [args, code, message] of cases) {
       const result = await run(args)
       expect(result.exitCode, `${args.join(' ')}: ${result.message}`).to.equal(code)
-      expect(result.message, args.join(' ')).to.match(message).and.match(/Nothing was changed/)
+      expect(result.message, args.join(' '))
+        .to.match(message)
+        .and.match(/Nothing was changed/)
     }
     expect(await databaseFingerprint(server.database.url)).to.equal(database)
     expect(await filesFingerprint(watchedFiles)).to.equal(files)
@@ -100,10 +112,21 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     const database = await databaseFingerprint(server.database.url)
     const files = await filesFingerprint(watchedFiles)
     const lost = server.seeded.masterKey
-    const result = await run(['--candidateKey', split.keyA.toString('base64'), '--candidateKey', lost.toString('base64'), ...CONFIRMED])
+    const result = await run([
+      '--candidateKey',
+      split.keyA.toString('base64'),
+      '--candidateKey',
+      lost.toString('base64'),
+      ...CONFIRMED,
+    ])
     expect(result.exitCode, result.message).to.equal(4)
-    expect(result.message).to.include(`--candidateKey #2 (fingerprint ${fingerprintOf(lost)}) opens the server certificate ${server.seeded.thumbprint}`)
-    expect(result.message).to.match(/in all but name/).and.match(/MASTER_KEY/).and.match(/--skipCurrentMasterKeyTest/)
+    expect(result.message).to.include(
+      `--candidateKey #2 (fingerprint ${fingerprintOf(lost)}) opens the server certificate ${server.seeded.thumbprint}`,
+    )
+    expect(result.message)
+      .to.match(/in all but name/)
+      .and.match(/MASTER_KEY/)
+      .and.match(/--skipCurrentMasterKeyTest/)
     expect(await databaseFingerprint(server.database.url)).to.equal(database)
     expect(await filesFingerprint(watchedFiles)).to.equal(files)
   })
@@ -113,7 +136,9 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     const args = ['--candidateKey', split.keyA.toString('base64'), '--candidateConfig', configB, '--dryRun']
     const text = await run(args)
     expect(text.exitCode, text.message).to.equal(0)
-    expect(text.stdout).to.match(new RegExp(`--candidateKey #1, fingerprint ${fingerprintOf(split.keyA)}: [\\d,]+ values would be salvaged`))
+    expect(text.stdout).to.match(
+      new RegExp(`--candidateKey #1, fingerprint ${fingerprintOf(split.keyA)}: [\\d,]+ values would be salvaged`),
+    )
     expect(text.stdout).to.include(`--candidateConfig ${configB}, fingerprint ${fingerprintOf(split.keyB)}:`)
     const json = await run([...args, '--json'])
     const data = JSON.parse(json.stdout) as SalvageJson
@@ -136,9 +161,15 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
       before = await catalogDocuments(server.database.url)
       reportFile = path.join(server.root, 're-enter.csv')
       const result = await run([
-        '--candidateKey', split.keyA.toString('base64'),
-        '--candidateConfig', configB,
-        ...CONFIRMED, '--reportFile', reportFile, '--json', '--showMasterKey',
+        '--candidateKey',
+        split.keyA.toString('base64'),
+        '--candidateConfig',
+        configB,
+        ...CONFIRMED,
+        '--reportFile',
+        reportFile,
+        '--json',
+        '--showMasterKey',
       ])
       expect(result.exitCode, result.message).to.equal(0)
       data = JSON.parse(result.stdout) as SalvageJson
@@ -153,27 +184,40 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
       expect(b.salvaged).to.be.greaterThan(0)
       expect(data.totals.valuesSalvaged).to.equal(a.salvaged + b.salvaged)
       expect(data.tables.reduce((sum, t) => sum + t.valuesSalvaged, 0)).to.equal(data.totals.valuesSalvaged)
-      expect(data.totals.outsideCatalog, 'a salvaged value is not taken for an uncataloged one').to.equal(outsideCatalog)
+      expect(data.totals.outsideCatalog, 'a salvaged value is not taken for an uncataloged one').to.equal(
+        outsideCatalog,
+      )
     })
 
     it("opens each A and B value with the new key to its original plaintext; the lost key's values are null and quarantined", async () => {
       const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
       if (current.kind !== 'available') throw new Error(current.reason)
       const after = await catalogDocuments(server.database.url)
-      const comparison = compareSalvage(before, after, {a: split.keyA, b: split.keyB, lost: server.seeded.masterKey, new: current.key})
+      const comparison = compareSalvage(before, after, {
+        a: split.keyA,
+        b: split.keyB,
+        lost: server.seeded.masterKey,
+        new: current.key,
+      })
       expect(comparison.wrong).to.deep.equal([])
       expect(comparison.salvaged).to.equal(data.totals.valuesSalvaged)
       const leftOpenable = data.salvage!.candidates.reduce((sum, c) => sum + c.opensOutsideCatalog, 0)
       expect(comparison.leftOpenable, 'only uncataloged values stay under a candidate').to.equal(leftOpenable)
       expect(comparison.lostNowNull.length).to.be.greaterThan(0)
 
-      const quarantined = await query<{Value: string}>(server.database.url, 'SELECT "Value" FROM "LostMasterKeyQuarantine" WHERE "RunId" = $1', [runId])
+      const quarantined = await query<{Value: string}>(
+        server.database.url,
+        'SELECT "Value" FROM "LostMasterKeyQuarantine" WHERE "RunId" = $1',
+        [runId],
+      )
       expect(quarantined.length).to.equal(data.totals.valuesReset)
       const openedByCandidate = quarantined.filter(({Value}) =>
         [split.keyA, split.keyB].some((key) => decryptSensitiveValue(Value, key).kind === 'plaintext'),
       )
       expect(openedByCandidate, 'nothing a candidate opens is quarantined').to.have.length(0)
-      const openedByLost = quarantined.map((q) => q.Value).filter((value) => decryptSensitiveValue(value, server.seeded.masterKey).kind === 'plaintext')
+      const openedByLost = quarantined
+        .map((q) => q.Value)
+        .filter((value) => decryptSensitiveValue(value, server.seeded.masterKey).kind === 'plaintext')
       expect(openedByLost.sort()).to.deep.equal([...comparison.lostNowNull].sort())
     })
 
@@ -195,9 +239,16 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     })
 
     it('records the salvage in the audit event by fingerprint', async () => {
-      const [event] = await query<{JSON: string}>(server.database.url, `SELECT "JSON" FROM "Event" WHERE "Category" = 'MasterKeyReset'`)
-      const details = (JSON.parse(event.JSON) as {Details: {Salvaged: Array<{Fingerprint: string; Values: number}>}}).Details
-      expect(details.Salvaged.map((s) => s.Fingerprint)).to.deep.equal([fingerprintOf(split.keyA), fingerprintOf(split.keyB)])
+      const [event] = await query<{JSON: string}>(
+        server.database.url,
+        `SELECT "JSON" FROM "Event" WHERE "Category" = 'MasterKeyReset'`,
+      )
+      const details = (JSON.parse(event.JSON) as {Details: {Salvaged: Array<{Fingerprint: string; Values: number}>}})
+        .Details
+      expect(details.Salvaged.map((s) => s.Fingerprint)).to.deep.equal([
+        fingerprintOf(split.keyA),
+        fingerprintOf(split.keyB),
+      ])
       outputs.push({exitCode: 0, stdout: event.JSON, stderr: '', message: ''})
     })
 
@@ -209,11 +260,19 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
       }
       const working = await read()
       const documents = await catalogDocuments(server.database.url)
-      const result = await runLostMasterKey(['--candidateKey', working.toString('base64'), ...CONFIRMED, '--skipCurrentMasterKeyTest', '--json'], server.env)
+      const result = await runLostMasterKey(
+        ['--candidateKey', working.toString('base64'), ...CONFIRMED, '--skipCurrentMasterKeyTest', '--json'],
+        server.env,
+      )
       expect(result.exitCode, result.message).to.equal(0)
       expect(result.stdout + result.stderr, 'the candidate stays unseen').to.not.include(working.toString('base64'))
       const again = JSON.parse(result.stdout) as SalvageJson
-      const comparison = compareSalvage(documents, await catalogDocuments(server.database.url), {a: working, b: working, lost: server.seeded.masterKey, new: await read()})
+      const comparison = compareSalvage(documents, await catalogDocuments(server.database.url), {
+        a: working,
+        b: working,
+        lost: server.seeded.masterKey,
+        new: await read(),
+      })
       expect(comparison.wrong).to.deep.equal([])
       expect(comparison.salvaged).to.equal(again.totals.valuesSalvaged).and.to.equal(data.totals.valuesSalvaged)
       expect(comparison.lostNowNull).to.deep.equal([])
@@ -225,5 +284,4 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
       expect(scanForSecrets(texts, secrets)).to.deep.equal([])
     })
   })
-
 })

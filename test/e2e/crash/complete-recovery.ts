@@ -37,7 +37,8 @@ export async function checkCompleteRecovery(
   const problems: string[] = []
   const {server} = files
   const configText = await readFile(server.configPath, 'utf8')
-  if (withoutMasterKey(configText) !== withoutMasterKey(server.originalConfig)) problems.push('the config differs from the seed in more than its master key')
+  if (withoutMasterKey(configText) !== withoutMasterKey(server.originalConfig))
+    problems.push('the config differs from the seed in more than its master key')
   if (((await stat(server.configPath)).mode & 0o777) !== 0o600) problems.push('the config is not 0600')
   const configKey = await unsealConfigKey(configText, server.machineKeyPath)
   const certificate = after.tables.get(SERVER_CERTIFICATE_DOCUMENT.table)?.get(SERVER_CERTIFICATE_DOCUMENT.id)?.json
@@ -51,7 +52,8 @@ export async function checkCompleteRecovery(
   }
   if (key) {
     const written = await readFile(files.masterKeyFile, 'utf8').catch(() => undefined)
-    if (written?.trim() !== key.toString('base64')) problems.push(`--masterKeyFile ${written === undefined ? 'is missing' : 'holds another key'}`)
+    if (written?.trim() !== key.toString('base64'))
+      problems.push(`--masterKeyFile ${written === undefined ? 'is missing' : 'holds another key'}`)
   }
 
   problems.push(...tableProblems(baseline, after, expected))
@@ -80,12 +82,16 @@ function tableProblems(baseline: Baseline, after: DatabaseSnapshot, expected: Ex
     }
     const personal = expected.scrubPii ? PERSONAL_CATALOG.find((t) => t.table === table) : undefined
     if (CATALOG_TABLES.includes(table)) {
-      const fromQuarantine = (id: string) => quarantine.filter((q) => q.table === table && q.documentId === id).map((q) => q.value)
-      const nulled = expected.quarantine ? fromQuarantine : (id: string) => nulledStrings(before.get(id)?.json, now.get(id)?.json)
+      const fromQuarantine = (id: string) =>
+        quarantine.filter((q) => q.table === table && q.documentId === id).map((q) => q.value)
+      const nulled = expected.quarantine
+        ? fromQuarantine
+        : (id: string) => nulledStrings(before.get(id)?.json, now.get(id)?.json)
       const {problems: found, count} = catalogTableProblems(table, before, now, nulled)
       problems.push(...found)
       const seeded = baseline.seeded.sensitive[table]
-      if (count !== seeded.readable + seeded.corrupt) problems.push(`${table}: ${count} values reset, the seed holds ${seeded.readable + seeded.corrupt} ciphertexts`)
+      if (count !== seeded.readable + seeded.corrupt)
+        problems.push(`${table}: ${count} values reset, the seed holds ${seeded.readable + seeded.corrupt} ciphertexts`)
     } else if (table === JOURNAL_TABLE) problems.push(...journalProblems(before, now, expected.upgradeScripts))
     else if (personal) problems.push(...scrubbedTableProblems(table, before, now, personal.columns, originals))
     else problems.push(...otherTableProblems(table, before, now))
@@ -114,7 +120,8 @@ function catalogTableProblems(
     }
     if (after.rest !== row.rest) problems.push(`${table} ${id}: a column besides JSON changed`)
     if (table === SERVER_CERTIFICATE_DOCUMENT.table && id === SERVER_CERTIFICATE_DOCUMENT.id) {
-      if (withoutFields(row.json) !== withoutFields(after.json)) problems.push(`${table} ${id}: fields besides the certificate changed`)
+      if (withoutFields(row.json) !== withoutFields(after.json))
+        problems.push(`${table} ${id}: fields besides the certificate changed`)
       continue
     }
     const values = nulled(id)
@@ -129,7 +136,8 @@ function catalogTableProblems(
       if (!expected.includes(stored)) problems.push(`${table} ${id}: a reset value was not in the seed's document`)
       expected = expected.replace(stored, 'null')
     }
-    if (after.json !== expected) problems.push(`${table} ${id}: the document differs from the seed's beyond the reset values`)
+    if (after.json !== expected)
+      problems.push(`${table} ${id}: the document differs from the seed's beyond the reset values`)
   }
   return {problems, count}
 }
@@ -155,18 +163,25 @@ function nulledStrings(before: string | undefined, after: string | undefined): s
     if (Array.isArray(a) !== Array.isArray(b)) return false
     const keys = Object.keys(a)
     if (keys.length !== Object.keys(b).length) return false
-    return keys.every((key) => key in b && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+    return keys.every(
+      (key) => key in b && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    )
   }
   return same(x, y) ? found : undefined
 }
 
 /** The journal gains exactly the upgrade's scripts, in order; its earlier rows stay. */
-function journalProblems(before: ReadonlyMap<string, SnapshotRow>, now: ReadonlyMap<string, SnapshotRow>, scripts: readonly string[]): string[] {
+function journalProblems(
+  before: ReadonlyMap<string, SnapshotRow>,
+  now: ReadonlyMap<string, SnapshotRow>,
+  scripts: readonly string[],
+): string[] {
   const problems: string[] = []
   for (const [id, row] of before) if (now.get(id)?.rest !== row.rest) problems.push(`${JOURNAL_TABLE} ${id} changed`)
   const added = [...now.keys()].filter((id) => !before.has(id)).sort((a, b) => Number(a) - Number(b))
   const names = added.map((id) => (JSON.parse(now.get(id)!.rest) as {ScriptName?: string}).ScriptName)
-  if (JSON.stringify(names) !== JSON.stringify(scripts)) problems.push(`${JOURNAL_TABLE} gained [${names.join(', ')}], expected [${scripts.join(', ')}]`)
+  if (JSON.stringify(names) !== JSON.stringify(scripts))
+    problems.push(`${JOURNAL_TABLE} gained [${names.join(', ')}], expected [${scripts.join(', ')}]`)
   return problems
 }
 
@@ -203,10 +218,13 @@ function scrubbedTableProblems(
       problems.push(`${table} ${id} vanished`)
       continue
     }
-    if (others(after.rest) !== others(row.rest)) problems.push(`${table} ${id}: a column besides the personal ones changed`)
-    if (columns.includes('IpAddress') && (JSON.parse(after.rest) as {IpAddress?: unknown}).IpAddress !== null) problems.push(`${table} ${id}: IpAddress is not null`)
+    if (others(after.rest) !== others(row.rest))
+      problems.push(`${table} ${id}: a column besides the personal ones changed`)
+    if (columns.includes('IpAddress') && (JSON.parse(after.rest) as {IpAddress?: unknown}).IpAddress !== null)
+      problems.push(`${table} ${id}: IpAddress is not null`)
     const text = `${after.json ?? ''}${after.rest}`
-    if (originals.some((original) => text.includes(original))) problems.push(`${table} ${id}: a seeded name or e-mail address survived the scrub`)
+    if (originals.some((original) => text.includes(original)))
+      problems.push(`${table} ${id}: a seeded name or e-mail address survived the scrub`)
   }
   problems.push(...addedRowProblems(table, before, now))
   return problems
@@ -219,7 +237,11 @@ function withoutFields(json: string | undefined): string {
 }
 
 /** Byte-identical, except that the audit log gains exactly the recovery's event. */
-function otherTableProblems(table: string, before: ReadonlyMap<string, SnapshotRow>, now: ReadonlyMap<string, SnapshotRow>): string[] {
+function otherTableProblems(
+  table: string,
+  before: ReadonlyMap<string, SnapshotRow>,
+  now: ReadonlyMap<string, SnapshotRow>,
+): string[] {
   const problems: string[] = []
   for (const [id, row] of before) {
     const after = now.get(id)
@@ -230,11 +252,16 @@ function otherTableProblems(table: string, before: ReadonlyMap<string, SnapshotR
 }
 
 /** Only Event gains a row: the recovery's own audit event. */
-function addedRowProblems(table: string, before: ReadonlyMap<string, SnapshotRow>, now: ReadonlyMap<string, SnapshotRow>): string[] {
+function addedRowProblems(
+  table: string,
+  before: ReadonlyMap<string, SnapshotRow>,
+  now: ReadonlyMap<string, SnapshotRow>,
+): string[] {
   const added = [...now.keys()].filter((id) => !before.has(id))
   if (table === 'Event') {
     const categories = added.map((id) => (JSON.parse(now.get(id)!.rest) as {Category?: string}).Category)
-    if (categories.length !== 1 || categories[0] !== RECOVERY_EVENT_CATEGORY) return [`Event gained [${categories.join(', ')}], expected one ${RECOVERY_EVENT_CATEGORY}`]
+    if (categories.length !== 1 || categories[0] !== RECOVERY_EVENT_CATEGORY)
+      return [`Event gained [${categories.join(', ')}], expected one ${RECOVERY_EVENT_CATEGORY}`]
   } else if (added.length > 0) return [`${table} gained ${added.length} rows`]
   return []
 }
@@ -245,8 +272,14 @@ async function leftoverCiphertextProblems(baseline: Baseline, databaseUrl: strin
   const problems: string[] = []
   for (const [table, seeded] of Object.entries(baseline.seeded.sensitive)) {
     const found = readBack.sensitive[table]
-    const expected = {readable: 0, corrupt: 0, nonCiphertext: seeded.nonCiphertext, alreadyNull: seeded.alreadyNull + seeded.readable + seeded.corrupt}
-    if (JSON.stringify(found) !== JSON.stringify(expected)) problems.push(`${table}: found ${JSON.stringify(found)}, expected ${JSON.stringify(expected)}`)
+    const expected = {
+      readable: 0,
+      corrupt: 0,
+      nonCiphertext: seeded.nonCiphertext,
+      alreadyNull: seeded.alreadyNull + seeded.readable + seeded.corrupt,
+    }
+    if (JSON.stringify(found) !== JSON.stringify(expected))
+      problems.push(`${table}: found ${JSON.stringify(found)}, expected ${JSON.stringify(expected)}`)
   }
   return problems
 }

@@ -6,8 +6,7 @@ import {readFile} from 'node:fs/promises'
  * so a check of the plugin's result does not trust the plugin's reader.
  */
 export type ConfigKey =
-  | {readonly kind: 'unsealed'; readonly key: Buffer}
-  | {readonly kind: 'unavailable'; readonly reason: string}
+  {readonly kind: 'unsealed'; readonly key: Buffer} | {readonly kind: 'unavailable'; readonly reason: string}
 
 const MASTER_KEY_SETTING = /<set key="Octopus\.Storage\.MasterKey">([^<]*)<\/set>/g
 
@@ -26,7 +25,10 @@ export async function unsealConfigKey(configText: string, machineKeyPath: string
   if (values.length !== 1) return {kind: 'unavailable', reason: `the config has ${values.length} master key settings`}
   let parts: Buffer[]
   try {
-    parts = (await readFile(machineKeyPath, 'utf8')).trim().split('.').map((part) => Buffer.from(part, 'base64'))
+    parts = (await readFile(machineKeyPath, 'utf8'))
+      .trim()
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64'))
   } catch {
     return {kind: 'unavailable', reason: 'there is no machine key'}
   }

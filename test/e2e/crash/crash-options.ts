@@ -12,7 +12,8 @@ export interface CrashOptions {
 function wholeNumber(name: string, raw: string | undefined, fallback: number, least: number): number {
   if (raw === undefined) return fallback
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < least) throw new RangeError(`--${name} must be a whole number ≥ ${least}, got ${raw}`)
+  if (!Number.isInteger(value) || value < least)
+    throw new RangeError(`--${name} must be a whole number ≥ ${least}, got ${raw}`)
   return value
 }
 

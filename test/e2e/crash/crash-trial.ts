@@ -45,7 +45,11 @@ export function commandArgs(files: TrialFiles, flags: Pick<FlagSet, 'args'> = {a
 
 export async function prepareTrial(template: SeededTemplate, name: string): Promise<TrialFiles> {
   const server = await template.copy(name)
-  return {server, masterKeyFile: path.join(server.root, 'new-master-key.txt'), reportFile: path.join(server.root, 're-enter.csv')}
+  return {
+    server,
+    masterKeyFile: path.join(server.root, 'new-master-key.txt'),
+    reportFile: path.join(server.root, 're-enter.csv'),
+  }
 }
 
 function outcome(run: ChildRun): string {
@@ -62,7 +66,12 @@ function lastWords(run: ChildRun): string {
  * then the same command run again to the end and the result checked: complete, consistent, no temporary file
  * left, no secret in any output.
  */
-export async function runCrashTrial(name: string, source: TrialSource, kill: PlannedKill, flags: FlagSet): Promise<TrialResult> {
+export async function runCrashTrial(
+  name: string,
+  source: TrialSource,
+  kill: PlannedKill,
+  flags: FlagSet,
+): Promise<TrialResult> {
   const files = await prepareTrial(source.template, name)
   try {
     return await killAndRerun(name, files, source, kill, flags)
@@ -71,7 +80,13 @@ export async function runCrashTrial(name: string, source: TrialSource, kill: Pla
   }
 }
 
-async function killAndRerun(name: string, files: TrialFiles, source: TrialSource, kill: PlannedKill, flags: FlagSet): Promise<TrialResult> {
+async function killAndRerun(
+  name: string,
+  files: TrialFiles,
+  source: TrialSource,
+  kill: PlannedKill,
+  flags: FlagSet,
+): Promise<TrialResult> {
   const {baseline, secrets} = source
   const args = commandArgs(files, flags)
   const killed = await runCommandChild(args, files.server.env, kill)
@@ -81,7 +96,8 @@ async function killAndRerun(name: string, files: TrialFiles, source: TrialSource
   const leftAfterKill = await leftoverTemporaryFiles(files)
   const problems: string[] = state.kind === 'inconsistent' ? state.problems.map((p) => `after the kill: ${p}`) : []
   if (killed.timedOut) problems.push('the run to be killed hung')
-  if (!killed.signal && killed.exitCode !== 0) problems.push(`the run to be killed failed on its own (${outcome(killed)}: ${lastWords(killed)})`)
+  if (!killed.signal && killed.exitCode !== 0)
+    problems.push(`the run to be killed failed on its own (${outcome(killed)}: ${lastWords(killed)})`)
 
   const uncommitted: Buffer[] = []
   const configBeforeRerun = await readFile(files.server.configPath, 'utf8')
@@ -94,15 +110,20 @@ async function killAndRerun(name: string, files: TrialFiles, source: TrialSource
   // README "If the run was killed": before the commit the re-run does the whole job; after it, it says
   // "Already done", shows the key and changes nothing. Either way it exits 0.
   if (rerun.exitCode !== 0) problems.push(`re-run: ${outcome(rerun)}, expected exit 0 (${lastWords(rerun)})`)
-  if (state.kind === 'complete' && !rerun.stdout.includes('Already done')) problems.push('the re-run after a committed run does not say "Already done"')
+  if (state.kind === 'complete' && !rerun.stdout.includes('Already done'))
+    problems.push('the re-run after a committed run does not say "Already done"')
   const after = await takeSnapshot(files.server.databaseUrl)
   const final = await checkCompleteRecovery(baseline, after, files, flags)
   problems.push(...final.problems.map((p) => `after the re-run: ${p}`))
   // Part of "consistent": whatever the killed run left half-written, nothing of it outlives the re-run.
-  problems.push(...(await leftoverTemporaryFiles(files)).map((file) => `after the re-run: temporary file ${file} is left`))
+  problems.push(
+    ...(await leftoverTemporaryFiles(files)).map((file) => `after the re-run: temporary file ${file} is left`),
+  )
   if (state.kind === 'complete') {
-    if (snapshotDifferences(state.snapshot, after).length > 0) problems.push('the re-run changed the database although the key worked')
-    if ((await readFile(files.server.configPath, 'utf8')) !== configBeforeRerun) problems.push('the re-run changed the config although the key worked')
+    if (snapshotDifferences(state.snapshot, after).length > 0)
+      problems.push('the re-run changed the database although the key worked')
+    if ((await readFile(files.server.configPath, 'utf8')) !== configBeforeRerun)
+      problems.push('the re-run changed the config although the key worked')
   }
 
   problems.push(
@@ -122,8 +143,14 @@ async function killAndRerun(name: string, files: TrialFiles, source: TrialSource
   )
 
   const aim = `aimed at "${kill.phase}" +${kill.delayMs} ms`
-  const hit = phaseHit === undefined ? `ran to its end (${outcome(killed)}; ${aim})` : `hit "${phaseHit}" at ${Math.round(killed.killedAtMs!)} ms (${aim})`
-  const left = leftAfterKill.length > 0 ? `; left ${leftAfterKill.length} temporary file${leftAfterKill.length === 1 ? '' : 's'}` : ''
+  const hit =
+    phaseHit === undefined
+      ? `ran to its end (${outcome(killed)}; ${aim})`
+      : `hit "${phaseHit}" at ${Math.round(killed.killedAtMs!)} ms (${aim})`
+  const left =
+    leftAfterKill.length > 0
+      ? `; left ${leftAfterKill.length} temporary file${leftAfterKill.length === 1 ? '' : 's'}`
+      : ''
   const verdict = problems.length ? `INCONSISTENT: ${problems.join('; ')}` : 'consistent'
   const line = `${name} [${flags.name}]: ${hit}; state ${state.kind}${left}; re-run ${outcome(rerun)}; ${verdict}`
   return {line, problems, phaseHit}

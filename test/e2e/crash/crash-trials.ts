@@ -37,7 +37,10 @@ const MSSQL_DOCUMENTS = 400
 const options = parseCrashOptions(process.argv.slice(2))
 const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-crash-'))
 const missing = process.env[MSSQL_VARIABLE] ? undefined : babelfishMissing()
-const [server, babelfish] = await Promise.all([startEmbeddedPostgres(), missing || process.env[MSSQL_VARIABLE] ? undefined : startBabelfish()])
+const [server, babelfish] = await Promise.all([
+  startEmbeddedPostgres(),
+  missing || process.env[MSSQL_VARIABLE] ? undefined : startBabelfish(),
+])
 if (babelfish) process.env[MSSQL_VARIABLE] = babelfish.connectionString
 const trials = Array.from({length: options.trials}, (_, i) => ({
   name: `trial${i + 1}`,
@@ -57,7 +60,10 @@ try {
     const key = `${trial.engine} [${trial.flags.name}]`
     if (!spans.has(key)) spans.set(key, await calibrate(trial.engine, trial.flags, sources))
     const kill = planner.next(spans.get(key)!)
-    const source = trial.engine === 'postgres' ? await postgresSource(trial.flags, sources) : await mssqlSource(trial.name, trial.flags, options.seed + i + 1)
+    const source =
+      trial.engine === 'postgres'
+        ? await postgresSource(trial.flags, sources)
+        : await mssqlSource(trial.name, trial.flags, options.seed + i + 1)
     const result = await runCrashTrial(trial.name, source, kill, trial.flags)
     planner.record(kill.phase, result.phaseHit)
     if (result.problems.length > 0) inconsistent++
@@ -75,8 +81,17 @@ try {
 async function postgresSource(flags: FlagSet, sources: Map<number, TrialSource>): Promise<TrialSource> {
   const known = sources.get(flags.seededScripts)
   if (known) return known
-  const template = await seedTemplate(server, root, {...options, scripts: flags.seededScripts}, `template${flags.seededScripts}`)
-  const source = {template, baseline: {seeded: template.seeded, snapshot: await takeSnapshot(template.databaseUrl)}, secrets: await seededSecrets(template.seeded, template.databaseUrl)}
+  const template = await seedTemplate(
+    server,
+    root,
+    {...options, scripts: flags.seededScripts},
+    `template${flags.seededScripts}`,
+  )
+  const source = {
+    template,
+    baseline: {seeded: template.seeded, snapshot: await takeSnapshot(template.databaseUrl)},
+    secrets: await seededSecrets(template.seeded, template.databaseUrl),
+  }
   sources.set(flags.seededScripts, source)
   return source
 }
@@ -87,22 +102,40 @@ async function mssqlSource(name: string, flags: FlagSet, seed: number): Promise<
 }
 
 /** One uninterrupted run on `engine` with `flags`: it must recover the server; its output times the phases. */
-async function calibrate(engine: EngineName, flags: FlagSet, sources: Map<number, TrialSource>): Promise<Array<PhaseSpan | undefined>> {
+async function calibrate(
+  engine: EngineName,
+  flags: FlagSet,
+  sources: Map<number, TrialSource>,
+): Promise<Array<PhaseSpan | undefined>> {
   const name = `calibration-${engine}-${flags.seededScripts}-${flags.args.join('').replaceAll('-', '')}`
-  const source = engine === 'postgres' ? await postgresSource(flags, sources) : await mssqlSource(name, flags, options.seed)
+  const source =
+    engine === 'postgres' ? await postgresSource(flags, sources) : await mssqlSource(name, flags, options.seed)
   const files = await prepareTrial(source.template, name)
   try {
     const full = await runCommandChild(commandArgs(files, flags), files.server.env)
-    const check = await checkCompleteRecovery(source.baseline, await takeSnapshot(files.server.databaseUrl), files, flags)
+    const check = await checkCompleteRecovery(
+      source.baseline,
+      await takeSnapshot(files.server.databaseUrl),
+      files,
+      flags,
+    )
     const left = await leftoverTemporaryFiles(files)
     if (full.exitCode !== 0 || check.problems.length > 0 || left.length > 0) {
       const why = [full.stderr.trim(), ...check.problems, ...left.map((f) => `temporary file ${f} is left`)]
-      throw new Error(`The uninterrupted run on ${engine} [${flags.name}] did not recover the server (exit ${full.exitCode}): ${why.join('; ')}`)
+      throw new Error(
+        `The uninterrupted run on ${engine} [${flags.name}] did not recover the server (exit ${full.exitCode}): ${why.join('; ')}`,
+      )
     }
     const spans = phaseSpans(full.lines, full.durationMs)
-    const described = engine === 'mssql' ? `SQL Server (${await describeMssqlServer(process.env[MSSQL_VARIABLE]!)}), ${mssqlOptions.documents}` : `PostgreSQL, ${options.documents}`
-    console.log(`${described} documents, seed ${options.seed}, [${flags.name}]: an uninterrupted run takes ${Math.round(full.durationMs)} ms:`)
-    for (const [i, span] of spans.entries()) console.log(`  ${span ? `${span.durationMs.toFixed(1).padStart(8)} ms` : '  not seen'}  ${PHASES[i].name}`)
+    const described =
+      engine === 'mssql'
+        ? `SQL Server (${await describeMssqlServer(process.env[MSSQL_VARIABLE]!)}), ${mssqlOptions.documents}`
+        : `PostgreSQL, ${options.documents}`
+    console.log(
+      `${described} documents, seed ${options.seed}, [${flags.name}]: an uninterrupted run takes ${Math.round(full.durationMs)} ms:`,
+    )
+    for (const [i, span] of spans.entries())
+      console.log(`  ${span ? `${span.durationMs.toFixed(1).padStart(8)} ms` : '  not seen'}  ${PHASES[i].name}`)
     return spans
   } finally {
     await files.server.dispose()

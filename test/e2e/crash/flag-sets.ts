@@ -30,7 +30,14 @@ export const FLAG_SETS: readonly FlagSet[] = [
     upgradeScripts: SCHEMA_SCRIPTS.slice(CURRENT - 1).map((script) => script.name),
     seededScripts: CURRENT - 1,
   },
-  {name: '--no-quarantine', args: ['--no-quarantine'], quarantine: false, scrubPii: false, upgradeScripts: [], seededScripts: CURRENT},
+  {
+    name: '--no-quarantine',
+    args: ['--no-quarantine'],
+    quarantine: false,
+    scrubPii: false,
+    upgradeScripts: [],
+    seededScripts: CURRENT,
+  },
 ]
 
 export const DEFAULT_EXPECTATIONS: Expectations = FLAG_SETS[0]

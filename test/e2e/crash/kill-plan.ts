@@ -36,7 +36,11 @@ export class KillPlanner {
     const phase = ORDER.reduce((best, candidate) => (score(candidate) < score(best) ? candidate : best))
     const slice = this.aims[phase]++ % this.slices
     const fraction = (slice + this.random.next()) / this.slices
-    return {phase: PHASES[phase].name, afterPhase: phase, delayMs: Math.floor(fraction * (spans[phase]?.durationMs ?? 0))}
+    return {
+      phase: PHASES[phase].name,
+      afterPhase: phase,
+      delayMs: Math.floor(fraction * (spans[phase]?.durationMs ?? 0)),
+    }
   }
 
   /** What a trial aimed at and what it hit (undefined: the run ended before the kill). */

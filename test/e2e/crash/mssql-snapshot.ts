@@ -21,14 +21,27 @@ export async function takeMssqlSnapshot(connectionString: string): Promise<Datab
   const tables = new Map<string, Map<string, SnapshotRow>>()
   let quarantine: QuarantineEntry[] | undefined
   for (const {name} of names) {
-    const rows = await mssqlQuery<Record<string, unknown>>(connectionString, `SELECT * FROM [${name.replaceAll(']', ']]')}]`)
+    const rows = await mssqlQuery<Record<string, unknown>>(
+      connectionString,
+      `SELECT * FROM [${name.replaceAll(']', ']]')}]`,
+    )
     if (name === QUARANTINE_TABLE) {
-      quarantine = rows.map((r) => ({runId: r.RunId as string, table: r.TableName as string, documentId: r.DocumentId as string, value: r.Value as string}))
+      quarantine = rows.map((r) => ({
+        runId: r.RunId as string,
+        table: r.TableName as string,
+        documentId: r.DocumentId as string,
+        value: r.Value as string,
+      }))
       continue
     }
     const byId = new Map<string, SnapshotRow>()
     for (const row of rows) {
-      const rest = Object.fromEntries(Object.keys(row).filter((column) => column !== 'JSON').sort().map((column) => [column, stable(row[column])]))
+      const rest = Object.fromEntries(
+        Object.keys(row)
+          .filter((column) => column !== 'JSON')
+          .sort()
+          .map((column) => [column, stable(row[column])]),
+      )
       byId.set(String(row.Id), {json: (row.JSON as string | null) ?? undefined, rest: JSON.stringify(rest)})
     }
     tables.set(name, byId)

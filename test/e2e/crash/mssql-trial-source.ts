@@ -20,7 +20,11 @@ export interface MssqlTrialSource {
  * CREATE DATABASE ... TEMPLATE, and a seed's certificate is new each time, so each trial seeds its own database
  * and takes its own baseline; `template.copy` hands over that very server, once.
  */
-export async function seedMssqlTrial(root: string, name: string, options: {documents: number; seed: number; scripts?: number}): Promise<MssqlTrialSource> {
+export async function seedMssqlTrial(
+  root: string,
+  name: string,
+  options: {documents: number; seed: number; scripts?: number},
+): Promise<MssqlTrialSource> {
   const database = await createTestDatabase('crash', 'mssql')
   const trialRoot = path.join(root, name)
   const seeded = await seedInstance({
@@ -62,4 +66,3 @@ export async function seedMssqlTrial(root: string, name: string, options: {docum
   }
   return {template, baseline, secrets}
 }
-

@@ -43,7 +43,10 @@ describe('crash trials: the phases read off the output', () => {
   })
 
   it('times each phase from its opening line to the next phase', () => {
-    const spans = phaseSpans(RUN.map((text, i) => ({text, atMs: i * 10})), 500)
+    const spans = phaseSpans(
+      RUN.map((text, i) => ({text, atMs: i * 10})),
+      500,
+    )
     expect(spans[PHASES.findIndex((p) => p.name === 'at COMMIT')]).to.deep.equal({startMs: 120, durationMs: 10})
     expect(spans.at(-1)).to.deep.equal({startMs: 170, durationMs: 330})
     expect(spans.every(Boolean)).to.equal(true)

@@ -22,7 +22,10 @@ export const PHASES: readonly PhaseDefinition[] = [
   {name: 'config being written', opens: started('Seal the new master key into the config file')},
   {name: 'config written, before the first write', opens: (line) => line.startsWith('› new key sealed into ')},
   // The reset's first line of output (an upgrade script, or the first table's progress) comes from inside the transaction.
-  {name: 'inside the transaction', opens: (line, current) => current === 5 && line.startsWith('› ') && line !== COMMITTING && !COMMITTED.test(line)},
+  {
+    name: 'inside the transaction',
+    opens: (line, current) => current === 5 && line.startsWith('› ') && line !== COMMITTING && !COMMITTED.test(line),
+  },
   {name: 'at COMMIT', opens: (line) => line === COMMITTING},
   {name: 'committed, verifying', opens: (line) => COMMITTED.test(line)},
   {name: 'report', opens: (line) => line === '✔ Verify: the key in the config opens the new certificate'},
@@ -55,7 +58,10 @@ export interface PhaseSpan {
 }
 
 /** Each phase's start and length in an uninterrupted run; undefined for a phase it did not pass through. */
-export function phaseSpans(lines: ReadonlyArray<{readonly text: string; readonly atMs: number}>, durationMs: number): Array<PhaseSpan | undefined> {
+export function phaseSpans(
+  lines: ReadonlyArray<{readonly text: string; readonly atMs: number}>,
+  durationMs: number,
+): Array<PhaseSpan | undefined> {
   const starts: Array<number | undefined> = PHASES.map((_, i) => (i === 0 ? 0 : undefined))
   const tracker = new PhaseTracker()
   for (const {text, atMs} of lines) {

@@ -14,7 +14,11 @@ export interface TrialServer {
   /** The config's bytes before any run: the state every "untouched" check compares with. */
   readonly originalConfig: string
   /** No machine id exists at OCTOPUS_MACHINE_ID_FILE: a recovery seals with a new machinekey file. */
-  readonly env: {OCTOPUS_SERVER_INSTANCES_DIR: string; OCTOPUS_MACHINE_ID_FILE: string; OCTOPUS_MACHINE_KEY_FILE: string}
+  readonly env: {
+    OCTOPUS_SERVER_INSTANCES_DIR: string
+    OCTOPUS_MACHINE_ID_FILE: string
+    OCTOPUS_MACHINE_KEY_FILE: string
+  }
   /** Drops the database and removes the files. */
   dispose(): Promise<void>
 }
@@ -42,7 +46,12 @@ export interface TemplateOptions {
  * Seeds a server once under `root/<name>` (database `crash_<name>`) and loses its key: the machine key sources
  * that sealed the config's master key are deleted, as after a dead machine.
  */
-export async function seedTemplate(server: EmbeddedServer, root: string, options: TemplateOptions, name = 'template'): Promise<SeededTemplate> {
+export async function seedTemplate(
+  server: EmbeddedServer,
+  root: string,
+  options: TemplateOptions,
+  name = 'template',
+): Promise<SeededTemplate> {
   const templateRoot = path.join(root, name)
   const templateDatabase = `crash_${name}`
   const databaseUrl = await server.createDatabase(templateDatabase)
@@ -88,7 +97,11 @@ export async function seedTemplate(server: EmbeddedServer, root: string, options
         configPath,
         machineKeyPath,
         originalConfig,
-        env: {OCTOPUS_SERVER_INSTANCES_DIR: instancesDir, OCTOPUS_MACHINE_ID_FILE: path.join(trialRoot, 'machine-id'), OCTOPUS_MACHINE_KEY_FILE: machineKeyPath},
+        env: {
+          OCTOPUS_SERVER_INSTANCES_DIR: instancesDir,
+          OCTOPUS_MACHINE_ID_FILE: path.join(trialRoot, 'machine-id'),
+          OCTOPUS_MACHINE_KEY_FILE: machineKeyPath,
+        },
         async dispose() {
           await server.dropDatabase(databaseName)
           await rm(trialRoot, {recursive: true, force: true})

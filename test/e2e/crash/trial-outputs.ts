@@ -30,7 +30,8 @@ async function trialTexts(runs: TrialRuns): Promise<ScannedText[]> {
   const folder = path.dirname(runs.reportFile)
   // The finished list and any partial one a killed run left behind.
   for (const file of await readdir(folder)) {
-    if (file.startsWith(path.basename(runs.reportFile))) texts.push({name: `${runs.name} ${file}`, text: await readFile(path.join(folder, file), 'utf8')})
+    if (file.startsWith(path.basename(runs.reportFile)))
+      texts.push({name: `${runs.name} ${file}`, text: await readFile(path.join(folder, file), 'utf8')})
   }
   return texts
 }
@@ -43,7 +44,10 @@ async function trialTexts(runs: TrialRuns): Promise<ScannedText[]> {
 export async function trialSecretProblems(runs: TrialRuns, seededSecrets: readonly Secret[]): Promise<string[]> {
   const texts = await trialTexts(runs)
   const machineKey = await readFile(runs.machineKeyPath, 'utf8').catch(() => '')
-  const secrets: Secret[] = [...seededSecrets, ...runs.uncommitted.map((key, i) => ({name: `uncommitted new key #${i + 1}`, value: key.toString('base64')}))]
+  const secrets: Secret[] = [
+    ...seededSecrets,
+    ...runs.uncommitted.map((key, i) => ({name: `uncommitted new key #${i + 1}`, value: key.toString('base64')})),
+  ]
   // The key part of `base64(key).base64(iv)` is the secret.
   if (machineKey.trim()) secrets.push({name: 'machine key', value: machineKey.trim().split('.')[0]})
   if (runs.finalKey) secrets.push({name: 'new master key', value: runs.finalKey.toString('base64')})
@@ -52,9 +56,11 @@ export async function trialSecretProblems(runs: TrialRuns, seededSecrets: readon
   const problems: string[] = []
   const findings = scanForSecrets(texts, secrets)
   for (const finding of findings) {
-    const deliberate = finding.secret === 'new master key' && shownBy.includes(finding.text) && finding.occurrences === 1
+    const deliberate =
+      finding.secret === 'new master key' && shownBy.includes(finding.text) && finding.occurrences === 1
     if (!deliberate) problems.push(`${finding.text} holds the ${finding.secret} (${finding.occurrences}×)`)
   }
-  if (runs.finalKey && !findings.some((f) => f.secret === 'new master key' && f.text === shownBy[0])) problems.push(`${shownBy[0]} does not show the master key`)
+  if (runs.finalKey && !findings.some((f) => f.secret === 'new master key' && f.text === shownBy[0]))
+    problems.push(`${shownBy[0]} does not show the master key`)
   return problems
 }

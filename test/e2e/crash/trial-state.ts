@@ -25,19 +25,29 @@ export type TrialState =
 
 const KEPT_COPY = '.before-lost-master-key-'
 
-export async function observeTrialState(baseline: Baseline, files: TrialFiles, expected: Expectations = DEFAULT_EXPECTATIONS): Promise<TrialState> {
+export async function observeTrialState(
+  baseline: Baseline,
+  files: TrialFiles,
+  expected: Expectations = DEFAULT_EXPECTATIONS,
+): Promise<TrialState> {
   const {server} = files
   const snapshot = await takeSnapshot(server.databaseUrl)
   const configText = await readFile(server.configPath, 'utf8')
   if (snapshotDifferences(baseline.snapshot, snapshot).length > 0) {
     const complete = await checkCompleteRecovery(baseline, snapshot, files, expected)
-    return complete.key ? {kind: 'complete', snapshot, key: complete.key} : {kind: 'inconsistent', snapshot, problems: complete.problems}
+    return complete.key
+      ? {kind: 'complete', snapshot, key: complete.key}
+      : {kind: 'inconsistent', snapshot, problems: complete.problems}
   }
   if (configText === server.originalConfig) {
     const keyFile = await readFile(files.masterKeyFile, 'utf8').catch(() => undefined)
     return keyFile === undefined
       ? {kind: 'untouched', snapshot}
-      : {kind: 'inconsistent', snapshot, problems: ['--masterKeyFile was written although the config holds the old key']}
+      : {
+          kind: 'inconsistent',
+          snapshot,
+          problems: ['--masterKeyFile was written although the config holds the old key'],
+        }
   }
   return pendingNewKey(configText, snapshot, files)
 }
@@ -45,18 +55,25 @@ export async function observeTrialState(baseline: Baseline, files: TrialFiles, e
 async function pendingNewKey(configText: string, snapshot: DatabaseSnapshot, files: TrialFiles): Promise<TrialState> {
   const {server} = files
   const problems: string[] = []
-  if (withoutMasterKey(configText) !== withoutMasterKey(server.originalConfig)) problems.push('the config differs from the seed in more than its master key')
+  if (withoutMasterKey(configText) !== withoutMasterKey(server.originalConfig))
+    problems.push('the config differs from the seed in more than its master key')
   const configKey = await unsealConfigKey(configText, server.machineKeyPath)
   if (configKey.kind === 'unavailable') problems.push(`the config's new key: ${configKey.reason}`)
   else {
-    const certificate = snapshot.tables.get(SERVER_CERTIFICATE_DOCUMENT.table)?.get(SERVER_CERTIFICATE_DOCUMENT.id)?.json
-    if (testCurrentKey(configKey.key, certificate).verdict === 'works') problems.push("the config's new key opens the old certificate")
+    const certificate = snapshot.tables
+      .get(SERVER_CERTIFICATE_DOCUMENT.table)
+      ?.get(SERVER_CERTIFICATE_DOCUMENT.id)?.json
+    if (testCurrentKey(configKey.key, certificate).verdict === 'works')
+      problems.push("the config's new key opens the old certificate")
     const keyFile = await readFile(files.masterKeyFile, 'utf8').catch(() => undefined)
-    if (keyFile !== undefined && keyFile.trim() !== configKey.key.toString('base64')) problems.push('--masterKeyFile holds another key than the config')
+    if (keyFile !== undefined && keyFile.trim() !== configKey.key.toString('base64'))
+      problems.push('--masterKeyFile holds another key than the config')
   }
   const folder = path.dirname(server.configPath)
   const copies = (await readdir(folder)).filter((name) => name.startsWith(path.basename(server.configPath) + KEPT_COPY))
-  const originals = await Promise.all(copies.map(async (name) => (await readFile(path.join(folder, name), 'utf8')) === server.originalConfig))
+  const originals = await Promise.all(
+    copies.map(async (name) => (await readFile(path.join(folder, name), 'utf8')) === server.originalConfig),
+  )
   if (!originals.includes(true)) problems.push(`no kept copy restores the seed's config (${copies.length} copies)`)
   return problems.length === 0 ? {kind: 'new-key-pending', snapshot} : {kind: 'inconsistent', snapshot, problems}
 }

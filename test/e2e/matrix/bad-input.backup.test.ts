@@ -37,7 +37,10 @@ describe('bad-input matrix: backup evidence on postgres', () => {
 
   it('a plain SQL dump (exit 3), saying to use -Fc or -Ft', async () => {
     pgDump(target.server.database.url, file('plain.sql'), 'p')
-    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('plain.sql')], {exit: 3, says: ['plain SQL dump', '-Fc or -Ft']})
+    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('plain.sql')], {
+      exit: 3,
+      says: ['plain SQL dump', '-Fc or -Ft'],
+    })
   })
 
   it('a tar-format archive of another database (exit 3), naming both', async () => {
@@ -56,16 +59,23 @@ describe('bad-input matrix: backup evidence on postgres', () => {
   it('a stale archive of this database, older than --maxBackupAge (exit 3)', async () => {
     pgDump(target.server.database.url, file('stale.dump'))
     await backdateArchive(file('stale.dump'), 1)
-    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('stale.dump'), '--maxBackupAge', '1'], {
-      exit: 3,
-      says: ['older than --maxBackupAge (1 hours)', 'Back the database up now'],
-    })
+    await expectRefusal(
+      target,
+      [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('stale.dump'), '--maxBackupAge', '1'],
+      {
+        exit: 3,
+        says: ['older than --maxBackupAge (1 hours)', 'Back the database up now'],
+      },
+    )
   })
 
   it('a truncated archive of this database (exit 3)', async () => {
     pgDump(target.server.database.url, file('cut.dump'))
     await truncate(file('cut.dump'), Math.floor((await stat(file('cut.dump'))).size / 2))
-    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('cut.dump')], {exit: 3, says: [file('cut.dump'), 'not a pg_dump archive this tool can read']})
+    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('cut.dump')], {
+      exit: 3,
+      says: [file('cut.dump'), 'not a pg_dump archive this tool can read'],
+    })
   })
 
   it('an archive whose header was damaged (exit 3)', async () => {
@@ -73,15 +83,24 @@ describe('bad-input matrix: backup evidence on postgres', () => {
     const bytes = await readFile(file('damaged.dump'))
     bytes[5] = 9 // archive major version 9 does not exist
     await writeFile(file('damaged.dump'), bytes)
-    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('damaged.dump')], {exit: 3, says: ['archive version 9.']})
+    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('damaged.dump')], {
+      exit: 3,
+      says: ['archive version 9.'],
+    })
   })
 
   it('a backup file that does not exist (exit 3)', async () => {
-    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('never-made.dump')], {exit: 3, says: ['the file does not exist']})
+    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', file('never-made.dump')], {
+      exit: 3,
+      says: ['the file does not exist'],
+    })
   })
 
   it('a backup "file" that is a folder (exit 3)', async () => {
-    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', folder], {exit: 3, says: ['not a regular file']})
+    await expectRefusal(target, [...CONFIRMED_WITHOUT_EVIDENCE, '--backupFile', folder], {
+      exit: 3,
+      says: ['not a regular file'],
+    })
   })
 })
 
@@ -90,56 +109,83 @@ describe('bad-input matrix: backup evidence on postgres', () => {
  * command reads a stand-in table of backupset's shape in the test database (TEST_BACKUP_HISTORY_VARIABLE, a
  * test-only setting); the production query is the same but for the table's name.
  */
-if (testEngines().includes('mssql')) describe('bad-input matrix: backup evidence recorded by SQL Server, on mssql', () => {
-  let target: MatrixServer
-  const env = {[TEST_BACKUP_HISTORY_VARIABLE]: 'dbo.TestBackupSet'}
-  const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000)
+if (testEngines().includes('mssql'))
+  describe('bad-input matrix: backup evidence recorded by SQL Server, on mssql', () => {
+    let target: MatrixServer
+    const env = {[TEST_BACKUP_HISTORY_VARIABLE]: 'dbo.TestBackupSet'}
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000)
 
-  /** A row as SQL Server writes one: the server's local time, and its offset from UTC in 15-minute steps. */
-  async function recordBackup(database: string, type: 'D' | 'I' | 'L', finishedUtc: Date, timeZoneSteps: number): Promise<void> {
-    const local = new Date(finishedUtc.getTime() + timeZoneSteps * 15 * 60_000)
-    await query(
-      target.server.database.url,
-      'INSERT INTO "TestBackupSet" (database_name, type, backup_finish_date, time_zone) VALUES ($1, $2, CAST($3 AS datetime2), $4)',
-      [database, type, local.toISOString().slice(0, 23), timeZoneSteps],
-    )
-  }
+    /** A row as SQL Server writes one: the server's local time, and its offset from UTC in 15-minute steps. */
+    async function recordBackup(
+      database: string,
+      type: 'D' | 'I' | 'L',
+      finishedUtc: Date,
+      timeZoneSteps: number,
+    ): Promise<void> {
+      const local = new Date(finishedUtc.getTime() + timeZoneSteps * 15 * 60_000)
+      await query(
+        target.server.database.url,
+        'INSERT INTO "TestBackupSet" (database_name, type, backup_finish_date, time_zone) VALUES ($1, $2, CAST($3 AS datetime2), $4)',
+        [database, type, local.toISOString().slice(0, 23), timeZoneSteps],
+      )
+    }
 
-  before(async () => {
-    target = await matrixServer({seed: 25, engine: 'mssql'})
-    await query(target.server.database.url, 'CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date datetime2, time_zone smallint)')
+    before(async () => {
+      target = await matrixServer({seed: 25, engine: 'mssql'})
+      await query(
+        target.server.database.url,
+        'CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date datetime2, time_zone smallint)',
+      )
+    })
+
+    after(() => target.server.dispose())
+
+    it("no full backup of this database: only another database's, and differential and log ones (exit 3)", async () => {
+      await recordBackup('SomeOtherDatabase', 'D', hoursAgo(0.2), 0)
+      await recordBackup(target.server.database.name, 'I', hoursAgo(0.2), 0)
+      await recordBackup(target.server.database.name, 'L', hoursAgo(0.1), 0)
+      await expectRefusal(
+        target,
+        [RESET, BACKED_UP],
+        {
+          exit: 3,
+          says: [
+            `no record of a full backup of "${target.server.database.name}"`,
+            `BACKUP DATABASE [${target.server.database.name}]`,
+          ],
+        },
+        env,
+      )
+    })
+
+    it('a full backup older than --maxBackupAge (exit 3), saying when it finished', async () => {
+      await recordBackup(target.server.database.name, 'D', hoursAgo(30), 0)
+      await expectRefusal(
+        target,
+        [RESET, BACKED_UP],
+        {exit: 3, says: ['older than --maxBackupAge (24 hours)', 'Back the database up now']},
+        env,
+      )
+    })
+
+    it('a full backup 2 hours old, recorded by a server 5 hours ahead of UTC, is too old for --maxBackupAge 1 (exit 3)', async () => {
+      // Read as UTC, its local time would lie 3 hours in the future and pass.
+      await recordBackup(target.server.database.name, 'D', hoursAgo(2), 20)
+      await expectRefusal(
+        target,
+        [RESET, BACKED_UP, '--maxBackupAge', '1'],
+        {exit: 3, says: ['2.0 hours ago', 'older than --maxBackupAge (1 hours)']},
+        env,
+      )
+    })
+
+    it('a full backup 30 minutes old, recorded by a server 5 hours behind UTC, is evidence: the recovery goes on', async () => {
+      // Read as UTC, its local time would look 5.5 hours old and be refused.
+      const finished = hoursAgo(0.5)
+      await recordBackup(target.server.database.name, 'D', finished, -20)
+      const {report} = await expectRecovery(target, [RESET, BACKED_UP, '--maxBackupAge', '1'], {env})
+      expect(report.backup?.kind).to.equal('msdb-backupset')
+      const recorded = new Date((report.backup as {finishedAt: string}).finishedAt).getTime()
+      expect(Math.abs(recorded - finished.getTime()), 'finishedAt, in UTC').to.be.below(1000)
+    })
   })
-
-  after(() => target.server.dispose())
-
-  it('no full backup of this database: only another database\'s, and differential and log ones (exit 3)', async () => {
-    await recordBackup('SomeOtherDatabase', 'D', hoursAgo(0.2), 0)
-    await recordBackup(target.server.database.name, 'I', hoursAgo(0.2), 0)
-    await recordBackup(target.server.database.name, 'L', hoursAgo(0.1), 0)
-    await expectRefusal(target, [RESET, BACKED_UP], {
-      exit: 3,
-      says: [`no record of a full backup of "${target.server.database.name}"`, `BACKUP DATABASE [${target.server.database.name}]`],
-    }, env)
-  })
-
-  it('a full backup older than --maxBackupAge (exit 3), saying when it finished', async () => {
-    await recordBackup(target.server.database.name, 'D', hoursAgo(30), 0)
-    await expectRefusal(target, [RESET, BACKED_UP], {exit: 3, says: ['older than --maxBackupAge (24 hours)', 'Back the database up now']}, env)
-  })
-
-  it('a full backup 2 hours old, recorded by a server 5 hours ahead of UTC, is too old for --maxBackupAge 1 (exit 3)', async () => {
-    // Read as UTC, its local time would lie 3 hours in the future and pass.
-    await recordBackup(target.server.database.name, 'D', hoursAgo(2), 20)
-    await expectRefusal(target, [RESET, BACKED_UP, '--maxBackupAge', '1'], {exit: 3, says: ['2.0 hours ago', 'older than --maxBackupAge (1 hours)']}, env)
-  })
-
-  it('a full backup 30 minutes old, recorded by a server 5 hours behind UTC, is evidence: the recovery goes on', async () => {
-    // Read as UTC, its local time would look 5.5 hours old and be refused.
-    const finished = hoursAgo(0.5)
-    await recordBackup(target.server.database.name, 'D', finished, -20)
-    const {report} = await expectRecovery(target, [RESET, BACKED_UP, '--maxBackupAge', '1'], {env})
-    expect(report.backup?.kind).to.equal('msdb-backupset')
-    const recorded = new Date((report.backup as {finishedAt: string}).finishedAt).getTime()
-    expect(Math.abs(recorded - finished.getTime()), 'finishedAt, in UTC').to.be.below(1000)
-  })
-})

@@ -7,7 +7,14 @@ import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {query} from '../../support/lost-server.js'
 import {runLostMasterKey} from '../../support/run-command.js'
 import {pgDump} from './support/pg-dump-archive.js'
-import {BACKED_UP, expectNoSecrets, expectRecovery, matrixServer, type MatrixServer, RESET} from './support/matrix-run.js'
+import {
+  BACKED_UP,
+  expectNoSecrets,
+  expectRecovery,
+  matrixServer,
+  type MatrixServer,
+  RESET,
+} from './support/matrix-run.js'
 
 /** Input that looks hostile but is legitimate: the recovery must work, and count what it found. */
 describe('bad-input matrix: odd but valid input works', () => {
@@ -16,7 +23,14 @@ describe('bad-input matrix: odd but valid input works', () => {
   afterEach(() => target.server.dispose())
 
   it('corrupt ciphertexts, values that are not ciphertexts and malformed documents are reset or counted', async () => {
-    target = await matrixServer({documents: 400, seed: 31, corruptShare: 0.2, nonCiphertextShare: 0.1, nullShare: 0.05, malformedShare: 0.05})
+    target = await matrixServer({
+      documents: 400,
+      seed: 31,
+      corruptShare: 0.2,
+      nonCiphertextShare: 0.1,
+      nullShare: 0.05,
+      malformedShare: 0.05,
+    })
     const {report} = await expectRecovery(target)
     const {seeded} = target.server
     for (const {table} of SENSITIVE_CATALOG) {
@@ -35,14 +49,26 @@ describe('bad-input matrix: odd but valid input works', () => {
     const {masterKey} = target.server.seeded
     const variables = Array.from({length: 4000}, (_, i) =>
       i % 2 === 0
-        ? {Id: `huge-${i}`, Name: `Secret.${i}`, Type: 'Sensitive', Value: encryptSensitiveValue(`huge secret ${i}`, masterKey)}
+        ? {
+            Id: `huge-${i}`,
+            Name: `Secret.${i}`,
+            Type: 'Sensitive',
+            Value: encryptSensitiveValue(`huge secret ${i}`, masterKey),
+          }
         : {Id: `huge-${i}`, Name: `Plain.${i}`, Type: 'String', Value: 'x'.repeat(10_000)},
     )
     const huge = JSON.stringify({Id: 'variableset-huge', OwnerId: 'Projects-huge', Variables: variables})
     expect(huge.length).to.be.greaterThan(20_000_000)
-    await query(target.server.database.url, `INSERT INTO "VariableSet" ("Id", "OwnerId", "JSON") VALUES ('variableset-huge', 'Projects-huge', $1)`, [huge])
+    await query(
+      target.server.database.url,
+      `INSERT INTO "VariableSet" ("Id", "OwnerId", "JSON") VALUES ('variableset-huge', 'Projects-huge', $1)`,
+      [huge],
+    )
     await expectRecovery(target)
-    const [after] = await query<{JSON: string}>(target.server.database.url, `SELECT "JSON" FROM "VariableSet" WHERE "Id" = 'variableset-huge'`)
+    const [after] = await query<{JSON: string}>(
+      target.server.database.url,
+      `SELECT "JSON" FROM "VariableSet" WHERE "Id" = 'variableset-huge'`,
+    )
     // The seeded text is JSON.stringify's, so the same call with the ciphertexts nulled gives the expected bytes.
     const nulled = variables.map((v) => (v.Type === 'Sensitive' ? {...v, Value: null} : v))
     const expected = JSON.stringify({Id: 'variableset-huge', OwnerId: 'Projects-huge', Variables: nulled})
@@ -75,6 +101,12 @@ describe('bad-input matrix: odd but valid input works', () => {
     expect(key, 'the new key, shown in the report').to.be.a('string')
     expect(run.stdout.split(key!).length - 1, 'the new key is shown exactly once').to.equal(1)
     expect(run.stderr).to.not.include(key!)
-    expectNoSecrets([{name: 'stdout', text: run.stdout}, {name: 'stderr', text: run.stderr}], target.secrets)
+    expectNoSecrets(
+      [
+        {name: 'stdout', text: run.stdout},
+        {name: 'stderr', text: run.stderr},
+      ],
+      target.secrets,
+    )
   })
 })

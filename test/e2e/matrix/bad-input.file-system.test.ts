@@ -34,7 +34,10 @@ describe('bad-input matrix: files that cannot be written', () => {
   it('a read-only config folder (exit 7), saying the folder must be writable', async () => {
     const undo = makeImmutable(path.dirname(target.server.seeded.configPath))
     try {
-      await expectRefusal(target, PAST_THE_KEY_TEST, {exit: 7, says: ['Could not write the config file', 'The config file is unchanged', 'is writable']})
+      await expectRefusal(target, PAST_THE_KEY_TEST, {
+        exit: 7,
+        says: ['Could not write the config file', 'The config file is unchanged', 'is writable'],
+      })
     } finally {
       undo()
     }
@@ -45,10 +48,14 @@ describe('bad-input matrix: files that cannot be written', () => {
     const config = path.join(folder, 'OctopusServer.config')
     const undo = await fullDisk(folder, () => copyFile(target.server.seeded.configPath, config))
     try {
-      await expectRefusal(watching(target, {folders: [folder], files: [config]}), [...PAST_THE_KEY_TEST, '--config', config], {
-        exit: 7,
-        says: ['Could not write the config file', 'ENOSPC', 'disk is not full'],
-      })
+      await expectRefusal(
+        watching(target, {folders: [folder], files: [config]}),
+        [...PAST_THE_KEY_TEST, '--config', config],
+        {
+          exit: 7,
+          says: ['Could not write the config file', 'ENOSPC', 'disk is not full'],
+        },
+      )
     } finally {
       undo()
     }
@@ -56,7 +63,10 @@ describe('bad-input matrix: files that cannot be written', () => {
 
   it('a --masterKeyFile that cannot be created: refused before the config is written (exit 7), nothing changed', async () => {
     const keyFile = path.join(target.server.root, 'no-such-folder', 'key.txt')
-    await expectRefusal(target, [...PAST_THE_KEY_TEST, '--masterKeyFile', keyFile], {exit: 7, says: [keyFile, 'cannot be written', 'Nothing was changed']})
+    await expectRefusal(target, [...PAST_THE_KEY_TEST, '--masterKeyFile', keyFile], {
+      exit: 7,
+      says: [keyFile, 'cannot be written', 'Nothing was changed'],
+    })
   })
 
   it('a --reportFile that cannot be created: refused or rolled back (exit 7 or 8), never a crash with a changed config', async () => {
@@ -69,7 +79,13 @@ describe('bad-input matrix: files that cannot be written', () => {
     expect(after.files, 'config unchanged, no copy or temporary file left').to.equal(before.files)
     expect([7, 8], `exit code; output: ${run.stderr}`).to.include(run.exitCode)
     expect(run.message).to.include(reportFile)
-    expectNoSecrets([{name: 'stdout', text: run.stdout}, {name: 'stderr', text: run.stderr}], target.secrets)
+    expectNoSecrets(
+      [
+        {name: 'stdout', text: run.stdout},
+        {name: 'stderr', text: run.stderr},
+      ],
+      target.secrets,
+    )
   })
 })
 
@@ -88,10 +104,15 @@ describe('bad-input matrix: a lost key and a folder that cannot be written', () 
     const keyFile = path.join(keyFolder, 'machinekey')
     const undo = makeImmutable(keyFolder)
     try {
-      await expectRefusal(watching(target, {folders: [keyFolder], files: [keyFile]}), CONFIRMED, {
-        exit: 7,
-        says: [`Could not create the machine key ${keyFile}`, 'OCTOPUS_MACHINE_KEY_FILE'],
-      }, {OCTOPUS_MACHINE_KEY_FILE: keyFile})
+      await expectRefusal(
+        watching(target, {folders: [keyFolder], files: [keyFile]}),
+        CONFIRMED,
+        {
+          exit: 7,
+          says: [`Could not create the machine key ${keyFile}`, 'OCTOPUS_MACHINE_KEY_FILE'],
+        },
+        {OCTOPUS_MACHINE_KEY_FILE: keyFile},
+      )
     } finally {
       undo()
     }
@@ -142,32 +163,36 @@ describe('bad-input matrix: output files that name a file the server needs', () 
     const linkedFolder = path.join(root, 'linked')
     await symlink(path.dirname(configPath), linkedFolder)
     const keyFile = path.join(linkedFolder, path.basename(configPath))
-    await refused(['--masterKeyFile', keyFile], [
-      `The --masterKeyFile ${keyFile} is the config file ${configPath} (through a symbolic link)`,
-    ])
+    await refused(
+      ['--masterKeyFile', keyFile],
+      [`The --masterKeyFile ${keyFile} is the config file ${configPath} (through a symbolic link)`],
+    )
   })
 
   it('--reportFile that is a hard link to the config file', async () => {
     const reportFile = path.join(root, 're-enter.csv')
     await link(configPath, reportFile)
     target = watching(target, {files: [reportFile]})
-    await refused(['--reportFile', reportFile], [
-      `The --reportFile ${reportFile} is the config file ${configPath} (a hard link to it)`,
-    ])
+    await refused(
+      ['--reportFile', reportFile],
+      [`The --reportFile ${reportFile} is the config file ${configPath} (a hard link to it)`],
+    )
   })
 
   it('--masterKeyFile naming the machine key file (which this run would create)', async () => {
     const {machineKeyPath} = target.server.seeded
-    await refused(['--masterKeyFile', machineKeyPath], [
-      `is the machine key file (OCTOPUS_MACHINE_KEY_FILE) ${machineKeyPath}`,
-    ])
+    await refused(
+      ['--masterKeyFile', machineKeyPath],
+      [`is the machine key file (OCTOPUS_MACHINE_KEY_FILE) ${machineKeyPath}`],
+    )
   })
 
   it('--reportFile naming the machine id file', async () => {
     const {machineIdPath} = target.server.seeded
-    await refused(['--reportFile', machineIdPath], [
-      `is the machine id file (OCTOPUS_MACHINE_ID_FILE) ${machineIdPath}`,
-    ])
+    await refused(
+      ['--reportFile', machineIdPath],
+      [`is the machine id file (OCTOPUS_MACHINE_ID_FILE) ${machineIdPath}`],
+    )
   })
 
   it('--reportFile naming the backup archive given as evidence', async () => {
@@ -189,9 +214,10 @@ describe('bad-input matrix: output files that name a file the server needs', () 
 
   it('--reportFile and --masterKeyFile naming the same file', async () => {
     const file = path.join(root, 'out.txt')
-    await refused(['--masterKeyFile', file, '--reportFile', file], [
-      `The --reportFile ${file} is the --masterKeyFile ${file}:`,
-    ])
+    await refused(
+      ['--masterKeyFile', file, '--reportFile', file],
+      [`The --reportFile ${file} is the --masterKeyFile ${file}:`],
+    )
   })
 
   it('--masterKeyFile that is a symbolic link, even to a new file', async () => {

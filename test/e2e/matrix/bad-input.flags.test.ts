@@ -25,10 +25,14 @@ describe('bad-input matrix: flags and environment', () => {
   })
 
   it('--instance with --config, even in a dry run (exit 2), naming both', async () => {
-    await expectRefusal(target, ['--dry-run', '--instance', 'OctopusServer', '--config', target.server.seeded.configPath], {
-      exit: 2,
-      says: ['--instance', '--config'],
-    })
+    await expectRefusal(
+      target,
+      ['--dry-run', '--instance', 'OctopusServer', '--config', target.server.seeded.configPath],
+      {
+        exit: 2,
+        says: ['--instance', '--config'],
+      },
+    )
   })
 
   it('--skipLicenseCheck without --upgradeDatabase (exit 2), naming --upgradeDatabase', async () => {
@@ -52,7 +56,10 @@ describe('bad-input matrix: flags and environment', () => {
   })
 
   it('a value given to a confirmation switch (exit 2), naming the value', async () => {
-    await expectRefusal(target, [`${RESET}=yes`, BACKED_UP, '--skipBackupCheck'], {exit: 2, says: ['Unexpected argument: yes']})
+    await expectRefusal(target, [`${RESET}=yes`, BACKED_UP, '--skipBackupCheck'], {
+      exit: 2,
+      says: ['Unexpected argument: yes'],
+    })
   })
 
   it('only the kebab-case reset confirmation (exit 3), naming the backup confirmation', async () => {
@@ -64,13 +71,23 @@ describe('bad-input matrix: flags and environment', () => {
 
   it('MASTER_KEY that is not base64 (exit 2), without echoing it', async () => {
     const garbage = 'not-a-key!!-' + randomBytes(8).toString('hex')
-    const run = await expectRefusal(target, CONFIRMED, {exit: 2, says: ['MASTER_KEY', 'not base64']}, {MASTER_KEY: garbage})
+    const run = await expectRefusal(
+      target,
+      CONFIRMED,
+      {exit: 2, says: ['MASTER_KEY', 'not base64']},
+      {MASTER_KEY: garbage},
+    )
     expect(run.message + run.stdout + run.stderr).to.not.include(garbage)
   })
 
   it('MASTER_KEY of the wrong length (exit 2), saying the lengths it takes', async () => {
     const wrongLength = randomBytes(20).toString('base64')
-    const run = await expectRefusal(target, CONFIRMED, {exit: 2, says: ['20 bytes', '16 or 32']}, {MASTER_KEY: wrongLength})
+    const run = await expectRefusal(
+      target,
+      CONFIRMED,
+      {exit: 2, says: ['20 bytes', '16 or 32']},
+      {MASTER_KEY: wrongLength},
+    )
     expect(run.message + run.stdout + run.stderr).to.not.include(wrongLength)
   })
 
@@ -90,7 +107,10 @@ describe('bad-input matrix: flags and environment', () => {
   it("--json: the prerun hook's refusal and the command's have the same four fields, on stdout only", async () => {
     const hook = await runLostMasterKey(['--skipBackupCheck', '--json'], target.env)
     const command = await runLostMasterKey([...CONFIRMED, '--frobnicate', '--json'], target.env)
-    for (const [run, exit] of [[hook, 3], [command, 2]] as const) {
+    for (const [run, exit] of [
+      [hook, 3],
+      [command, 2],
+    ] as const) {
       const {error} = JSON.parse(run.stdout) as {error: Record<string, unknown>}
       expect(Object.keys(error)).to.deep.equal(['code', 'exit', 'message', 'suggestions'])
       expect(error).to.deep.include({code: `EXIT_${exit}`, exit})

@@ -6,7 +6,14 @@ import {withSetting} from '../../../src/instance/config-file.js'
 import {SettingKey} from '../../../src/instance/setting-keys.js'
 import {runLostMasterKey} from '../../support/run-command.js'
 import {runChild} from './support/child-run.js'
-import {CONFIRMED, expectNoSecrets, expectRefusal, matrixServer, type MatrixServer, watching} from './support/matrix-run.js'
+import {
+  CONFIRMED,
+  expectNoSecrets,
+  expectRefusal,
+  matrixServer,
+  type MatrixServer,
+  watching,
+} from './support/matrix-run.js'
 
 /** The unprivileged account the unreadable-file cases run as: root reads any file whatever its mode. */
 const NOBODY = 65_534
@@ -42,7 +49,8 @@ describe('bad-input matrix: instance registry and config file', () => {
     return {dir, target: watching(target, {folders: [dir]})}
   }
 
-  const entry = (name: string, configPath = target.server.seeded.configPath) => JSON.stringify({Name: name, ConfigurationFilePath: configPath})
+  const entry = (name: string, configPath = target.server.seeded.configPath) =>
+    JSON.stringify({Name: name, ConfigurationFilePath: configPath})
 
   /** A config file of this case, watched from now on. */
   async function config(bytes: string | Buffer, mode = 0o600): Promise<{file: string; target: MatrixServer}> {
@@ -56,61 +64,105 @@ describe('bad-input matrix: instance registry and config file', () => {
 
   it('an empty registry and no flag (exit 7), saying to pass --config', async () => {
     const {dir, target: t} = await registry({})
-    await expectRefusal(t, CONFIRMED, {exit: 7, says: [`No Octopus Server instance is registered in ${dir}`, '--config PATH']}, {OCTOPUS_SERVER_INSTANCES_DIR: dir})
+    await expectRefusal(
+      t,
+      CONFIRMED,
+      {exit: 7, says: [`No Octopus Server instance is registered in ${dir}`, '--config PATH']},
+      {OCTOPUS_SERVER_INSTANCES_DIR: dir},
+    )
   })
 
   it('a registry folder that does not exist (exit 7), saying where to register', async () => {
     const dir = path.join(caseDir, 'missing')
-    await expectRefusal(watching(target, {folders: [caseDir]}), CONFIRMED, {exit: 7, says: [dir, 'OCTOPUS_SERVER_INSTANCES_DIR']}, {OCTOPUS_SERVER_INSTANCES_DIR: dir})
+    await expectRefusal(
+      watching(target, {folders: [caseDir]}),
+      CONFIRMED,
+      {exit: 7, says: [dir, 'OCTOPUS_SERVER_INSTANCES_DIR']},
+      {OCTOPUS_SERVER_INSTANCES_DIR: dir},
+    )
   })
 
   it('a registry "folder" that is a file (exit 7)', async () => {
     const file = path.join(caseDir, 'instances')
     await writeFile(file, 'not a folder')
-    await expectRefusal(watching(target, {folders: [caseDir]}), CONFIRMED, {exit: 7, says: [`${file} is not a folder`, '--config PATH']}, {
-      OCTOPUS_SERVER_INSTANCES_DIR: file,
-    })
+    await expectRefusal(
+      watching(target, {folders: [caseDir]}),
+      CONFIRMED,
+      {exit: 7, says: [`${file} is not a folder`, '--config PATH']},
+      {
+        OCTOPUS_SERVER_INSTANCES_DIR: file,
+      },
+    )
   })
 
   it('a registry file that is not JSON (exit 7), naming the file and its expected shape', async () => {
     const {dir, target: t} = await registry({'octopusserver.config': '{"Name": "OctopusServer", '})
-    await expectRefusal(t, CONFIRMED, {exit: 7, says: [path.join(dir, 'octopusserver.config'), 'is not valid JSON', '"ConfigurationFilePath"']}, {
-      OCTOPUS_SERVER_INSTANCES_DIR: dir,
-    })
+    await expectRefusal(
+      t,
+      CONFIRMED,
+      {exit: 7, says: [path.join(dir, 'octopusserver.config'), 'is not valid JSON', '"ConfigurationFilePath"']},
+      {
+        OCTOPUS_SERVER_INSTANCES_DIR: dir,
+      },
+    )
   })
 
   it('a registry file without ConfigurationFilePath (exit 7)', async () => {
     const {dir, target: t} = await registry({'octopusserver.config': JSON.stringify({Name: 'OctopusServer'})})
-    await expectRefusal(t, CONFIRMED, {exit: 7, says: ['has no "ConfigurationFilePath"']}, {OCTOPUS_SERVER_INSTANCES_DIR: dir})
+    await expectRefusal(
+      t,
+      CONFIRMED,
+      {exit: 7, says: ['has no "ConfigurationFilePath"']},
+      {OCTOPUS_SERVER_INSTANCES_DIR: dir},
+    )
   })
 
   it('a registry entry that is a folder, so cannot be read (exit 7)', async () => {
     const {dir, target: t} = await registry({})
     await mkdir(path.join(dir, 'octopusserver.config'))
-    await expectRefusal(t, CONFIRMED, {exit: 7, says: ['octopusserver.config cannot be read', 'EISDIR']}, {OCTOPUS_SERVER_INSTANCES_DIR: dir})
+    await expectRefusal(
+      t,
+      CONFIRMED,
+      {exit: 7, says: ['octopusserver.config cannot be read', 'EISDIR']},
+      {OCTOPUS_SERVER_INSTANCES_DIR: dir},
+    )
   })
 
   it('a registry file this user may not read (exit 7), run as an unprivileged user', async () => {
     const {dir, target: t} = await registry({'octopusserver.config': entry('OctopusServer')})
     await chmod(dir, 0o755)
     await chmod(path.join(dir, 'octopusserver.config'), 0o600)
-    await expectRefusal(t, CONFIRMED, {exit: 7, says: ['octopusserver.config cannot be read', 'EACCES']}, {OCTOPUS_SERVER_INSTANCES_DIR: dir, HOME: nobodyHome}, (args, env) =>
-      runChild(args, env, {uid: NOBODY, gid: NOBODY}),
+    await expectRefusal(
+      t,
+      CONFIRMED,
+      {exit: 7, says: ['octopusserver.config cannot be read', 'EACCES']},
+      {OCTOPUS_SERVER_INSTANCES_DIR: dir, HOME: nobodyHome},
+      (args, env) => runChild(args, env, {uid: NOBODY, gid: NOBODY}),
     )
   })
 
   it('an unknown instance in an empty registry (exit 7), saying none is registered', async () => {
     const {dir, target: t} = await registry({})
-    await expectRefusal(t, [...CONFIRMED, '--instance', 'Production'], {exit: 7, says: ['"Production"', 'No instance is registered there']}, {
-      OCTOPUS_SERVER_INSTANCES_DIR: dir,
-    })
+    await expectRefusal(
+      t,
+      [...CONFIRMED, '--instance', 'Production'],
+      {exit: 7, says: ['"Production"', 'No instance is registered there']},
+      {
+        OCTOPUS_SERVER_INSTANCES_DIR: dir,
+      },
+    )
   })
 
   it('two instances differing only by case and no exact match (exit 7), listing both', async () => {
     const {dir, target: t} = await registry({'prod-a.config': entry('Prod'), 'prod-b.config': entry('PROD')})
-    await expectRefusal(t, [...CONFIRMED, '--instance', 'prod'], {exit: 7, says: ['"Prod" (prod-a.config)', '"PROD" (prod-b.config)', 'exact name']}, {
-      OCTOPUS_SERVER_INSTANCES_DIR: dir,
-    })
+    await expectRefusal(
+      t,
+      [...CONFIRMED, '--instance', 'prod'],
+      {exit: 7, says: ['"Prod" (prod-a.config)', '"PROD" (prod-b.config)', 'exact name']},
+      {
+        OCTOPUS_SERVER_INSTANCES_DIR: dir,
+      },
+    )
   })
 
   it('two instances differing only by case with an exact match: that one is used', async () => {
@@ -127,30 +179,49 @@ describe('bad-input matrix: instance registry and config file', () => {
 
   it('several instances, none the default, and no flag (exit 7), listing them', async () => {
     const {dir, target: t} = await registry({'blue.config': entry('Blue'), 'green.config': entry('Green')})
-    await expectRefusal(t, CONFIRMED, {exit: 7, says: ['2 instances are registered', 'Blue, Green', '--instance NAME']}, {OCTOPUS_SERVER_INSTANCES_DIR: dir})
+    await expectRefusal(
+      t,
+      CONFIRMED,
+      {exit: 7, says: ['2 instances are registered', 'Blue, Green', '--instance NAME']},
+      {OCTOPUS_SERVER_INSTANCES_DIR: dir},
+    )
   })
 
   it('a registered config file that does not exist (exit 7), naming the registry file', async () => {
     const missing = path.join(caseDir, 'gone.config')
     const {dir, target: t} = await registry({'octopusserver.config': entry('OctopusServer', missing)})
-    await expectRefusal(t, CONFIRMED, {exit: 7, says: [`The config file ${missing}`, 'does not exist', path.join(dir, 'octopusserver.config')]}, {
-      OCTOPUS_SERVER_INSTANCES_DIR: dir,
-    })
+    await expectRefusal(
+      t,
+      CONFIRMED,
+      {exit: 7, says: [`The config file ${missing}`, 'does not exist', path.join(dir, 'octopusserver.config')]},
+      {
+        OCTOPUS_SERVER_INSTANCES_DIR: dir,
+      },
+    )
   })
 
   it('--config naming a file that does not exist (exit 7)', async () => {
     const missing = path.join(caseDir, 'nope.config')
-    await expectRefusal(watching(target, {folders: [caseDir]}), [...CONFIRMED, '--config', missing], {exit: 7, says: [missing, 'does not exist', 'Check the path']})
+    await expectRefusal(watching(target, {folders: [caseDir]}), [...CONFIRMED, '--config', missing], {
+      exit: 7,
+      says: [missing, 'does not exist', 'Check the path'],
+    })
   })
 
   it('--config naming a folder (exit 7)', async () => {
-    await expectRefusal(watching(target, {folders: [caseDir]}), [...CONFIRMED, '--config', caseDir], {exit: 7, says: [caseDir, 'is not a file']})
+    await expectRefusal(watching(target, {folders: [caseDir]}), [...CONFIRMED, '--config', caseDir], {
+      exit: 7,
+      says: [caseDir, 'is not a file'],
+    })
   })
 
   it('a config file that is not well-formed XML (exit 7), with the line', async () => {
     const text = (await seededConfig()).replace('</octopus-settings>', '<set key="Broken">oops</octopus-settings>')
     const {file, target: t} = await config(text)
-    await expectRefusal(t, [...CONFIRMED, '--config', file], {exit: 7, says: [file, 'is not a valid config file', /\(line \d+\)/, '<octopus-settings>']})
+    await expectRefusal(t, [...CONFIRMED, '--config', file], {
+      exit: 7,
+      says: [file, 'is not a valid config file', /\(line \d+\)/, '<octopus-settings>'],
+    })
   })
 
   it('a config file in UTF-16 (exit 7), saying to convert it', async () => {
@@ -167,29 +238,51 @@ describe('bad-input matrix: instance registry and config file', () => {
 
   it('a config file this user may not read (exit 7), run as an unprivileged user', async () => {
     const {file, target: t} = await config(await seededConfig(), 0o600)
-    await expectRefusal(t, [...CONFIRMED, '--config', file], {exit: 7, says: [file, 'permission denied']}, {HOME: nobodyHome}, (args, env) =>
-      runChild(args, env, {uid: NOBODY, gid: NOBODY}),
+    await expectRefusal(
+      t,
+      [...CONFIRMED, '--config', file],
+      {exit: 7, says: [file, 'permission denied']},
+      {HOME: nobodyHome},
+      (args, env) => runChild(args, env, {uid: NOBODY, gid: NOBODY}),
     )
   })
 
   it('a config file without a connection string (exit 7), naming the setting', async () => {
-    const text = (await seededConfig()).replace(/\s*<set key="Octopus\.Storage\.ExternalDatabaseConnectionString">[^<]*<\/set>/, '')
+    const text = (await seededConfig()).replace(
+      /\s*<set key="Octopus\.Storage\.ExternalDatabaseConnectionString">[^<]*<\/set>/,
+      '',
+    )
     const {file, target: t} = await config(text)
-    await expectRefusal(t, [...CONFIRMED, '--config', file], {exit: 7, says: [file, 'has no Octopus.Storage.ExternalDatabaseConnectionString']})
+    await expectRefusal(t, [...CONFIRMED, '--config', file], {
+      exit: 7,
+      says: [file, 'has no Octopus.Storage.ExternalDatabaseConnectionString'],
+    })
   })
 
   it('a connection string of an unknown kind (exit 7), without quoting it', async () => {
-    const text = withSetting(await seededConfig(), SettingKey.ConnectionString, 'mysql://octopus:Hunter2Hunter2@db.example/octopus')
+    const text = withSetting(
+      await seededConfig(),
+      SettingKey.ConnectionString,
+      'mysql://octopus:Hunter2Hunter2@db.example/octopus',
+    )
     const {file, target: t} = await config(text)
     const secrets = [...t.secrets, {name: 'mysql password', value: 'Hunter2Hunter2'}]
-    await expectRefusal({...t, secrets}, [...CONFIRMED, '--config', file], {exit: 7, says: ['only postgres:// and postgresql:// URLs', 'Octopus.Storage.ExternalDatabaseConnectionString']})
+    await expectRefusal({...t, secrets}, [...CONFIRMED, '--config', file], {
+      exit: 7,
+      says: ['only postgres:// and postgresql:// URLs', 'Octopus.Storage.ExternalDatabaseConnectionString'],
+    })
   })
 
   it('a damaged machine key (exit 7), saying how to recover', async () => {
     const keyFile = path.join(caseDir, 'machinekey')
     await writeFile(keyFile, 'this is not a key\n', {mode: 0o600})
-    await expectRefusal(watching(target, {folders: [caseDir], files: [keyFile]}), CONFIRMED, {exit: 7, says: [keyFile, 'is damaged', 'Restore it from a backup']}, {
-      OCTOPUS_MACHINE_KEY_FILE: keyFile,
-    })
+    await expectRefusal(
+      watching(target, {folders: [caseDir], files: [keyFile]}),
+      CONFIRMED,
+      {exit: 7, says: [keyFile, 'is damaged', 'Restore it from a backup']},
+      {
+        OCTOPUS_MACHINE_KEY_FILE: keyFile,
+      },
+    )
   })
 })

@@ -25,11 +25,15 @@ describe('the plugin inside a host CLI', function () {
   })
 
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [...(env.NODE_OPTIONS_IMPORT ? ['--import', env.NODE_OPTIONS_IMPORT] : []), bin, ...args], {
-      encoding: 'utf8',
-      // A host CLI in production: NODE_ENV=test (set for this suite) would make oclif look for the plugin's sources.
-      env: {...process.env, NODE_ENV: 'production', ...env},
-    })
+    spawnSync(
+      process.execPath,
+      [...(env.NODE_OPTIONS_IMPORT ? ['--import', env.NODE_OPTIONS_IMPORT] : []), bin, ...args],
+      {
+        encoding: 'utf8',
+        // A host CLI in production: NODE_ENV=test (set for this suite) would make oclif look for the plugin's sources.
+        env: {...process.env, NODE_ENV: 'production', ...env},
+      },
+    )
 
   it('shows the help of server:lost-master-key with every flag and alias', () => {
     // Wide enough that help does not wrap an example across lines.
@@ -40,12 +44,17 @@ describe('the plugin inside a host CLI', function () {
       expect(result.stdout).to.include(`--${name}`)
       for (const alias of (flag as {aliases?: string[]}).aliases ?? []) expect(result.stdout).to.include(`--${alias}`)
     }
-    expect(result.stdout).to.include('--instance="OctopusServer" --iReallyWantToResetAllMySensitiveData --iHaveBackedUpMyDatabase')
+    expect(result.stdout).to.include(
+      '--instance="OctopusServer" --iReallyWantToResetAllMySensitiveData --iHaveBackedUpMyDatabase',
+    )
   })
 
   it("runs the host's own command without loading anything heavy of the plugin", async () => {
     const record = path.join(work, 'imports.txt')
-    const result = run(['hello'], {NODE_OPTIONS_IMPORT: path.resolve('test/support/record-imports.mjs'), RECORD_IMPORTS_FILE: record})
+    const result = run(['hello'], {
+      NODE_OPTIONS_IMPORT: path.resolve('test/support/record-imports.mjs'),
+      RECORD_IMPORTS_FILE: record,
+    })
     expect(result.status, result.stderr).to.equal(0)
     expect(result.stdout).to.include('hello from the host')
     const loaded = await readFile(record, 'utf8')

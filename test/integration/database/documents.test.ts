@@ -1,6 +1,11 @@
 import {expect} from 'chai'
 
-import {countDocuments, streamDocuments, writeDocuments, type DocumentRow} from '../../../src/database/operations/documents.js'
+import {
+  countDocuments,
+  streamDocuments,
+  writeDocuments,
+  type DocumentRow,
+} from '../../../src/database/operations/documents.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
 import {MAX_STATEMENT_JSON_CHARS} from '../../../src/database/operations/json-batches.js'
 import {databaseTargets} from '../../support/targets.js'
@@ -9,7 +14,8 @@ import {openTestContext, type TestContext} from './test-context.js'
 const pad = (i: number) => String(i).padStart(4, '0')
 
 /** A document whose exact text matters: big integers, trailing-zero decimals, Unicode, odd spacing. */
-const trickyJson = (i: number) => `{"Id":"Users-${pad(i)}", "Big": 123456789012345678901234567890, "Price": 1.50, "Name":"Zoë ${i} 😀\\u00e9"}`
+const trickyJson = (i: number) =>
+  `{"Id":"Users-${pad(i)}", "Big": 123456789012345678901234567890, "Price": 1.50, "Name":"Zoë ${i} 😀\\u00e9"}`
 
 async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[][]> {
   const result: T[][] = []
@@ -55,7 +61,9 @@ for (const target of databaseTargets()) {
     it('streams every row once, in Id order, over more than three batches, with the columns asked for', async () => {
       await seedUsers(23)
       const batches: DocumentRow[][] = []
-      batches.push(...(await collect(streamDocuments(test.ctx, 'User', {batchSize: 5, columns: ['Username', 'DisplayName']}))))
+      batches.push(
+        ...(await collect(streamDocuments(test.ctx, 'User', {batchSize: 5, columns: ['Username', 'DisplayName']}))),
+      )
       expect(batches.map((batch) => batch.length)).to.deep.equal([5, 5, 5, 5, 3])
       const rows = batches.flat()
       expect(rows.map((row) => row.Id)).to.deep.equal(Array.from({length: 23}, (_, i) => `Users-${pad(i)}`))
@@ -65,7 +73,8 @@ for (const target of databaseTargets()) {
     })
 
     it('ends cleanly when the row count is a multiple of the batch size, or zero', async () => {
-      const sizes = async () => (await collect(streamDocuments(test.ctx, 'User', {batchSize: 4}))).map((batch) => batch.length)
+      const sizes = async () =>
+        (await collect(streamDocuments(test.ctx, 'User', {batchSize: 4}))).map((batch) => batch.length)
       expect(await sizes()).to.deep.equal([])
       await seedUsers(8)
       expect(await sizes()).to.deep.equal([4, 4])
@@ -76,7 +85,12 @@ for (const target of databaseTargets()) {
       const seen: string[] = []
       for await (const batch of streamDocuments(test.ctx, 'User', {batchSize: 5})) {
         seen.push(...batch.map((row) => row.Id))
-        await writeDocuments(test.ctx, 'User', ['JSON'], batch.map((row) => ({Id: row.Id, JSON: '{"rewritten":true}'})))
+        await writeDocuments(
+          test.ctx,
+          'User',
+          ['JSON'],
+          batch.map((row) => ({Id: row.Id, JSON: '{"rewritten":true}'})),
+        )
         // Paging by OFFSET would now skip rows; paging by Id must not.
         await test.ctx.db.deleteFrom('User').where('Id', '=', batch[0].Id).execute()
       }
@@ -86,12 +100,17 @@ for (const target of databaseTargets()) {
     it('updates exactly the given rows and columns in one call, and keeps NULLs as NULL', async () => {
       await seedUsers(10)
       const before = await users()
-      const changed = await writeDocuments(test.ctx, 'User', ['JSON', 'DisplayName'], [
-        {Id: 'Users-0002', JSON: '{"a":1.50,"b":"ü"}', DisplayName: null},
-        {Id: 'Users-0005', JSON: '{"n":98765432109876543210}', DisplayName: 'Renamed'},
-        {Id: 'Users-0006', JSON: null, DisplayName: 'Also renamed', Username: 'not-a-written-column'},
-        {Id: 'Users-9999', JSON: '{}', DisplayName: 'no such row'},
-      ])
+      const changed = await writeDocuments(
+        test.ctx,
+        'User',
+        ['JSON', 'DisplayName'],
+        [
+          {Id: 'Users-0002', JSON: '{"a":1.50,"b":"ü"}', DisplayName: null},
+          {Id: 'Users-0005', JSON: '{"n":98765432109876543210}', DisplayName: 'Renamed'},
+          {Id: 'Users-0006', JSON: null, DisplayName: 'Also renamed', Username: 'not-a-written-column'},
+          {Id: 'Users-9999', JSON: '{}', DisplayName: 'no such row'},
+        ],
+      )
       expect(changed).to.equal(3)
       const after = await users()
       const expected = before.map((row) => {
@@ -124,9 +143,20 @@ for (const target of databaseTargets()) {
         })),
       )
       expect(await countDocuments(test.ctx, 'OctopusServerNode')).to.equal(count)
-      const rows = await test.ctx.db.selectFrom('OctopusServerNode').selectAll().where('Id', 'in', ['OctopusServerNodes-000007', 'OctopusServerNodes-019999']).orderBy('Id').execute()
+      const rows = await test.ctx.db
+        .selectFrom('OctopusServerNode')
+        .selectAll()
+        .where('Id', 'in', ['OctopusServerNodes-000007', 'OctopusServerNodes-019999'])
+        .orderBy('Id')
+        .execute()
       expect(rows).to.deep.equal([
-        {Id: 'OctopusServerNodes-000007', Name: 'node 7', LastSeen: new Date(now.getTime() + 7), IsInMaintenanceMode: false, JSON: null},
+        {
+          Id: 'OctopusServerNodes-000007',
+          Name: 'node 7',
+          LastSeen: new Date(now.getTime() + 7),
+          IsInMaintenanceMode: false,
+          JSON: null,
+        },
         {
           Id: 'OctopusServerNodes-019999',
           Name: 'node 19999',
@@ -144,7 +174,12 @@ for (const target of databaseTargets()) {
 
     it('writes documents over 4,000 characters with Unicode (emoji, CJK, combining marks) exactly', async () => {
       const long = (i: number) => `{"Id":"Feeds-${i}","Notes":"${'Zoë 😀 漢字 e\u0301 \\"q\\" '.repeat(400 + i)}"}`
-      await insertDocuments(test.ctx, 'Feed', ['Id', 'JSON', 'Name'], [1, 2, 3].map((i) => ({Id: `Feeds-${i}`, JSON: '{}', Name: `feed ${i}`})))
+      await insertDocuments(
+        test.ctx,
+        'Feed',
+        ['Id', 'JSON', 'Name'],
+        [1, 2, 3].map((i) => ({Id: `Feeds-${i}`, JSON: '{}', Name: `feed ${i}`})),
+      )
       const rows = [1, 2, 3].map((i) => ({Id: `Feeds-${i}`, JSON: long(i)}))
       expect(rows[0].JSON.length).to.be.above(4000)
       expect(await writeDocuments(test.ctx, 'Feed', ['JSON'], rows)).to.equal(3)
@@ -156,8 +191,20 @@ for (const target of databaseTargets()) {
       const megabyte = (i: number) => `{"Blob":"${String(i).repeat(1024 * 1024)}"}`
       const count = Math.ceil((2 * MAX_STATEMENT_JSON_CHARS) / (1024 * 1024)) + 1
       const ids = Array.from({length: count}, (_, i) => `Feeds-${pad(i)}`)
-      await insertDocuments(test.ctx, 'Feed', ['Id', 'JSON', 'Name'], ids.map((Id) => ({Id, JSON: '{}', Name: Id})))
-      expect(await writeDocuments(test.ctx, 'Feed', ['JSON'], ids.map((Id, i) => ({Id, JSON: megabyte(i % 10)})))).to.equal(count)
+      await insertDocuments(
+        test.ctx,
+        'Feed',
+        ['Id', 'JSON', 'Name'],
+        ids.map((Id) => ({Id, JSON: '{}', Name: Id})),
+      )
+      expect(
+        await writeDocuments(
+          test.ctx,
+          'Feed',
+          ['JSON'],
+          ids.map((Id, i) => ({Id, JSON: megabyte(i % 10)})),
+        ),
+      ).to.equal(count)
       const rows = await test.ctx.db.selectFrom('Feed').select(['Id', 'JSON']).orderBy('Id').execute()
       expect(rows.map((row) => (row.JSON as string).length)).to.deep.equal(ids.map((_, i) => megabyte(i % 10).length))
       expect(rows[count - 1].JSON).to.equal(megabyte((count - 1) % 10))

@@ -17,7 +17,10 @@ for (const target of databaseTargets()) {
     after(() => test.close())
     beforeEach(async () => {
       await test.reset()
-      await test.ctx.db.schema.createTable('Note').addColumn('Name', 'varchar(50)', (col) => col.primaryKey()).execute()
+      await test.ctx.db.schema
+        .createTable('Note')
+        .addColumn('Name', 'varchar(50)', (col) => col.primaryKey())
+        .execute()
     })
 
     it('commits what the function wrote when it resolves', async () => {

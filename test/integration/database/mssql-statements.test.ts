@@ -54,7 +54,9 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
       const long = `${'Zoë 😀 ü Ω 漢字 '.repeat(500)}end`
       const when = new Date('2024-01-02T03:04:05.001Z')
       // The CAST: Babelfish echoes a bare nvarchar(max) parameter as code-page text ('?' for the rest); SQL Server does not.
-      const {rows} = await sql<Record<string, unknown>>`SELECT ${'short ü'} AS s, CAST(${long} AS nvarchar(max)) AS l, ${true} AS b, ${2_147_483_648} AS big,
+      const {rows} = await sql<
+        Record<string, unknown>
+      >`SELECT ${'short ü'} AS s, CAST(${long} AS nvarchar(max)) AS l, ${true} AS b, ${2_147_483_648} AS big,
         ${1.5} AS f, ${when} AS d, ${null} AS n`.execute(test.ctx.db)
       expect(long.length).to.be.above(4000)
       expect(rows[0]).to.deep.equal({s: 'short ü', l: long, b: true, big: 2_147_483_648, f: 1.5, d: when, n: null})
@@ -63,15 +65,21 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
     })
 
     it('runs a reserved connection’s statements on one session, and hands the session back to the pool', async () => {
-      const spid = async (db: typeof test.ctx.db) => (await sql<{id: number}>`SELECT @@SPID AS id`.execute(db)).rows[0].id
-      const sessions = await test.ctx.db.connection().execute(async (connection) => [await spid(connection), await spid(connection), await spid(connection)])
+      const spid = async (db: typeof test.ctx.db) =>
+        (await sql<{id: number}>`SELECT @@SPID AS id`.execute(db)).rows[0].id
+      const sessions = await test.ctx.db
+        .connection()
+        .execute(async (connection) => [await spid(connection), await spid(connection), await spid(connection)])
       expect(new Set(sessions).size).to.equal(1)
       // max 10 connections in the pool: twenty reservations in a row only work if each is given back.
       for (let i = 0; i < 20; i++) await test.ctx.db.connection().execute((connection) => spid(connection))
     })
 
     it('fails a statement issued after a rollback has begun, instead of running it in autocommit', async () => {
-      await test.ctx.db.schema.createTable('RollbackProbe').addColumn('Name', sql`nvarchar(50)`).execute()
+      await test.ctx.db.schema
+        .createTable('RollbackProbe')
+        .addColumn('Name', sql`nvarchar(50)`)
+        .execute()
       const parsed = parseConnectionString(test.connectionString)
       if (parsed.kind !== 'mssql') throw new Error('not a SQL Server connection string')
       const driver = new MssqlPoolDriver(await connectMssqlPool(parsed.config, 'lost-master-key-test'))
@@ -97,11 +105,18 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
 
     it('matches a batch’s Ids in the Id column’s own collation, even when it differs from the database’s', async () => {
       // Case-sensitive Ids in a case-insensitive database: "a" and "A" are two documents.
-      await sql`CREATE TABLE "CaseSensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON" nvarchar(max))`.execute(test.ctx.db)
+      await sql`CREATE TABLE "CaseSensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON" nvarchar(max))`.execute(
+        test.ctx.db,
+      )
       await sql`INSERT INTO "CaseSensitive" ("Id", "JSON") VALUES (N'a', N'{}'), (N'A', N'{}')`.execute(test.ctx.db)
-      expect(await writeDocuments(test.ctx, 'CaseSensitive', ['JSON'], [{Id: 'a', JSON: '{"changed":true}'}])).to.equal(1)
+      expect(await writeDocuments(test.ctx, 'CaseSensitive', ['JSON'], [{Id: 'a', JSON: '{"changed":true}'}])).to.equal(
+        1,
+      )
       const rows = await test.ctx.db.selectFrom('CaseSensitive').select(['Id', 'JSON']).orderBy('JSON').execute()
-      expect(rows.map((row) => `${row.Id as string}=${row.JSON as string}`).sort()).to.deep.equal(['A={}', 'a={"changed":true}'])
+      expect(rows.map((row) => `${row.Id as string}=${row.JSON as string}`).sort()).to.deep.equal([
+        'A={}',
+        'a={"changed":true}',
+      ])
     })
 
     it('refuses a database below compatibility level 130 with exit 6, read-only', async () => {
@@ -111,7 +126,9 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
         const refusal = await requireOpenJson(test.ctx).catch((error: unknown) => error)
         expect(refusal).to.be.instanceOf(RecoveryError)
         expect((refusal as RecoveryError).exitCode).to.equal(ExitCode.SchemaOrLicence)
-        expect((refusal as RecoveryError).suggestions.join(' ')).to.include(`ALTER DATABASE [${test.name}] SET COMPATIBILITY_LEVEL = 130`)
+        expect((refusal as RecoveryError).suggestions.join(' ')).to.include(
+          `ALTER DATABASE [${test.name}] SET COMPATIBILITY_LEVEL = 130`,
+        )
       } finally {
         await setCompatibilityLevel(test.name, 130)
       }
@@ -122,9 +139,13 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
       const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000)
       /** A row as SQL Server writes it: local server time, with the server's offset in 15-minute steps. */
       const backup = async (database: string, type: string, finishedUtc: Date, timeZone: number | null) => {
-        const local = new Date(finishedUtc.getTime() + (timeZone === null || timeZone === 127 ? 0 : timeZone) * 15 * 60_000)
+        const local = new Date(
+          finishedUtc.getTime() + (timeZone === null || timeZone === 127 ? 0 : timeZone) * 15 * 60_000,
+        )
         await sql`INSERT INTO "TestBackupSet" (database_name, type, backup_finish_date, time_zone)
-          VALUES (${database}, ${type}, CAST(${local.toISOString().slice(0, 23)} AS datetime2), ${timeZone})`.execute(test.ctx.db)
+          VALUES (${database}, ${type}, CAST(${local.toISOString().slice(0, 23)} AS datetime2), ${timeZone})`.execute(
+          test.ctx.db,
+        )
       }
 
       before(async () => {

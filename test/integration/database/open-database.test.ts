@@ -70,7 +70,10 @@ describe('openDatabase (PostgreSQL)', () => {
     expect(handle.databaseName).to.equal(database.name)
     expect(handle.description).to.equal(`database ${database.name} on host ${url.hostname}:${url.port}`)
     expect(handle.description).not.to.contain(decodeURIComponent(url.password))
-    const {rows} = await sql<{name: string; app: string}>`select current_database() as name, current_setting('application_name') as app`.execute(handle.db)
+    const {rows} = await sql<{
+      name: string
+      app: string
+    }>`select current_database() as name, current_setting('application_name') as app`.execute(handle.db)
     expect(rows).to.deep.equal([{name: database.name, app: 'lost-master-key'}])
   })
 
@@ -86,7 +89,9 @@ describe('openDatabase (PostgreSQL)', () => {
       expect(row.Plain).to.be.instanceOf(Date)
       expect((row.Plain as Date).toISOString()).to.equal(instant.toISOString())
       expect((row.Zoned as Date).toISOString()).to.equal(instant.toISOString())
-      const {rows: stored} = await sql<{plain: string}>`select "Plain"::text as plain from "Instants"`.execute(handle.db)
+      const {rows: stored} = await sql<{plain: string}>`select "Plain"::text as plain from "Instants"`.execute(
+        handle.db,
+      )
       expect(stored[0].plain).to.equal('2024-03-10 12:34:56.789')
       const {rows: counts} = await sql<{count: number}>`select count(*) as count from "Instants"`.execute(handle.db)
       expect(counts[0].count).to.equal(1)
@@ -164,15 +169,21 @@ describe('openDatabase (PostgreSQL)', () => {
 describe('openDatabase (SQL Server, no server here)', () => {
   it('builds a pool tedious accepts, and says it cannot reach a port nobody listens on', async () => {
     const port = await unusedPort()
-    const error = await refusal(`Server=127.0.0.1,${port};Database=Octopus;User Id=octo;Password=Mssql-Secret-1;Connect Timeout=5`)
-    expect(error.message).to.match(new RegExp(`^Cannot reach the server of database Octopus on host 127\\.0\\.0\\.1,${port}: `))
+    const error = await refusal(
+      `Server=127.0.0.1,${port};Database=Octopus;User Id=octo;Password=Mssql-Secret-1;Connect Timeout=5`,
+    )
+    expect(error.message).to.match(
+      new RegExp(`^Cannot reach the server of database Octopus on host 127\\.0\\.0\\.1,${port}: `),
+    )
     expect(everythingSaid(error)).not.to.contain('Mssql-Secret-1')
   })
 })
 
 /** The session a statement runs on, to prove which statements share one connection. */
 function sessionId(handle: DatabaseHandle) {
-  return handle.kind === 'mssql' ? sql<{id: number}>`select @@SPID as id` : sql<{id: number}>`select pg_backend_pid() as id`
+  return handle.kind === 'mssql'
+    ? sql<{id: number}>`select @@SPID as id`
+    : sql<{id: number}>`select pg_backend_pid() as id`
 }
 
 describe('the Kysely dialects', () => {
@@ -206,7 +217,11 @@ describe('the Kysely dialects', () => {
       it('commits, rolls back, and reads bigint and instants back exactly', async () => {
         const {db} = database.ctx
         const at = new Date('2030-01-02T03:04:05.678Z')
-        await db.transaction().execute((trx) => trx.insertInto('Numbers').values({Id: 'kept', Big: 9_007_199_254_740_991, At: at}).execute())
+        await db
+          .transaction()
+          .execute((trx) =>
+            trx.insertInto('Numbers').values({Id: 'kept', Big: 9_007_199_254_740_991, At: at}).execute(),
+          )
         const failure = await db
           .transaction()
           .execute(async (trx) => {
@@ -223,7 +238,11 @@ describe('the Kysely dialects', () => {
       })
 
       it('reports rows changed by an update', async () => {
-        const result = await database.ctx.db.updateTable('Numbers').set({Big: 7}).where('Id', '=', 'kept').executeTakeFirstOrThrow()
+        const result = await database.ctx.db
+          .updateTable('Numbers')
+          .set({Big: 7})
+          .where('Id', '=', 'kept')
+          .executeTakeFirstOrThrow()
         expect(Number(result.numUpdatedRows)).to.equal(1)
       })
     })

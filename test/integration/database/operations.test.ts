@@ -2,10 +2,18 @@ import {expect} from 'chai'
 import {sql} from 'kysely'
 
 import {latestFullBackup} from '../../../src/database/operations/backup-history.js'
-import {readConfigurationDocument, replaceConfigurationDocument} from '../../../src/database/operations/configuration-documents.js'
+import {
+  readConfigurationDocument,
+  replaceConfigurationDocument,
+} from '../../../src/database/operations/configuration-documents.js'
 import {insertEvent} from '../../../src/database/operations/events.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
-import {ensureQuarantineTable, insertQuarantineRows, QUARANTINE_TABLE, readQuarantine} from '../../../src/database/operations/quarantine.js'
+import {
+  ensureQuarantineTable,
+  insertQuarantineRows,
+  QUARANTINE_TABLE,
+  readQuarantine,
+} from '../../../src/database/operations/quarantine.js'
 import {LIVE_NODE_WINDOW_MS, liveNodes} from '../../../src/database/operations/server-nodes.js'
 import {tableExists} from '../../../src/database/operations/table-exists.js'
 import {inTransaction} from '../../../src/database/in-transaction.js'
@@ -55,21 +63,41 @@ for (const target of databaseTargets()) {
     describe('liveNodes', () => {
       /** The database server's clock: the one heartbeats are written by, and the one the cut-off uses. */
       const serverNow = async () => {
-        const query = target.name === 'mssql' ? sql<{now: Date}>`SELECT SYSUTCDATETIME() AS now` : sql<{now: Date}>`SELECT statement_timestamp() AS now`
+        const query =
+          target.name === 'mssql'
+            ? sql<{now: Date}>`SELECT SYSUTCDATETIME() AS now`
+            : sql<{now: Date}>`SELECT statement_timestamp() AS now`
         return new Date((await query.execute(test.ctx.db)).rows[0].now)
       }
 
       it('counts a node seen within the last 5 minutes of the server’s clock, not in maintenance mode, as live', async () => {
         const now = await serverNow()
         const at = (msAgo: number) => new Date(now.getTime() - msAgo)
-        await insertDocuments(test.ctx, 'OctopusServerNode', ['Id', 'Name', 'LastSeen', 'IsInMaintenanceMode', 'JSON'], [
-          {Id: 'n1', Name: 'just now', LastSeen: at(1000), IsInMaintenanceMode: false, JSON: '{}'},
-          {Id: 'n2', Name: 'four and a half minutes ago', LastSeen: at(LIVE_NODE_WINDOW_MS - 30_000), IsInMaintenanceMode: false, JSON: '{}'},
-          {Id: 'n3', Name: 'a second too long ago', LastSeen: at(LIVE_NODE_WINDOW_MS + 1000), IsInMaintenanceMode: false, JSON: '{}'},
-          {Id: 'n4', Name: 'in maintenance', LastSeen: at(1000), IsInMaintenanceMode: true, JSON: '{}'},
-          {Id: 'n5', Name: 'clock ahead', LastSeen: at(-60_000), IsInMaintenanceMode: false, JSON: '{}'},
-          {Id: 'n6', Name: 'last week', LastSeen: at(7 * 86_400_000), IsInMaintenanceMode: false, JSON: '{}'},
-        ])
+        await insertDocuments(
+          test.ctx,
+          'OctopusServerNode',
+          ['Id', 'Name', 'LastSeen', 'IsInMaintenanceMode', 'JSON'],
+          [
+            {Id: 'n1', Name: 'just now', LastSeen: at(1000), IsInMaintenanceMode: false, JSON: '{}'},
+            {
+              Id: 'n2',
+              Name: 'four and a half minutes ago',
+              LastSeen: at(LIVE_NODE_WINDOW_MS - 30_000),
+              IsInMaintenanceMode: false,
+              JSON: '{}',
+            },
+            {
+              Id: 'n3',
+              Name: 'a second too long ago',
+              LastSeen: at(LIVE_NODE_WINDOW_MS + 1000),
+              IsInMaintenanceMode: false,
+              JSON: '{}',
+            },
+            {Id: 'n4', Name: 'in maintenance', LastSeen: at(1000), IsInMaintenanceMode: true, JSON: '{}'},
+            {Id: 'n5', Name: 'clock ahead', LastSeen: at(-60_000), IsInMaintenanceMode: false, JSON: '{}'},
+            {Id: 'n6', Name: 'last week', LastSeen: at(7 * 86_400_000), IsInMaintenanceMode: false, JSON: '{}'},
+          ],
+        )
         expect(await liveNodes(test.ctx)).to.deep.equal([
           {name: 'clock ahead', lastSeen: at(-60_000)},
           {name: 'four and a half minutes ago', lastSeen: at(LIVE_NODE_WINDOW_MS - 30_000)},
@@ -87,7 +115,7 @@ for (const target of databaseTargets()) {
         const history = await latestFullBackup(test.ctx, test.ctx.databaseName)
         if (target.name === 'postgres') expect(history).to.deep.equal({state: 'not-recorded'})
         // A database created for this test has no full backup, unless this login cannot read msdb at all (as on
-        // Babelfish, which has none: test/database/mssql-statements.test.ts reads a stand-in of the same shape).
+        // Babelfish, which has none: test/integration/database/mssql-statements.test.ts reads a stand-in of the same shape).
         else expect(history.state).to.be.oneOf(['none', 'unreadable'])
       })
     })
@@ -107,7 +135,11 @@ for (const target of databaseTargets()) {
           path,
           value: `cipher-${documentId}-${path}|iv==`,
         })
-        await insertQuarantineRows(test.ctx, [row('run-1', 'VariableSets-2', 'Variables[0].Value'), row('run-2', 'VariableSets-1', 'x')], when)
+        await insertQuarantineRows(
+          test.ctx,
+          [row('run-1', 'VariableSets-2', 'Variables[0].Value'), row('run-2', 'VariableSets-1', 'x')],
+          when,
+        )
         await insertQuarantineRows(test.ctx, [row('run-1', 'VariableSets-1', 'Variables[3].Value')], when)
         expect(await readQuarantine(test.ctx, 'run-1')).to.deep.equal([
           {...row('run-1', 'VariableSets-1', 'Variables[3].Value'), quarantinedAt: when},
@@ -119,7 +151,9 @@ for (const target of databaseTargets()) {
       it('creates the table inside the caller’s transaction, so a rollback removes it', async () => {
         const failure = await inTransaction(test.ctx, async (trx) => {
           await ensureQuarantineTable(trx)
-          await insertQuarantineRows(trx, [{runId: 'r', tableName: 'Feed', documentId: 'Feeds-1', path: 'Password', value: 'c|i'}])
+          await insertQuarantineRows(trx, [
+            {runId: 'r', tableName: 'Feed', documentId: 'Feeds-1', path: 'Password', value: 'c|i'},
+          ])
           throw new Error('the run fails later')
         }).catch((error: unknown) => error)
         expect((failure as Error).message).to.equal('the run fails later')

@@ -50,7 +50,8 @@ describe('readPgDumpHeader', () => {
         Message: `event ${i} ${Math.random()}`,
       })),
     )
-    serverVersion = (await sql<{v: string}>`SELECT current_setting('server_version') AS v`.execute(test.ctx.db)).rows[0].v
+    serverVersion = (await sql<{v: string}>`SELECT current_setting('server_version') AS v`.execute(test.ctx.db)).rows[0]
+      .v
     dumpVersion = /(\d+\.\d+)/.exec((await run(PG_DUMP, ['--version'])).stdout)![1]
     startedAt = new Date()
     await dump('c', 'custom.dump')
@@ -58,7 +59,9 @@ describe('readPgDumpHeader', () => {
     await dump('c', 'schema-only.dump', '--schema-only')
     await dump('p', 'plain.sql')
     // Written to a pipe, pg_dump cannot go back to record where each data block starts.
-    await run('sh', ['-c', `"${PG_DUMP}" -Fc --dbname "$URL" | cat > "$OUT"`], {env: {...process.env, URL: test.connectionString, OUT: file('piped.dump')}})
+    await run('sh', ['-c', `"${PG_DUMP}" -Fc --dbname "$URL" | cat > "$OUT"`], {
+      env: {...process.env, URL: test.connectionString, OUT: file('piped.dump')},
+    })
     finishedAt = new Date()
   })
   after(async () => {
@@ -86,7 +89,9 @@ describe('readPgDumpHeader', () => {
 
   it('reads an archive pg_dump wrote to a pipe, and notices when it is cut short', async () => {
     expectHeader(await readPgDumpHeader(file('piped.dump')), 'custom')
-    const header = await readPgDumpHeader(await truncated('piped.dump', 'cut-piped.dump', (size) => Math.floor(size / 2)))
+    const header = await readPgDumpHeader(
+      await truncated('piped.dump', 'cut-piped.dump', (size) => Math.floor(size / 2)),
+    )
     expect(header).to.deep.equal({ok: false, reason: 'the archive is truncated'})
   })
 
@@ -99,7 +104,13 @@ describe('readPgDumpHeader', () => {
     expect(bytes[6], 'pg_dump 15 writes archive version 1.14').to.equal(14)
     const intSize = bytes[8]
     // 1.14 → 1.15: the compression level (a sign byte and intSize bytes) becomes an algorithm byte (0: none).
-    const upgraded = Buffer.concat([bytes.subarray(0, 6), Buffer.from([15]), bytes.subarray(7, 11), Buffer.from([0]), bytes.subarray(11 + 1 + intSize)])
+    const upgraded = Buffer.concat([
+      bytes.subarray(0, 6),
+      Buffer.from([15]),
+      bytes.subarray(7, 11),
+      Buffer.from([0]),
+      bytes.subarray(11 + 1 + intSize),
+    ])
     await writeFile(file('v115.dump'), upgraded)
     const header = await readPgDumpHeader(file('v115.dump'))
     expectHeader(header, 'custom')

@@ -17,11 +17,13 @@ for (const target of databaseTargets()) {
     let other: DatabaseHandle
 
     const sessionId = async (ctx: DbContext) => {
-      const query = ctx.kind === 'mssql' ? sql<{id: number}>`SELECT @@SPID AS id` : sql<{id: number}>`SELECT pg_backend_pid() AS id`
+      const query =
+        ctx.kind === 'mssql' ? sql<{id: number}>`SELECT @@SPID AS id` : sql<{id: number}>`SELECT pg_backend_pid() AS id`
       return (await query.execute(ctx.db)).rows[0].id
     }
 
-    const refusalOf = (ctx: DbContext) => withRecoveryLock(ctx, async () => 'must not run').catch((error: unknown) => error)
+    const refusalOf = (ctx: DbContext) =>
+      withRecoveryLock(ctx, async () => 'must not run').catch((error: unknown) => error)
 
     before(async () => {
       test = await openTestContext(target)

@@ -62,9 +62,15 @@ for (const target of databaseTargets()) {
       const result: Record<string, Array<{name: string; type: string}>> = {}
       if (target.name === 'mssql') {
         // INFORMATION_SCHEMA keeps names as created; Babelfish's sys.tables (Kysely's introspection) lower-cases them.
-        const {rows} = await sql<{t: string; c: string; type: string}>`SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.DATA_TYPE AS type
+        const {rows} = await sql<{
+          t: string
+          c: string
+          type: string
+        }>`SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.DATA_TYPE AS type
           FROM INFORMATION_SCHEMA.COLUMNS c JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-          WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`.execute(test.ctx.db)
+          WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`.execute(
+          test.ctx.db,
+        )
         for (const row of rows) (result[row.t] ??= []).push({name: row.c, type: row.type})
         return result
       }
@@ -87,7 +93,11 @@ for (const target of databaseTargets()) {
     }
 
     async function license(expiresOn: string): Promise<void> {
-      await replaceConfigurationDocument(test.ctx, 'license', JSON.stringify({MaintenanceExpiresOn: expiresOn, Edition: 'Test'}))
+      await replaceConfigurationDocument(
+        test.ctx,
+        'license',
+        JSON.stringify({MaintenanceExpiresOn: expiresOn, Edition: 'Test'}),
+      )
     }
 
     before(async () => {
@@ -159,14 +169,24 @@ for (const target of databaseTargets()) {
 
     it('reports a script it does not know as newer or foreign', async () => {
       await createSchema(test.ctx)
-      await test.ctx.db.insertInto('SchemaVersions').values({ScriptName: '0099-from-the-future', Applied: new Date()}).execute()
+      await test.ctx.db
+        .insertInto('SchemaVersions')
+        .values({ScriptName: '0099-from-the-future', Applied: new Date()})
+        .execute()
       const status = await schemaStatus(test.ctx)
-      expect(status).to.deep.equal({state: 'newer-or-foreign', applied: [...names, '0099-from-the-future'], unknown: ['0099-from-the-future']})
+      expect(status).to.deep.equal({
+        state: 'newer-or-foreign',
+        applied: [...names, '0099-from-the-future'],
+        unknown: ['0099-from-the-future'],
+      })
     })
 
     it('never touches a newer or foreign schema', async () => {
       await createSchema(test.ctx, {scripts: 1})
-      await test.ctx.db.insertInto('SchemaVersions').values({ScriptName: 'SomeoneElse-0002', Applied: new Date()}).execute()
+      await test.ctx.db
+        .insertInto('SchemaVersions')
+        .values({ScriptName: 'SomeoneElse-0002', Applied: new Date()})
+        .execute()
       await license('2999-12-31')
       const before = await tables()
       const error = await rejection(upgradeSchema(test.ctx, {skipLicenseCheck: true}))
@@ -194,7 +214,9 @@ for (const target of databaseTargets()) {
       await license(expiresOn)
       const before = await tables()
 
-      const error = await rejection(upgradeSchema(test.ctx, {skipLicenseCheck: false, today: new Date('2030-01-01T00:00:00Z')}))
+      const error = await rejection(
+        upgradeSchema(test.ctx, {skipLicenseCheck: false, today: new Date('2030-01-01T00:00:00Z')}),
+      )
       expect(error.exitCode).to.equal(ExitCode.SchemaOrLicence)
       expect(error.message).to.include(last.name).and.include(expiresOn).and.include('ended')
       expect(error.message).not.to.include(names[1])

@@ -68,7 +68,9 @@ describe('the catalog of sensitive fields', () => {
     const listed = SENSITIVE_CATALOG.flatMap(({table: name, fields}) =>
       fields.map((f) => JSON.stringify([name, f.path, f.when ?? null, f.documentId ?? null])),
     )
-    const expected = CONTRACT.map(([name, path, when, documentId]) => JSON.stringify([name, path, when ?? null, documentId ?? null]))
+    const expected = CONTRACT.map(([name, path, when, documentId]) =>
+      JSON.stringify([name, path, when ?? null, documentId ?? null]),
+    )
     expect([...listed].sort()).to.deep.equal([...expected].sort())
   })
 
@@ -111,8 +113,14 @@ describe('the reset on the fields the catalog gained', () => {
       {"Name":"Plain","DefaultValue":${secret('c')},"DisplaySettings":{"Octopus.ControlType":"SingleLineText"}}]}`
     for (const name of ['Project', 'LibraryVariableSet']) {
       const {leaves, after} = reset(name, 'Projects-1', text)
-      expect(leaves.map((l) => [l.path, l.label, l.outcome])).to.deep.equal([['Templates[0].DefaultValue', 'ApiKey', 'reset']])
-      expect(after.Templates.map((t: {DefaultValue: unknown}) => t.DefaultValue === null)).to.deep.equal([true, false, false])
+      expect(leaves.map((l) => [l.path, l.label, l.outcome])).to.deep.equal([
+        ['Templates[0].DefaultValue', 'ApiKey', 'reset'],
+      ])
+      expect(after.Templates.map((t: {DefaultValue: unknown}) => t.DefaultValue === null)).to.deep.equal([
+        true,
+        false,
+        false,
+      ])
     }
   })
 
@@ -120,16 +128,28 @@ describe('the reset on the fields the catalog gained', () => {
     for (const name of ['Machine', 'Worker']) {
       const fabric = `{"Name":"sf","Endpoint":{"CommunicationStyle":"AzureServiceFabricCluster","AadUserCredentialPassword":${secret('p')},"SensitiveVariablesEncryptionPassword":${secret('q')}}}`
       const {leaves, after} = reset(name, 'Machines-1', fabric)
-      expect(leaves.map((l) => [l.path, l.label, l.kind])).to.deep.equal([['Endpoint.AadUserCredentialPassword', 'sf', 'Service Fabric Azure AD password']])
+      expect(leaves.map((l) => [l.path, l.label, l.kind])).to.deep.equal([
+        ['Endpoint.AadUserCredentialPassword', 'sf', 'Service Fabric Azure AD password'],
+      ])
       expect(after.Endpoint.AadUserCredentialPassword).to.equal(null)
       expect(after.Endpoint.SensitiveVariablesEncryptionPassword).to.be.a('string')
     }
   })
 
   it('resets a feed secret key only for the feed types that have one', () => {
-    for (const [feedType, expected] of [['S3', ['Password', 'SecretKey']], ['AwsElasticContainerRegistry', ['Password', 'SecretKey']], ['Docker', ['Password']], ['GcsStorage', ['Password', 'ServiceAccountJsonKey']]] as const) {
+    for (const [feedType, expected] of [
+      ['S3', ['Password', 'SecretKey']],
+      ['AwsElasticContainerRegistry', ['Password', 'SecretKey']],
+      ['Docker', ['Password']],
+      ['GcsStorage', ['Password', 'ServiceAccountJsonKey']],
+    ] as const) {
       const text = `{"Name":"f","FeedType":"${feedType}","Password":${secret('p')},"SecretKey":${secret('s')},"ServiceAccountJsonKey":${secret('j')}}`
-      expect(reset('Feed', 'Feeds-1', text).leaves.map((l) => l.path).sort(), feedType).to.deep.equal([...expected].sort())
+      expect(
+        reset('Feed', 'Feeds-1', text)
+          .leaves.map((l) => l.path)
+          .sort(),
+        feedType,
+      ).to.deep.equal([...expected].sort())
     }
   })
 
@@ -137,7 +157,8 @@ describe('the reset on the fields the catalog gained', () => {
     const git = (type: string) => `{"Name":"g","Details":{"Type":"${type}","Password":${secret('p')}}}`
     expect(reset('GitCredential', 'GitCredentials-1', git('UsernamePassword')).leaves).to.have.length(1)
     expect(reset('GitCredential', 'GitCredentials-1', git('GitHub')).leaves).to.have.length(0)
-    const project = (type: string) => `{"Name":"p","PersistenceSettings":{"Type":"VersionControlled","Credentials":{"Type":"${type}","Password":${secret('p')}}}}`
+    const project = (type: string) =>
+      `{"Name":"p","PersistenceSettings":{"Type":"VersionControlled","Credentials":{"Type":"${type}","Password":${secret('p')}}}}`
     expect(reset('Project', 'Projects-1', project('UsernamePassword')).leaves.map((l) => l.label)).to.deep.equal(['p'])
     expect(reset('Project', 'Projects-1', project('Reference')).leaves).to.have.length(0)
   })
@@ -153,27 +174,46 @@ describe('the reset on the fields the catalog gained', () => {
   })
 
   it('names a Configuration document by its title, or a connection by its label', () => {
-    const ldap = reset('Configuration', 'authentication-ldap', `{"Id":"authentication-ldap","ConnectPassword":${secret('p')},"ClientSecret":${secret('c')}}`)
-    expect(ldap.leaves.map((l) => [l.path, l.label, l.kind])).to.deep.equal([['ConnectPassword', 'LDAP authentication', 'LDAP bind password']])
+    const ldap = reset(
+      'Configuration',
+      'authentication-ldap',
+      `{"Id":"authentication-ldap","ConnectPassword":${secret('p')},"ClientSecret":${secret('c')}}`,
+    )
+    expect(ldap.leaves.map((l) => [l.path, l.label, l.kind])).to.deep.equal([
+      ['ConnectPassword', 'LDAP authentication', 'LDAP bind password'],
+    ])
     const ado = `{"Connections":[{"BaseUrl":"https://dev.azure.com/a","PersonalAccessToken":${secret('1')}},{"PersonalAccessToken":${secret('2')}}]}`
     expect(reset('Configuration', 'issuetracker-azuredevops', ado).leaves.map((l) => [l.path, l.label])).to.deep.equal([
       ['Connections[0].PersonalAccessToken', 'https://dev.azure.com/a'],
       ['Connections[1].PersonalAccessToken', 'Azure DevOps issue tracker'],
     ])
-    const github = reset('Configuration', 'issuetracker-github', `{"ReleaseNoteOptions":{"Username":"u","Password":${secret('p')}}}`)
+    const github = reset(
+      'Configuration',
+      'issuetracker-github',
+      `{"ReleaseNoteOptions":{"Username":"u","Password":${secret('p')}}}`,
+    )
     expect(github.after.ReleaseNoteOptions).to.deep.equal({Username: 'u', Password: null})
   })
 
   it('resets a subscription webhook header value and a proxy password', () => {
-    const hook = reset('Subscription', 'Subscriptions-1', `{"Name":"Alerts","EventNotificationSubscription":{"WebhookHeaderKey":"Authorization","WebhookHeaderValue":${secret('h')}}}`)
+    const hook = reset(
+      'Subscription',
+      'Subscriptions-1',
+      `{"Name":"Alerts","EventNotificationSubscription":{"WebhookHeaderKey":"Authorization","WebhookHeaderValue":${secret('h')}}}`,
+    )
     expect(hook.leaves.map((l) => [l.label, l.kind])).to.deep.equal([['Alerts', 'webhook header value']])
     expect(reset('Proxy', 'Proxies-1', `{"Name":"px","Password":${secret('p')}}`).after.Password).to.equal(null)
   })
 
   it('resets the Azure certificate and Google JSON key of those account types only', () => {
-    const account = (type: string) => `{"Name":"a","AccountType":"${type}","CertificateBytes":${secret('c')},"JsonKey":${secret('j')}}`
-    expect(reset('Account', 'Accounts-1', account('AzureSubscription')).leaves.map((l) => l.path)).to.deep.equal(['CertificateBytes'])
-    expect(reset('Account', 'Accounts-1', account('GoogleCloudAccount')).leaves.map((l) => l.path)).to.deep.equal(['JsonKey'])
+    const account = (type: string) =>
+      `{"Name":"a","AccountType":"${type}","CertificateBytes":${secret('c')},"JsonKey":${secret('j')}}`
+    expect(reset('Account', 'Accounts-1', account('AzureSubscription')).leaves.map((l) => l.path)).to.deep.equal([
+      'CertificateBytes',
+    ])
+    expect(reset('Account', 'Accounts-1', account('GoogleCloudAccount')).leaves.map((l) => l.path)).to.deep.equal([
+      'JsonKey',
+    ])
     expect(reset('Account', 'Accounts-1', account('GoogleCloudOidcAccount')).leaves).to.deep.equal([])
   })
 })

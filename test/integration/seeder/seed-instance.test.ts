@@ -49,7 +49,8 @@ describe('seedInstance: 100,000 documents', function () {
       expect(seeded.documents[table], table).to.be.at.least(1)
     }
     expect(seeded.documents.Event).to.be.greaterThan(seeded.documents.VariableSet)
-    for (const [table, count] of Object.entries(readBack.documents)) expect(count, table).to.equal(seeded.documents[table])
+    for (const [table, count] of Object.entries(readBack.documents))
+      expect(count, table).to.equal(seeded.documents[table])
     expect(seeded.users).to.equal(seeded.documents.User)
     expect(seeded.events).to.equal(seeded.documents.Event)
   })
@@ -71,7 +72,8 @@ describe('seedInstance: 100,000 documents', function () {
   })
 
   it('reads back the malformed documents it meant, in every bulk table', () => {
-    for (const [table, count] of Object.entries(seeded.malformedDocuments)) expect(readBack.malformedDocuments[table], table).to.equal(count)
+    for (const [table, count] of Object.entries(seeded.malformedDocuments))
+      expect(readBack.malformedDocuments[table], table).to.equal(count)
     expect(seeded.malformedDocuments.Event).to.be.greaterThan(0)
     expect(seeded.malformedDocuments.VariableSet).to.be.greaterThan(0)
   })
@@ -101,8 +103,13 @@ describe('seedInstance: 100,000 documents', function () {
     const handle = await openDatabase(database.url)
     try {
       const certificate = await readConfigurationDocument(handle, 'certificate-global')
-      expect(testCurrentKey(seeded.masterKey, certificate)).to.deep.equal({verdict: 'works', thumbprint: seeded.thumbprint})
-      expect(JSON.parse((await readConfigurationDocument(handle, 'license'))!).MaintenanceExpiresOn).to.equal('2099-12-31')
+      expect(testCurrentKey(seeded.masterKey, certificate)).to.deep.equal({
+        verdict: 'works',
+        thumbprint: seeded.thumbprint,
+      })
+      expect(JSON.parse((await readConfigurationDocument(handle, 'license'))!).MaintenanceExpiresOn).to.equal(
+        '2099-12-31',
+      )
       expect(JSON.parse((await readConfigurationDocument(handle, 'smtp'))!)).to.have.property('SmtpPassword')
     } finally {
       await handle.close()

@@ -30,12 +30,18 @@ describe('seedInstance variants', function () {
   async function seed(options: Partial<SeedOptions> = {}): Promise<Seeded> {
     const database = await createTestDatabase('seedv')
     const root = await mkdtemp(path.join(tmpdir(), 'seeder-'))
-    cleanups.push(() => database.drop(), () => rm(root, {recursive: true, force: true}))
+    cleanups.push(
+      () => database.drop(),
+      () => rm(root, {recursive: true, force: true}),
+    )
     const seeded = await seedInstance({documents: 600, ...options, root, databaseUrl: database.url})
     return {seeded, database}
   }
 
-  async function withDatabase<T>(url: string, fn: (handle: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  async function withDatabase<T>(
+    url: string,
+    fn: (handle: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+  ): Promise<T> {
     const handle = await openDatabase(url)
     try {
       return await fn(handle)
@@ -49,7 +55,14 @@ describe('seedInstance variants', function () {
   })
 
   it('is deterministic: the same seed writes the same documents and key; another seed does not', async () => {
-    const options = {documents: 2000, seed: 5, corruptShare: 0.1, nonCiphertextShare: 0.1, malformedShare: 0.05, batchSize: 333}
+    const options = {
+      documents: 2000,
+      seed: 5,
+      corruptShare: 0.1,
+      nonCiphertextShare: 0.1,
+      malformedShare: 0.05,
+      batchSize: 333,
+    }
     const first = await seed(options)
     const second = await seed({...options, batchSize: 1000})
     const other = await seed({...options, seed: 6})
@@ -87,7 +100,9 @@ describe('seedInstance variants', function () {
   it('a live node when asked, none otherwise', async () => {
     const live = await seed({liveNode: true})
     const quiet = await seed()
-    expect(await withDatabase(live.database.url, (h) => liveNodes(h)).then((nodes) => nodes.map((n) => n.name))).to.deep.equal([LIVE_NODE_NAME])
+    expect(
+      await withDatabase(live.database.url, (h) => liveNodes(h)).then((nodes) => nodes.map((n) => n.name)),
+    ).to.deep.equal([LIVE_NODE_NAME])
     expect(await withDatabase(quiet.database.url, (h) => liveNodes(h))).to.deep.equal([])
     expect(live.seeded.documents.OctopusServerNode).to.equal(2)
     expect(quiet.seeded.documents.OctopusServerNode).to.equal(1)
@@ -100,7 +115,9 @@ describe('seedInstance variants', function () {
     await withDatabase(database.url, async (handle) => {
       const certificate = await readConfigurationDocument(handle, 'certificate-global')
       expect(testCurrentKey(seeded.masterKey, certificate).verdict).to.equal('works')
-      expect(JSON.parse((await readConfigurationDocument(handle, 'license'))!).MaintenanceExpiresOn).to.equal('2021-01-31')
+      expect(JSON.parse((await readConfigurationDocument(handle, 'license'))!).MaintenanceExpiresOn).to.equal(
+        '2021-01-31',
+      )
     })
   })
 
@@ -116,10 +133,27 @@ describe('seedInstance variants', function () {
   it('the CLI prints a summary and, last, one JSON line without the key', async () => {
     const database = await createTestDatabase('seedcli')
     const root = await mkdtemp(path.join(tmpdir(), 'seeder-cli-'))
-    cleanups.push(() => database.drop(), () => rm(root, {recursive: true, force: true}))
+    cleanups.push(
+      () => database.drop(),
+      () => rm(root, {recursive: true, force: true}),
+    )
     const {stdout} = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'scripts/seed.ts', '--root', root, '--database-url', database.url, '--documents', '300', '--corrupt-share', '0.1', '--seed', '3'],
+      [
+        '--import',
+        'tsx',
+        'scripts/seed.ts',
+        '--root',
+        root,
+        '--database-url',
+        database.url,
+        '--documents',
+        '300',
+        '--corrupt-share',
+        '0.1',
+        '--seed',
+        '3',
+      ],
       {cwd: process.cwd()},
     )
     const lines = stdout.trim().split('\n')
@@ -133,7 +167,13 @@ describe('seedInstance variants', function () {
   })
 
   it('refuses impossible options', async () => {
-    for (const options of [{corruptShare: 0.6, nonCiphertextShare: 0.5}, {nullShare: -0.1}, {keyBytes: 24 as 16}, {scripts: 9}, {licenseExpiresOn: '31/12/2099'}]) {
+    for (const options of [
+      {corruptShare: 0.6, nonCiphertextShare: 0.5},
+      {nullShare: -0.1},
+      {keyBytes: 24 as 16},
+      {scripts: 9},
+      {licenseExpiresOn: '31/12/2099'},
+    ]) {
       let error: unknown
       try {
         await seedInstance({root: '/nonexistent', databaseUrl: 'postgres://x@127.0.0.1:1/x', ...options})

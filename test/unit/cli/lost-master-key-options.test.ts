@@ -29,9 +29,22 @@ function valueFor(name: string, flag: FlagDefinition, prng: Prng): string | unde
 describe('flags become options in one place', () => {
   it('maps every option from its flag (confirmed run, camelCase spellings)', async () => {
     const options = lostMasterKeyOptions(
-      await parse([...CONFIRMED, '--config=/c.config', '--backupFile=b.dump', '--maxBackupAge=5', '--skipBackupCheck',
-        '--upgradeDatabase', '--skipLicenseCheck', '--scrubPii', '--no-quarantine', '--masterKeyFile=k.txt',
-        '--reportFile=r.csv', '--showMasterKey', '--ignoreLiveNodes', '--skipCurrentMasterKeyTest']),
+      await parse([
+        ...CONFIRMED,
+        '--config=/c.config',
+        '--backupFile=b.dump',
+        '--maxBackupAge=5',
+        '--skipBackupCheck',
+        '--upgradeDatabase',
+        '--skipLicenseCheck',
+        '--scrubPii',
+        '--no-quarantine',
+        '--masterKeyFile=k.txt',
+        '--reportFile=r.csv',
+        '--showMasterKey',
+        '--ignoreLiveNodes',
+        '--skipCurrentMasterKeyTest',
+      ]),
       true,
     )
     expect(options).to.deep.include({

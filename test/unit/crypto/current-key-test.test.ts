@@ -48,11 +48,17 @@ describe('testCurrentKey', () => {
   })
 
   it('finds a 32-byte key that works', () => {
-    expect(testCurrentKey(key32, goodDocument(key32))).to.deep.equal({verdict: 'works', thumbprint: certificate.thumbprint})
+    expect(testCurrentKey(key32, goodDocument(key32))).to.deep.equal({
+      verdict: 'works',
+      thumbprint: certificate.thumbprint,
+    })
   })
 
   it('finds a 16-byte key that works', () => {
-    expect(testCurrentKey(key16, goodDocument(key16))).to.deep.equal({verdict: 'works', thumbprint: certificate.thumbprint})
+    expect(testCurrentKey(key16, goodDocument(key16))).to.deep.equal({
+      verdict: 'works',
+      thumbprint: certificate.thumbprint,
+    })
   })
 
   it('compares thumbprints without regard to case or separators', () => {
@@ -103,7 +109,10 @@ describe('testCurrentKey', () => {
   it('finds the key lost when the stored thumbprint differs, and names both thumbprints', () => {
     const last = certificate.thumbprint.at(-1) === '0' ? '1' : '0'
     const tampered = certificate.thumbprint.slice(0, -1) + last
-    const result = testCurrentKey(key32, documentJson({CertificateData: encrypted(certificate.pfxBase64, key32), Thumbprint: tampered}))
+    const result = testCurrentKey(
+      key32,
+      documentJson({CertificateData: encrypted(certificate.pfxBase64, key32), Thumbprint: tampered}),
+    )
     expectLost(result, 'thumbprint-differs')
     if (result.verdict === 'lost') {
       expect(result.detail).to.include(certificate.thumbprint).and.include(tampered)
@@ -112,7 +121,10 @@ describe('testCurrentKey', () => {
 
   it('finds the key lost when there is no thumbprint to compare with', () => {
     for (const thumbprint of [undefined, null, '', 42, 'not a thumbprint']) {
-      const result = testCurrentKey(key32, documentJson({CertificateData: encrypted(certificate.pfxBase64, key32), Thumbprint: thumbprint}))
+      const result = testCurrentKey(
+        key32,
+        documentJson({CertificateData: encrypted(certificate.pfxBase64, key32), Thumbprint: thumbprint}),
+      )
       expectLost(result, 'thumbprint-differs')
     }
   })
@@ -139,7 +151,11 @@ describe('testCurrentKey', () => {
 
   it('finds the key lost, with the reason given, when it cannot be unsealed', () => {
     const result = testCurrentKey({unavailable: 'The machine key file does not exist.'}, goodDocument(key32))
-    expect(result).to.deep.equal({verdict: 'lost', reason: 'cannot-unseal', detail: 'The machine key file does not exist.'})
+    expect(result).to.deep.equal({
+      verdict: 'lost',
+      reason: 'cannot-unseal',
+      detail: 'The machine key file does not exist.',
+    })
   })
 })
 
@@ -163,7 +179,10 @@ describe('testKeyOnValues: the sampled values as a witness', () => {
       const other = prng.bytes(size)
       const mine = values(prng, key, 30)
       expect(testKeyOnValues(key, mine)).to.deep.equal({opened: 30, sampled: 30})
-      expect(testKeyOnValues(key, [...mine.slice(0, 5), ...values(prng, other, 25)])).to.deep.equal({opened: 5, sampled: 30})
+      expect(testKeyOnValues(key, [...mine.slice(0, 5), ...values(prng, other, 25)])).to.deep.equal({
+        opened: 5,
+        sampled: 30,
+      })
     }
   })
 
@@ -184,6 +203,7 @@ describe('testKeyOnValues: the sampled values as a witness', () => {
     expect(certificateCannotDecide({verdict: 'works', thumbprint: 'A'.repeat(40)})).to.equal(false)
     expect(certificateCannotDecide(lost('cannot-unseal'))).to.equal(false)
     expect(certificateCannotDecide(lost('does-not-decrypt'))).to.equal(false)
-    for (const reason of ['no-certificate', 'not-pkcs12', 'thumbprint-differs'] as const) expect(certificateCannotDecide(lost(reason)), reason).to.equal(true)
+    for (const reason of ['no-certificate', 'not-pkcs12', 'thumbprint-differs'] as const)
+      expect(certificateCannotDecide(lost(reason)), reason).to.equal(true)
   })
 })

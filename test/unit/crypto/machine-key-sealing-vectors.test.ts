@@ -26,19 +26,27 @@ describe(`the master key sealed the Octopus way, against the OpenSSL CLI (seed $
 
   beforeEach(async () => {
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'sealing-vectors-'))
-    env = {OCTOPUS_MACHINE_ID_FILE: path.join(folder, 'machine-id'), OCTOPUS_MACHINE_KEY_FILE: path.join(folder, 'machinekey')}
+    env = {
+      OCTOPUS_MACHINE_ID_FILE: path.join(folder, 'machine-id'),
+      OCTOPUS_MACHINE_KEY_FILE: path.join(folder, 'machinekey'),
+    }
   })
 
   afterEach(() => fs.rm(folder, {recursive: true, force: true}))
 
-  const sourceFile = (source: Vector['source']) => (source === 'machine-id' ? env.OCTOPUS_MACHINE_ID_FILE : env.OCTOPUS_MACHINE_KEY_FILE)
+  const sourceFile = (source: Vector['source']) =>
+    source === 'machine-id' ? env.OCTOPUS_MACHINE_ID_FILE : env.OCTOPUS_MACHINE_KEY_FILE
 
   /** The AES key and IV of the source as hex for `openssl enc -K -iv`, read here by the format alone, not by the plugin. */
   async function opensslKey(source: Vector['source']): Promise<string[]> {
     const text = await fs.readFile(sourceFile(source), 'utf8')
-    const [key, iv] = source === 'machine-id'
-      ? [Buffer.from(text.split('\n')[0], 'ascii'), Buffer.from('743677397A244326', 'ascii')]
-      : text.trim().split('.').map((part) => Buffer.from(part, 'base64'))
+    const [key, iv] =
+      source === 'machine-id'
+        ? [Buffer.from(text.split('\n')[0], 'ascii'), Buffer.from('743677397A244326', 'ascii')]
+        : text
+            .trim()
+            .split('.')
+            .map((part) => Buffer.from(part, 'base64'))
     return ['-K', key.toString('hex'), '-iv', iv.toString('hex')]
   }
 
@@ -63,7 +71,9 @@ describe(`the master key sealed the Octopus way, against the OpenSSL CLI (seed $
       })
 
       it('seals to the same value OpenSSL made, which `openssl enc -d` opens to the JSON string', async () => {
-        const {sealed, source} = await sealWithMachineKeys(Buffer.from(vector.masterKey, 'base64'), env, {sealWith: vector.source})
+        const {sealed, source} = await sealWithMachineKeys(Buffer.from(vector.masterKey, 'base64'), env, {
+          sealWith: vector.source,
+        })
         expect(source.kind).to.equal(vector.source)
         expect(sealed).to.equal(vector.sealed)
         expect(await opensslDecrypt(sealed, vector.source)).to.equal(`"${vector.masterKey}"`)
@@ -74,7 +84,8 @@ describe(`the master key sealed the Octopus way, against the OpenSSL CLI (seed $
   for (const source of ['machine-id', 'machinekey'] as const) {
     it(`seals fresh keys with a fresh ${source} source that \`openssl enc -d\` opens`, async () => {
       const random = new Prng(SEED, source)
-      if (source === 'machine-id') await fs.writeFile(env.OCTOPUS_MACHINE_ID_FILE, `${random.bytes(16).toString('hex')}\n`)
+      if (source === 'machine-id')
+        await fs.writeFile(env.OCTOPUS_MACHINE_ID_FILE, `${random.bytes(16).toString('hex')}\n`)
       for (let round = 0; round < 4; round++) {
         const masterKey = random.bytes(round % 2 ? 16 : 32)
         // A machinekey file is created by the first round, with a random key and IV of its own.

@@ -20,19 +20,81 @@ describe('readPkcs12Certificate', () => {
 
   before(() => {
     folder = mkdtempSync(join(tmpdir(), 'read-pkcs12-'))
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path('ca.key'),
-      '-out', path('ca.pem'), '-subj', '/CN=Test CA', '-days', '2')
-    openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('server.key'), '-out', path('server.csr'),
-      '-subj', '/C=AU/O=Octo Corp/CN=octopus.example')
-    openssl('x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'),
-      '-set_serial', '7', '-days', '2', '-sha256', '-out', path('server.pem'))
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      path('ca.key'),
+      '-out',
+      path('ca.pem'),
+      '-subj',
+      '/CN=Test CA',
+      '-days',
+      '2',
+    )
+    openssl(
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path('server.key'),
+      '-out',
+      path('server.csr'),
+      '-subj',
+      '/C=AU/O=Octo Corp/CN=octopus.example',
+    )
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      path('server.csr'),
+      '-CA',
+      path('ca.pem'),
+      '-CAkey',
+      path('ca.key'),
+      '-set_serial',
+      '7',
+      '-days',
+      '2',
+      '-sha256',
+      '-out',
+      path('server.pem'),
+    )
     server = new X509Certificate(readFileSync(path('server.pem')))
 
     exportPkcs12('default.pfx', '-certfile', path('ca.pem'), '-passout', 'pass:')
     exportPkcs12('legacy.pfx', '-legacy', '-passout', 'pass:')
-    exportPkcs12('plain.pfx', '-certfile', path('ca.pem'), '-passout', 'pass:', '-certpbe', 'NONE', '-keypbe', 'NONE', '-nomac')
+    exportPkcs12(
+      'plain.pfx',
+      '-certfile',
+      path('ca.pem'),
+      '-passout',
+      'pass:',
+      '-certpbe',
+      'NONE',
+      '-keypbe',
+      'NONE',
+      '-nomac',
+    )
     exportPkcs12('password.pfx', '-passout', 'pass:secret')
-    openssl('pkcs12', '-export', '-nocerts', '-inkey', path('server.key'), '-passout', 'pass:', '-out', path('key-only.pfx'))
+    openssl(
+      'pkcs12',
+      '-export',
+      '-nocerts',
+      '-inkey',
+      path('server.key'),
+      '-passout',
+      'pass:',
+      '-out',
+      path('key-only.pfx'),
+    )
   })
 
   after(() => rmSync(folder, {recursive: true, force: true}))
@@ -44,12 +106,16 @@ describe('readPkcs12Certificate', () => {
   })
 
   it("reads OpenSSL 3's default PKCS#12 (PBES2 AES-256 safe, SHA-256 MAC)", () => {
-    expect(openssl('pkcs12', '-in', path('default.pfx'), '-passin', 'pass:', '-info', '-noout')).to.match(/PBES2.*AES-256-CBC/)
+    expect(openssl('pkcs12', '-in', path('default.pfx'), '-passin', 'pass:', '-info', '-noout')).to.match(
+      /PBES2.*AES-256-CBC/,
+    )
     expect(read('default.pfx')).to.deep.equal(expected())
   })
 
   it('reads a legacy PKCS#12 (RC2-40 certificate safe, 3DES key), as older Windows exports', () => {
-    expect(openssl('pkcs12', '-in', path('legacy.pfx'), '-passin', 'pass:', '-info', '-noout', '-legacy')).to.match(/40BitRC2/)
+    expect(openssl('pkcs12', '-in', path('legacy.pfx'), '-passin', 'pass:', '-info', '-noout', '-legacy')).to.match(
+      /40BitRC2/,
+    )
     expect(read('legacy.pfx')).to.deep.equal(expected())
   })
 
@@ -80,7 +146,8 @@ describe('readPkcs12Certificate', () => {
 /** Copies a PKCS#12 that has no MAC, reversing the order of the bags in each unencrypted safe. */
 function writeReorderedCertificates(from: string, to: string): void {
   const {asn1} = forge
-  const octetsOf = (contentInfo: forge.asn1.Asn1) => ((contentInfo.value as forge.asn1.Asn1[])[1].value as forge.asn1.Asn1[])[0]
+  const octetsOf = (contentInfo: forge.asn1.Asn1) =>
+    ((contentInfo.value as forge.asn1.Asn1[])[1].value as forge.asn1.Asn1[])[0]
   const root = asn1.fromDer(readFileSync(from).toString('binary'))
   const authSafeOctets = octetsOf((root.value as forge.asn1.Asn1[])[1])
   const authSafe = asn1.fromDer(authSafeOctets.value as string)

@@ -136,7 +136,8 @@ describe('sensitive values', () => {
       const values = Array.from({length: 300}, (_, index) => encryptSensitiveValue(`password number ${index}`, key))
       for (const size of [16, 32]) {
         const wrongKey = randomBytes(size)
-        for (const value of values) expect(decryptSensitiveValue(value, wrongKey)).to.deep.equal({kind: 'does-not-decrypt'})
+        for (const value of values)
+          expect(decryptSensitiveValue(value, wrongKey)).to.deep.equal({kind: 'does-not-decrypt'})
       }
     })
 

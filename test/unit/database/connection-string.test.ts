@@ -1,6 +1,11 @@
 import {expect} from 'chai'
 
-import {connectionSecrets, describeConnection, parseConnectionString, type ParsedConnection} from '../../../src/database/connection-string.js'
+import {
+  connectionSecrets,
+  describeConnection,
+  parseConnectionString,
+  type ParsedConnection,
+} from '../../../src/database/connection-string.js'
 import {ExitCode} from '../../../src/exit-codes.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
 
@@ -89,15 +94,25 @@ describe('parseConnectionString', () => {
       const parsed = mssql(
         'Server=s;Database=D;User Id=u;Password=p;Encrypt=False;Connect Timeout=45;Application Name=Octopus Server;MultiSubnetFailover=yes',
       )
-      expect(parsed.config.options).to.deep.include({encrypt: false, appName: 'Octopus Server', multiSubnetFailover: true})
+      expect(parsed.config.options).to.deep.include({
+        encrypt: false,
+        appName: 'Octopus Server',
+        multiSubnetFailover: true,
+      })
       expect(parsed.config.connectionTimeout).to.equal(45_000)
-      expect(mssql('Server=s;Database=D;User Id=u;Password=p;Encrypt=Strict').config.options?.encrypt).to.equal('strict')
-      expect(mssql('Server=s;Database=D;User Id=u;Password=p;Connection Timeout=5').config.connectionTimeout).to.equal(5000)
+      expect(mssql('Server=s;Database=D;User Id=u;Password=p;Encrypt=Strict').config.options?.encrypt).to.equal(
+        'strict',
+      )
+      expect(mssql('Server=s;Database=D;User Id=u;Password=p;Connection Timeout=5').config.connectionTimeout).to.equal(
+        5000,
+      )
       expect(mssql('Server=s;Database=D;User Id=u;Password=p;App=x').config.options?.appName).to.equal('x')
     })
 
     it('ignores keywords it has no use for', () => {
-      const parsed = mssql('Server=s;Database=D;User Id=u;Password=p;Max Pool Size=200;Pooling=true;MultipleActiveResultSets=False')
+      const parsed = mssql(
+        'Server=s;Database=D;User Id=u;Password=p;Max Pool Size=200;Pooling=true;MultipleActiveResultSets=False',
+      )
       expect(parsed.config).to.deep.include({server: 's', database: 'D'})
     })
 
@@ -107,7 +122,9 @@ describe('parseConnectionString', () => {
       for (const sso of ['Trusted_Connection=True', 'Integrated Security=SSPI']) {
         const {message} = rejection(`Server=s;Database=D;${sso}`)
         // Says what to put in the string instead, for both kinds of login.
-        expect(message, sso).to.include('User Id=<login>;Password=<password>').and.include('User Id=<DOMAIN>\\<user>;Password=<password>')
+        expect(message, sso)
+          .to.include('User Id=<login>;Password=<password>')
+          .and.include('User Id=<DOMAIN>\\<user>;Password=<password>')
       }
     })
 
@@ -121,13 +138,26 @@ describe('parseConnectionString', () => {
     it('refuses invalid values with a message that says which setting', () => {
       expect(rejection('Server=s,99999;Database=D;User Id=u;Password=p').message).to.match(/port/)
       expect(rejection('Server=s;Database=D;User Id=u;Password=p;Encrypt=maybe').message).to.match(/Encrypt/)
-      expect(rejection('Server=s;Database=D;User Id=u;Password=p;Connect Timeout=soon').message).to.match(/Connect Timeout/)
+      expect(rejection('Server=s;Database=D;User Id=u;Password=p;Connect Timeout=soon').message).to.match(
+        /Connect Timeout/,
+      )
       expect(rejection('Server=np:\\\\s\\pipe\\sql;Database=D;User Id=u;Password=p').message).to.match(/named pipes/)
-      expect(rejection('Server=s;Database=D;Authentication=Active Directory Integrated').message).to.match(/Authentication/)
+      expect(rejection('Server=s;Database=D;Authentication=Active Directory Integrated').message).to.match(
+        /Authentication/,
+      )
     })
 
     it('refuses garbage with exit 7', () => {
-      for (const text of ['', '   ', 'hello world', 'Server', '=value', 'Server=s;Database="D', 'Server=s;Database="D"x;', 'https://example.com/db']) {
+      for (const text of [
+        '',
+        '   ',
+        'hello world',
+        'Server',
+        '=value',
+        'Server=s;Database="D',
+        'Server=s;Database="D"x;',
+        'https://example.com/db',
+      ]) {
         expect(rejection(text).message).to.match(/^The database connection string is not valid: /)
       }
     })
@@ -158,7 +188,10 @@ describe('parseConnectionString', () => {
         databaseName: 'Octopus',
         host: 'db.example.com:5433',
       })
-      expect(parseConnectionString('postgresql://octo@localhost/octo%20db')).to.deep.include({databaseName: 'octo db', host: 'localhost'})
+      expect(parseConnectionString('postgresql://octo@localhost/octo%20db')).to.deep.include({
+        databaseName: 'octo db',
+        host: 'localhost',
+      })
     })
 
     it('takes a Unix-socket host from the query string', () => {
@@ -186,7 +219,9 @@ describe('describeConnection', () => {
 describe('connectionSecrets', () => {
   it('lists the password as written and as decoded', () => {
     expect(connectionSecrets(parseConnectionString('postgres://u:p%40ss@h/d'))).to.deep.equal(['p%40ss', 'p@ss'])
-    expect(connectionSecrets(parseConnectionString('Server=s;Database=D;User Id=u;Password=x"y'))).to.deep.equal(['x"y'])
+    expect(connectionSecrets(parseConnectionString('Server=s;Database=D;User Id=u;Password=x"y'))).to.deep.equal([
+      'x"y',
+    ])
     expect(connectionSecrets(parseConnectionString('postgres://u@h/d'))).to.deep.equal([])
   })
 })

@@ -32,7 +32,9 @@ describe('databaseError (SQL Server errors)', () => {
 
   it('says the database does not exist when SQL Server cannot open it', () => {
     const error = connectionError('Cannot open database "Octopus" requested by the login. The login failed.', 'ELOGIN')
-    expect(mapped(error).message).to.match(/^The database Octopus on host sql01 does not exist, or this login may not open it: /)
+    expect(mapped(error).message).to.match(
+      /^The database Octopus on host sql01 does not exist, or this login may not open it: /,
+    )
   })
 
   it('says it cannot reach the server on socket errors, timeouts and unknown instances', () => {
@@ -41,19 +43,27 @@ describe('databaseError (SQL Server errors)', () => {
       ['Failed to connect to sql01:1433 in 15000ms', 'ETIMEOUT'],
       ['Port for SQLEXPRESS not found in sql01', 'EINSTLOOKUP'],
     ]) {
-      expect(mapped(connectionError(message, code)).message).to.match(/^Cannot reach the server of database Octopus on host sql01: /)
+      expect(mapped(connectionError(message, code)).message).to.match(
+        /^Cannot reach the server of database Octopus on host sql01: /,
+      )
     }
   })
 
   it('says the certificate is not trusted, and how to proceed', () => {
-    const result = mapped(connectionError('Failed to connect to sql01:1433 - self-signed certificate in certificate chain', 'ESOCKET'))
+    const result = mapped(
+      connectionError('Failed to connect to sql01:1433 - self-signed certificate in certificate chain', 'ESOCKET'),
+    )
     expect(result.message).to.match(/^Cannot connect securely to database Octopus on host sql01/)
     expect(result.suggestions.join(' ')).to.contain('TrustServerCertificate=True')
   })
 
   it('says permission denied for SQL Server permission errors', () => {
-    const denied = Object.assign(new Error("The SELECT permission was denied on the object 'backupset'."), {info: {number: 229}})
-    expect(mapped(new sql.RequestError(denied)).message).to.match(/^Permission denied on database Octopus on host sql01: /)
+    const denied = Object.assign(new Error("The SELECT permission was denied on the object 'backupset'."), {
+      info: {number: 229},
+    })
+    expect(mapped(new sql.RequestError(denied)).message).to.match(
+      /^Permission denied on database Octopus on host sql01: /,
+    )
   })
 
   it('blanks out a secret a driver message repeats', () => {

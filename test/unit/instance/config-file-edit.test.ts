@@ -21,7 +21,11 @@ function changedSpan(before: string, after: string): {at: number; removed: strin
     suffix++
   }
 
-  return {at: prefix, removed: before.slice(prefix, before.length - suffix), added: after.slice(prefix, after.length - suffix)}
+  return {
+    at: prefix,
+    removed: before.slice(prefix, before.length - suffix),
+    added: after.slice(prefix, after.length - suffix),
+  }
 }
 
 /** Parses text the way the plugin reads files, to check what a reader sees after an edit. */
@@ -49,7 +53,7 @@ describe('withSetting', () => {
     })
   }
 
-  it("changes exactly the value text of the key, in a BOM + CRLF file, and nothing else", async () => {
+  it('changes exactly the value text of the key, in a BOM + CRLF file, and nothing else', async () => {
     const before = (await readFixture('windows-bom-crlf.config')).toString('utf8')
     const after = withSetting(before, SettingKey.MasterKey, 'bmV3LXNlYWxlZC1rZXk=')
 
@@ -58,7 +62,10 @@ describe('withSetting', () => {
     expect(change.added).to.equal('bmV3LXNlYWxlZC1rZXk=')
     expect(before.slice(0, change.at).endsWith(`<set key="${SettingKey.MasterKey}">`)).to.equal(true)
     expect(after.startsWith('\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<!-- Written by')).to.equal(true)
-    expect(await settingsOf(after)).to.deep.equal({...(await settingsOf(before)), [SettingKey.MasterKey]: 'bmV3LXNlYWxlZC1rZXk='})
+    expect(await settingsOf(after)).to.deep.equal({
+      ...(await settingsOf(before)),
+      [SettingKey.MasterKey]: 'bmV3LXNlYWxlZC1rZXk=',
+    })
   })
 
   it('replaces a value written with entities or CDATA by its escaped new value', async () => {
@@ -76,7 +83,9 @@ describe('withSetting', () => {
     const before = (await readFixture('linux-lf.config')).toString('utf8')
     const after = withSetting(before, SettingKey.NodeName, 'node-a')
 
-    expect(after).to.equal(before.replace(`<set key="${SettingKey.NodeName}" />`, `<set key="${SettingKey.NodeName}">node-a</set>`))
+    expect(after).to.equal(
+      before.replace(`<set key="${SettingKey.NodeName}" />`, `<set key="${SettingKey.NodeName}">node-a</set>`),
+    )
   })
 
   it('keeps a carriage return in a value by writing it as a character reference', async () => {
@@ -103,7 +112,8 @@ describe('withSetting', () => {
   })
 
   it('inserts a key that sorts last after the last <set>', () => {
-    const before = '<octopus-settings>\n\t<set key="A">1</set>\n\t<set key="b">2</set>\n\t<!-- end -->\n</octopus-settings>\n'
+    const before =
+      '<octopus-settings>\n\t<set key="A">1</set>\n\t<set key="b">2</set>\n\t<!-- end -->\n</octopus-settings>\n'
     expect(withSetting(before, 'C', '3')).to.equal(
       '<octopus-settings>\n\t<set key="A">1</set>\n\t<set key="b">2</set>\n\t<set key="C">3</set>\n\t<!-- end -->\n</octopus-settings>\n',
     )
@@ -118,7 +128,9 @@ describe('withSetting', () => {
 
   it('escapes a new key for its attribute', async () => {
     const after = withSetting('<octopus-settings>\n</octopus-settings>', 'odd "key" & <tag>', 'v')
-    expect(after).to.equal('<octopus-settings>\n  <set key="odd &quot;key&quot; &amp; &lt;tag&gt;">v</set>\n</octopus-settings>')
+    expect(after).to.equal(
+      '<octopus-settings>\n  <set key="odd &quot;key&quot; &amp; &lt;tag&gt;">v</set>\n</octopus-settings>',
+    )
     expect(await settingsOf(after)).to.deep.equal({'odd "key" & <tag>': 'v'})
   })
 
@@ -128,7 +140,11 @@ describe('withSetting', () => {
       '<?xml version="1.0"?>\r\n<octopus-settings xmlns:x="urn:x" />\r\n',
       '<?xml version="1.0"?>\r\n<octopus-settings xmlns:x="urn:x">\r\n  <set key="k">v</set>\r\n</octopus-settings>\r\n',
     ],
-    ['an empty root', '<octopus-settings></octopus-settings>', '<octopus-settings>\n  <set key="k">v</set>\n</octopus-settings>'],
+    [
+      'an empty root',
+      '<octopus-settings></octopus-settings>',
+      '<octopus-settings>\n  <set key="k">v</set>\n</octopus-settings>',
+    ],
     [
       'a root holding only a line break',
       '<octopus-settings>\n</octopus-settings>\n',

@@ -46,8 +46,7 @@ describe('readConfigFile', () => {
       'Octopus.Communications.ServicesPort': '10943',
       'Octopus.Home': 'C:\\Octopus',
       'Octopus.Server.NodeName': 'WEB-01 & <primary>',
-      'Octopus.Storage.ExternalDatabaseConnectionString':
-        `Server=(local)\\SQLEXPRESS;Database=Octopus;Trusted_Connection=True;Application Name="Octopus 'Deploy'"`,
+      'Octopus.Storage.ExternalDatabaseConnectionString': `Server=(local)\\SQLEXPRESS;Database=Octopus;Trusted_Connection=True;Application Name="Octopus 'Deploy'"`,
       'Octopus.Storage.MasterKey': 'c2VhbGVkLWJ5LWRwYXBpLW9uLWEtZGVhZC1tYWNoaW5l',
       'Octopus.WebPortal.ListenPrefixes': 'http://localhost:80/,https://octo.example.com:443/',
       'Octopus.WebPortal.Note': 'café \u{1F600} tab\tend',
@@ -66,12 +65,16 @@ describe('readConfigFile', () => {
   })
 
   it('reports line breaks inside a value as LF, as an XML reader does, whatever the file uses', async () => {
-    const config = await readConfigFile(await writeConfig('<octopus-settings>\r\n<set key="a">one\r\ntwo\rthree&#13;</set>\r\n</octopus-settings>'))
+    const config = await readConfigFile(
+      await writeConfig('<octopus-settings>\r\n<set key="a">one\r\ntwo\rthree&#13;</set>\r\n</octopus-settings>'),
+    )
     expect(config.settings.get('a')).to.equal('one\ntwo\nthree\r')
   })
 
   it('turns tabs and line breaks in a key into spaces, as XML attribute normalization does', async () => {
-    const config = await readConfigFile(await writeConfig('<octopus-settings><set key="a\tb\r\nc&#10;d">v</set></octopus-settings>'))
+    const config = await readConfigFile(
+      await writeConfig('<octopus-settings><set key="a\tb\r\nc&#10;d">v</set></octopus-settings>'),
+    )
     expect([...config.settings.keys()]).to.deep.equal(['a b c\nd'])
   })
 
@@ -104,21 +107,73 @@ describe('readConfigFile', () => {
   const malformed: Array<[string, string | Buffer, string]> = [
     ['an empty file', '', 'expected the root element <octopus-settings>, found the end of the file (line 1)'],
     ['a JSON file', '{"Name": "OctopusServer"}', 'expected the root element <octopus-settings>, found text (line 1)'],
-    ['another root element', '<?xml version="1.0"?>\n<configuration>\n</configuration>', 'the root element is <configuration>, expected <octopus-settings> (line 2)'],
+    [
+      'another root element',
+      '<?xml version="1.0"?>\n<configuration>\n</configuration>',
+      'the root element is <configuration>, expected <octopus-settings> (line 2)',
+    ],
     ['an unclosed root', '<octopus-settings>\n  <set key="a">1</set>\n', '<octopus-settings> is not closed (line 1)'],
-    ['a mismatched end tag', '<octopus-settings>\n  <set key="a">1</sett>\n</octopus-settings>', 'expected </set>, found </sett> (line 2)'],
-    ['a set without a key', '<octopus-settings>\n\n  <set name="a">1</set>\n</octopus-settings>', 'a <set> element has no key attribute (line 3)'],
-    ['a set holding an element', '<octopus-settings>\n  <set key="a"><b/></set>\n</octopus-settings>', 'the <set key="a"> element holds an element <b> (line 2)'],
-    ['a key set twice', '<octopus-settings>\n  <set key="a">1</set>\n  <set key="a">2</set>\n</octopus-settings>', 'the key "a" is set twice (first at line 2) (line 3)'],
-    ['an unquoted attribute', '<octopus-settings>\n  <set key=a>1</set>\n</octopus-settings>', 'the value of the attribute key in <set> is not quoted (line 2)'],
-    ['a duplicated attribute', '<octopus-settings>\n  <set key="a" key="b">1</set>\n</octopus-settings>', 'the attribute key appears twice in <set> (line 2)'],
-    ['a bare ampersand', '<octopus-settings>\n  <set key="a">x & y</set>\n</octopus-settings>', 'an "&" that does not start an entity reference (write "&amp;") (line 2)'],
-    ['a DOCTYPE', '<!DOCTYPE x [<!ENTITY e "v">]>\n<octopus-settings/>', 'a DOCTYPE declaration is not allowed in a config file (line 1)'],
+    [
+      'a mismatched end tag',
+      '<octopus-settings>\n  <set key="a">1</sett>\n</octopus-settings>',
+      'expected </set>, found </sett> (line 2)',
+    ],
+    [
+      'a set without a key',
+      '<octopus-settings>\n\n  <set name="a">1</set>\n</octopus-settings>',
+      'a <set> element has no key attribute (line 3)',
+    ],
+    [
+      'a set holding an element',
+      '<octopus-settings>\n  <set key="a"><b/></set>\n</octopus-settings>',
+      'the <set key="a"> element holds an element <b> (line 2)',
+    ],
+    [
+      'a key set twice',
+      '<octopus-settings>\n  <set key="a">1</set>\n  <set key="a">2</set>\n</octopus-settings>',
+      'the key "a" is set twice (first at line 2) (line 3)',
+    ],
+    [
+      'an unquoted attribute',
+      '<octopus-settings>\n  <set key=a>1</set>\n</octopus-settings>',
+      'the value of the attribute key in <set> is not quoted (line 2)',
+    ],
+    [
+      'a duplicated attribute',
+      '<octopus-settings>\n  <set key="a" key="b">1</set>\n</octopus-settings>',
+      'the attribute key appears twice in <set> (line 2)',
+    ],
+    [
+      'a bare ampersand',
+      '<octopus-settings>\n  <set key="a">x & y</set>\n</octopus-settings>',
+      'an "&" that does not start an entity reference (write "&amp;") (line 2)',
+    ],
+    [
+      'a DOCTYPE',
+      '<!DOCTYPE x [<!ENTITY e "v">]>\n<octopus-settings/>',
+      'a DOCTYPE declaration is not allowed in a config file (line 1)',
+    ],
     ['text after the root', '<octopus-settings/>\n\njunk', 'unexpected text after </octopus-settings> (line 3)'],
-    ['a second root', '<octopus-settings/>\n<octopus-settings/>', 'unexpected "<octopus-settings" after </octopus-settings> (line 2)'],
-    ['an unclosed comment', '<octopus-settings>\n<!-- never closed\n</octopus-settings>', 'a comment is not closed (line 2)'],
-    ['a control character', '<octopus-settings>\n<set key="a">\u0001</set></octopus-settings>', 'a character XML does not allow (U+0001) (line 2)'],
-    ['a character reference to a control character', '<octopus-settings><set key="a">&#1;</set></octopus-settings>', 'a character reference to a character XML does not allow (line 1)'],
+    [
+      'a second root',
+      '<octopus-settings/>\n<octopus-settings/>',
+      'unexpected "<octopus-settings" after </octopus-settings> (line 2)',
+    ],
+    [
+      'an unclosed comment',
+      '<octopus-settings>\n<!-- never closed\n</octopus-settings>',
+      'a comment is not closed (line 2)',
+    ],
+    [
+      'a control character',
+      '<octopus-settings>\n<set key="a">\u0001</set></octopus-settings>',
+      'a character XML does not allow (U+0001) (line 2)',
+    ],
+    [
+      'a character reference to a control character',
+      '<octopus-settings><set key="a">&#1;</set></octopus-settings>',
+      'a character reference to a character XML does not allow (line 1)',
+    ],
   ]
   for (const [problem, content, reason] of malformed) {
     it(`refuses ${problem}, with the reason and the line`, async () => {
@@ -130,13 +185,17 @@ describe('readConfigFile', () => {
   }
 
   it('never quotes a value in an error, since values may be secrets', async () => {
-    const error = await readError('<octopus-settings>\n<set key="Octopus.Storage.MasterKey">hunter2&hunter3;</set>\n</octopus-settings>')
+    const error = await readError(
+      '<octopus-settings>\n<set key="Octopus.Storage.MasterKey">hunter2&hunter3;</set>\n</octopus-settings>',
+    )
     expect(error.message).to.contain('an unknown entity reference').and.contain('(line 2)')
     expect(error.message).not.to.contain('hunter')
   })
 
   it('refuses UTF-16 text', async () => {
-    const error = await readError(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<octopus-settings/>', 'utf16le')]))
+    const error = await readError(
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<octopus-settings/>', 'utf16le')]),
+    )
     expect(error.message).to.contain('is UTF-16 text; a config file is UTF-8')
   })
 

@@ -74,7 +74,9 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
     const first = await writeConfigFileAtomic(configPath, newText, nodeFileOps, now)
     const second = await writeConfigFileAtomic(configPath, `${newText}\r\n`, nodeFileOps, now)
 
-    expect(path.basename(first.previousCopyPath)).to.equal('octopus.config.before-lost-master-key-2030-01-02T03-04-05-678Z')
+    expect(path.basename(first.previousCopyPath)).to.equal(
+      'octopus.config.before-lost-master-key-2030-01-02T03-04-05-678Z',
+    )
     expect(second.previousCopyPath).to.equal(`${first.previousCopyPath}-1`)
     expect((await fs.readFile(first.previousCopyPath)).equals(original)).to.equal(true)
     expect(await fs.readFile(second.previousCopyPath, 'utf8')).to.equal(newText)
@@ -186,7 +188,9 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
   it('fails cleanly when the file sits under something that is not a folder', async () => {
     const notAFolder = path.join(folder, 'file')
     await fs.writeFile(notAFolder, 'x')
-    const error = (await rejectionOf(writeConfigFileAtomic(path.join(notAFolder, 'octopus.config'), newText))) as RecoveryError
+    const error = (await rejectionOf(
+      writeConfigFileAtomic(path.join(notAFolder, 'octopus.config'), newText),
+    )) as RecoveryError
     expect(error.exitCode).to.equal(ExitCode.NotFound)
     expect(error.message).to.contain('does not exist')
   })

@@ -36,7 +36,10 @@ describe(`current master key (seed ${SEED})`, () => {
   /** A config file (from the Windows fixture) whose master key setting holds `sealed`, or none. */
   async function configWith(sealed: string | undefined): Promise<ConfigFile> {
     let text = (await readFixture('windows-bom-crlf.config')).toString('utf8')
-    text = sealed === undefined ? text.replace(/ {2}<set key="Octopus\.Storage\.MasterKey">[^<]*<\/set>\r\n/, '') : withSetting(text, SettingKey.MasterKey, sealed)
+    text =
+      sealed === undefined
+        ? text.replace(/ {2}<set key="Octopus\.Storage\.MasterKey">[^<]*<\/set>\r\n/, '')
+        : withSetting(text, SettingKey.MasterKey, sealed)
     const file = path.join(folder, 'octopus.config')
     await fs.writeFile(file, text)
     return readConfigFile(file)
@@ -80,7 +83,9 @@ describe(`current master key (seed ${SEED})`, () => {
     it('takes MASTER_KEY over the sealed key in the config', async () => {
       const config = await configWith(await sealedHere(randomBytes(32)))
       const fromEnvironment = randomBytes(32)
-      expect(await readCurrentMasterKey(config, {...env, MASTER_KEY: fromEnvironment.toString('base64')})).to.deep.equal({
+      expect(
+        await readCurrentMasterKey(config, {...env, MASTER_KEY: fromEnvironment.toString('base64')}),
+      ).to.deep.equal({
         kind: 'available',
         source: 'MASTER_KEY',
         key: fromEnvironment,
@@ -90,7 +95,9 @@ describe(`current master key (seed ${SEED})`, () => {
     it('accepts a 16-byte MASTER_KEY with surrounding whitespace, even without a config key or machine key', async () => {
       const config = await configWith(undefined)
       const fromEnvironment = randomBytes(16)
-      expect(await readCurrentMasterKey(config, {...env, MASTER_KEY: ` ${fromEnvironment.toString('base64')}\n`})).to.deep.equal({
+      expect(
+        await readCurrentMasterKey(config, {...env, MASTER_KEY: ` ${fromEnvironment.toString('base64')}\n`}),
+      ).to.deep.equal({
         kind: 'available',
         source: 'MASTER_KEY',
         key: fromEnvironment,
@@ -100,7 +107,11 @@ describe(`current master key (seed ${SEED})`, () => {
     it('ignores an empty MASTER_KEY', async () => {
       const masterKey = randomBytes(32)
       const config = await configWith(await sealedHere(masterKey))
-      expect(await readCurrentMasterKey(config, {...env, MASTER_KEY: ''})).to.deep.include({kind: 'available', source: 'config', key: masterKey})
+      expect(await readCurrentMasterKey(config, {...env, MASTER_KEY: ''})).to.deep.include({
+        kind: 'available',
+        source: 'config',
+        key: masterKey,
+      })
     })
 
     const badKeys: Array<[string, string, string]> = [
@@ -165,7 +176,11 @@ describe(`current master key (seed ${SEED})`, () => {
       const newKey = randomBytes(32)
 
       const {text, key, sealedWith, createdMachineKey} = await sealNewMasterKey(config, newKey, env)
-      expect({key, sealedWith, createdMachineKey}).to.deep.equal({key: newKey, sealedWith: {kind: 'machinekey', path: keyPath}, createdMachineKey: keyPath})
+      expect({key, sealedWith, createdMachineKey}).to.deep.equal({
+        key: newKey,
+        sealedWith: {kind: 'machinekey', path: keyPath},
+        createdMachineKey: keyPath,
+      })
       expect((await fs.stat(keyPath)).mode & 0o777).to.equal(0o600)
       await fs.writeFile(config.path, text)
       const written = await readConfigFile(config.path)
@@ -173,7 +188,11 @@ describe(`current master key (seed ${SEED})`, () => {
       const newSealed = written.settings.get(SettingKey.MasterKey) ?? ''
       expect(newSealed).not.to.equal(oldSealed)
       expect(text).to.equal(config.text.replace(oldSealed, newSealed))
-      expect(await readCurrentMasterKey(written, env)).to.deep.include({kind: 'available', source: 'config', key: newKey})
+      expect(await readCurrentMasterKey(written, env)).to.deep.include({
+        kind: 'available',
+        source: 'config',
+        key: newKey,
+      })
     })
 
     it('uses the machine key that is already there', async () => {
@@ -215,7 +234,10 @@ describe(`current master key (seed ${SEED})`, () => {
 
       const config = await configWith(undefined)
       let draws = 0
-      const sealed = await sealNewMasterKey(config, colliding, env, {sealWith: 'machinekey', redraw: () => redrawn[draws++]})
+      const sealed = await sealNewMasterKey(config, colliding, env, {
+        sealWith: 'machinekey',
+        redraw: () => redrawn[draws++],
+      })
       expect(draws).to.equal(1)
       expect(sealed.key).to.deep.equal(redrawn[0])
       expect(sealed.sealedWith).to.deep.equal({kind: 'machinekey', path: keyPath})

@@ -5,7 +5,14 @@ import path from 'node:path'
 import {ExitCode} from '../../../src/exit-codes.js'
 import {readConfigFile, withSetting} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey, sealNewMasterKey} from '../../../src/instance/current-master-key.js'
-import {type DpapiBinding, type DpapiLoader, importDpapiBinding, loadDpapiBinding, sealWithDpapi, unsealWithDpapi} from '../../../src/instance/dpapi-sealing.js'
+import {
+  type DpapiBinding,
+  type DpapiLoader,
+  importDpapiBinding,
+  loadDpapiBinding,
+  sealWithDpapi,
+  unsealWithDpapi,
+} from '../../../src/instance/dpapi-sealing.js'
 import {SettingKey} from '../../../src/instance/setting-keys.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
 import {Prng} from '../../../scripts/seeder/prng.js'
@@ -47,8 +54,14 @@ describe(`key protection on Windows: DPAPI, LocalMachine, no entropy (seed ${SEE
     const dpapi = standIn()
     const masterKey = random.bytes(32)
     const sealed = await sealWithDpapi(masterKey, dpapi.load)
-    expect(dpapi.calls).to.deep.equal([{scope: 'LocalMachine', entropy: null, data: Buffer.from(`"${masterKey.toString('base64')}"`, 'utf8')}])
-    expect(sealed).to.equal(Buffer.concat([Buffer.from('this-machine'), Buffer.from(`"${masterKey.toString('base64')}"`).reverse()]).toString('base64'))
+    expect(dpapi.calls).to.deep.equal([
+      {scope: 'LocalMachine', entropy: null, data: Buffer.from(`"${masterKey.toString('base64')}"`, 'utf8')},
+    ])
+    expect(sealed).to.equal(
+      Buffer.concat([Buffer.from('this-machine'), Buffer.from(`"${masterKey.toString('base64')}"`).reverse()]).toString(
+        'base64',
+      ),
+    )
     expect(await unsealWithDpapi(sealed, dpapi.load)).to.deep.equal({ok: true, key: masterKey})
     expect(dpapi.calls[1]).to.deep.include({scope: 'LocalMachine', entropy: null})
   })
@@ -64,8 +77,14 @@ describe(`key protection on Windows: DPAPI, LocalMachine, no entropy (seed ${SEE
   it('does not count what DPAPI opens as a key unless it is a JSON string of a key', async () => {
     const dpapi = standIn()
     const notAKey = Buffer.concat([Buffer.from('this-machine'), Buffer.from('"c2hvcnQ="').reverse()]).toString('base64')
-    expect(await unsealWithDpapi(notAKey, dpapi.load)).to.deep.equal({ok: false, reason: 'what Windows DPAPI (LocalMachine) unsealed is not a master key'})
-    expect(await unsealWithDpapi('not base64!', dpapi.load)).to.deep.equal({ok: false, reason: 'the sealed master key is not base64'})
+    expect(await unsealWithDpapi(notAKey, dpapi.load)).to.deep.equal({
+      ok: false,
+      reason: 'what Windows DPAPI (LocalMachine) unsealed is not a master key',
+    })
+    expect(await unsealWithDpapi('not base64!', dpapi.load)).to.deep.equal({
+      ok: false,
+      reason: 'the sealed master key is not base64',
+    })
   })
 
   describe('through the config', () => {
@@ -101,22 +120,41 @@ describe(`key protection on Windows: DPAPI, LocalMachine, no entropy (seed ${SEE
       const dpapi = standIn()
       const masterKey = random.bytes(32)
       const written = await config(await sealWithDpapi(masterKey, standIn().load))
-      await readCurrentMasterKey(written, {OCTOPUS_MACHINE_ID_FILE: path.join(folder, 'none'), OCTOPUS_MACHINE_KEY_FILE: path.join(folder, 'none')}, {platform: 'linux', loadDpapi: dpapi.load})
-      await readCurrentMasterKey(written, {MASTER_KEY: masterKey.toString('base64')}, {platform: 'win32', loadDpapi: dpapi.load})
+      await readCurrentMasterKey(
+        written,
+        {OCTOPUS_MACHINE_ID_FILE: path.join(folder, 'none'), OCTOPUS_MACHINE_KEY_FILE: path.join(folder, 'none')},
+        {platform: 'linux', loadDpapi: dpapi.load},
+      )
+      await readCurrentMasterKey(
+        written,
+        {MASTER_KEY: masterKey.toString('base64')},
+        {platform: 'win32', loadDpapi: dpapi.load},
+      )
       expect(dpapi.loads()).to.equal(0)
     })
 
     it('refuses --sealWith on Windows (exit 2)', async () => {
-      const error = (await rejectionOf(sealNewMasterKey(await config(), random.bytes(32), {}, {platform: 'win32', loadDpapi: standIn().load, sealWith: 'machinekey'}))) as RecoveryError
+      const error = (await rejectionOf(
+        sealNewMasterKey(
+          await config(),
+          random.bytes(32),
+          {},
+          {platform: 'win32', loadDpapi: standIn().load, sealWith: 'machinekey'},
+        ),
+      )) as RecoveryError
       expect(error).to.be.instanceOf(RecoveryError)
       expect(error.exitCode).to.equal(ExitCode.Usage)
-      expect(error.message).to.equal('--sealWith applies to Linux and macOS only: on Windows the master key is protected with DPAPI.')
+      expect(error.message).to.equal(
+        '--sealWith applies to Linux and macOS only: on Windows the master key is protected with DPAPI.',
+      )
     })
 
     it('is an error (exit 7), never a lost key, when the binding is not installed', async () => {
       const missing: DpapiLoader = () => importDpapiBinding('@primno/no-such-dpapi-package')
       const written = await config(await sealWithDpapi(random.bytes(32), standIn().load))
-      const error = (await rejectionOf(readCurrentMasterKey(written, {}, {platform: 'win32', loadDpapi: missing}))) as RecoveryError
+      const error = (await rejectionOf(
+        readCurrentMasterKey(written, {}, {platform: 'win32', loadDpapi: missing}),
+      )) as RecoveryError
       expect(error).to.be.instanceOf(RecoveryError)
       expect(error.exitCode).to.equal(ExitCode.NotFound)
       expect(error.message).to.equal(
@@ -131,7 +169,9 @@ describe(`key protection on Windows: DPAPI, LocalMachine, no entropy (seed ${SEE
     const error = (await rejectionOf(loadDpapiBinding())) as RecoveryError
     expect(error).to.be.instanceOf(RecoveryError)
     // Installed as an optional dependency: it loads but has no binding here; where it is absent, it is "not installed".
-    expect(error.message).to.match(/the DPAPI binding @primno\/dpapi (cannot be loaded on this machine|is not installed)\. Nothing was changed\.$/)
+    expect(error.message).to.match(
+      /the DPAPI binding @primno\/dpapi (cannot be loaded on this machine|is not installed)\. Nothing was changed\.$/,
+    )
   })
 
   it(`round-trips through the real DPAPI (Windows only; ${onWindows ? 'runs here' : `skipped on ${process.platform}`})`, async function () {
@@ -141,6 +181,8 @@ describe(`key protection on Windows: DPAPI, LocalMachine, no entropy (seed ${SEE
     expect(await unsealWithDpapi(sealed)).to.deep.equal({ok: true, key: masterKey})
     // What DPAPI opens is exactly Octopus's protected plaintext.
     const dpapi = await loadDpapiBinding()
-    expect(Buffer.from(dpapi.unprotectData(Buffer.from(sealed, 'base64'), null, 'LocalMachine')).toString('utf8')).to.equal(`"${masterKey.toString('base64')}"`)
+    expect(
+      Buffer.from(dpapi.unprotectData(Buffer.from(sealed, 'base64'), null, 'LocalMachine')).toString('utf8'),
+    ).to.equal(`"${masterKey.toString('base64')}"`)
   })
 })

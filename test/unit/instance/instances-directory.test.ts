@@ -9,7 +9,9 @@ describe('instancesDirectory', () => {
   })
 
   it('is under %ProgramData% on Windows, spelled with backslashes', () => {
-    expect(instancesDirectory({ProgramData: 'D:\\Data'}, 'win32')).to.equal('D:\\Data\\Octopus\\OctopusServer\\Instances')
+    expect(instancesDirectory({ProgramData: 'D:\\Data'}, 'win32')).to.equal(
+      'D:\\Data\\Octopus\\OctopusServer\\Instances',
+    )
   })
 
   it('falls back to C:\\ProgramData on Windows when ProgramData is unset', () => {

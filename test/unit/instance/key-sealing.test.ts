@@ -29,7 +29,7 @@ describe(`key sealing: AES-CBC with a machine key (seed ${SEED})`, () => {
     })
   }
 
-  it('seals the same key to the same value: the IV is the machine key source\'s, not per value', () => {
+  it("seals the same key to the same value: the IV is the machine key source's, not per value", () => {
     const masterKey = random.bytes(32)
     expect(sealMasterKey(masterKey, machineKey)).to.equal(sealMasterKey(masterKey, machineKey))
   })
@@ -38,7 +38,10 @@ describe(`key sealing: AES-CBC with a machine key (seed ${SEED})`, () => {
     const masterKey = random.bytes(32)
     const sealed = sealMasterKey(masterKey, machineKey)
     const result = unsealMasterKey(sealed, {key: random.bytes(32), iv: machineKey.iv})
-    expect(result).to.deep.equal({ok: false, reason: 'it does not unseal with this machine key (it was sealed on another machine, or altered)'})
+    expect(result).to.deep.equal({
+      ok: false,
+      reason: 'it does not unseal with this machine key (it was sealed on another machine, or altered)',
+    })
   })
 
   it('does not take a wrong machine key that happens to pass the padding check for a key', () => {
@@ -67,7 +70,9 @@ describe(`key sealing: AES-CBC with a machine key (seed ${SEED})`, () => {
 
   it('reads the JSON string as the server does: an escape Octopus never writes still counts', () => {
     const key = Buffer.from('q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k=', 'base64')
-    expect(masterKeyFromPlaintext(Buffer.from('"q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k\\u003d"'))).to.deep.equal(key)
+    expect(masterKeyFromPlaintext(Buffer.from('"q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k\\u003d"'))).to.deep.equal(
+      key,
+    )
   })
 
   it('accepts a 24-byte key in the protected form (AES-192 shape)', () => {
@@ -89,7 +94,10 @@ describe(`key sealing: AES-CBC with a machine key (seed ${SEED})`, () => {
   })
 
   it('says when the value is not base64 or not whole AES blocks', () => {
-    expect(unsealMasterKey('secret value!', machineKey)).to.deep.equal({ok: false, reason: 'the sealed master key is not base64'})
+    expect(unsealMasterKey('secret value!', machineKey)).to.deep.equal({
+      ok: false,
+      reason: 'the sealed master key is not base64',
+    })
     expect(unsealMasterKey(Buffer.alloc(20).toString('base64'), machineKey)).to.deep.equal({
       ok: false,
       reason: 'the sealed master key is not a whole number of AES blocks',

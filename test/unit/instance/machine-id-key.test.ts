@@ -26,7 +26,11 @@ describe('machine id key source', () => {
     expect(machineIdPath({OCTOPUS_MACHINE_ID_FILE: '/tmp/id'})).to.equal('/tmp/id')
   })
 
-  for (const [ending, content] of [['a newline', `${MACHINE_ID}\n`], ['CRLF', `${MACHINE_ID}\r\nmore\n`], ['nothing', MACHINE_ID]]) {
+  for (const [ending, content] of [
+    ['a newline', `${MACHINE_ID}\n`],
+    ['CRLF', `${MACHINE_ID}\r\nmore\n`],
+    ['nothing', MACHINE_ID],
+  ]) {
     it(`uses the 32 ASCII characters of the first line (ending in ${ending}) as the key and 743677397A244326 as the IV`, async () => {
       await fs.writeFile(idPath, content)
       expect(await readMachineIdKey(idPath)).to.deep.equal({
@@ -46,7 +50,10 @@ describe('machine id key source', () => {
   for (const [what, content] of unusable) {
     it(`does not apply (the next source is tried) when the first line has ${what}`, async () => {
       await fs.writeFile(idPath, content)
-      expect(await readMachineIdKey(idPath)).to.deep.equal({kind: 'absent', reason: `${idPath} does not start with a 32-character machine id`})
+      expect(await readMachineIdKey(idPath)).to.deep.equal({
+        kind: 'absent',
+        reason: `${idPath} does not start with a 32-character machine id`,
+      })
     })
   }
 

@@ -6,7 +6,11 @@ import {ExitCode} from '../../../src/exit-codes.js'
 import {hasValidPadding, sealMasterKey} from '../../../src/instance/key-sealing.js'
 import {readMachineIdKey} from '../../../src/instance/machine-id-key.js'
 import {formatMachineKey, readMachineKey} from '../../../src/instance/machine-key.js'
-import {describeKeySource, sealWithMachineKeys, unsealWithMachineKeys} from '../../../src/instance/machine-key-sources.js'
+import {
+  describeKeySource,
+  sealWithMachineKeys,
+  unsealWithMachineKeys,
+} from '../../../src/instance/machine-key-sources.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
 import {Prng} from '../../../scripts/seeder/prng.js'
 import {makeTempFolder, rejectionOf} from './support/temp-folder.js'
@@ -49,7 +53,11 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
       await writeMachineKey(fileKey())
       const masterKey = random.bytes(32)
       const sealed = sealMasterKey(masterKey, await machineIdKey())
-      expect(await unsealWithMachineKeys(sealed, env)).to.deep.equal({ok: true, key: masterKey, source: {kind: 'machine-id', path: idPath}})
+      expect(await unsealWithMachineKeys(sealed, env)).to.deep.equal({
+        ok: true,
+        key: masterKey,
+        source: {kind: 'machine-id', path: idPath},
+      })
     })
 
     it('falls through to the machinekey file when the machine id does not open it', async () => {
@@ -58,7 +66,11 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
       await writeMachineKey(machineKey)
       const masterKey = random.bytes(16)
       const sealed = sealMasterKey(masterKey, machineKey)
-      expect(await unsealWithMachineKeys(sealed, env)).to.deep.equal({ok: true, key: masterKey, source: {kind: 'machinekey', path: keyPath}})
+      expect(await unsealWithMachineKeys(sealed, env)).to.deep.equal({
+        ok: true,
+        key: masterKey,
+        source: {kind: 'machinekey', path: keyPath},
+      })
     })
 
     it('names every source and what happened to it when none opens it, and no key material', async () => {
@@ -73,7 +85,8 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
         reason: `the master key in the config does not unseal with any machine key source (${idPath}: ${wrong}; ${keyPath}: ${wrong})`,
       })
       const reason = result.ok ? '' : result.reason
-      for (const secret of [id, machineKey.key.toString('base64'), machineKey.key.toString('hex')]) expect(reason).not.to.contain(secret)
+      for (const secret of [id, machineKey.key.toString('base64'), machineKey.key.toString('hex')])
+        expect(reason).not.to.contain(secret)
     })
 
     it('says when there is no source at all', async () => {
@@ -97,8 +110,15 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
       await fs.writeFile(idPath, `${machineId()}\n`)
       const masterKey = random.bytes(32)
       const seal = await sealWithMachineKeys(masterKey, env)
-      expect(seal).to.deep.equal({sealed: sealMasterKey(masterKey, await machineIdKey()), source: {kind: 'machine-id', path: idPath}, collides: false})
-      await fs.access(keyPath).then(() => expect.fail('a machinekey file was created'), () => {})
+      expect(seal).to.deep.equal({
+        sealed: sealMasterKey(masterKey, await machineIdKey()),
+        source: {kind: 'machine-id', path: idPath},
+        collides: false,
+      })
+      await fs.access(keyPath).then(
+        () => expect.fail('a machinekey file was created'),
+        () => {},
+      )
     })
 
     it('creates the machinekey file (0600) when no earlier source exists, and says it did', async () => {
@@ -129,7 +149,11 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
       expect(seal.source).to.deep.equal({kind: 'machinekey', path: keyPath})
       expect(seal.createdMachineKey).to.equal(keyPath)
       expect(seal.collides).to.equal(hasValidPadding(seal.sealed, await machineIdKey()))
-      if (!seal.collides) expect(await unsealWithMachineKeys(seal.sealed, env)).to.deep.include({ok: true, source: {kind: 'machinekey', path: keyPath}})
+      if (!seal.collides)
+        expect(await unsealWithMachineKeys(seal.sealed, env)).to.deep.include({
+          ok: true,
+          source: {kind: 'machinekey', path: keyPath},
+        })
     })
 
     it('reports a machinekey seal that the machine id would also open with valid padding (about 1 in 256)', async () => {
@@ -147,11 +171,18 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
     })
 
     it('refuses --sealWith machine-id when there is no usable machine id, changing nothing', async () => {
-      const error = (await rejectionOf(sealWithMachineKeys(random.bytes(32), env, {sealWith: 'machine-id'}))) as RecoveryError
+      const error = (await rejectionOf(
+        sealWithMachineKeys(random.bytes(32), env, {sealWith: 'machine-id'}),
+      )) as RecoveryError
       expect(error).to.be.instanceOf(RecoveryError)
       expect(error.exitCode).to.equal(ExitCode.NotFound)
-      expect(error.message).to.equal(`--sealWith machine-id was given, but ${idPath} does not exist. Nothing was changed.`)
-      await fs.access(keyPath).then(() => expect.fail('a machinekey file was created'), () => {})
+      expect(error.message).to.equal(
+        `--sealWith machine-id was given, but ${idPath} does not exist. Nothing was changed.`,
+      )
+      await fs.access(keyPath).then(
+        () => expect.fail('a machinekey file was created'),
+        () => {},
+      )
     })
   })
 

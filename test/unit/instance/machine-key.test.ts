@@ -4,7 +4,12 @@ import path from 'node:path'
 
 import {ExitCode} from '../../../src/exit-codes.js'
 import {type FileOps, nodeFileOps} from '../../../src/files/file-ops.js'
-import {formatMachineKey, machineKeyPath, readMachineKey, readOrCreateMachineKey} from '../../../src/instance/machine-key.js'
+import {
+  formatMachineKey,
+  machineKeyPath,
+  readMachineKey,
+  readOrCreateMachineKey,
+} from '../../../src/instance/machine-key.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
 import {folderEntries, makeTempFolder, rejectionOf} from './support/temp-folder.js'
 
@@ -91,7 +96,9 @@ describe('machine key', () => {
     await fs.writeFile(path.join(folder, 'etc'), 'a file, not a folder')
     const error = (await rejectionOf(readOrCreateMachineKey(keyPath))) as RecoveryError
     expect(error).to.be.instanceOf(RecoveryError)
-    expect(error.message).to.equal(`Could not create the machine key ${keyPath}: ENOTDIR: not a directory, mkdir '${path.dirname(keyPath)}'.`)
+    expect(error.message).to.equal(
+      `Could not create the machine key ${keyPath}: ENOTDIR: not a directory, mkdir '${path.dirname(keyPath)}'.`,
+    )
     expect(error.suggestions.join(' ')).to.contain('OCTOPUS_MACHINE_KEY_FILE')
   })
 
@@ -112,7 +119,9 @@ describe('machine key', () => {
         const error = (await rejectionOf(attempt())) as RecoveryError
         expect(error).to.be.instanceOf(RecoveryError)
         expect(error.exitCode).to.equal(ExitCode.NotFound)
-        expect(error.message).to.equal(`The machine key ${keyPath} is damaged: it does not hold base64(32-byte key).base64(16-byte IV).`)
+        expect(error.message).to.equal(
+          `The machine key ${keyPath} is damaged: it does not hold base64(32-byte key).base64(16-byte IV).`,
+        )
       }
 
       expect(await fs.readFile(keyPath, 'utf8')).to.equal(content)

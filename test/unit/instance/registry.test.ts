@@ -67,7 +67,11 @@ describe('instance registry', () => {
       ['no Name', '{"ConfigurationFilePath": "/a.config"}', /has no "Name"/],
       ['an empty Name', '{"Name": " ", "ConfigurationFilePath": "/a.config"}', /has no "Name"/],
       ['no ConfigurationFilePath', '{"Name": "A"}', /has no "ConfigurationFilePath"/],
-      ['a ConfigurationFilePath that is not a string', '{"Name": "A", "ConfigurationFilePath": 7}', /has no "ConfigurationFilePath"/],
+      [
+        'a ConfigurationFilePath that is not a string',
+        '{"Name": "A", "ConfigurationFilePath": 7}',
+        /has no "ConfigurationFilePath"/,
+      ],
     ]
     for (const [problem, content, message] of broken) {
       it(`refuses a registry file with ${problem}, naming the file and the problem`, async () => {
@@ -156,13 +160,17 @@ describe('instance registry', () => {
       await register('Beta')
 
       const error = await resolutionError({instance: 'Gamma'})
-      expect(error.message).to.equal(`No instance named "Gamma" is registered in ${dir}. Registered instances: Alpha, Beta.`)
+      expect(error.message).to.equal(
+        `No instance named "Gamma" is registered in ${dir}. Registered instances: Alpha, Beta.`,
+      )
       expect(error.suggestions.join(' ')).to.contain('--instance').and.contain('--config')
     })
 
     it('says none is registered when --instance names one and the registry is empty', async () => {
       const error = await resolutionError({instance: 'Gamma'})
-      expect(error.message).to.equal(`No instance named "Gamma" is registered in ${dir}. No instance is registered there.`)
+      expect(error.message).to.equal(
+        `No instance named "Gamma" is registered in ${dir}. No instance is registered there.`,
+      )
     })
 
     it('chooses OctopusServer when no flag names an instance', async () => {
@@ -190,7 +198,9 @@ describe('instance registry', () => {
       await register('Alpha')
 
       const error = await resolutionError({})
-      expect(error.message).to.equal(`2 instances are registered in ${dir} and none is named OctopusServer: Alpha, Beta.`)
+      expect(error.message).to.equal(
+        `2 instances are registered in ${dir} and none is named OctopusServer: Alpha, Beta.`,
+      )
       expect(error.suggestions.join(' ')).to.contain('--instance').and.contain('--config')
     })
 

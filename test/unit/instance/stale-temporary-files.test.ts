@@ -16,9 +16,15 @@ describe('stale temporary files', () => {
     expect(isTemporaryFileOf(target, path.basename(temporaryPathBeside(target)))).to.equal(true)
     const copy = `${target}.before-lost-master-key-2026-01-02T03-04-05-678Z-1`
     expect(isTemporaryFileOf(target, path.basename(temporaryPathBeside(copy)))).to.equal(true)
-    for (const name of ['OctopusServer.config', '.OctopusServer.config.tmp', '.OctopusServer.config.0123456789abcdef01234567.tmp.bak',
-      '.OctopusServer.config.0123456789abcdef0123456.tmp', '.OctopusServer.configx.0123456789abcdef01234567.tmp',
-      '.OctopusServer.config.notes.0123456789abcdef01234567.tmp', 'OctopusServer.config.before-lost-master-key-2026-01-02T03-04-05-678Z']) {
+    for (const name of [
+      'OctopusServer.config',
+      '.OctopusServer.config.tmp',
+      '.OctopusServer.config.0123456789abcdef01234567.tmp.bak',
+      '.OctopusServer.config.0123456789abcdef0123456.tmp',
+      '.OctopusServer.configx.0123456789abcdef01234567.tmp',
+      '.OctopusServer.config.notes.0123456789abcdef01234567.tmp',
+      'OctopusServer.config.before-lost-master-key-2026-01-02T03-04-05-678Z',
+    ]) {
       expect(isTemporaryFileOf(target, name), name).to.equal(false)
     }
   })
@@ -37,7 +43,10 @@ describe('stale temporary files', () => {
     await writeFile(path.join(folder, 'unrelated.tmp'), '')
     await utimes(path.join(folder, 'unrelated.tmp'), old, old)
 
-    const removed = await removeStaleTemporaryFiles([report, path.join(folder, 'missing', 'key.txt')], new Date(Date.now() - 1000))
+    const removed = await removeStaleTemporaryFiles(
+      [report, path.join(folder, 'missing', 'key.txt')],
+      new Date(Date.now() - 1000),
+    )
     expect(removed).to.deep.equal([path.join(folder, stale)])
     expect((await readdir(folder)).sort()).to.deep.equal(['elsewhere', fresh, linked, 'unrelated.tmp'].sort())
   })

@@ -8,7 +8,9 @@ import {EXIT_CODES} from '../../../src/exit-codes.js'
 describe("the README's exit codes", () => {
   it('are the table `npm run readme` generates from src/exit-codes.ts', async () => {
     const readme = await readFile('README.md', 'utf8')
-    expect(findBlock(readme, EXIT_CODES_BLOCK), 'the README has the <!-- exit-codes --> markers').to.not.equal(undefined)
+    expect(findBlock(readme, EXIT_CODES_BLOCK), 'the README has the <!-- exit-codes --> markers').to.not.equal(
+      undefined,
+    )
     expect(readme, 'run `npm run readme`').to.equal(fillBlock(readme, EXIT_CODES_BLOCK, exitCodeLines(), 'README.md'))
   })
 

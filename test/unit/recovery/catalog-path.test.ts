@@ -28,7 +28,10 @@ describe('catalog paths', () => {
   it('gives condition keys as a list of nested property names', () => {
     expect(parseConditionKeys('Type')).to.deep.equal(['Type'])
     expect(parseConditionKeys('DisplaySettings.ControlType')).to.deep.equal(['DisplaySettings', 'ControlType'])
-    expect(parseConditionKeys('DisplaySettings["Octopus.ControlType"]')).to.deep.equal(['DisplaySettings', 'Octopus.ControlType'])
+    expect(parseConditionKeys('DisplaySettings["Octopus.ControlType"]')).to.deep.equal([
+      'DisplaySettings',
+      'Octopus.ControlType',
+    ])
   })
 
   for (const [path, says] of [
@@ -43,7 +46,10 @@ describe('catalog paths', () => {
     ['A*', 'expected ".", "[\\"" or the end'],
   ] as const) {
     it(`refuses ${JSON.stringify(path)}, saying where and what`, () => {
-      expect(() => parseCatalogPath(path)).to.throw(CatalogPathError, says).with.property('message').that.includes(JSON.stringify(path))
+      expect(() => parseCatalogPath(path))
+        .to.throw(CatalogPathError, says)
+        .with.property('message')
+        .that.includes(JSON.stringify(path))
     })
   }
 

@@ -2,7 +2,14 @@ import {expect} from 'chai'
 
 import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {spliceJson} from '../../../src/recovery/json/json-splice.js'
-import {entryOf, MalformedJsonError, parseJsonDocument, parseJsonTree, scalarValue, type JsonNode} from '../../../src/recovery/json/json-tree.js'
+import {
+  entryOf,
+  MalformedJsonError,
+  parseJsonDocument,
+  parseJsonTree,
+  scalarValue,
+  type JsonNode,
+} from '../../../src/recovery/json/json-tree.js'
 import {rewriteJsonStrings} from '../../../src/recovery/json/rewrite-json-strings.js'
 import {sensitiveInterest, sensitiveLeaves} from '../../../src/recovery/catalog/sensitive-leaves.js'
 import {fuzzPrng} from './support/fuzz-seed.js'
@@ -83,7 +90,9 @@ describe('parseJsonTree', () => {
     for (let i = 0; i < 3000; i++) {
       const base = i % 3 === 0 ? VALID[rng.int(VALID.length)] : randomJson(rng)
       const at = rng.int(base.length + 1)
-      const text = rng.chance(0.3) ? base : base.slice(0, at) + alphabet[rng.int(alphabet.length)] + base.slice(at + rng.int(2))
+      const text = rng.chance(0.3)
+        ? base
+        : base.slice(0, at) + alphabet[rng.int(alphabet.length)] + base.slice(at + rng.int(2))
       let native: unknown
       let nativeOk = true
       try {
@@ -134,9 +143,15 @@ describe('parseJsonTree', () => {
     expect(levels).to.equal(depth)
     expect(rewriteJsonStrings(deep, () => 'y')).to.equal(deep.replace('"x"', '"y"'))
     // As the reset parses: containers it does not build cost a byte each.
-    expect(() => parseJsonTree('['.repeat(10_000_000), sensitiveInterest(SENSITIVE_CATALOG[1]))).to.throw(MalformedJsonError, 'unexpected end')
+    expect(() => parseJsonTree('['.repeat(10_000_000), sensitiveInterest(SENSITIVE_CATALOG[1]))).to.throw(
+      MalformedJsonError,
+      'unexpected end',
+    )
     expect(() => parseJsonTree('['.repeat(1_000_000))).to.throw(MalformedJsonError, 'unexpected end')
-    expect(() => parseJsonTree('['.repeat(100_000) + ']'.repeat(99_999) + '}')).to.throw(MalformedJsonError, "expected ',' or ']'")
+    expect(() => parseJsonTree('['.repeat(100_000) + ']'.repeat(99_999) + '}')).to.throw(
+      MalformedJsonError,
+      "expected ',' or ']'",
+    )
   })
 
   it('reads a repeated key as the server does (the last one) and says that the document repeats one', () => {
@@ -166,10 +181,14 @@ describe('parseJsonTree', () => {
 
 describe('parseJsonTree with an interest (what the reset parses)', () => {
   const documents: Record<string, string> = {
-    VariableSet: '{"Id":"v","Variables":[{"Name":"a","Type":"Sensitive","Value":"x|y"},{"Name":"b","Type":"String","Value":"1.50"},{"Name":"c","Type":"Sensitive","Value":null}],"Big":9007199254740993}',
-    Account: '{"Name":"n","AccountType":"SshKeyPair","PrivateKeyFile":"k","PrivateKeyPassphrase":"p","Other":{"Password":"no"}}',
-    DeploymentProcess: '{"Steps":[{"Name":"s","Actions":[{"Name":"a1","SensitiveProperties":{"P":"v","Q":null}},{"Name":"a2"}]}]}',
-    ActionTemplate: '{"Name":"t","SensitiveProperties":{"K":"v"},"Parameters":[{"Name":"p","DefaultValue":"d","DisplaySettings":{"ControlType":"Sensitive"}}]}',
+    VariableSet:
+      '{"Id":"v","Variables":[{"Name":"a","Type":"Sensitive","Value":"x|y"},{"Name":"b","Type":"String","Value":"1.50"},{"Name":"c","Type":"Sensitive","Value":null}],"Big":9007199254740993}',
+    Account:
+      '{"Name":"n","AccountType":"SshKeyPair","PrivateKeyFile":"k","PrivateKeyPassphrase":"p","Other":{"Password":"no"}}',
+    DeploymentProcess:
+      '{"Steps":[{"Name":"s","Actions":[{"Name":"a1","SensitiveProperties":{"P":"v","Q":null}},{"Name":"a2"}]}]}',
+    ActionTemplate:
+      '{"Name":"t","SensitiveProperties":{"K":"v"},"Parameters":[{"Name":"p","DefaultValue":"d","DisplaySettings":{"ControlType":"Sensitive"}}]}',
     Machine: '{"Name":"m","Endpoint":{"CommunicationStyle":"OfflineDrop","SensitiveVariablesEncryptionPassword":"e"}}',
     TenantVariable: '{"Name":"tv","IsSensitive":true,"Value":"v","Nested":[[{"Value":1}]]}',
   }

@@ -53,8 +53,16 @@ describe('personal data scrub', () => {
   it('gives two people two pseudonyms, and a name with no user one of its own', () => {
     const pseudonymizer = new Pseudonymizer()
     const everyone = new PersonalReplacements()
-    const a = scrubUser({Id: 'Users-1', Username: 'a1', DisplayName: null, EmailAddress: null, JSON: null}, pseudonymizer, everyone)
-    const b = scrubUser({Id: 'Users-2', Username: 'b2', DisplayName: null, EmailAddress: null, JSON: null}, pseudonymizer, everyone)
+    const a = scrubUser(
+      {Id: 'Users-1', Username: 'a1', DisplayName: null, EmailAddress: null, JSON: null},
+      pseudonymizer,
+      everyone,
+    )
+    const b = scrubUser(
+      {Id: 'Users-2', Username: 'b2', DisplayName: null, EmailAddress: null, JSON: null},
+      pseudonymizer,
+      everyone,
+    )
     expect(a.row.Username).to.not.equal(b.row.Username)
     const ghost = scrubEvent(
       {Id: 'Events-2', UserId: null, Username: 'departed', IpAddress: null, Message: 'departed did it', JSON: null},
@@ -62,13 +70,19 @@ describe('personal data scrub', () => {
       pseudonymizer,
       everyone,
     )
-    expect(ghost.row.Username).to.match(/^user-[0-9a-f]{8}$/).and.not.be.oneOf([a.row.Username, b.row.Username])
+    expect(ghost.row.Username)
+      .to.match(/^user-[0-9a-f]{8}$/)
+      .and.not.be.oneOf([a.row.Username, b.row.Username])
     expect(ghost.row.Message).to.equal(`${ghost.row.Username} did it`)
   })
 
   it('scrubs the text of a malformed document too, and counts it', () => {
     const everyone = new PersonalReplacements()
-    const user = scrubUser({Id: 'Users-9', Username: 'zed', DisplayName: null, EmailAddress: null, JSON: '{"Username":"zed"'}, new Pseudonymizer(), everyone)
+    const user = scrubUser(
+      {Id: 'Users-9', Username: 'zed', DisplayName: null, EmailAddress: null, JSON: '{"Username":"zed"'},
+      new Pseudonymizer(),
+      everyone,
+    )
     expect(user.malformed).to.equal(true)
     expect(user.row.JSON).to.not.include('zed')
   })
@@ -89,7 +103,10 @@ describe('personal data scrub: whole names only', () => {
   }
 
   it('leaves a name inside a longer word or an Id as it is', () => {
-    const everyone = replacements([['admin', 'user-a'], ['al', 'user-b']])
+    const everyone = replacements([
+      ['admin', 'user-a'],
+      ['al', 'user-b'],
+    ])
     expect(everyone.inText('Already: al added admin to Teams-administrators, then admins and sysadmin left')).to.equal(
       'Already: user-b added user-a to Teams-administrators, then admins and sysadmin left',
     )
@@ -107,7 +124,10 @@ describe('personal data scrub: whole names only', () => {
   })
 
   it('replaces an e-mail address whole, and a username inside another address not at all', () => {
-    const everyone = replacements([['admin@corp.com', 'user-a@example.invalid'], ['admin', 'user-a']])
+    const everyone = replacements([
+      ['admin@corp.com', 'user-a@example.invalid'],
+      ['admin', 'user-a'],
+    ])
     expect(everyone.inText('admin@corp.com wrote to admin@other.com and to admin.')).to.equal(
       'user-a@example.invalid wrote to admin@other.com and to user-a.',
     )
@@ -132,12 +152,16 @@ describe('personal data scrub: whole names only', () => {
   })
 
   it('finds a whole name that starts inside a longer candidate which is not whole', () => {
-    const everyone = replacements([['Jane Doe', 'user-d'], ['Doe', 'user-o'], ['Jane', 'user-j']])
+    const everyone = replacements([
+      ['Jane Doe', 'user-d'],
+      ['Doe', 'user-o'],
+      ['Jane', 'user-j'],
+    ])
     expect(everyone.inText('xJane Doe')).to.equal('xJane user-o')
     expect(everyone.inText('Jane Doex')).to.equal('user-j Doex')
   })
 
-  it('keeps document Ids in an audit event\'s JSON while replacing the names in its strings', () => {
+  it("keeps document Ids in an audit event's JSON while replacing the names in its strings", () => {
     const pseudonymizer = new Pseudonymizer()
     const everyone = new PersonalReplacements()
     const admin = {Id: 'Users-1', Username: 'admin', DisplayName: 'Al', EmailAddress: 'admin@corp.com', JSON: null}

@@ -66,15 +66,29 @@ describe('resetDocument', () => {
   it('touches a configuration document only when its Id is the one the catalog names', () => {
     const smtp = `{"SmtpHost":"mail","SmtpPassword":${secret('m')}}`
     const other = resetDocument(table('Configuration'), 'license', smtp)
-    expect(other).to.deep.equal({state: 'scanned', leaves: [], outsideCatalog: [{path: 'SmtpPassword', name: undefined}], duplicateKeys: false, json: undefined})
+    expect(other).to.deep.equal({
+      state: 'scanned',
+      leaves: [],
+      outsideCatalog: [{path: 'SmtpPassword', name: undefined}],
+      duplicateKeys: false,
+      json: undefined,
+    })
     const own = resetDocument(table('Configuration'), 'smtp', smtp)
     if (own.state !== 'scanned') throw new Error(own.reason)
     expect(own.json).to.equal('{"SmtpHost":"mail","SmtpPassword":null}')
   })
 
   it('honours boolean conditions and reports malformed documents instead of failing', () => {
-    const sensitive = resetDocument(table('TenantVariable'), 'tv-1', `{"Name":"k","IsSensitive":true,"Value":${secret('v')}}`)
-    const plain = resetDocument(table('TenantVariable'), 'tv-2', `{"Name":"k","IsSensitive":false,"Value":${secret('v')}}`)
+    const sensitive = resetDocument(
+      table('TenantVariable'),
+      'tv-1',
+      `{"Name":"k","IsSensitive":true,"Value":${secret('v')}}`,
+    )
+    const plain = resetDocument(
+      table('TenantVariable'),
+      'tv-2',
+      `{"Name":"k","IsSensitive":false,"Value":${secret('v')}}`,
+    )
     expect(sensitive.state === 'scanned' && sensitive.leaves.length).to.equal(1)
     expect(plain.state === 'scanned' && plain.leaves.length).to.equal(0)
     expect(resetDocument(table('Feed'), 'f', '{"Password": "x"').state).to.equal('malformed')
@@ -82,11 +96,18 @@ describe('resetDocument', () => {
   })
 
   it('reads a repeated key as the server does and leaves a ciphertext in no copy of a sensitive key', () => {
-    const account = (body: string) => resetDocument(table('Account'), 'Accounts-1', `{"Name":"a","AccountType":"UsernamePassword",${body}}`)
-    for (const body of [`"Password":null,"Password":${secret('p')}`, `"Password":${secret('p')},"Password":null`, `"Password":${secret('p')},"Password":${secret('q')}`]) {
+    const account = (body: string) =>
+      resetDocument(table('Account'), 'Accounts-1', `{"Name":"a","AccountType":"UsernamePassword",${body}}`)
+    for (const body of [
+      `"Password":null,"Password":${secret('p')}`,
+      `"Password":${secret('p')},"Password":null`,
+      `"Password":${secret('p')},"Password":${secret('q')}`,
+    ]) {
       const result = account(body)
       if (result.state !== 'scanned') throw new Error(result.reason)
-      expect(result.json, body).to.equal(`{"Name":"a","AccountType":"UsernamePassword",${body.replaceAll(/"[^"]*\|[^"]*"/g, 'null')}}`)
+      expect(result.json, body).to.equal(
+        `{"Name":"a","AccountType":"UsernamePassword",${body.replaceAll(/"[^"]*\|[^"]*"/g, 'null')}}`,
+      )
       expect(result.duplicateKeys).to.equal(true)
       expect(result.outsideCatalog).to.deep.equal([])
     }
@@ -112,13 +133,21 @@ describe('resetDocument', () => {
     )
     if (machine.state !== 'scanned') throw new Error(machine.reason)
     expect(machine.json).to.not.include('|')
-    const properties = resetDocument(table('DeploymentProcess'), 'd', `{"Steps":[{"Name":"s","Actions":[{"Name":"a","SensitiveProperties":{"P":${secret('1')},"P":${secret('2')}}}]}]}`)
+    const properties = resetDocument(
+      table('DeploymentProcess'),
+      'd',
+      `{"Steps":[{"Name":"s","Actions":[{"Name":"a","SensitiveProperties":{"P":${secret('1')},"P":${secret('2')}}}]}]}`,
+    )
     expect(properties.state === 'scanned' && properties.leaves.map((l) => l.outcome)).to.deep.equal(['reset', 'reset'])
   })
 
   it('resets a catalog field in a document nested deeper than 512 levels', () => {
     const deep = '['.repeat(600) + '"x"' + ']'.repeat(600)
-    const result = resetDocument(table('VariableSet'), 'v', `{"Deep":${deep},"Variables":[{"Name":"n","Type":"Sensitive","Value":${secret('s')}}]}`)
+    const result = resetDocument(
+      table('VariableSet'),
+      'v',
+      `{"Deep":${deep},"Variables":[{"Name":"n","Type":"Sensitive","Value":${secret('s')}}]}`,
+    )
     if (result.state !== 'scanned') throw new Error(result.reason)
     expect(result.json).to.equal(`{"Deep":${deep},"Variables":[{"Name":"n","Type":"Sensitive","Value":null}]}`)
   })
@@ -137,9 +166,15 @@ describe('resetDocument', () => {
     const reset = resetDocument(table('Feed'), 'Feeds-1', text, {resetUncataloged: true})
     if (reset.state !== 'scanned') throw new Error(reset.reason)
     expect(reset.outsideCatalog.map((v) => v.ciphertext)).to.deep.equal([cipher, cipher])
-    expect(reset.json).to.equal('{"Name":"f","Password":null,"NewField":{"Name":"inner","Token":null},"List":[null],"Note":"a|b"}')
+    expect(reset.json).to.equal(
+      '{"Name":"f","Password":null,"NewField":{"Name":"inner","Token":null},"List":[null],"Note":"a|b"}',
+    )
     // The server certificate is replaced whole by the run: its ciphertext is not listed.
-    const certificate = resetDocument(table('Configuration'), 'certificate-global', `{"CertificateData":${JSON.stringify(cipher)}}`)
+    const certificate = resetDocument(
+      table('Configuration'),
+      'certificate-global',
+      `{"CertificateData":${JSON.stringify(cipher)}}`,
+    )
     expect(certificate.state === 'scanned' && certificate.outsideCatalog).to.deep.equal([])
   })
 })

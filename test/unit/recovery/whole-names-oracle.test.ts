@@ -37,7 +37,8 @@ function replaceByAlternation(replacements: ReadonlyMap<string, string>, text: s
 function ciphertextPaths(text: string): string[] {
   const found: string[] = []
   const walk = (node: JsonNode, path: string) => {
-    if (node.type === 'object') for (const entry of node.entries) walk(entry.value, path ? `${path}.${entry.key}` : entry.key)
+    if (node.type === 'object')
+      for (const entry of node.entries) walk(entry.value, path ? `${path}.${entry.key}` : entry.key)
     else if (node.type === 'array') node.items.forEach((item, index) => walk(item, `${path}[${index}]`))
     else if (node.type === 'string' && isSensitiveValueShape(scalarValue(text, node))) found.push(path)
   }
@@ -56,9 +57,10 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
       const replacements = new Map<string, string>()
       for (let i = 1 + rng.int(10); i > 0; i--) replacements.set(word(1 + rng.int(6)), `user-${i}`)
       const text = word(rng.int(60))
-      expect(new WholeNameReplacer(replacements).replace(text), `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`).to.equal(
-        replaceByAlternation(replacements, text),
-      )
+      expect(
+        new WholeNameReplacer(replacements).replace(text),
+        `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`,
+      ).to.equal(replaceByAlternation(replacements, text))
     }
   })
 
@@ -69,6 +71,7 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
       `{"[0]": {"a.b": "${CIPHERTEXT}", "": ["${CIPHERTEXT}"]}, "x": [{"Name": "n", "v": "${CIPHERTEXT}"}]}`,
       `{"Steps": [{"Actions": [{"Properties": {"Secret": "${CIPHERTEXT}", "Short": "a|b"}}]}], "Name": "outer"}`,
     ]
-    for (const text of documents) expect(findCiphertexts(text).found.map((found) => found.path)).to.deep.equal(ciphertextPaths(text))
+    for (const text of documents)
+      expect(findCiphertexts(text).found.map((found) => found.path)).to.deep.equal(ciphertextPaths(text))
   })
 })

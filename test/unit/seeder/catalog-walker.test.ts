@@ -35,7 +35,9 @@ describe('seeder catalog walker', () => {
       Value: 'v',
     }
     expect(values(document, {path: 'Variables[].Value', when: {Type: 'Sensitive'}})).to.deep.equal(['s'])
-    expect(values(document, {path: 'Parameters[].DefaultValue', when: {'DisplaySettings.ControlType': 'Sensitive'}})).to.deep.equal(['d1'])
+    expect(
+      values(document, {path: 'Parameters[].DefaultValue', when: {'DisplaySettings.ControlType': 'Sensitive'}}),
+    ).to.deep.equal(['d1'])
     expect(values(document, {path: 'Value', when: {IsSensitive: true}})).to.deep.equal(['v'])
     expect(values(document, {path: 'Value', when: {IsSensitive: 'true'}})).to.deep.equal([])
   })
@@ -59,7 +61,9 @@ describe('seeder catalog walker', () => {
 
   it('does not create a slot on an existing holder whose conditions fail, nor in an existing empty array', () => {
     const account: Record<string, unknown> = {AccountType: 'Token'}
-    expect(findLeaves(account, {path: 'Password', when: {AccountType: 'UsernamePassword'}}, {create: true})).to.have.length(0)
+    expect(
+      findLeaves(account, {path: 'Password', when: {AccountType: 'UsernamePassword'}}, {create: true}),
+    ).to.have.length(0)
     expect(account).to.deep.equal({AccountType: 'Token'})
     const set = {Variables: []}
     expect(findLeaves(set, {path: 'Variables[].Value', when: {Type: 'Sensitive'}}, {create: true})).to.have.length(0)

@@ -51,8 +51,25 @@ describe('seeder document generation', () => {
       const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
       const fields = SENSITIVE_CATALOG.find((t) => t.table === generator.table)?.fields ?? []
       const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 's'))
-      const rows = [...tableRows(generator, {count: 40, batchSize: 16, malformedShare: 0, fields, columns: new Set(['Name']), maker, context: {seed: 1, userCount: 5}}, tally)]
-      expect(rows.map((b) => b.length), generator.table).to.deep.equal([16, 16, 8])
+      const rows = [
+        ...tableRows(
+          generator,
+          {
+            count: 40,
+            batchSize: 16,
+            malformedShare: 0,
+            fields,
+            columns: new Set(['Name']),
+            maker,
+            context: {seed: 1, userCount: 5},
+          },
+          tally,
+        ),
+      ]
+      expect(
+        rows.map((b) => b.length),
+        generator.table,
+      ).to.deep.equal([16, 16, 8])
       for (const row of rows.flat()) {
         const json = row.JSON as string
         expect(JSON.parse(json).Id, generator.table).to.equal(row.Id)
@@ -103,9 +120,18 @@ describe('seeder document generation', () => {
       const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
       const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 'm'))
       const context = {seed: 1, userCount: 1}
-      const rows = [...tableRows(generator, {count: 20, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context}, tally)].flat()
+      const rows = [
+        ...tableRows(
+          generator,
+          {count: 20, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context},
+          tally,
+        ),
+      ].flat()
       const endpoints = rows.map((r) => JSON.parse(r.JSON as string).Endpoint)
-      const secrets = {OfflineDrop: 'SensitiveVariablesEncryptionPassword', AzureServiceFabricCluster: 'AadUserCredentialPassword'}
+      const secrets = {
+        OfflineDrop: 'SensitiveVariablesEncryptionPassword',
+        AzureServiceFabricCluster: 'AadUserCredentialPassword',
+      }
       let expected = 0
       for (const endpoint of endpoints) {
         for (const [style, key] of Object.entries(secrets)) {
@@ -118,7 +144,9 @@ describe('seeder document generation', () => {
       expect(tally.sensitive.readable, table).to.equal(expected)
       expect(expected, table).to.be.greaterThan(0)
       // The decoys sit in the other styles' endpoints, under a secret's name.
-      const decoys = endpoints.filter((e) => !(e.CommunicationStyle in secrets) && Object.values(secrets).some((key) => key in e))
+      const decoys = endpoints.filter(
+        (e) => !(e.CommunicationStyle in secrets) && Object.values(secrets).some((key) => key in e),
+      )
       expect(tally.decoys, table).to.equal(decoys.length).and.to.be.greaterThan(0)
     }
   })
@@ -129,11 +157,26 @@ describe('seeder document generation', () => {
       const fields = SENSITIVE_CATALOG.find((t) => t.table === generator.table)?.fields ?? []
       const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
       const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 'd'))
-      const rows = [...tableRows(generator, {count: 30, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context: {seed: 1, userCount: 5}}, tally)].flat()
+      const rows = [
+        ...tableRows(
+          generator,
+          {
+            count: 30,
+            batchSize: 100,
+            malformedShare: 0,
+            fields,
+            columns: new Set(),
+            maker,
+            context: {seed: 1, userCount: 5},
+          },
+          tally,
+        ),
+      ].flat()
       let found = 0
       for (const row of rows) {
         for (const {holder, key} of decoySlots(JSON.parse(row.JSON as string), fields, row.Id as string)) {
-          if (decryptSensitiveValue((holder as Record<string | number, unknown>)[key], KEY).kind === 'plaintext') found++
+          if (decryptSensitiveValue((holder as Record<string | number, unknown>)[key], KEY).kind === 'plaintext')
+            found++
         }
       }
       expect(found, generator.table).to.equal(tally.decoys)
@@ -146,12 +189,32 @@ describe('seeder document generation', () => {
     const missing: string[] = []
     for (const {table, fields} of SENSITIVE_CATALOG) {
       const generator = TABLE_GENERATORS.find((g) => g.table === table)
-      const conditional = fields.filter((f) => f.when !== undefined && !fields.some((o) => o.path === f.path && o.when === undefined))
+      const conditional = fields.filter(
+        (f) => f.when !== undefined && !fields.some((o) => o.path === f.path && o.when === undefined),
+      )
       if (!generator || conditional.length === 0) continue
       const tally: TableTally = {documents: 0, sensitive: emptyCounts(), decoys: 0, malformed: 0}
       const maker = new SensitiveValueMaker(KEY, {corrupt: 0, nonCiphertext: 0, null: 0}, new Prng(1, 'c'))
-      const rows = [...tableRows(generator, {count: 40, batchSize: 100, malformedShare: 0, fields, columns: new Set(), maker, context: {seed: 1, userCount: 5}}, tally)].flat()
-      const paths = new Set(rows.flatMap((row) => decoySlots(JSON.parse(row.JSON as string), fields, row.Id as string).map((slot) => slot.path)))
+      const rows = [
+        ...tableRows(
+          generator,
+          {
+            count: 40,
+            batchSize: 100,
+            malformedShare: 0,
+            fields,
+            columns: new Set(),
+            maker,
+            context: {seed: 1, userCount: 5},
+          },
+          tally,
+        ),
+      ].flat()
+      const paths = new Set(
+        rows.flatMap((row) =>
+          decoySlots(JSON.parse(row.JSON as string), fields, row.Id as string).map((slot) => slot.path),
+        ),
+      )
       for (const field of conditional) if (!paths.has(field.path)) missing.push(`${table} ${field.path}`)
     }
     expect(missing).to.deep.equal([])

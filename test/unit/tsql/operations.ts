@@ -2,11 +2,18 @@ import type {DbContext} from '../../../src/database/context.js'
 import {inTransaction} from '../../../src/database/in-transaction.js'
 import {latestFullBackup} from '../../../src/database/operations/backup-history.js'
 import {requireOpenJson} from '../../../src/database/operations/compatibility-level.js'
-import {readConfigurationDocument, replaceConfigurationDocument} from '../../../src/database/operations/configuration-documents.js'
+import {
+  readConfigurationDocument,
+  replaceConfigurationDocument,
+} from '../../../src/database/operations/configuration-documents.js'
 import {countDocuments, streamDocuments, writeDocuments} from '../../../src/database/operations/documents.js'
 import {insertEvent, latestEventJson} from '../../../src/database/operations/events.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
-import {ensureQuarantineTable, insertQuarantineRows, readQuarantine} from '../../../src/database/operations/quarantine.js'
+import {
+  ensureQuarantineTable,
+  insertQuarantineRows,
+  readQuarantine,
+} from '../../../src/database/operations/quarantine.js'
 import {deleteQuarantineRows} from '../../../src/database/operations/quarantine-delete.js'
 import {quarantineRuns, streamQuarantine} from '../../../src/database/operations/quarantine-read.js'
 import {withRecoveryLock} from '../../../src/database/operations/recovery-lock.js'
@@ -49,7 +56,10 @@ function pages(...answersInTurn: Rows[]): () => Rows {
 
 const TABLE_EXISTS = /OBJECT_ID/i
 const exists = (found: boolean): [RegExp, Rows] => [TABLE_EXISTS, [{Found: found ? 1 : 0}]]
-const journalOf = (count: number): [RegExp, Rows] => [/"SchemaVersions"/, SCHEMA_SCRIPTS.slice(0, count).map((s) => ({ScriptName: s.name}))]
+const journalOf = (count: number): [RegExp, Rows] => [
+  /"SchemaVersions"/,
+  SCHEMA_SCRIPTS.slice(0, count).map((s) => ({ScriptName: s.name})),
+]
 const LICENSE = JSON.stringify({MaintenanceExpiresOn: '2099-12-31'})
 
 /** Tables the recovery rewrites, with the columns it writes besides JSON. */
@@ -60,7 +70,10 @@ const REWRITTEN_TABLES: Array<{table: string; columns: readonly string[]}> = [
 
 function eachRewrittenTable(): Operation[] {
   return REWRITTEN_TABLES.flatMap(({table, columns}): Operation[] => [
-    {name: `countDocuments ${table}`, run: (ctx, capture) => ((capture.respond = answers([[/count/i, [{Count: 0}]]])), countDocuments(ctx, table))},
+    {
+      name: `countDocuments ${table}`,
+      run: (ctx, capture) => ((capture.respond = answers([[/count/i, [{Count: 0}]]])), countDocuments(ctx, table)),
+    },
     {
       name: `streamDocuments ${table} (two pages of ${LARGEST_BATCH})`,
       async run(ctx, capture) {
@@ -85,31 +98,56 @@ function eachRewrittenTable(): Operation[] {
 }
 
 export const OPERATIONS: readonly Operation[] = [
-  ...SCHEMA_SCRIPTS.map((script): Operation => ({name: `schema script ${script.name}`, run: (ctx) => script.apply(ctx)})),
-  {name: 'createSchema (empty database)', run: (ctx, capture) => ((capture.respond = answers([exists(false)])), createSchema(ctx))},
+  ...SCHEMA_SCRIPTS.map((script): Operation => ({
+    name: `schema script ${script.name}`,
+    run: (ctx) => script.apply(ctx),
+  })),
+  {
+    name: 'createSchema (empty database)',
+    run: (ctx, capture) => ((capture.respond = answers([exists(false)])), createSchema(ctx)),
+  },
   {
     name: 'countRows (every catalog table, one UNION ALL)',
-    run: (ctx, capture) => ((capture.respond = answers([[/COUNT_BIG/i, CATALOG_TABLES.map((t) => ({TableName: t, Count: '3'}))]])), countRows(ctx, CATALOG_TABLES)),
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/COUNT_BIG/i, CATALOG_TABLES.map((t) => ({TableName: t, Count: '3'}))]])),
+      countRows(ctx, CATALOG_TABLES)
+    ),
   },
   {name: 'tableExists', run: (ctx, capture) => ((capture.respond = answers([exists(true)])), tableExists(ctx, 'Feed'))},
-  {name: 'readJournal', run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(3)])), readJournal(ctx))},
-  {name: 'schemaStatus', run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(2)])), schemaStatus(ctx))},
+  {
+    name: 'readJournal',
+    run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(3)])), readJournal(ctx)),
+  },
+  {
+    name: 'schemaStatus',
+    run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(2)])), schemaStatus(ctx)),
+  },
   {
     name: 'upgradeSchema --skipLicenseCheck (from script 1)',
-    run: (ctx, capture) => ((capture.respond = answers([exists(true), journalOf(1)])), upgradeSchema(ctx, {skipLicenseCheck: true})),
+    run: (ctx, capture) => (
+      (capture.respond = answers([exists(true), journalOf(1)])),
+      upgradeSchema(ctx, {skipLicenseCheck: true})
+    ),
   },
   {
     name: 'upgradeSchema with the licence check (from script 1)',
-    run: (ctx, capture) =>
-      ((capture.respond = answers([exists(true), journalOf(1), [/"Configuration"/, [{JSON: LICENSE}]]])),
-      upgradeSchema(ctx, {skipLicenseCheck: false})),
+    run: (ctx, capture) => (
+      (capture.respond = answers([exists(true), journalOf(1), [/"Configuration"/, [{JSON: LICENSE}]]])),
+      upgradeSchema(ctx, {skipLicenseCheck: false})
+    ),
   },
   {
     name: 'checkLicense',
-    run: (ctx, capture) => ((capture.respond = answers([[/"Configuration"/, [{JSON: LICENSE}]]])), checkLicense(ctx, SCHEMA_SCRIPTS)),
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/"Configuration"/, [{JSON: LICENSE}]]])),
+      checkLicense(ctx, SCHEMA_SCRIPTS)
+    ),
   },
   {name: 'readConfigurationDocument', run: (ctx) => readConfigurationDocument(ctx, LICENSE_DOCUMENT.id)},
-  {name: 'replaceConfigurationDocument (absent: update, then insert)', run: (ctx) => replaceConfigurationDocument(ctx, 'smtp', '{"SmtpPassword":null}')},
+  {
+    name: 'replaceConfigurationDocument (absent: update, then insert)',
+    run: (ctx) => replaceConfigurationDocument(ctx, 'smtp', '{"SmtpPassword":null}'),
+  },
   ...eachRewrittenTable(),
   {
     name: 'insertDocuments OctopusServerNode (dates and booleans)',
@@ -118,24 +156,42 @@ export const OPERATIONS: readonly Operation[] = [
         ctx,
         'OctopusServerNode',
         ['Id', 'JSON', 'Name', 'LastSeen', 'IsInMaintenanceMode'],
-        Array.from({length: LARGEST_BATCH}, (_, i) => ({Id: `OctopusServerNodes-${i}`, JSON: '{}', Name: `node-${i}`, LastSeen: new Date(), IsInMaintenanceMode: i % 2 === 0})),
+        Array.from({length: LARGEST_BATCH}, (_, i) => ({
+          Id: `OctopusServerNodes-${i}`,
+          JSON: '{}',
+          Name: `node-${i}`,
+          LastSeen: new Date(),
+          IsInMaintenanceMode: i % 2 === 0,
+        })),
       ),
   },
   {name: 'liveNodes', run: (ctx) => liveNodes(ctx)},
   {
     name: 'requireOpenJson',
-    run: (ctx, capture) => ((capture.respond = answers([[/compatibility_level/i, [{Name: 'Octopus', Level: 130}]]])), requireOpenJson(ctx)),
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/compatibility_level/i, [{Name: 'Octopus', Level: 130}]]])),
+      requireOpenJson(ctx)
+    ),
   },
   {
     name: 'latestFullBackup',
-    run: (ctx, capture) =>
-      ((capture.respond = answers([[/HAS_PERMS_BY_NAME/i, [{CanRead: 1}]], [/backupset/i, [{FinishedAt: new Date()}]]])), latestFullBackup(ctx, 'Octopus')),
+    run: (ctx, capture) => (
+      (capture.respond = answers([
+        [/HAS_PERMS_BY_NAME/i, [{CanRead: 1}]],
+        [/backupset/i, [{FinishedAt: new Date()}]],
+      ])),
+      latestFullBackup(ctx, 'Octopus')
+    ),
   },
   {
     name: 'withRecoveryLock (granted; a transaction inside)',
-    run: (ctx, capture) =>
-      ((capture.respond = answers([[/sp_getapplock/i, [{Result: 0}]], [/count/i, [{Count: 0}]]])),
-      withRecoveryLock(ctx, (locked) => inTransaction(locked, (trx) => countDocuments(trx, 'Feed')))),
+    run: (ctx, capture) => (
+      (capture.respond = answers([
+        [/sp_getapplock/i, [{Result: 0}]],
+        [/count/i, [{Count: 0}]],
+      ])),
+      withRecoveryLock(ctx, (locked) => inTransaction(locked, (trx) => countDocuments(trx, 'Feed')))
+    ),
   },
   {
     name: 'withRecoveryLock (held elsewhere)',
@@ -160,26 +216,45 @@ export const OPERATIONS: readonly Operation[] = [
         JSON: '{}',
       }),
   },
-  {name: 'ensureQuarantineTable (missing)', run: (ctx, capture) => ((capture.respond = answers([exists(false)])), ensureQuarantineTable(ctx))},
+  {
+    name: 'ensureQuarantineTable (missing)',
+    run: (ctx, capture) => ((capture.respond = answers([exists(false)])), ensureQuarantineTable(ctx)),
+  },
   {
     name: `insertQuarantineRows (${LARGEST_BATCH} rows)`,
     run: (ctx) =>
       insertQuarantineRows(
         ctx,
-        documentRows('VariableSet', []).map((row, i) => ({runId: 'run-1', tableName: 'VariableSet', documentId: row.Id, path: `Variables[${i % 5}].Value`, value: row.JSON!})),
+        documentRows('VariableSet', []).map((row, i) => ({
+          runId: 'run-1',
+          tableName: 'VariableSet',
+          documentId: row.Id,
+          path: `Variables[${i % 5}].Value`,
+          value: row.JSON!,
+        })),
       ),
   },
   {name: 'readQuarantine', run: (ctx) => readQuarantine(ctx, 'run-1')},
   {
     name: 'quarantineRuns',
-    run: (ctx, capture) => ((capture.respond = answers([exists(true), [/select/i, [{RunId: 'run-1', Count: 3, At: new Date()}]]])), quarantineRuns(ctx)),
+    run: (ctx, capture) => (
+      (capture.respond = answers([exists(true), [/select/i, [{RunId: 'run-1', Count: 3, At: new Date()}]]])),
+      quarantineRuns(ctx)
+    ),
   },
   {
     name: `streamQuarantine (a full page of ${LARGEST_BATCH}, its last document again, then the rest after it)`,
     async run(ctx, capture) {
       const entries = (from: number, count: number) =>
-        Array.from({length: count}, (_, i) => ({TableName: 'VariableSet', DocumentId: `VariableSets-${from + i}`, Path: 'Variables[0].Value', Value: 'x'}))
-      capture.respond = answers([[/select/i, pages(entries(0, LARGEST_BATCH), entries(LARGEST_BATCH - 1, 1), entries(LARGEST_BATCH, 3))]])
+        Array.from({length: count}, (_, i) => ({
+          TableName: 'VariableSet',
+          DocumentId: `VariableSets-${from + i}`,
+          Path: 'Variables[0].Value',
+          Value: 'x',
+        }))
+      capture.respond = answers([
+        [/select/i, pages(entries(0, LARGEST_BATCH), entries(LARGEST_BATCH - 1, 1), entries(LARGEST_BATCH, 3))],
+      ])
       let seen = 0
       for await (const batch of streamQuarantine(ctx, 'run-1', LARGEST_BATCH)) seen += batch.length
       if (seen !== LARGEST_BATCH + 3) throw new Error(`streamed ${seen} rows`)
@@ -192,7 +267,10 @@ export const OPERATIONS: readonly Operation[] = [
         ctx,
         'run-1',
         'VariableSet',
-        Array.from({length: LARGEST_BATCH}, (_, i) => ({documentId: `VariableSets-${i}`, path: `Variables[${i % 5}].Value`})),
+        Array.from({length: LARGEST_BATCH}, (_, i) => ({
+          documentId: `VariableSets-${i}`,
+          path: `Variables[${i % 5}].Value`,
+        })),
       ),
   },
 ]

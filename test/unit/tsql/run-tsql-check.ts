@@ -13,7 +13,10 @@ export interface TsqlCheckResult {
  * Runs each operation on its own capturing SQL Server context and checks every statement it sends. An
  * operation that throws or sends nothing counts as invalid: a check that saw nothing must not pass.
  */
-export async function runTsqlCheck(operations: readonly Operation[], log: (line: string) => void): Promise<TsqlCheckResult> {
+export async function runTsqlCheck(
+  operations: readonly Operation[],
+  log: (line: string) => void,
+): Promise<TsqlCheckResult> {
   let statements = 0
   let invalid = 0
   for (const operation of operations) {
@@ -36,7 +39,9 @@ export async function runTsqlCheck(operations: readonly Operation[], log: (line:
       const problems = tsqlProblems(statement)
       if (problems.length === 0) continue
       invalid++
-      log(`INVALID ${operation.name} (${statement.parameters.length} parameters):\n  ${statement.sql}\n  - ${problems.join('\n  - ')}`)
+      log(
+        `INVALID ${operation.name} (${statement.parameters.length} parameters):\n  ${statement.sql}\n  - ${problems.join('\n  - ')}`,
+      )
     }
 
     log(`ok   ${operation.name}: ${capture.statements.length} statement(s)`)

@@ -31,7 +31,8 @@ function documentJson(table: string, index: number): string {
 export function documentRows(table: string, extraColumns: readonly string[], count = LARGEST_BATCH): DocumentRow[] {
   return Array.from({length: count}, (_, index) => {
     const row: DocumentRow = {Id: `${table}-${String(index).padStart(6, '0')}`, JSON: documentJson(table, index)}
-    for (const column of extraColumns) row[column] = index % 7 === 0 ? null : `user-${randomBytes(4).toString('hex')} ${column}`
+    for (const column of extraColumns)
+      row[column] = index % 7 === 0 ? null : `user-${randomBytes(4).toString('hex')} ${column}`
     return row
   })
 }

@@ -13,7 +13,12 @@ export interface Statement {
 
 /** Why `statement` would fail or misbehave on SQL Server; empty when it passes every rule. */
 export function tsqlProblems(statement: Statement): string[] {
-  return [...parameterProblems(statement), ...clauseProblems(statement.sql), ...nameProblems(statement.sql), ...syntaxProblems(statement.sql)]
+  return [
+    ...parameterProblems(statement),
+    ...clauseProblems(statement.sql),
+    ...nameProblems(statement.sql),
+    ...syntaxProblems(statement.sql),
+  ]
 }
 
 function parameterProblems({parameters}: Statement): string[] {
@@ -33,10 +38,12 @@ function clauseProblems(text: string): string[] {
   if (/\breturning\b/.test(code)) problems.push('RETURNING is not T-SQL: use OUTPUT')
   const offset = code.search(/\boffset\b/)
   const orderBy = code.search(/\border\s+by\b/)
-  if (offset !== -1 && (orderBy === -1 || orderBy > offset)) problems.push('OFFSET without a preceding ORDER BY is not T-SQL')
+  if (offset !== -1 && (orderBy === -1 || orderBy > offset))
+    problems.push('OFFSET without a preceding ORDER BY is not T-SQL')
   if (offset !== -1 && !/\boffset\s+\S+\s+rows?\b/.test(code)) problems.push('OFFSET must read OFFSET n ROWS in T-SQL')
   const fetch = code.search(/\bfetch\s+(first|next)\b/)
-  if (fetch !== -1 && (offset === -1 || offset > fetch)) problems.push('FETCH FIRST/NEXT without OFFSET ... ROWS is not T-SQL')
+  if (fetch !== -1 && (offset === -1 || offset > fetch))
+    problems.push('FETCH FIRST/NEXT without OFFSET ... ROWS is not T-SQL')
   return problems
 }
 
@@ -49,7 +56,9 @@ function nameProblems(text: string): string[] {
   for (const chain of quotedNameChains(text)) {
     const written = chain.map((part) => part.quoted).join('.')
     if (chain.some((part) => part.name.includes('.'))) {
-      problems.push(`the name ${written} has a dot inside its quotes: a multi-part name quoted whole (use sql.id('msdb', 'dbo', 'backupset'))`)
+      problems.push(
+        `the name ${written} has a dot inside its quotes: a multi-part name quoted whole (use sql.id('msdb', 'dbo', 'backupset'))`,
+      )
     } else if (['dbo', 'sys'].includes(chain.at(-1)!.name.toLowerCase()) && chain.length > 1) {
       problems.push(`the name ${written} ends in a schema: a multi-part name lost its last part (use sql.id(...))`)
     } else if (chain[0].name.toLowerCase() === 'msdb' && chain.length !== 3) {

@@ -27,7 +27,9 @@ describe('the T-SQL check', () => {
     }
 
     it(`${MAX_PARAMETERS} parameters`, () => {
-      expect(tsqlProblems({sql: 'select 1', parameters: Array.from({length: MAX_PARAMETERS}, () => 'x')})).to.deep.equal([])
+      expect(
+        tsqlProblems({sql: 'select 1', parameters: Array.from({length: MAX_PARAMETERS}, () => 'x')}),
+      ).to.deep.equal([])
     })
   })
 
@@ -36,7 +38,11 @@ describe('the T-SQL check', () => {
       ['LIMIT', 'select "Id" from "Feed" order by "Id" limit @1', /LIMIT is not T-SQL/],
       ['RETURNING', 'insert into "Feed" ("Id") values (@1) returning "Id"', /RETURNING is not T-SQL/],
       ['OFFSET without ORDER BY', 'select "Id" from "Feed" offset 10 rows', /OFFSET without a preceding ORDER BY/],
-      ['FETCH without OFFSET', 'select "Id" from "Feed" order by "Id" fetch next 10 rows only', /FETCH FIRST\/NEXT without OFFSET/],
+      [
+        'FETCH without OFFSET',
+        'select "Id" from "Feed" order by "Id" fetch next 10 rows only',
+        /FETCH FIRST\/NEXT without OFFSET/,
+      ],
       ['a three-part name quoted whole', 'select * from "msdb.dbo.backupset"', /dot inside its quotes/],
       ['a two-part name mangled by Kysely', 'select * from "msdb"."dbo.backupset"', /dot inside its quotes/],
       ['a bracketed name with a dot', 'select * from [msdb.dbo.backupset]', /dot inside its quotes/],
@@ -49,13 +55,18 @@ describe('the T-SQL check', () => {
     for (const [name, text, problem] of cases) {
       it(name, () => {
         const problems = tsqlProblems({sql: text, parameters: none})
-        expect(problems.some((reason) => problem.test(reason)), problems.join('; ') || 'no problems found').to.equal(true)
+        expect(
+          problems.some((reason) => problem.test(reason)),
+          problems.join('; ') || 'no problems found',
+        ).to.equal(true)
       })
     }
 
     it(`${MAX_PARAMETERS + 1} parameters`, () => {
       const problems = tsqlProblems({sql: 'select 1', parameters: Array.from({length: MAX_PARAMETERS + 1}, () => 'x')})
-      expect(problems).to.deep.equal([`${MAX_PARAMETERS + 1} parameters: SQL Server allows ${MAX_PARAMETERS} (send the batch as one JSON parameter)`])
+      expect(problems).to.deep.equal([
+        `${MAX_PARAMETERS + 1} parameters: SQL Server allows ${MAX_PARAMETERS} (send the batch as one JSON parameter)`,
+      ])
     })
   })
 
@@ -67,7 +78,10 @@ describe('the T-SQL check', () => {
       await ctx.db.selectFrom('msdb.dbo.backupset').selectAll().execute()
       await ctx.db.selectFrom('Feed').select('Id').orderBy('Id').top(10).execute()
       await sql`select max(backup_finish_date) as "At" from ${sql.id('msdb', 'dbo', 'backupset')}`.execute(ctx.db)
-      await ctx.db.insertInto('Feed').values(Array.from({length: 1100}, (_, i) => ({Id: `f${i}`, Name: `n${i}`}))).execute()
+      await ctx.db
+        .insertInto('Feed')
+        .values(Array.from({length: 1100}, (_, i) => ({Id: `f${i}`, Name: `n${i}`})))
+        .execute()
 
       const problems = capture.statements.map((statement) => tsqlProblems(statement))
       expect(problems[0]).to.include('LIMIT is not T-SQL: use TOP (n)')

@@ -61,14 +61,16 @@ interface Server {
 
 /** `[tcp:]host[\instance][,port]`; `.`, `(local)` mean this machine. A port wins over an instance name, as in SqlClient. */
 function parseServer(value: string): Server {
-  if (/^np:/i.test(value)) throw invalidConnectionString('named pipes (np:) are not supported; connect over TCP (tcp:host,port)')
+  if (/^np:/i.test(value))
+    throw invalidConnectionString('named pipes (np:) are not supported; connect over TCP (tcp:host,port)')
   let rest = value.replace(/^(tcp|lpc):/i, '').trim()
   let port: number | undefined
   const comma = rest.lastIndexOf(',')
   if (comma !== -1) {
     const text = rest.slice(comma + 1).trim()
     port = Number(text)
-    if (!/^\d+$/.test(text) || port < 1 || port > 65_535) throw invalidConnectionString(`the server's port "${text}" is not a port number`)
+    if (!/^\d+$/.test(text) || port < 1 || port > 65_535)
+      throw invalidConnectionString(`the server's port "${text}" is not a port number`)
     rest = rest.slice(0, comma).trim()
   }
 
@@ -106,9 +108,15 @@ function credentials(keywords: ReadonlyMap<AdoKeyword, string>): Pick<sql.config
   return {user, password}
 }
 
-const BOOLEAN_NAMES = {trustServerCertificate: 'TrustServerCertificate', multiSubnetFailover: 'MultiSubnetFailover'} as const
+const BOOLEAN_NAMES = {
+  trustServerCertificate: 'TrustServerCertificate',
+  multiSubnetFailover: 'MultiSubnetFailover',
+} as const
 
-function booleanOption(keywords: ReadonlyMap<AdoKeyword, string>, keyword: keyof typeof BOOLEAN_NAMES): boolean | undefined {
+function booleanOption(
+  keywords: ReadonlyMap<AdoKeyword, string>,
+  keyword: keyof typeof BOOLEAN_NAMES,
+): boolean | undefined {
   const value = keywords.get(keyword)
   return value === undefined ? undefined : parseBoolean(value, BOOLEAN_NAMES[keyword])
 }
@@ -128,7 +136,8 @@ function parseBoolean(value: string, name: string, alsoTrue: string[] = [], also
 }
 
 function connectTimeout(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw invalidConnectionString(`Connect Timeout=${value} is not a whole number of seconds`)
+  if (!/^\d+$/.test(value.trim()))
+    throw invalidConnectionString(`Connect Timeout=${value} is not a whole number of seconds`)
   const seconds = Number(value.trim())
   return seconds === 0 ? FOREVER_MS : seconds * 1000
 }

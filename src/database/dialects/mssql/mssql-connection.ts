@@ -28,7 +28,9 @@ export class MssqlConnection implements DatabaseConnection {
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     if (this.ending) {
       // Run now, it would run after the COMMIT or ROLLBACK queued ahead of it: outside the transaction, in autocommit.
-      return Promise.reject(new Error(`The transaction on this connection is ending (${this.ending}); the statement was not run`))
+      return Promise.reject(
+        new Error(`The transaction on this connection is ending (${this.ending}); the statement was not run`),
+      )
     }
 
     return this.serially(async () => {
@@ -77,7 +79,10 @@ export class MssqlConnection implements DatabaseConnection {
    * Commits or rolls back. Until that has finished, the connection is "ending": any statement issued meanwhile
    * fails rather than queueing behind it, where it would run in autocommit and persist on its own.
    */
-  private async endTransaction(kind: 'commit' | 'rollback', end: (transaction: sql.Transaction) => Promise<void>): Promise<void> {
+  private async endTransaction(
+    kind: 'commit' | 'rollback',
+    end: (transaction: sql.Transaction) => Promise<void>,
+  ): Promise<void> {
     const {transaction} = this
     if (!transaction) throw new Error('No transaction is open on this connection')
     if (this.ending) throw new Error(`The transaction on this connection is already ending (${this.ending})`)

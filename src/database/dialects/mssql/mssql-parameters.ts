@@ -10,7 +10,8 @@ const SHORT_TEXT = 4000
  */
 export function bindParameter(request: sql.Request, name: string, value: unknown): void {
   if (value === null || value === undefined) request.input(name, sql.NVarChar(SHORT_TEXT), null)
-  else if (typeof value === 'string') request.input(name, sql.NVarChar(value.length > SHORT_TEXT ? sql.MAX : SHORT_TEXT), value)
+  else if (typeof value === 'string')
+    request.input(name, sql.NVarChar(value.length > SHORT_TEXT ? sql.MAX : SHORT_TEXT), value)
   else if (typeof value === 'boolean') request.input(name, sql.Bit, value)
   else if (typeof value === 'bigint') request.input(name, sql.BigInt, value.toString())
   else if (typeof value === 'number') bindNumber(request, name, value)

@@ -46,7 +46,12 @@ const COLLATION_NAME = /^[A-Za-z0-9_]+$/
  * else in the database default: OPENJSON's values carry the database default, so a column of another collation
  * would otherwise be a collation conflict.
  */
-export function updateFromJson(table: string, columns: readonly string[], json: string, idCollation?: string): RawBuilder<unknown> {
+export function updateFromJson(
+  table: string,
+  columns: readonly string[],
+  json: string,
+  idCollation?: string,
+): RawBuilder<unknown> {
   const collation = idCollation && COLLATION_NAME.test(idCollation) ? idCollation : 'DATABASE_DEFAULT'
   const assignments = sql.join(columns.map((c) => sql`${sql.id(c)} = v.${sql.id(c)}`))
   const shape = sql.join([
@@ -92,7 +97,9 @@ export function compatibilityLevelQuery(): RawBuilder<{Name: string; Level: numb
 export const MSDB_BACKUPSET: readonly string[] = ['msdb', 'dbo', 'backupset']
 
 /** 1 when this login may read msdb's backup history, 0 when not, NULL when msdb is out of reach (e.g. Azure SQL). */
-export function canReadBackupHistoryQuery(backupset: readonly string[] = MSDB_BACKUPSET): RawBuilder<{CanRead: number | null}> {
+export function canReadBackupHistoryQuery(
+  backupset: readonly string[] = MSDB_BACKUPSET,
+): RawBuilder<{CanRead: number | null}> {
   return sql`SELECT HAS_PERMS_BY_NAME(${backupset.join('.')}, N'OBJECT', N'SELECT') AS "CanRead"`
 }
 
@@ -101,7 +108,10 @@ export function canReadBackupHistoryQuery(backupset: readonly string[] = MSDB_BA
  * `time_zone` is its offset in 15-minute steps (127: unknown, then today's offset is the best guess). Newest by
  * UTC, not by the local time: rows recorded under different offsets (daylight saving) do not sort by local time.
  */
-export function latestFullBackupQuery(databaseName: string, table: readonly string[] = MSDB_BACKUPSET): RawBuilder<{FinishedAt: Date}> {
+export function latestFullBackupQuery(
+  databaseName: string,
+  table: readonly string[] = MSDB_BACKUPSET,
+): RawBuilder<{FinishedAt: Date}> {
   const backupset = sql.id(...table)
   return sql`SELECT TOP (1) TODATETIMEOFFSET(CASE WHEN time_zone IS NULL OR time_zone = 127
       THEN DATEADD(minute, DATEDIFF(minute, GETDATE(), GETUTCDATE()), backup_finish_date)
@@ -126,10 +136,18 @@ export function releaseAppLockQuery(resource: string): RawBuilder<unknown> {
  * Deletes the rows of `table` that match `fixed` (column → value) and, on `keys`, one of the objects of `json` (an
  * array of objects with those columns), in one statement.
  */
-export function deleteMatchingJson(table: string, fixed: Readonly<Record<string, string>>, keys: readonly string[], json: string): RawBuilder<unknown> {
+export function deleteMatchingJson(
+  table: string,
+  fixed: Readonly<Record<string, string>>,
+  keys: readonly string[],
+  json: string,
+): RawBuilder<unknown> {
   const shape = sql.join(keys.map((c) => sql`${sql.id(c)} ${sql.raw(MSSQL_COLUMN_TYPES.text)} ${jsonPath(c)}`))
   const on = sql.join(
-    [...Object.entries(fixed).map(([c, value]) => sql`t.${sql.id(c)} = ${value}`), ...keys.map((c) => sql`t.${sql.id(c)} = v.${sql.id(c)}`)],
+    [
+      ...Object.entries(fixed).map(([c, value]) => sql`t.${sql.id(c)} = ${value}`),
+      ...keys.map((c) => sql`t.${sql.id(c)} = v.${sql.id(c)}`),
+    ],
     sql` AND `,
   )
   return sql`DELETE t FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON ${on}`

@@ -31,9 +31,14 @@ function jsonError(stdout: string): string {
  * `server:lost-master-key` from the sources in a child process, as an operator runs it (CI=true: plain
  * output). Resolves when it exits; `message` is what it printed as an error (stderr, or the --json error).
  */
-export function runChild(args: string[], env: Record<string, string | undefined>, options: ChildOptions = {}): Promise<ChildRun> {
+export function runChild(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: ChildOptions = {},
+): Promise<ChildRun> {
   const childEnv: Record<string, string> = {}
-  for (const [key, value] of Object.entries({...process.env, ...env, CI: 'true'})) if (value !== undefined) childEnv[key] = value
+  for (const [key, value] of Object.entries({...process.env, ...env, CI: 'true'}))
+    if (value !== undefined) childEnv[key] = value
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'server:lost-master-key', ...args], {
     cwd: ROOT,
     env: childEnv,
@@ -51,7 +56,13 @@ export function runChild(args: string[], env: Record<string, string | undefined>
   return new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, signal) =>
-      resolve({pid: child.pid!, exitCode: code ?? (signal ? 128 : -1), stdout, stderr, message: [stderr, jsonError(stdout)].join('\n')}),
+      resolve({
+        pid: child.pid!,
+        exitCode: code ?? (signal ? 128 : -1),
+        stdout,
+        stderr,
+        message: [stderr, jsonError(stdout)].join('\n'),
+      }),
     )
   })
 }

@@ -14,7 +14,10 @@ export interface HoldingProxy {
  * relayed (its bytes wait, unread) until `release()`: a client stalled at a known point, for as long as a
  * test needs, without touching its code.
  */
-export async function startHoldingProxy(target: {host: string; port: number}, holdNumber: number): Promise<HoldingProxy> {
+export async function startHoldingProxy(
+  target: {host: string; port: number},
+  holdNumber: number,
+): Promise<HoldingProxy> {
   const sockets = new Set<net.Socket>()
   let count = 0
   let arrived!: () => void

@@ -42,9 +42,19 @@ export async function matrixServer(options: Parameters<typeof createLostServer>[
 export type Runner = (args: string[], env: Record<string, string | undefined>) => Promise<CommandRun>
 
 /** The same target, also watching `folders` and `files` (a case's own registry or config copy). */
-export function watching<T extends Pick<MatrixServer, 'watched'>>(target: T, extra: {folders?: string[]; files?: string[]}): T {
+export function watching<T extends Pick<MatrixServer, 'watched'>>(
+  target: T,
+  extra: {folders?: string[]; files?: string[]},
+): T {
   const {watched} = target
-  return {...target, watched: {...watched, folders: [...watched.folders, ...(extra.folders ?? [])], files: [...watched.files, ...(extra.files ?? [])]}}
+  return {
+    ...target,
+    watched: {
+      ...watched,
+      folders: [...watched.folders, ...(extra.folders ?? [])],
+      files: [...watched.files, ...(extra.files ?? [])],
+    },
+  }
 }
 
 export interface Refusal {
@@ -144,13 +154,20 @@ export async function expectRecovery(
 
   const current = await readCurrentMasterKey(await readConfigFile(configPath), env)
   if (current.kind !== 'available') throw new Error(`the config's key cannot be read: ${current.reason}`)
-  const [certificate] = await query<{JSON: string}>(server.database.url, `SELECT "JSON" FROM "Configuration" WHERE "Id" = 'certificate-global'`)
-  expect(testCurrentKey(current.key, certificate.JSON).verdict, "the config's key opens the certificate").to.equal('works')
+  const [certificate] = await query<{JSON: string}>(
+    server.database.url,
+    `SELECT "JSON" FROM "Configuration" WHERE "Id" = 'certificate-global'`,
+  )
+  expect(testCurrentKey(current.key, certificate.JSON).verdict, "the config's key opens the certificate").to.equal(
+    'works',
+  )
   expect((await readFile(keyFile, 'utf8')).trim()).to.equal(current.key.toString('base64'))
 
-  for (const file of [configPath, keyFile, reportFile, server.seeded.machineKeyPath]) expect(await mode(file), `${file} mode`).to.equal(0o600)
+  for (const file of [configPath, keyFile, reportFile, server.seeded.machineKeyPath])
+    expect(await mode(file), `${file} mode`).to.equal(0o600)
   const copies = (await readdir(path.dirname(configPath))).filter((name) => name.includes('.before-lost-master-key-'))
-  for (const copy of copies) expect(await mode(path.join(path.dirname(configPath), copy)), `${copy} mode`).to.equal(0o600)
+  for (const copy of copies)
+    expect(await mode(path.join(path.dirname(configPath), copy)), `${copy} mode`).to.equal(0o600)
 
   const newKey: Secret = {name: 'new master key', value: current.key.toString('base64')}
   expectNoSecrets(

@@ -15,7 +15,12 @@ export function readFixture(name: string): Promise<Buffer> {
 }
 
 /** Writes a registry file the way the server does: `{"Name", "ConfigurationFilePath"}` in `<name>.config`. */
-export async function registerInstance(dir: string, fileName: string, name: string, configPath: string): Promise<string> {
+export async function registerInstance(
+  dir: string,
+  fileName: string,
+  name: string,
+  configPath: string,
+): Promise<string> {
   await fs.mkdir(dir, {recursive: true})
   const file = path.join(dir, fileName)
   await fs.writeFile(file, JSON.stringify({Name: name, ConfigurationFilePath: configPath}, null, 2))

@@ -4,8 +4,14 @@ import {describeProgress, formatDuration} from '../../../../src/recovery/progres
 import {progressLine} from '../../../../src/recovery/progress/progress-line.js'
 import type {ProgressSnapshot} from '../../../../src/recovery/progress/work-progress.js'
 
-const at = (snapshot: Partial<ProgressSnapshot>): ProgressSnapshot =>
-  ({done: 0, total: 0, current: undefined, perSecond: undefined, secondsLeft: undefined, ...snapshot})
+const at = (snapshot: Partial<ProgressSnapshot>): ProgressSnapshot => ({
+  done: 0,
+  total: 0,
+  current: undefined,
+  perSecond: undefined,
+  secondsLeft: undefined,
+  ...snapshot,
+})
 
 describe('describeProgress', () => {
   it('says done of the whole, percent, rate and time left, counts grouped in thousands', () => {
@@ -51,7 +57,11 @@ describe('progressLine', () => {
   it('shows the whole as each part reports, with rate and time left from the clock it is given', () => {
     let now = 0
     const lines: string[] = []
-    const line = progressLine((text) => lines.push(text), 'documents checked', () => now)
+    const line = progressLine(
+      (text) => lines.push(text),
+      'documents checked',
+      () => now,
+    )
     line.start(3000)
     now = 1000
     line.record('Feed', 1000)

@@ -6,7 +6,11 @@ describe('paced', () => {
   it('lets the first line through at once, then at most one per interval, dropping the ones between', () => {
     let now = 50_000
     const shown: string[] = []
-    const show = paced((line) => shown.push(line), 5000, () => now)
+    const show = paced(
+      (line) => shown.push(line),
+      5000,
+      () => now,
+    )
     show('a')
     now += 4999
     show('b')
@@ -22,7 +26,11 @@ describe('paced', () => {
   it('never drops a line marked always (a change of state, such as the commit under way)', () => {
     const now = 50_000
     const shown: string[] = []
-    const show = paced((line) => shown.push(line), 5000, () => now)
+    const show = paced(
+      (line) => shown.push(line),
+      5000,
+      () => now,
+    )
     show('a')
     show('b')
     show('committing', true)

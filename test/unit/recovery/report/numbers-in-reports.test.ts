@@ -94,9 +94,14 @@ function checkReport(rng: Prng): CheckReport {
 
 function restoreReport(rng: Prng): RestoreReport {
   const tables = ['Feed', 'Account'].map((table) =>
-    Object.assign(emptyRestoreTally(table), {restored: large(rng), reEntered: large(rng)}, {notOpenable: large(rng)}, {
-      missing: large(rng),
-    }),
+    Object.assign(
+      emptyRestoreTally(table),
+      {restored: large(rng), reEntered: large(rng)},
+      {notOpenable: large(rng)},
+      {
+        missing: large(rng),
+      },
+    ),
   )
   const run = {runId: RUN_ID, rows: large(rng), quarantinedAt: new Date()}
   return {restoreId: 'restore-seeded', run, tables, committed: true}

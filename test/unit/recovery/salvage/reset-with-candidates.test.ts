@@ -11,10 +11,14 @@ import {RecoveryError} from '../../../../src/recovery-error.js'
 const [lost, a, b, fresh] = [generateMasterKey(), generateMasterKey(), generateMasterKey(16), generateMasterKey()]
 const under = (key: Buffer, text: string) => JSON.stringify(encryptSensitiveValue(text, key))
 const table = (name: string): SensitiveTable => SENSITIVE_CATALOG.find((t) => t.table === name)!
-const salvage = () => startSalvage([
-  {key: a, fingerprint: keyFingerprint(a), source: '--candidateKey #1'},
-  {key: b, fingerprint: keyFingerprint(b), source: '--candidateKey #2'},
-], fresh)!
+const salvage = () =>
+  startSalvage(
+    [
+      {key: a, fingerprint: keyFingerprint(a), source: '--candidateKey #1'},
+      {key: b, fingerprint: keyFingerprint(b), source: '--candidateKey #2'},
+    ],
+    fresh,
+  )!
 const opens = (value: unknown, key: Buffer) => {
   const result = decryptSensitiveValue(value, key)
   return result.kind === 'plaintext' ? result.plaintext : undefined
@@ -22,7 +26,12 @@ const opens = (value: unknown, key: Buffer) => {
 
 describe('resetDocument with candidate keys', () => {
   const document = () => {
-    const values = {one: under(a, 'under A'), two: under(b, 'under B'), three: under(lost, 'lost'), outside: under(a, 'outside, under A')}
+    const values = {
+      one: under(a, 'under A'),
+      two: under(b, 'under B'),
+      three: under(lost, 'lost'),
+      outside: under(a, 'outside, under A'),
+    }
     const json = `{"Name":"vs","Variables":[
   {"Name":"One","Type":"Sensitive","Value":${values.one}},
   {"Name":"Two","Type":"Sensitive","Value":${values.two}},
@@ -46,7 +55,9 @@ describe('resetDocument with candidate keys', () => {
     // Byte for byte: only the three values changed.
     const newOne = JSON.stringify(after.Variables[0].Value)
     const newTwo = JSON.stringify(after.Variables[1].Value)
-    expect(result.json).to.equal(json.replace(values.one, newOne).replace(values.two, newTwo).replace(values.three, 'null'))
+    expect(result.json).to.equal(
+      json.replace(values.one, newOne).replace(values.two, newTwo).replace(values.three, 'null'),
+    )
     // The uncataloged value is listed with the candidate that opens it, not taken from salvaged ones, and left as it is.
     expect(result.outsideCatalog).to.deep.equal([{path: 'Extra.Token', name: 'x', candidate: 0}])
     expect(after.Extra.Token).to.equal(JSON.parse(values.outside))
@@ -57,12 +68,17 @@ describe('resetDocument with candidate keys', () => {
     const result = resetDocument(table('VariableSet'), 'vs-1', json, {resetUncataloged: true, salvage: salvage()})
     if (result.state !== 'scanned') throw new Error(result.reason)
     expect(result.outsideCatalog).to.deep.equal([{path: 'Extra.Token', name: 'x', candidate: 0, salvaged: true}])
-    expect(opens((JSON.parse(result.json!) as {Extra: {Token: string}}).Extra.Token, fresh)).to.equal('outside, under A')
+    expect(opens((JSON.parse(result.json!) as {Extra: {Token: string}}).Extra.Token, fresh)).to.equal(
+      'outside, under A',
+    )
   })
 
   it('leaves the server certificate to the run (it replaces it whole), even when a candidate opens it', () => {
     const json = `{"CertificateData":${under(a, 'pfx')},"Thumbprint":"AB"}`
-    const result = resetDocument(table('Configuration'), 'certificate-global', json, {resetUncataloged: false, salvage: salvage()})
+    const result = resetDocument(table('Configuration'), 'certificate-global', json, {
+      resetUncataloged: false,
+      salvage: salvage(),
+    })
     if (result.state !== 'scanned') throw new Error(result.reason)
     expect([result.leaves, result.outsideCatalog, result.json]).to.deep.equal([[], [], undefined])
   })
@@ -85,12 +101,17 @@ describe('candidate keys', () => {
     } catch (error) {
       expect(error).to.be.instanceOf(RecoveryError)
       expect((error as RecoveryError).exitCode).to.equal(2)
-      expect((error as RecoveryError).message).to.match(/^--candidateKey #2: /).and.not.include(bad)
+      expect((error as RecoveryError).message)
+        .to.match(/^--candidateKey #2: /)
+        .and.not.include(bad)
     }
   })
 
   it('counts a key given twice once, under its first source, with its fingerprint', async () => {
-    const keys = await readCandidateKeys(candidateSources([a.toString('base64'), b.toString('base64'), ` ${a.toString('base64')}\n`]), {})
+    const keys = await readCandidateKeys(
+      candidateSources([a.toString('base64'), b.toString('base64'), ` ${a.toString('base64')}\n`]),
+      {},
+    )
     expect(keys.map((k) => [k.source, k.fingerprint])).to.deep.equal([
       ['--candidateKey #1', keyFingerprint(a)],
       ['--candidateKey #2', keyFingerprint(b)],
