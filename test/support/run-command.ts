@@ -4,6 +4,11 @@ import {fileURLToPath} from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
+/** The confirmations of a reset, with the backup check skipped: the tests' usual confirmed run. */
+export const RESET = '--iReallyWantToResetAllMySensitiveData'
+export const BACKED_UP = '--iHaveBackedUpMyDatabase'
+export const CONFIRMED = [RESET, BACKED_UP, '--skipBackupCheck']
+
 export interface CommandRun {
   readonly exitCode: number
   readonly stdout: string

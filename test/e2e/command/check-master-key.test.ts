@@ -1,13 +1,12 @@
 import {expect} from 'chai'
 
 import {createLostServer, databaseFingerprint, type LostServer} from '../../support/lost-server.js'
-import {runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {scanForSecrets, seededSecrets} from '../../support/secret-scan.js'
 import {testEngines} from '../../support/targets.js'
 
 const check = (args: string[], env: Record<string, string | undefined>) =>
   runPluginCommand('server:check-master-key', args, env)
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 for (const engine of testEngines())
   describe(`server:check-master-key on ${engine}`, () => {

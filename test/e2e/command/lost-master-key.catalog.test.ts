@@ -7,9 +7,8 @@ import {decoySlots} from '../../../scripts/seeder/decoy-slots.js'
 import {isSensitiveValueShape} from '../../../src/crypto/sensitive-value.js'
 import {SENSITIVE_CATALOG, type SensitiveField} from '../../../src/recovery/catalog/catalog.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
-import {runLostMasterKey} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 const SEED = 29
 
 const fieldName = (table: string, field: SensitiveField) =>

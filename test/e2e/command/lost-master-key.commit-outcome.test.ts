@@ -9,9 +9,7 @@ import {SettingKey} from '../../../src/instance/setting-keys.js'
 import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
 import {type CommitCuttingProxy, type CutPoint, startCommitCuttingProxy} from '../../support/commit-cutting-proxy.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
-import {runLostMasterKey} from '../../support/run-command.js'
-
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 
 /** Does the key now in the config open the certificate now in the database? */
 async function configKeyOpensCertificate(server: LostServer): Promise<boolean> {

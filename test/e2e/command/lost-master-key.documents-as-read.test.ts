@@ -5,9 +5,8 @@ import path from 'node:path'
 import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
-import {runLostMasterKey} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 const DEEP = '['.repeat(600) + '"deep"' + ']'.repeat(600)
 
 /** Documents as a real server may hold them, each with ciphertexts made with the seeded (lost) key. */

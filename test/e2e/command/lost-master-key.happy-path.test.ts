@@ -9,10 +9,8 @@ import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../../src/instance/current-master-key.js'
 import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
-import {type CommandRun, runLostMasterKey} from '../../support/run-command.js'
+import {type CommandRun, CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {testEngines} from '../../support/targets.js'
-
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 for (const engine of testEngines())
   describe(`server:lost-master-key, the whole recovery on ${engine}`, () => {

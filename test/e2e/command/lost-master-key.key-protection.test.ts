@@ -11,9 +11,8 @@ import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.
 import {Prng} from '../../../scripts/seeder/prng.js'
 import {openssl} from '../../unit/crypto/openssl.js'
 import {createLostServer, databaseFingerprint, filesFingerprint, type LostServer} from '../../support/lost-server.js'
-import {runLostMasterKey} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 const SEED = 8_2030
 
 /** The config's sealed master key opened by the OpenSSL CLI with the key and IV given as hex: the JSON string, or a failure. */

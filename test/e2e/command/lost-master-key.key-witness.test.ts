@@ -10,10 +10,8 @@ import {
   type LostServer,
   query,
 } from '../../support/lost-server.js'
-import {type CommandRun, runLostMasterKey} from '../../support/run-command.js'
+import {type CommandRun, CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {testEngines} from '../../support/targets.js'
-
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 const setCertificate = (server: LostServer, json: string) =>
   query(server.database.url, `UPDATE "Configuration" SET "JSON" = $1 WHERE "Id" = 'certificate-global'`, [json])

@@ -16,10 +16,8 @@ import {
   type LostServer,
   query,
 } from '../../support/lost-server.js'
-import {runLostMasterKey} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {type EngineName, testEngines} from '../../support/targets.js'
-
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 async function configKey(server: LostServer): Promise<string> {
   const key = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)

@@ -14,14 +14,10 @@ import {
   type LostServer,
   query,
 } from '../../support/lost-server.js'
-import {type CommandRun, runLostMasterKey} from '../../support/run-command.js'
+import {BACKED_UP, CONFIRMED, type CommandRun, RESET, runLostMasterKey} from '../../support/run-command.js'
 import {setCompatibilityLevel} from '../../support/mssql-server.js'
 import {testEngines} from '../../support/targets.js'
 import {createTestDatabase} from '../../support/test-database.js'
-
-const RESET = '--iReallyWantToResetAllMySensitiveData'
-const BACKED_UP = '--iHaveBackedUpMyDatabase'
-const CONFIRMED = [RESET, BACKED_UP, '--skipBackupCheck']
 
 /** Runs the command and proves it left the database and the config exactly as they were. */
 async function refusal(

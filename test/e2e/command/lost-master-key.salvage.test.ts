@@ -14,12 +14,11 @@ import {
   type LostServer,
   query,
 } from '../../support/lost-server.js'
-import {type CommandRun, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
+import {type CommandRun, CONFIRMED, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {scanForSecrets, type Secret, seededSecrets} from '../../support/secret-scan.js'
 import {compareSalvage, splitKeys, type SplitKeys} from '../../support/split-key-database.js'
 
 const SEED = 1207
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 const fingerprintOf = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 8)
 

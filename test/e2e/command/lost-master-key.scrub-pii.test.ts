@@ -1,10 +1,8 @@
 import {expect} from 'chai'
 
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
-import {runLostMasterKey} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {testEngines} from '../../support/targets.js'
-
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 /** People whose names are also ordinary words and parts of Ids: the cases substring replacement got wrong. */
 const PEOPLE = [

@@ -4,9 +4,7 @@ import path from 'node:path'
 
 import {createLostServer, type LostServer} from '../../support/lost-server.js'
 import {collectProcessWarnings} from '../../support/process-warnings.js'
-import {runLostMasterKey} from '../../support/run-command.js'
-
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 
 describe('server:lost-master-key emits no process warning', () => {
   let server: LostServer

@@ -2,10 +2,9 @@ import {expect} from 'chai'
 
 import {CATALOG_TABLES} from '../../../src/recovery/catalog/catalog.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
-import {runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {testEngines} from '../../support/targets.js'
 
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 const BATCH = ['--batchSize', '50']
 
 /** "1,234": how the commands write a count. */

@@ -7,12 +7,11 @@ import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../../src/instance/current-master-key.js'
 import {catalogDocuments, compareDocuments} from '../../support/restore-loop.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
-import {type CommandRun, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
+import {type CommandRun, CONFIRMED, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {scanForSecrets, type Secret, seededSecrets} from '../../support/secret-scan.js'
 import {testEngines} from '../../support/targets.js'
 
 const SEED = 41
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 const BACKED_UP = ['--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 for (const engine of testEngines())

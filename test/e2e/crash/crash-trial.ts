@@ -11,7 +11,7 @@ import type {PlannedKill} from './kill-plan.js'
 import {leftoverTemporaryFiles} from './leftover-files.js'
 import {lastPhase, PHASES} from './phases.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
-import type {SeededTemplate} from './seeded-template.js'
+import type {TrialTemplate} from './seeded-template.js'
 import {trialSecretProblems} from './trial-outputs.js'
 import {observeTrialState} from './trial-state.js'
 
@@ -24,7 +24,7 @@ export interface TrialResult {
 
 /** A seeded lost-key server to copy, with the baseline and secrets to judge a trial on it by. */
 export interface TrialSource {
-  readonly template: SeededTemplate
+  readonly template: TrialTemplate
   readonly baseline: Baseline
   readonly secrets: readonly Secret[]
 }
@@ -43,7 +43,7 @@ export function commandArgs(files: TrialFiles, flags: Pick<FlagSet, 'args'> = {a
   ]
 }
 
-export async function prepareTrial(template: SeededTemplate, name: string): Promise<TrialFiles> {
+export async function prepareTrial(template: TrialTemplate, name: string): Promise<TrialFiles> {
   const server = await template.copy(name)
   return {
     server,

@@ -6,11 +6,11 @@ import {type Secret, seededSecrets} from '../../support/secret-scan.js'
 import {createTestDatabase} from '../../support/test-database.js'
 import {takeSnapshot} from './database-snapshot.js'
 import type {Baseline} from './recovery-baseline.js'
-import type {SeededTemplate, TrialServer} from './seeded-template.js'
+import type {TrialTemplate, TrialServer} from './seeded-template.js'
 
 /** What one SQL Server trial starts from: its own seeded server, and the baseline and secrets to check it by. */
 export interface MssqlTrialSource {
-  readonly template: SeededTemplate
+  readonly template: TrialTemplate
   readonly baseline: Baseline
   readonly secrets: Secret[]
 }
@@ -55,7 +55,7 @@ export async function seedMssqlTrial(
     },
   }
   let handedOver = false
-  const template: SeededTemplate = {
+  const template: TrialTemplate = {
     seeded,
     databaseUrl: database.url,
     async copy() {

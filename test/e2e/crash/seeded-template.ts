@@ -23,7 +23,7 @@ export interface TrialServer {
   dispose(): Promise<void>
 }
 
-export interface SeededTemplate {
+export interface TrialTemplate {
   readonly seeded: SeededInstance
   readonly databaseUrl: string
   /** A fresh copy for trial `name`, as if seeded anew (seeding once keeps a trial to a second of setup). */
@@ -51,7 +51,7 @@ export async function seedTemplate(
   root: string,
   options: TemplateOptions,
   name = 'template',
-): Promise<SeededTemplate> {
+): Promise<TrialTemplate> {
   const templateRoot = path.join(root, name)
   const templateDatabase = `crash_${name}`
   const databaseUrl = await server.createDatabase(templateDatabase)

@@ -14,11 +14,10 @@ import {
 } from '../../../src/recovery/restore/restore-quarantined.js'
 import {sumRestoreTallies} from '../../../src/recovery/restore/restore-tally.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
-import {runLostMasterKey} from '../../support/run-command.js'
+import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {catalogDocuments, compareDocuments} from '../../support/restore-loop.js'
 
 const SEED = 11
-const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
 
 describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
   let server: LostServer

@@ -8,7 +8,9 @@ import {SettingKey} from '../../../../src/instance/setting-keys.js'
 import {createLostServer, type LostServer} from '../../../support/lost-server.js'
 import type {TestDatabase} from '../../../support/test-database.js'
 
-export const CONFIRMED = ['--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--skipBackupCheck']
+import {CONFIRMED} from '../../../support/run-command.js'
+
+export {CONFIRMED}
 
 /** A lost server, and the files its run writes besides the config. */
 export interface FaultServer {

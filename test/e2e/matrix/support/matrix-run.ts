@@ -7,13 +7,11 @@ import {readConfigFile} from '../../../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../../../src/instance/current-master-key.js'
 import type {RecoveryReport} from '../../../../src/recovery/report/recovery-report.js'
 import {createLostServer, type LostServer, query} from '../../../support/lost-server.js'
-import {type CommandRun, runLostMasterKey} from '../../../support/run-command.js'
+import {BACKED_UP, CONFIRMED, type CommandRun, RESET, runLostMasterKey} from '../../../support/run-command.js'
 import {scanForSecrets, type ScannedText, type Secret, seededSecrets} from '../../../support/secret-scan.js'
 import {diskState, type Watched} from './disk-state.js'
 
-export const RESET = '--iReallyWantToResetAllMySensitiveData'
-export const BACKED_UP = '--iHaveBackedUpMyDatabase'
-export const CONFIRMED = [RESET, BACKED_UP, '--skipBackupCheck']
+export {BACKED_UP, CONFIRMED, RESET}
 
 /** A lost server with what the matrix watches and the secrets no output may show. */
 export interface MatrixServer {
