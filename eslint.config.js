@@ -12,6 +12,7 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
+      'max-len': ['error', {code: 120, ignoreUrls: true}],
     },
   },
 )

@@ -45,7 +45,9 @@ function catalogDocuments(template: SeededTemplate): number {
   return CATALOG_TABLES.reduce((sum, table) => sum + (template.seeded.documents[table] ?? 0), 0)
 }
 
-/** Runs a measuring child on a fresh copy; every run must have read every catalog document, or its time means nothing. */
+/**
+ * Runs a measuring child on a fresh copy; every run must have read every catalog document, or its time means nothing.
+ */
 async function measure(
   template: SeededTemplate,
   what: string,
@@ -76,7 +78,8 @@ const toolChild = (template: SeededTemplate) => () =>
 
 const HONEST_FLOOR =
   'one transaction, one connection: keyset-read every catalog document (Id, JSON), write back exactly the documents ' +
-  "whose content changes (UPDATE FROM VALUES; the new JSON precomputed before timing by the tool's own resetDocument) " +
+  ("whose content changes (UPDATE FROM VALUES; the new JSON precomputed before timing by the tool's own " +
+    'resetDocument) ') +
   `and insert the same quarantine rows (INSERT ... unnest, after creating the table); batch ${args.floorBatchSize}`
 
 const honestFloorChild = (plan: string) => (template: SeededTemplate) => () =>
@@ -175,7 +178,8 @@ async function measureSize(
   templates.push(template)
   const documents = catalogDocuments(template)
   log(
-    `Seeded ${requested.toLocaleString('en-US')} documents (${documents.toLocaleString('en-US')} in the catalog's tables) in ${elapsed(started)} s`,
+    `Seeded ${requested.toLocaleString('en-US')} documents (${documents.toLocaleString('en-US')} in the catalog's ` +
+      `tables) in ${elapsed(started)} s`,
   )
   let plan: PlanTotals | undefined
   const planFile = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
@@ -204,7 +208,8 @@ async function measureSize(
   const tool = runs.tool[0].detail
   if (plan && (plan.documentsChanged !== tool.documentsChanged || plan.quarantineRows !== tool.valuesReset)) {
     log(
-      `WARNING: the honest floor writes ${plan.documentsChanged} documents and ${plan.quarantineRows} quarantine rows; the tool ${tool.documentsChanged} and ${tool.valuesReset}`,
+      `WARNING: the honest floor writes ${plan.documentsChanged} documents and ${plan.quarantineRows} quarantine ` +
+        `rows; the tool ${tool.documentsChanged} and ${tool.valuesReset}`,
     )
   }
   return runs
@@ -256,9 +261,10 @@ try {
 
     log('')
     log(
-      `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load average now: ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(', ')} on ${availableParallelism()} cores.`,
+      `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load ` +
+        `average now: ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')} on ${availableParallelism()} cores.`,
     )
     log('| run | documents (catalog tables) | wall s | documents/s | process CPU s | PostgreSQL CPU s | peak RSS MB |')
     log('|---|---:|---:|---:|---:|---:|---:|')
@@ -269,7 +275,8 @@ try {
       if (size.floor.length > 0)
         log(
           row(
-            `old floor at ${size.requested}: keyset read + ${floorShape} of every document, batch ${args.floorBatchSize}`,
+            `old floor at ${size.requested}: keyset read + ${floorShape} of every document, batch ` +
+              `${args.floorBatchSize}`,
             size.documents,
             size.floor,
           ),
@@ -282,11 +289,18 @@ try {
       if (!size) continue
       const tool = size.tool[0].detail
       log(
-        `${size.requested} documents: ${tool.valuesReset} values reset, ${tool.documentsChanged} documents changed; ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(floorOf(size))).toFixed(2)}${size.floor.length > 0 && size.honest.length > 0 ? `; over the old floor ${(seconds(size.tool) / seconds(size.floor)).toFixed(2)}` : ''}`,
+        `${size.requested} documents: ${tool.valuesReset} values reset, ${tool.documentsChanged} documents changed; ` +
+          (`ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ` +
+            `${(cpuOf(size.tool) / cpuOf(floorOf(size))).toFixed(2)}${
+              size.floor.length > 0 && size.honest.length > 0
+                ? `; over the old floor ${(seconds(size.tool) / seconds(size.floor)).toFixed(2)}`
+                : ''
+            }`),
       )
       const fixed = fixedSeconds(size.tool)
       log(
-        `  fixed costs ${fixed.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; transaction alone over the floor: ${((seconds(size.tool) - fixed) / seconds(floorOf(size))).toFixed(2)}`,
+        `  fixed costs ${fixed.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; transaction alone over the ` +
+          `floor: ${((seconds(size.tool) - fixed) / seconds(floorOf(size))).toFixed(2)}`,
       )
       log(
         `  ${stepMedians(size.tool)
@@ -295,7 +309,8 @@ try {
       )
       const peak = (key: string) => median(size.tool.map((r) => r.detail[key] ?? 0)).toFixed(0)
       log(
-        `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB (${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
+        `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB ` +
+          `(${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
       )
     }
     if (memoryRatio !== undefined)

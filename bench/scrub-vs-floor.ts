@@ -78,9 +78,11 @@ interface SizeRuns {
 
 const FLOOR_BATCH = 2000
 const FLOOR =
-  'one transaction, one connection: the honest reset floor (keyset-read every catalog document, write back exactly the ' +
+  'one transaction, one connection: the honest reset floor (keyset-read every catalog document, write back exactly ' +
+  'the ' +
   'changed ones and insert the same quarantine rows, precomputed before timing), then every User and Event read by ' +
-  `keyset and its scrubbed columns written back with UPDATE FROM VALUES (every row changes in a scrub); batch ${FLOOR_BATCH}`
+  (`keyset and its scrubbed columns written back with UPDATE FROM VALUES (every row changes in a scrub); batch ` +
+    `${FLOOR_BATCH}`)
 
 const log = (line: string) => console.log(line)
 const elapsed = (from: number) => ((performance.now() - from) / 1000).toFixed(1)
@@ -115,7 +117,9 @@ const planFiles: string[] = []
 try {
   const cpu = await PostgresCpu.of(server.urlFor('postgres'))
 
-  /** A fresh copy, then one child; it must have read every catalog document and every event, or its time means nothing. */
+  /**
+   * A fresh copy, then one child; it must have read every catalog document and every event, or its time means nothing.
+   */
   async function measure(
     template: SeededTemplate,
     events: number,
@@ -131,7 +135,8 @@ try {
     const read = measurement.detail.eventRowsScanned ?? measurement.detail.eventRows
     if (measurement.documents !== catalogDocuments(template) || read !== events) {
       throw new Error(
-        `${what} read ${measurement.documents} documents and ${read} events, expected ${catalogDocuments(template)} and ${events}`,
+        `${what} read ${measurement.documents} documents and ${read} events, expected ${catalogDocuments(template)} ` +
+          `and ${events}`,
       )
     }
     return {
@@ -152,7 +157,8 @@ try {
     })
     await server.execute('VACUUM (FREEZE, ANALYZE)', `${name}_seeded`)
     log(
-      `Seeded ${args.documents.toLocaleString('en-US')} documents (${template.seeded.users} users), then ${events.toLocaleString('en-US')} events in all, in ${elapsed(started)} s`,
+      `Seeded ${args.documents.toLocaleString('en-US')} documents (${template.seeded.users} users), then ` +
+        `${events.toLocaleString('en-US')} events in all, in ${elapsed(started)} s`,
     )
     const plan = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
     planFiles.push(plan)
@@ -179,7 +185,8 @@ try {
       if (round % 2 === 1) await runFloor().then(runTool)
       else await runTool().then(runFloor)
       log(
-        `${events.toLocaleString('en-US')} events, round ${round}: tool ${runs.tool.at(-1)!.seconds.toFixed(2)} s, floor ${runs.floor.at(-1)!.seconds.toFixed(2)} s (${elapsed(started)} s with copies)`,
+        `${events.toLocaleString('en-US')} events, round ${round}: tool ${runs.tool.at(-1)!.seconds.toFixed(2)} s, ` +
+          `floor ${runs.floor.at(-1)!.seconds.toFixed(2)} s (${elapsed(started)} s with copies)`,
       )
     }
     await template.dispose()
@@ -196,9 +203,10 @@ try {
 
   log('')
   log(
-    `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load average now: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(', ')} on ${availableParallelism()} cores.`,
+    `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load ` +
+      `average now: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')} on ${availableParallelism()} cores.`,
   )
   log('| run | events | wall s | events/s | process CPU s | PostgreSQL CPU s | peak RSS MB |')
   log('|---|---:|---:|---:|---:|---:|---:|')
@@ -210,7 +218,8 @@ try {
   log(`floor: ${FLOOR}`)
   for (const size of sizes) {
     log(
-      `${size.events} events: ${size.tool[0].detail.eventRowsChanged} changed; ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(size.floor)).toFixed(2)}`,
+      `${size.events} events: ${size.tool[0].detail.eventRowsChanged} changed; ratio tool/floor: wall ` +
+        `${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(size.floor)).toFixed(2)}`,
     )
     log(
       `  fixed costs ${fixedSeconds(size.tool).toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; ${stepMedians(
@@ -222,7 +231,8 @@ try {
     )
     const peak = (key: string) => median(size.tool.map((r) => r.detail[key] ?? 0)).toFixed(0)
     log(
-      `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB (${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
+      `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB ` +
+        `(${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
     )
   }
   const goals = judgeGoals({

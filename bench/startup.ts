@@ -40,7 +40,8 @@ try {
   const manifest = existsSync(path.join(installed, 'oclif.manifest.json'))
   const ownCore = existsSync(path.join(installed, 'node_modules', '@oclif', 'core'))
   console.log(
-    `installed plugin: oclif.manifest.json ${manifest ? 'present' : 'MISSING (oclif scans dist/commands at every start)'}; ` +
+    `installed plugin: oclif.manifest.json ` +
+      `${manifest ? 'present' : 'MISSING (oclif scans dist/commands at every start)'}; ` +
       `own @oclif/core copy: ${ownCore ? 'YES (loaded beside the host’s)' : 'no (shares the host’s)'}`,
   )
 
@@ -71,7 +72,8 @@ try {
   console.log('|---|---:|---:|---:|')
   for (const [index, c] of cases.entries()) {
     console.log(
-      `| ${c.name} | ${median(times[index]).toFixed(0)} | ${Math.min(...times[index]).toFixed(0)} | ${Math.max(...times[index]).toFixed(0)} |`,
+      `| ${c.name} | ${median(times[index]).toFixed(0)} | ${Math.min(...times[index]).toFixed(0)} | ` +
+        `${Math.max(...times[index]).toFixed(0)} |`,
     )
   }
   console.log('')

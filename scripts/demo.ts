@@ -5,9 +5,10 @@
  * database up with pg_dump, and runs the commands through bin/run.js exactly as an operator would: the check
  * (key lost, 11), the reset (0; the OpenSSL CLI then opens the newly sealed key), the check (healthy, 0), the
  * restore with the old key (0) and the check once more (0). It exits 1 when any step's exit code is not that one.
- * `DEMO_SEAL_WITH=machinekey` shows a pre-2021 server (machinekey file) instead of a newer one (machine id). The machine key sources are stand-ins under a temporary folder, never /etc.
- * `npm run demo -- --engine mssql` does the same on SQL Server: the Babelfish stand-in from ../shared/babelfish,
- * which has no msdb backup history, so there the backup check is skipped (and the demo says so).
+ * `DEMO_SEAL_WITH=machinekey` shows a pre-2021 server (machinekey file) instead of a newer one (machine id). The
+ * machine key sources are stand-ins under a temporary folder, never /etc. `npm run demo -- --engine mssql` does the
+ * same on SQL Server: the Babelfish stand-in from ../shared/babelfish, which has no msdb backup history, so there the
+ * backup check is skipped (and the demo says so).
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
@@ -97,7 +98,8 @@ try {
   }
   if (onMssql) {
     say(
-      'Babelfish keeps no backup history (it has no msdb.dbo.backupset), so the backup evidence check is skipped with --skipBackupCheck',
+      'Babelfish keeps no backup history (it has no msdb.dbo.backupset), so the backup evidence check is skipped ' +
+        'with --skipBackupCheck',
     )
     args.push('--skipBackupCheck')
   } else if (hasPgDump()) {

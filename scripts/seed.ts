@@ -101,7 +101,8 @@ async function main(): Promise<void> {
   for (const [table, count] of Object.entries(seeded.documents)) {
     const s = seeded.sensitive[table]
     const values = s
-      ? `  sensitive: ${s.readable} readable, ${s.corrupt} corrupt, ${s.nonCiphertext} not ciphertext, ${s.alreadyNull} null`
+      ? `  sensitive: ${s.readable} readable, ${s.corrupt} corrupt, ${s.nonCiphertext} not ciphertext, ` +
+        `${s.alreadyNull} null`
       : ''
     const malformed = seeded.malformedDocuments[table] ? `  malformed: ${seeded.malformedDocuments[table]}` : ''
     console.log(`  ${table.padEnd(18)} ${String(count).padStart(9)} documents${values}${malformed}`)

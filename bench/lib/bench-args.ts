@@ -7,7 +7,10 @@ export interface BenchArgs {
   readonly rounds: number
   /** Rows per batch for the floor (the tool uses the command's own default). */
   readonly floorBatchSize: number
-  /** Also measure the tool at documents × this scale (10: the issue's N and 10N), to see whether its memory stays flat; 0: skip. */
+  /**
+   * Also measure the tool at documents × this scale (10: the issue's N and 10N), to see whether its memory stays flat;
+   * 0: skip.
+   */
   readonly memoryScale: number
   /** A folder for `--cpu-prof` profiles of the tool's runs. */
   readonly profileDir: string | undefined
@@ -15,7 +18,9 @@ export interface BenchArgs {
   readonly engine: 'postgres' | 'mssql'
 }
 
-export const USAGE = `Usage: npm run bench -- [--documents N] [--small-documents M] [--rounds R] [--floor-batch-size B] [--no-memory] [--profile DIR]
+export const USAGE =
+  `Usage: npm run bench -- [--documents N] [--small-documents M] [--rounds R] ` +
+  `[--floor-batch-size B] [--no-memory] [--profile DIR]
   --documents N         documents in the seeded database (default 200000; up to 2000000)
   --small-documents M   also measure at M documents, where fixed costs weigh most (default 20000; 0 skips it)
   --rounds R            rounds; each measures the tool and the floor on a fresh copy (default 3)

@@ -1,7 +1,10 @@
 import type {Measurement} from './measurement.js'
 import {median} from './stats.js'
 
-/** The step that holds the transaction; every other step is a fixed cost (connection, key, certificate, config, verification). */
+/**
+ * The step that holds the transaction; every other step is a fixed cost (connection, key, certificate, config,
+ * verification).
+ */
 export const TRANSACTION_STEP = 'step:Reset the sensitive values in one transaction'
 
 /** Median wall seconds of each step over `runs`, in the order the steps ran; plus what the steps leave out. */

@@ -27,7 +27,9 @@ export interface GoalInputs {
   readonly memoryGrowth: number | undefined
 }
 
-/** Speed: ≤ 1.3× the honest floor at 200,000 documents, ≤ 1.5× at 20,000. Memory: ≤ 200 MB, and 10N within 1.1× of N. */
+/**
+ * Speed: ≤ 1.3× the honest floor at 200,000 documents, ≤ 1.5× at 20,000. Memory: ≤ 200 MB, and 10N within 1.1× of N.
+ */
 export const GOAL_LIMITS = {ratioLarge: 1.3, ratioSmall: 1.5, peakRssMb: 200, memoryGrowth: 1.1} as const
 
 export function judgeGoals(inputs: GoalInputs): Record<string, Goal> {

@@ -24,8 +24,11 @@ export async function resetFloor(client: pg.Client, plan: FloorPlan, batchSize: 
   const counts: ResetFloorCounts = {documents: 0, documentsChanged: 0, quarantineRows: 0}
   const runId = randomUUID()
   const now = new Date()
-  await client.query(`CREATE TABLE ${QUARANTINE} ("RunId" varchar(50) NOT NULL, "TableName" varchar(50) NOT NULL,
-    "DocumentId" varchar(50) NOT NULL, "Path" text NOT NULL, "Value" text NOT NULL, "QuarantinedAt" timestamptz NOT NULL)`)
+  await client.query(
+    `CREATE TABLE ${QUARANTINE} ("RunId" varchar(50) NOT NULL, "TableName" varchar(50) NOT NULL,
+    "DocumentId" varchar(50) NOT NULL, "Path" text NOT NULL, "Value" text NOT NULL, "QuarantinedAt" timestamptz NOT ` +
+      `NULL)`,
+  )
   await client.query(`CREATE INDEX "IX_LostMasterKeyQuarantine_RunId" ON ${QUARANTINE} ("RunId")`)
   for (const table of CATALOG_TABLES) {
     const planned = plan.get(table)

@@ -19,7 +19,8 @@ export interface SeededTemplate {
 
 /**
  * Seeds `documents` documents into database `name` (the one the config names), deletes the machine key sources
- * (the key is now lost; a run creates a machinekey file), vacuums, and keeps the database as template `<name>_seeded` and the instance files as a copy.
+ * (the key is now lost; a run creates a machinekey file), vacuums, and keeps the database as template `<name>_seeded`
+ * and the instance files as a copy.
  */
 export async function createSeededTemplate(
   server: EmbeddedServer,

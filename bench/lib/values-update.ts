@@ -11,5 +11,8 @@ export function valuesUpdate(table: string, columns: readonly string[], count: n
   )
   const assignments = columns.map((c) => `"${c}" = v."${c}"`).join(', ')
   const names = ['Id', ...columns].map((c) => `"${c}"`).join(', ')
-  return `UPDATE "${table}" AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS v(${names}) WHERE t."Id" = v."Id"`
+  return (
+    `UPDATE "${table}" AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS v(${names}) WHERE t."Id" ` +
+    `= v."Id"`
+  )
 }

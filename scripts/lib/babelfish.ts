@@ -99,7 +99,9 @@ async function patchCompatibilityLevel(postgresUrl: string): Promise<void> {
     const constant = '(120)::sys.tinyint AS cmptlevel'
     if (!rows[0].definition.includes(constant))
       throw new Error(`sys.sysdatabases no longer reports a constant level: ${rows[0].definition}`)
-    const level = `(COALESCE((SELECT l.level FROM ${COMPATIBILITY_LEVEL_TABLE} l WHERE l.name = t.name), 130))::sys.tinyint AS cmptlevel`
+    const level =
+      `(COALESCE((SELECT l.level FROM ${COMPATIBILITY_LEVEL_TABLE} l WHERE l.name = t.name), ` +
+      `130))::sys.tinyint AS cmptlevel`
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${COMPATIBILITY_LEVEL_TABLE} (name text PRIMARY KEY, level integer NOT NULL)`,
     )

@@ -95,7 +95,9 @@ export class SensitiveValueMaker {
         private_key_id: this.rng.bytes(20).toString('hex'),
       })
     if (/private key/i.test(kind)) {
-      const pem = `-----BEGIN OPENSSH PRIVATE KEY-----\n${this.rng.bytes(240).toString('base64')}\n-----END OPENSSH PRIVATE KEY-----\n`
+      const pem =
+        `-----BEGIN OPENSSH PRIVATE KEY-----\n${this.rng.bytes(240).toString('base64')}\n-----END OPENSSH ` +
+        `PRIVATE KEY-----\n`
       return Buffer.from(pem).toString('base64')
     }
 

@@ -1,6 +1,7 @@
 /**
- * Sensitive values as the server stores them (docs/server-formats.md, "Master key and encrypted values"): `base64(ciphertext)|base64(iv)`, AES-CBC with
- * PKCS#7 padding, a fresh 16-byte IV per value, UTF-8 plaintext; the key's length picks AES-128 or AES-256.
+ * Sensitive values as the server stores them (docs/server-formats.md, "Master key and encrypted values"):
+ * `base64(ciphertext)|base64(iv)`, AES-CBC with PKCS#7 padding, a fresh 16-byte IV per value, UTF-8 plaintext; the
+ * key's length picks AES-128 or AES-256.
  * This runs over millions of values: node:crypto only, no exceptions on the common failure paths.
  */
 import {isUtf8} from 'node:buffer'

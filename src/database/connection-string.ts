@@ -10,8 +10,8 @@ export type ParsedConnection =
   | {kind: 'mssql'; config: sql.config; databaseName: string; host: string}
 
 /**
- * Reads the server's connection string (docs/server-formats.md): a `postgres://` or `postgresql://` URL, else an ADO.NET
- * keyword string for SQL Server. Anything unusable is a RecoveryError with exit 7 that never quotes the string.
+ * Reads the server's connection string (docs/server-formats.md): a `postgres://` or `postgresql://` URL, else an
+ * ADO.NET keyword string for SQL Server. Anything unusable is a RecoveryError with exit 7 that never quotes the string.
  */
 export function parseConnectionString(text: string): ParsedConnection {
   const trimmed = text.trim()

@@ -34,7 +34,8 @@ export function databaseError(error: unknown, target: DatabaseTarget): RecoveryE
         `Cannot reach the server of ${description}: ${detail}`,
         ExitCode.NotFound,
         [
-          'Check the host name and port in the connection string, that the database server is running, and that no firewall blocks it.',
+          'Check the host name and port in the connection string, that the database server is running, and that no ' +
+            'firewall blocks it.',
         ],
         {cause: error},
       )
@@ -58,7 +59,8 @@ export function databaseError(error: unknown, target: DatabaseTarget): RecoveryE
         `Cannot connect securely to ${description}: ${detail}`,
         ExitCode.NotFound,
         [
-          'Give the server a certificate this machine trusts; or, if you trust the network, add TrustServerCertificate=True (SQL Server) or sslmode=no-verify (PostgreSQL) to the connection string.',
+          'Give the server a certificate this machine trusts; or, if you trust the network, add ' +
+            'TrustServerCertificate=True (SQL Server) or sslmode=no-verify (PostgreSQL) to the connection string.',
         ],
         {cause: error},
       )
@@ -119,7 +121,9 @@ const UNREACHABLE_CODES = new Set([
   'EINSTLOOKUP',
 ])
 
-/** PostgreSQL: admin_shutdown (pg_terminate_backend too), crash_shutdown, connection_does_not_exist, connection_failure. */
+/**
+ * PostgreSQL: admin_shutdown (pg_terminate_backend too), crash_shutdown, connection_does_not_exist, connection_failure.
+ */
 const SESSION_ENDED_CODES = new Set(['57P01', '57P02', '08003', '08006'])
 
 /** SQL Server error numbers for a statement or database the login may not use. */

@@ -72,7 +72,8 @@ export async function restoreConfigFile(
     previous = await ops.readFile(previousCopyPath)
   } catch (error) {
     throw new RecoveryError(
-      `Could not restore the config file ${path}: its saved copy ${previousCopyPath} cannot be read (${describeError(error)}).`,
+      `Could not restore the config file ${path}: its saved copy ${previousCopyPath} cannot be read ` +
+        `(${describeError(error)}).`,
       ExitCode.NotFound,
       [`Restore ${path} from a backup.`],
       {cause: error},
@@ -118,7 +119,8 @@ async function savePreviousCopy(path: string, bytes: Buffer, ops: FileOps, now: 
   }
 
   throw new RecoveryError(
-    `Could not write the config file ${path}: ${MAX_COPY_ATTEMPTS} copies named ${path}${COPY_SUFFIX}${stamp}... already exist. The config file is unchanged.`,
+    `Could not write the config file ${path}: ${MAX_COPY_ATTEMPTS} copies named ${path}${COPY_SUFFIX}${stamp}... ` +
+      `already exist. The config file is unchanged.`,
     ExitCode.NotFound,
     [`Move the files named ${path}${COPY_SUFFIX}* out of the way, then run the command again.`],
   )

@@ -117,12 +117,14 @@ function unknownInstance(name: string, instances: readonly RegisteredInstance[],
 function noChoice(instances: readonly RegisteredInstance[], dir: string): RecoveryError {
   if (instances.length === 0) {
     return new RecoveryError(`No Octopus Server instance is registered in ${dir}.`, ExitCode.NotFound, [
-      "Pass --config PATH with the path of the server's config file, or set OCTOPUS_SERVER_INSTANCES_DIR to the folder where the instances are registered.",
+      "Pass --config PATH with the path of the server's config file, or set OCTOPUS_SERVER_INSTANCES_DIR to the " +
+        'folder where the instances are registered.',
     ])
   }
 
   return new RecoveryError(
-    `${instances.length} instances are registered in ${dir} and none is named ${DEFAULT_INSTANCE_NAME}: ${instances.map((i) => i.name).join(', ')}.`,
+    `${instances.length} instances are registered in ${dir} and none is named ${DEFAULT_INSTANCE_NAME}: ` +
+      `${instances.map((i) => i.name).join(', ')}.`,
     ExitCode.NotFound,
     ['Pass --instance NAME to choose one of them, or --config PATH with the path of a config file.'],
   )
@@ -145,7 +147,8 @@ async function readRegistryFile(file: string): Promise<RegisteredInstance> {
       `The instance registry file ${file} ${problem}.`,
       ExitCode.NotFound,
       [
-        `Fix or remove ${file}: each registry file holds {"Name": "...", "ConfigurationFilePath": "..."}. Or pass --config PATH.`,
+        `Fix or remove ${file}: each registry file holds {"Name": "...", "ConfigurationFilePath": "..."}. Or pass ` +
+          `--config PATH.`,
       ],
       {cause},
     )

@@ -63,7 +63,8 @@ export async function mssqlFingerprint(connectionString: string): Promise<string
     const {recordset: tables} = await pool
       .request()
       .query<{name: string}>(
-        `SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA = SCHEMA_NAME() ORDER BY TABLE_NAME`,
+        `SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA ` +
+          `= SCHEMA_NAME() ORDER BY TABLE_NAME`,
       )
     const hash = createHash('sha256')
     for (const {name} of tables) {

@@ -13,7 +13,8 @@ export async function describeMssqlServer(connectionString: string): Promise<str
     const {recordset} = await pool
       .request()
       .query<{babelfish: string | null; version: string}>(
-        `SELECT CAST(SERVERPROPERTY('BabelfishVersion') AS nvarchar(50)) AS babelfish, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(50)) AS version`,
+        `SELECT CAST(SERVERPROPERTY('BabelfishVersion') AS nvarchar(50)) AS babelfish, ` +
+          `CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(50)) AS version`,
       )
     const [row] = recordset
     return row.babelfish ? `Babelfish ${row.babelfish}` : `SQL Server ${row.version}`
@@ -40,7 +41,8 @@ export async function setCompatibilityLevel(database: string, level: number): Pr
   await client.connect()
   try {
     await client.query(
-      `INSERT INTO ${COMPATIBILITY_LEVEL_TABLE} (name, level) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET level = excluded.level`,
+      `INSERT INTO ${COMPATIBILITY_LEVEL_TABLE} (name, level) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET ` +
+        `level = excluded.level`,
       [database, level],
     )
   } finally {

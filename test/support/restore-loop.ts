@@ -9,7 +9,8 @@ export async function catalogDocuments(url: string): Promise<Map<string, Map<str
     (
       await query<{name: string}>(
         url,
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'dbo')", // PostgreSQL, SQL Server
+        // PostgreSQL, SQL Server
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'dbo')",
       )
     ).map((r) => r.name),
   )

@@ -49,7 +49,9 @@ export function scanForSecrets(texts: readonly ScannedText[], secrets: readonly 
   return findings
 }
 
-/** The password of a postgres:// URL or an ADO.NET string, the form a driver message or a careless log line would show. */
+/**
+ * The password of a postgres:// URL or an ADO.NET string, the form a driver message or a careless log line would show.
+ */
 export function connectionPassword(url: string): Secret[] {
   const password = /^postgres(ql)?:\/\//i.test(url)
     ? decodeURIComponent(new URL(url).password)

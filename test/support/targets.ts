@@ -20,7 +20,10 @@ export interface Target {
   create(): Promise<TargetDatabase>
 }
 
-/** One target per engine under test. Use: `for (const target of databaseTargets()) describe(`... on ${target.name}`, ...)`. */
+/**
+ * One target per engine under test. Use: `for (const target of databaseTargets()) describe(`... on ${target.name}`,
+ * ...)`.
+ */
 export function databaseTargets(): Target[] {
   return testEngines().map((name) => ({name, create: () => createTarget(name)}))
 }

@@ -5,7 +5,8 @@ import {CONFIRMATION_HELP} from './confirmation-help.js'
 /** The backup confirmation and its evidence (docs/recovery.md, "Backup evidence"): for every command that writes. */
 export const backupFlags = {
   iHaveBackedUpMyDatabase: Flags.boolean({
-    description: `Confirms a backup of the database exists; the tool also looks for evidence of it. ${CONFIRMATION_HELP}`,
+    description:
+      `Confirms a backup of the database exists; the tool also looks for evidence of it. ` + `${CONFIRMATION_HELP}`,
   }),
   backupFile: Flags.string({
     description: 'PostgreSQL: a pg_dump archive (-Fc or -Ft) of this database, the evidence of a backup.',

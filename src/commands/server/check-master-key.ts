@@ -13,7 +13,9 @@ export default class CheckMasterKey extends ServerCommand {
   static override summary =
     'Check, read-only, that the master key opens the server certificate and every encrypted value.'
 
-  static override description = `Safe to run from monitoring, against a running server: it writes nothing and takes no lock.
+  static override description =
+    `Safe to run from monitoring, against a running server: it writes nothing and takes ` +
+    `no lock.
 It unseals the current master key (or takes MASTER_KEY), tests it on the server certificate, and reads every
 encrypted value of the catalog: per table, how many it opens, how many it cannot (with the first few document
 Ids and paths), how many are empty or not encrypted. It also lists the quarantined values waiting per reset run,

@@ -34,13 +34,15 @@ ${exitCodeHelp('server:restore-quarantined')}`
     {
       description: 'With the key the reset replaced, kept in a file:',
       command:
-        '<%= config.bin %> <%= command.id %> --oldMasterKeyFile=old-master-key.txt --iHaveBackedUpMyDatabase --backupFile=octopus.dump',
+        '<%= config.bin %> <%= command.id %> --oldMasterKeyFile=old-master-key.txt --iHaveBackedUpMyDatabase ' +
+        '--backupFile=octopus.dump',
     },
     {
       description:
         'With the config kept beside the current one by the reset (on the same machine), for one run, as a dry run:',
       command:
-        '<%= config.bin %> <%= command.id %> --oldConfig=/etc/octopus/OctopusServer.config.before-lost-master-key-2024-01-01 --runId=<run> --dryRun',
+        '<%= config.bin %> <%= command.id %> ' +
+        '--oldConfig=/etc/octopus/OctopusServer.config.before-lost-master-key-2024-01-01 --runId=<run> --dryRun',
     },
   ]
 
@@ -56,7 +58,8 @@ ${exitCodeHelp('server:restore-quarantined')}`
     }),
     oldConfig: Flags.string({
       description:
-        'An old config file sealed on this machine (e.g. the *.before-lost-master-key-* copy a reset keeps); its master key is the old key.',
+        'An old config file sealed on this machine (e.g. the *.before-lost-master-key-* copy a reset keeps); its ' +
+        'master key is the old key.',
       exactlyOne: OLD_KEY_FLAGS,
     }),
     runId: Flags.string({

@@ -11,11 +11,12 @@ export function openJsonRefusal(databaseName: string, level: number | null | und
   if (level === null || level === undefined || level >= OPENJSON_MIN_LEVEL) return undefined
   const quoted = `[${databaseName.replaceAll(']', ']]')}]`
   return new RecoveryError(
-    `The database ${databaseName} has compatibility level ${level}; this tool writes with OPENJSON, which needs level ` +
-      `${OPENJSON_MIN_LEVEL} or higher. Nothing was changed.`,
+    `The database ${databaseName} has compatibility level ${level}; this tool writes with OPENJSON, which needs ` +
+      `level ${OPENJSON_MIN_LEVEL} or higher. Nothing was changed.`,
     ExitCode.SchemaOrLicence,
     [
-      `Raise the level (the server must be SQL Server 2016 or later): ALTER DATABASE ${quoted} SET COMPATIBILITY_LEVEL = ${OPENJSON_MIN_LEVEL}; then run this command again.`,
+      `Raise the level (the server must be SQL Server 2016 or later): ALTER DATABASE ${quoted} SET ` +
+        `COMPATIBILITY_LEVEL = ${OPENJSON_MIN_LEVEL}; then run this command again.`,
     ],
   )
 }

@@ -122,6 +122,8 @@ function postgresUpdate(
     tuples.push(`(${placeholders.join(', ')})`)
   }
   const assignments = columns.map((c) => `${quoted(c)} = v.${quoted(c)}`).join(', ')
-  const text = `UPDATE ${quoted(table)} AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS v(${all.map(quoted).join(', ')}) WHERE t."Id" = v."Id"`
+  const text =
+    `UPDATE ${quoted(table)} AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS ` +
+    `v(${all.map(quoted).join(', ')}) WHERE t."Id" = v."Id"`
   return CompiledQuery.raw(text, parameters)
 }

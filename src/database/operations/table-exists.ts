@@ -3,7 +3,9 @@ import {sql} from 'kysely'
 import type {DbContext} from '../context.js'
 import {tableExistsQuery} from '../dialects/mssql/mssql-sql.js'
 
-/** Whether `table` exists in the connection's default schema (PostgreSQL: `current_schema()`; SQL Server: the user's). */
+/**
+ * Whether `table` exists in the connection's default schema (PostgreSQL: `current_schema()`; SQL Server: the user's).
+ */
 export async function tableExists(ctx: DbContext, table: string): Promise<boolean> {
   if (ctx.kind === 'mssql') {
     const {rows} = await tableExistsQuery(table).execute(ctx.db)

@@ -8,8 +8,9 @@ import type {SchemaScript} from './schema-scripts.js'
 const SKIP_HINT = 'Pass --skipLicenseCheck to upgrade anyway, if you are entitled to this version.'
 
 /**
- * Refuses an upgrade the licence does not cover (docs/server-formats.md, "Schema journal and licence"): any pending script released after the licence's
- * `MaintenanceExpiresOn`. A missing or unreadable licence refuses too, since coverage cannot be shown.
+ * Refuses an upgrade the licence does not cover (docs/server-formats.md, "Schema journal and licence"): any pending
+ * script released after the licence's `MaintenanceExpiresOn`. A missing or unreadable licence refuses too, since
+ * coverage cannot be shown.
  */
 export async function checkLicense(
   ctx: DbContext,
@@ -33,7 +34,8 @@ export async function checkLicense(
 function maintenanceExpiry(json: string | undefined): string {
   if (json === undefined) {
     throw new RecoveryError(
-      `The database has no licence (Configuration '${LICENSE_DOCUMENT.id}'), so the schema upgrade cannot be checked against it.`,
+      `The database has no licence (Configuration '${LICENSE_DOCUMENT.id}'), so the schema upgrade cannot be ` +
+        `checked against it.`,
       ExitCode.SchemaOrLicence,
       [SKIP_HINT],
     )
@@ -49,7 +51,8 @@ function maintenanceExpiry(json: string | undefined): string {
   const date = typeof expiresOn === 'string' ? /^(\d{4}-\d{2}-\d{2})(T.*)?$/.exec(expiresOn)?.[1] : undefined
   if (date === undefined || Number.isNaN(Date.parse(date))) {
     throw new RecoveryError(
-      `The licence (Configuration '${LICENSE_DOCUMENT.id}') has no readable MaintenanceExpiresOn date, so the schema upgrade cannot be checked against it.`,
+      `The licence (Configuration '${LICENSE_DOCUMENT.id}') has no readable MaintenanceExpiresOn date, so the ` +
+        `schema upgrade cannot be checked against it.`,
       ExitCode.SchemaOrLicence,
       [SKIP_HINT],
     )

@@ -4,8 +4,9 @@ import type {DbContext} from '../context.js'
 import {columnTypes, type ColumnTypes} from './column-types.js'
 
 /**
- * One upgrade script of the reference schema (docs/server-formats.md, "Schema journal and licence"), DbUp style: applied once, in order, and named in
- * the `SchemaVersions` journal. `releasedOn` is the date of the server release that introduced it; the licence
+ * One upgrade script of the reference schema (docs/server-formats.md, "Schema journal and licence"), DbUp style:
+ * applied once, in order, and named in the `SchemaVersions` journal. `releasedOn` is the date of the server release
+ * that introduced it; the licence
  * check compares it with the licence's maintenance expiry (docs/server-formats.md, "Schema journal and licence").
  */
 export interface SchemaScript {
@@ -110,7 +111,9 @@ const tenantsAndAuditAddresses: SchemaScript = {
 /** Tables whose only queryable column is `Name`. */
 const NAMED_TABLES = ['Worker', 'Proxy', 'GitCredential', 'Project', 'LibraryVariableSet', 'Subscription'] as const
 
-/** The rest of the tables that hold secrets (docs/catalog.md): workers, proxies, Git credentials, projects and runbooks. */
+/**
+ * The rest of the tables that hold secrets (docs/catalog.md): workers, proxies, Git credentials, projects and runbooks.
+ */
 const workersProjectsAndCredentials: SchemaScript = {
   name: '0004-workers-projects-and-credentials',
   releasedOn: '2024-10-01',

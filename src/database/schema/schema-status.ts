@@ -3,8 +3,9 @@ import {readJournal} from './schema-journal.js'
 import {SCHEMA_SCRIPTS, type SchemaScript} from './schema-scripts.js'
 
 /**
- * How a database's schema relates to this plugin's scripts (docs/server-formats.md, "Schema journal and licence"). `unknown` lists the journal entries from
- * the first one that departs from the plugin's order: a script it does not know, a gap, or a repeat.
+ * How a database's schema relates to this plugin's scripts (docs/server-formats.md, "Schema journal and licence").
+ * `unknown` lists the journal entries from the first one that departs from the plugin's order: a script it does not
+ * know, a gap, or a repeat.
  */
 export type SchemaStatus =
   | {state: 'current'; applied: string[]}

@@ -36,7 +36,8 @@ export async function upgradeSchema(ctx: DbContext, options: UpgradeOptions): Pr
 
       case 'newer-or-foreign': {
         throw new RecoveryError(
-          `The database's schema is newer than this plugin or foreign to it (unknown scripts: ${status.unknown.join(', ')}); it was not touched.`,
+          `The database's schema is newer than this plugin or foreign to it (unknown scripts: ` +
+            `${status.unknown.join(', ')}); it was not touched.`,
           ExitCode.SchemaOrLicence,
           ["Use a version of this plugin that matches the server's version."],
         )

@@ -241,7 +241,10 @@ export interface PersonalTable {
   readonly treatment: string
 }
 
-/** Personal data (docs/catalog.md, "Personal data"), scrubbed with `--scrubPii`; `User` first, so every person has a pseudonym before the audit log. */
+/**
+ * Personal data (docs/catalog.md, "Personal data"), scrubbed with `--scrubPii`; `User` first, so every person has a
+ * pseudonym before the audit log.
+ */
 export const PERSONAL_CATALOG: readonly PersonalTable[] = [
   {
     table: 'User',
@@ -255,7 +258,8 @@ export const PERSONAL_CATALOG: readonly PersonalTable[] = [
     columns: ['Username', 'IpAddress', 'Message'],
     readColumns: ['UserId'],
     treatment:
-      "username → that person's pseudonym; IP address → NULL; every old name or e-mail in the message and JSON replaced",
+      "username → that person's pseudonym; IP address → NULL; every old name or e-mail in the message and JSON " +
+      'replaced',
   },
 ]
 

@@ -5,7 +5,9 @@ import {entryOf, type JsonInterest, type JsonNode, type JsonObject, scalarValue}
 /** One place in a document where the catalog says a sensitive value lives. */
 export interface SensitiveLeaf {
   readonly field: SensitiveField
-  /** The concrete path, e.g. `Variables[3].Value` or `Steps[0].Actions[1].SensitiveProperties.Octopus.Action.Password`. */
+  /**
+   * The concrete path, e.g. `Variables[3].Value` or `Steps[0].Actions[1].SensitiveProperties.Octopus.Action.Password`.
+   */
   readonly path: string
   readonly node: JsonNode
   /** The human name from the field's `label` path, when it resolves to a string. */

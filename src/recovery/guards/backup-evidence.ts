@@ -20,10 +20,12 @@ const hoursSince = (date: Date, now: Date) => (now.getTime() - date.getTime()) /
 
 function tooOld(what: string, at: Date, maxHours: number, now: Date): RecoveryError {
   return new RecoveryError(
-    `${what} finished ${at.toISOString()}, ${hoursSince(at, now).toFixed(1)} hours ago, older than --maxBackupAge (${maxHours} hours).`,
+    `${what} finished ${at.toISOString()}, ${hoursSince(at, now).toFixed(1)} hours ago, older than --maxBackupAge ` +
+      `(${maxHours} hours).`,
     ExitCode.NotConfirmed,
     [
-      'Back the database up now (its secrets are about to be reset) and run the command again, or raise --maxBackupAge if that backup is the one you trust.',
+      'Back the database up now (its secrets are about to be reset) and run the command again, or raise ' +
+        '--maxBackupAge if that backup is the one you trust.',
     ],
   )
 }
@@ -44,7 +46,8 @@ async function fromArchive(
   }
   if (header.databaseName !== database.databaseName) {
     throw new RecoveryError(
-      `The backup file ${file} is a dump of database "${header.databaseName}", not of "${database.databaseName}" that this instance uses.`,
+      `The backup file ${file} is a dump of database "${header.databaseName}", not of "${database.databaseName}" ` +
+        `that this instance uses.`,
       ExitCode.NotConfirmed,
       [`Back up "${database.databaseName}" with pg_dump -Fc and pass that file with --backupFile.`],
     )
@@ -89,7 +92,8 @@ export async function checkBackupEvidence(
         `The backup history in msdb.dbo.backupset cannot be read: ${history.reason}.`,
         ExitCode.NotConfirmed,
         [
-          'Grant the login read access to msdb.dbo.backupset, or, if you have a backup the server does not record (cloud SQL, file snapshots), pass --skipBackupCheck.',
+          'Grant the login read access to msdb.dbo.backupset, or, if you have a backup the server does not record ' +
+            '(cloud SQL, file snapshots), pass --skipBackupCheck.',
         ],
       )
     case 'not-recorded':

@@ -15,7 +15,8 @@ export class Pseudonymizer {
     if (pseudonym) return pseudonym
     // 8 hex digits collide at scale; a counter keeps two people from ever sharing one.
     for (let attempt = 0; ; attempt++) {
-      pseudonym = `user-${createHmac('sha256', this.secret).update(`${attempt}\u0000${identity}`).digest('hex').slice(0, 8)}`
+      const digest = createHmac('sha256', this.secret).update(`${attempt}\u0000${identity}`).digest('hex')
+      pseudonym = `user-${digest.slice(0, 8)}`
       if (!this.taken.has(pseudonym)) break
     }
     this.taken.add(pseudonym)

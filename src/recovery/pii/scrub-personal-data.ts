@@ -30,8 +30,8 @@ function changedColumns(before: Record<string, unknown>, after: Record<string, u
 }
 
 /**
- * Gives every person one pseudonym across `User` and `Event` (docs/catalog.md, "Personal data"). Users come first so the audit
- * log can be matched to them; the secret behind the pseudonyms dies with this call.
+ * Gives every person one pseudonym across `User` and `Event` (docs/catalog.md, "Personal data"). Users come first so
+ * the audit log can be matched to them; the secret behind the pseudonyms dies with this call.
  */
 export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): Promise<PersonalTally[]> {
   const pseudonymizer = new Pseudonymizer()

@@ -12,50 +12,70 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
   const {oldThumbprint, newThumbprint} = report.certificate
   if (report.outcome === 'already-recovered') {
     return [
-      `Nothing was changed now: run ${report.runId} already replaced the master key and committed its changes. The key shown is the one in the config.`,
+      `Nothing was changed now: run ${report.runId} already replaced the master key and committed its changes. The ` +
+        `key shown is the one in the config.`,
       'Store the master key in your password manager or vault, if that run did not get to show it.',
-      `Re-trust Tentacles with the certificate ${newThumbprint} (Tentacle configure --trust=${newThumbprint}, or Tentacle update-trust --newThumbprint=${newThumbprint}), and enter the reset values again: the quarantine table lists them by RunId ${report.runId}.`,
+      `Re-trust Tentacles with the certificate ${newThumbprint} (Tentacle configure --trust=${newThumbprint}, or ` +
+        (`Tentacle update-trust --newThumbprint=${newThumbprint}), and enter the reset values again: the quarantine ` +
+          `table ` +
+          `lists them by RunId ${report.runId}.`),
     ]
   }
   const steps = [
-    `Store the new master key now in your password manager or vault${report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''}: it is shown only once, and without it this database is unreadable again.`,
+    `Store the new master key now in your password manager or vault${
+      report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''
+    }: it is shown only once, and without it this database is unreadable again.`,
   ]
   if (run.env.MASTER_KEY)
     steps.push(
-      'This server takes its key from the MASTER_KEY environment variable: set MASTER_KEY to the new key before starting it.',
+      'This server takes its key from the MASTER_KEY environment variable: set MASTER_KEY to the new key before ' +
+        'starting it.',
     )
   steps.push(
     'Start the Octopus Server service.',
-    `Listening Tentacles trust the old certificate. On each: Tentacle configure --reset-trust, then Tentacle configure --trust=${newThumbprint}`,
-    `Polling Tentacles: on each, Tentacle update-trust --oldThumbprint=${oldThumbprint ?? '<old thumbprint>'} --newThumbprint=${newThumbprint}`,
+    `Listening Tentacles trust the old certificate. On each: Tentacle configure --reset-trust, then Tentacle ` +
+      `configure --trust=${newThumbprint}`,
+    `Polling Tentacles: on each, Tentacle update-trust --oldThumbprint=${
+      oldThumbprint ?? '<old thumbprint>'
+    } --newThumbprint=${newThumbprint}`,
     report.reentryFile
-      ? `Enter the ${n(report.totals.valuesReset)} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates): ${report.reentryFile} lists each one.`
-      : `Enter the ${n(report.totals.valuesReset)} reset values again (sensitive variables, account passwords and keys, feed passwords, step and template properties, certificates); run with --reportFile next time, or list them from the quarantine table by RunId ${report.runId}.`,
-    'Back up the new master key and the new server certificate together with the database (Octopus Server: show-master-key and export-certificate).',
+      ? `Enter the ${n(report.totals.valuesReset)} reset values again (sensitive variables, account passwords and ` +
+          `keys, feed passwords, step and template properties, certificates): ${report.reentryFile} lists each one.`
+      : `Enter the ${n(report.totals.valuesReset)} reset values again (sensitive variables, account passwords and ` +
+          (`keys, feed passwords, step and template properties, certificates); run with --reportFile next time, or ` +
+            `list them ` +
+            `from the quarantine table by RunId ${report.runId}.`),
+    'Back up the new master key and the new server certificate together with the database (Octopus Server: ' +
+      'show-master-key and export-certificate).',
   )
   if (report.salvage && report.totals.valuesSalvaged > 0) {
     steps.push(
-      `${n(report.totals.valuesSalvaged)} values were salvaged with candidate keys (re-encrypted with the new key): nothing to enter again for them (the re-entry list marks them "salvaged by candidate <fingerprint>").`,
+      `${n(report.totals.valuesSalvaged)} values were salvaged with candidate keys (re-encrypted with the new key): ` +
+        `nothing to enter again for them (the re-entry list marks them "salvaged by candidate <fingerprint>").`,
     )
   }
   if (report.quarantine) {
     steps.push(
-      `The old ciphertexts are kept in ${report.quarantine.table} (RunId ${report.runId}): if the old key turns up, they can be restored; otherwise drop the rows once the values are re-entered.`,
+      `The old ciphertexts are kept in ${report.quarantine.table} (RunId ${report.runId}): if the old key turns up, ` +
+        `they can be restored; otherwise drop the rows once the values are re-entered.`,
     )
   }
   if (report.totals.notASensitiveValue > 0) {
     steps.push(
-      `${n(report.totals.notASensitiveValue)} sensitive fields held something that is not an encrypted value and were left as they were: check them.`,
+      `${n(report.totals.notASensitiveValue)} sensitive fields held something that is not an encrypted value and ` +
+        `were left as they were: check them.`,
     )
   }
   if (report.totals.outsideCatalog > 0 && !report.outsideCatalog.reset) {
     steps.push(
-      `${n(report.totals.outsideCatalog)} values outside the catalog look encrypted and were left in force (the report lists them as "left: outside the catalog"): check them, or run again with --resetUncataloged.`,
+      `${n(report.totals.outsideCatalog)} values outside the catalog look encrypted and were left in force (the ` +
+        `report lists them as "left: outside the catalog"): check them, or run again with --resetUncataloged.`,
     )
   }
   if (report.totals.malformedDocuments > 0) {
     steps.push(
-      `${n(report.totals.malformedDocuments)} documents are not valid JSON and were left untouched: repair or delete them.`,
+      `${n(report.totals.malformedDocuments)} documents are not valid JSON and were left untouched: repair or ` +
+        `delete them.`,
     )
   }
   return steps

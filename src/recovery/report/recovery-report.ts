@@ -21,7 +21,10 @@ export interface RecoveryReport {
   readonly backup: BackupEvidence | null
   readonly schema: {readonly scriptsApplied: string[]; readonly scriptsPending: string[]}
   readonly keyTest: string
-  /** What decided the key test: "server certificate", "N of M sampled values" or "none available"; null when no key was tested. */
+  /**
+   * What decided the key test: "server certificate", "N of M sampled values" or "none available"; null when no key was
+   * tested.
+   */
   readonly keyWitness: string | null
   readonly tables: TableTally[]
   readonly totals: TallyTotals
@@ -44,7 +47,9 @@ export interface RecoveryReport {
   }
   /** The new master key: shown once in the text report, in `--json` only with `--showMasterKey`. */
   readonly masterKey?: string
-  /** Which key protection sealed the new key into the config (a newer server and an older one read different sources). */
+  /**
+   * Which key protection sealed the new key into the config (a newer server and an older one read different sources).
+   */
   readonly sealedWith: KeySource | null
   readonly masterKeyFile: string | null
   readonly reentryFile: string | null

@@ -35,7 +35,8 @@ function outsideCatalog(report: RecoveryReport): string[] {
         : 'reset (--resetUncataloged)'
       : 'left as they are; --resetUncataloged resets them'
     out.push(
-      `Outside the catalog: ${n(values)} values have the exact shape of an encrypted value in fields the catalog does not list; ${done}:`,
+      `Outside the catalog: ${n(values)} values have the exact shape of an encrypted value in fields the catalog ` +
+        `does not list; ${done}:`,
     )
     const candidate = (v: (typeof first)[number]) =>
       v.opensWith === undefined ? '' : ` (${v.salvaged ? 'salvaged by' : 'opens with'} candidate ${v.opensWith})`
@@ -46,13 +47,16 @@ function outsideCatalog(report: RecoveryReport): string[] {
   const duplicates = report.totals.duplicateKeyDocuments
   if (duplicates > 0)
     out.push(
-      `Duplicate keys: ${n(duplicates)} documents hold a key twice; read as the server reads them (the last copy counts).`,
+      `Duplicate keys: ${n(duplicates)} documents hold a key twice; read as the server reads them (the last copy ` +
+        `counts).`,
       '',
     )
   return out
 }
 
-/** What each candidate key salvaged, named by source and fingerprint (docs/recovery.md, "Salvage with candidate keys"). */
+/**
+ * What each candidate key salvaged, named by source and fingerprint (docs/recovery.md, "Salvage with candidate keys").
+ */
 function candidates(report: RecoveryReport): string[] {
   if (!report.salvage) return []
   const dryRun = report.outcome === 'dry-run'
@@ -61,7 +65,9 @@ function candidates(report: RecoveryReport): string[] {
       c.opensOutsideCatalog > 0
         ? `; opens ${n(c.opensOutsideCatalog)} values outside the catalog, left as they are`
         : ''
-    return `  ${c.source}, fingerprint ${c.fingerprint}: ${n(c.salvaged)} values ${dryRun ? 'would be salvaged' : 'salvaged'}${left}`
+    return `  ${c.source}, fingerprint ${c.fingerprint}: ${n(c.salvaged)} values ${
+      dryRun ? 'would be salvaged' : 'salvaged'
+    }${left}`
   })
   return ['Candidate keys (what one opens is re-encrypted with the new key instead of reset):', ...lines, '']
 }
@@ -115,7 +121,8 @@ export function renderReport(report: RecoveryReport): string {
   const headline = {
     'dry-run': 'DRY RUN: nothing was changed. This is what a run would do:',
     reset: 'The master key was replaced and the sensitive values reset.',
-    'already-recovered': `Already done: run ${report.runId} replaced the master key and committed; nothing was changed now.`,
+    'already-recovered':
+      `Already done: run ${report.runId} replaced the master key and committed; nothing was ` + `changed now.`,
   }[report.outcome]
   out.push(headline, '')
   out.push(`Instance:     ${report.instance.name ?? '(from --config)'} (${report.instance.configPath})`)
@@ -125,20 +132,24 @@ export function renderReport(report: RecoveryReport): string {
   if (report.keyWitness) out.push(`Key witness:  ${report.keyWitness}`)
   const scripts = dryRun ? report.schema.scriptsPending : report.schema.scriptsApplied
   out.push(
-    `Schema:       ${scripts.length === 0 ? 'current, no upgrade' : `${dryRun ? 'would run' : 'ran'} ${scripts.join(', ')}`}`,
+    `Schema:       ${
+      scripts.length === 0 ? 'current, no upgrade' : `${dryRun ? 'would run' : 'ran'} ${scripts.join(', ')}`
+    }`,
   )
   out.push('')
   if (report.outcome !== 'already-recovered') out.push(...tallyTables(report))
   if (report.outcome === 'reset') {
     out.push(`Old certificate thumbprint: ${report.certificate.oldThumbprint ?? '(unknown)'}`)
     out.push(
-      `New certificate thumbprint: ${report.certificate.newThumbprint} (CN=Octopus Portal, valid until ${report.certificate.notAfter})`,
+      `New certificate thumbprint: ${report.certificate.newThumbprint} (CN=Octopus Portal, valid until ` +
+        `${report.certificate.notAfter})`,
     )
     if (report.sealedWith) out.push(`Sealed with:  ${describeKeySource(report.sealedWith)}`)
     out.push(`Verified:     ${report.verified ? 'yes, the key in the config opens the new certificate' : 'NO'}`)
     if (report.quarantine)
       out.push(
-        `Quarantine:   ${n(report.quarantine.values)} old ciphertexts in ${report.quarantine.table}, RunId ${report.runId}`,
+        `Quarantine:   ${n(report.quarantine.values)} old ciphertexts in ${report.quarantine.table}, RunId ` +
+          `${report.runId}`,
       )
     if (report.previousConfigCopy) out.push(`Old config:   ${report.previousConfigCopy}`)
     if (report.reentryFile) out.push(`Re-entry list: ${report.reentryFile}`)

@@ -117,7 +117,8 @@ export async function restoreQuarantined(ctx: DbContext, options: RestoreOptions
     const sum = sumRestoreTallies([...tallies.values()])
     if (sum.restored + sum.reEntered + sum.missing === 0 && sum.notOpenable > 0) {
       throw new RecoveryError(
-        `The old master key opens none of the ${formatCount(sum.notOpenable)} quarantined values of run ${run.runId}: ` +
+        `The old master key opens none of the ${formatCount(sum.notOpenable)} quarantined values of run ` +
+          `${run.runId}: ` +
           'it is not the key that run replaced. Nothing was changed.',
         ExitCode.Usage,
         ['Give the master key that was in use before that reset (e.g. the config kept as *.before-lost-master-key-*).'],

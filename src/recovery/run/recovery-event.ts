@@ -27,7 +27,9 @@ export function recoveryEvent(run: RecoveryRun): EventRecord {
   const {valuesReset, valuesSalvaged, documentsChanged} = sumTallies(run.tallies)
   const newThumbprint = need(run.newCertificate, 'the new certificate').thumbprint
   const salvaged = run.salvaged ? `, ${valuesSalvaged} were salvaged with candidate keys,` : ''
-  const message = `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values in ${documentsChanged} documents were reset${salvaged} and a new server certificate ${newThumbprint} was issued.`
+  const message =
+    `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values ` +
+    `in ${documentsChanged} documents were reset${salvaged} and a new server certificate ${newThumbprint} was issued.`
   const details = {
     RunId: run.runId,
     OldThumbprint: run.oldThumbprint ?? null,

@@ -10,7 +10,9 @@ export interface RecoveryOptions {
   readonly scrubPii: boolean
   /** `--resetUncataloged`: also reset ciphertexts outside the catalog (always listed). */
   readonly resetUncataloged: boolean
-  /** `--candidateKey`, `--candidateConfig`: old keys to salvage with (docs/recovery.md, "Salvage with candidate keys"). */
+  /**
+   * `--candidateKey`, `--candidateConfig`: old keys to salvage with (docs/recovery.md, "Salvage with candidate keys").
+   */
   readonly candidates?: readonly CandidateSource[]
   readonly skipLicenseCheck: boolean
   readonly dryRun: boolean
@@ -32,6 +34,7 @@ export interface RecoveryOptions {
 /**
  * Measured (bench/, 200,000 documents): as fast as 500 to 2,000, and the peak memory follows the batch (about 205 MB
  * at 250, 230 at 500, 285 at 1,000, 400 at 2,000: V8 lets the heap grow to a multiple of what is live, and three
- * batches are live at once: one read ahead, one being reset, one being written). SQL Server wants ≤ 2,000 rows a statement.
+ * batches are live at once: one read ahead, one being reset, one being written). SQL Server wants ≤ 2,000 rows a
+ * statement.
  */
 export const DEFAULT_BATCH_SIZE = 250

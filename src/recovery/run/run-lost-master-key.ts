@@ -68,22 +68,27 @@ function asUndone(error: unknown, interrupted: boolean, changing: boolean): Reco
 async function outcomeUnknown(run: RecoveryRun, unknown: CommitOutcomeUnknown): Promise<RecoveryError> {
   const reentryFile = await run.reentry.keep().catch(() => undefined)
   const files = [
-    `${run.config?.path} now holds the NEW master key, the one that opens the new server certificate if the commit went through`,
+    `${run.config?.path} now holds the NEW master key, the one that opens the new server certificate if the commit ` +
+      `went through`,
     `${run.previousConfigCopy} holds the OLD one, still the database's key if it did not`,
     ...(run.masterKeyFileWritten ? [`${run.masterKeyFileWritten} holds the new key too`] : []),
     ...(reentryFile ? [`${reentryFile} lists the values reset if it went through`] : []),
   ]
   return new RecoveryError(
-    `The connection to the database was lost while the changes were being committed, and whether they were cannot be told: ${unknown.reason}. Both config files are kept: ${files.join('; ')}.`,
+    `The connection to the database was lost while the changes were being committed, and whether they were cannot ` +
+      `be told: ${unknown.reason}. Both config files are kept: ${files.join('; ')}.`,
     ExitCode.RolledBack,
     [
-      `When the database can be reached, run the same command again: if the commit went through it says "Already done" and shows the new key; if not, it does the whole recovery again.`,
+      `When the database can be reached, run the same command again: if the commit went through it says "Already ` +
+        `done" and shows the new key; if not, it does the whole recovery again.`,
       `Until then do not start the server, and do not put ${run.previousConfigCopy} back in place of the config.`,
     ],
   )
 }
 
-/** The report of a committed run; nothing after the commit (not even the re-entry file) may keep it from the operator. */
+/**
+ * The report of a committed run; nothing after the commit (not even the re-entry file) may keep it from the operator.
+ */
 async function committedReport(run: RecoveryRun, failure: unknown): Promise<RecoveryReport> {
   const problems = failure === undefined ? [] : [failure instanceof Error ? failure.message : String(failure)]
   let reentryFile: string | undefined

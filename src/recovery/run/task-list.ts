@@ -20,7 +20,9 @@ export const PROGRESS_INTERVAL_MS: Record<RendererChoice, number> = {default: 25
 
 export interface TaskListSettings {
   readonly renderer: RendererChoice
-  /** Called before each step: a Ctrl-C stops the run at the next step boundary (inside a long step, between batches). */
+  /**
+   * Called before each step: a Ctrl-C stops the run at the next step boundary (inside a long step, between batches).
+   */
   readonly beforeEachStep?: () => void
 }
 

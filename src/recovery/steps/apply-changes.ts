@@ -106,7 +106,8 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     run.interruption.throwIfInterrupted()
     // Past this point the commit is under way: a signal can no longer undo it, so it must not abandon the report.
     run.interruption.ignoreFromNowOn()
-    // Shown even in a paced log: on a large database the commit itself takes a while, and from here on it cannot be undone.
+    // Shown even in a paced log: on a large database the commit itself takes a while, and from here on it cannot be
+    // undone.
     progress('every change is written; committing the transaction', true)
     run.commitSent = true
   }
@@ -137,6 +138,8 @@ export const resetTheValues: Step<RecoveryRun> = {
     const salvaged = run.salvaged
       ? `, ${n(valuesSalvaged)} ${dry ? 'would be salvaged' : 'salvaged'} with candidate keys`
       : ''
-    return `${n(documentsScanned)} documents scanned, ${n(valuesReset)} values ${dry ? 'would be reset' : 'reset'}${salvaged}${dry ? '' : '; committed'}`
+    return `${n(documentsScanned)} documents scanned, ${n(valuesReset)} values ${
+      dry ? 'would be reset' : 'reset'
+    }${salvaged}${dry ? '' : '; committed'}`
   },
 }

@@ -34,7 +34,8 @@ export async function checkSchema(
       )
     case 'newer-or-foreign':
       throw new RecoveryError(
-        `The database schema has scripts this tool does not know (${status.unknown.join(', ')}): it is newer than this tool, or not an Octopus Server database. Nothing was changed.`,
+        `The database schema has scripts this tool does not know (${status.unknown.join(', ')}): it is newer than ` +
+          `this tool, or not an Octopus Server database. Nothing was changed.`,
         ExitCode.SchemaOrLicence,
         ['Use a version of this tool that matches the server version.'],
       )
@@ -48,9 +49,10 @@ export async function checkSchema(
         )
       }
       if (options.upgradeDatabase && !options.skipLicenseCheck) await checkLicense(ctx, status.pending)
+      const willRun = options.upgradeDatabase ? 'would run' : 'would run with --upgradeDatabase'
       return {
         pending,
-        summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? (options.upgradeDatabase ? 'would run' : 'would run with --upgradeDatabase') : 'will run'}`,
+        summary: `schema is older: ${pending.length} upgrade script(s) ${options.dryRun ? willRun : 'will run'}`,
       }
     }
   }

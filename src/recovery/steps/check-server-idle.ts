@@ -5,7 +5,10 @@ import type {DbContext} from '../../database/context.js'
 import {need} from '../run/need.js'
 import type {Step} from './step.js'
 
-/** A running server node would keep writing with the old key while we reset: refuse (docs/server-formats.md, "Server nodes"). */
+/**
+ * A running server node would keep writing with the old key while we reset: refuse (docs/server-formats.md, "Server
+ * nodes").
+ */
 export async function checkServerIdle(ctx: DbContext, ignoreLiveNodes: boolean): Promise<string> {
   const live = await liveNodes(ctx)
   if (live.length === 0) return 'no server node is running'
@@ -15,7 +18,8 @@ export async function checkServerIdle(ctx: DbContext, ignoreLiveNodes: boolean):
     `A server node is running against this database: ${names}. Resetting under a live server corrupts data.`,
     ExitCode.ServerBusy,
     [
-      'Stop the Octopus Server service on every node (or put them in maintenance mode), wait five minutes, and run the command again.',
+      'Stop the Octopus Server service on every node (or put them in maintenance mode), wait five minutes, and run ' +
+        'the command again.',
       'If those nodes are certainly stopped and only their heartbeat is recent, pass --ignoreLiveNodes.',
     ],
   )

@@ -8,7 +8,10 @@ export interface NewKeyState extends Pick<RecoveryRun, 'options' | 'alreadyRecov
   newCertificate?: ServerCertificate
 }
 
-/** A 256-bit master key and a self-signed server certificate, in memory only (docs/recovery.md, "What is written, and when"). */
+/**
+ * A 256-bit master key and a self-signed server certificate, in memory only (docs/recovery.md, "What is written, and
+ * when").
+ */
 export const generateNewKey: Step<NewKeyState> = {
   title: 'Generate a new master key and server certificate',
   skip: whyNothingChanges,

@@ -58,7 +58,10 @@ export async function persistNewKey(run: RecoveryRun, newKey: Buffer): Promise<s
       })
       run.masterKeyFileWritten = keyFile
     }
-    return `new key sealed into ${config.path} with ${describeKeySource(sealed.sealedWith)} (previous config kept at ${previousCopyPath})`
+    return (
+      `new key sealed into ${config.path} with ${describeKeySource(sealed.sealedWith)} (previous config kept ` +
+      `at ${previousCopyPath})`
+    )
   } catch (error) {
     // The failure itself is what the operator needs; the undo only removes what this step left.
     await partialKeyFile?.discard()

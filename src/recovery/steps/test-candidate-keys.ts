@@ -32,7 +32,8 @@ function candidateWorks(candidate: CandidateKey, thumbprint: string): RecoveryEr
     ExitCode.KeyStillWorks,
     [
       putBack,
-      'If you still want a new key, pass --skipCurrentMasterKeyTest: what the candidates open is then salvaged, not reset.',
+      'If you still want a new key, pass --skipCurrentMasterKeyTest: what the candidates open is then salvaged, not ' +
+        'reset.',
     ],
   )
 }

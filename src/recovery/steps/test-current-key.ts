@@ -95,9 +95,12 @@ function stillWorks(verdict: KeyVerdict, whence: string | undefined): RecoveryEr
   const evidence =
     certificate.verdict === 'works'
       ? `it decrypts the server certificate ${certificate.thumbprint}`
-      : `it opens ${witness?.kind === 'sampled-values' ? sampled(witness) : 'the sampled values'} of the catalog (the server certificate cannot tell: ${certificate.detail})`
+      : `it opens ${
+          witness?.kind === 'sampled-values' ? sampled(witness) : 'the sampled values'
+        } of the catalog (the server certificate cannot tell: ${certificate.detail})`
   return new RecoveryError(
-    `The current master key${whence ? ` (${whence})` : ''} still works: ${evidence}. The key is not lost and nothing needs resetting; nothing was changed.`,
+    `The current master key${whence ? ` (${whence})` : ''} still works: ${evidence}. The key is not lost and ` +
+      `nothing needs resetting; nothing was changed.`,
     ExitCode.KeyStillWorks,
     [
       'If the server will not start for another reason, look at its logs instead.',
@@ -109,7 +112,9 @@ function stillWorks(verdict: KeyVerdict, whence: string | undefined): RecoveryEr
 export interface KeyTestOutcome {
   readonly verdict: KeyVerdict | 'skipped'
   readonly certificateDocument: string | undefined
-  /** The key works because an earlier run of this tool replaced it and committed: its report may never have been seen. */
+  /**
+   * The key works because an earlier run of this tool replaced it and committed: its report may never have been seen.
+   */
   readonly alreadyRecovered?: PreviousRecovery & {readonly key: Buffer}
 }
 
@@ -170,7 +175,10 @@ export const testTheKey: Step<KeyTestState> = {
     state.certificateDocument = tested.certificateDocument
     state.oldThumbprint = recordedThumbprint(tested.certificateDocument)
     if (state.alreadyRecovered) {
-      return `run ${state.alreadyRecovered.runId} already replaced the key at ${state.alreadyRecovered.occurred}: nothing left to do`
+      return (
+        `run ${state.alreadyRecovered.runId} already replaced the key at ${state.alreadyRecovered.occurred}: ` +
+        `nothing left to do`
+      )
     }
     if (tested.verdict === 'skipped') return 'skipped (--skipCurrentMasterKeyTest)'
     const witness = tested.verdict.witness

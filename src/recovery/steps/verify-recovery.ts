@@ -25,10 +25,12 @@ export async function verifyRecovery(run: RecoveryRun): Promise<string> {
   const expected = need(run.newCertificate, 'the new certificate').thumbprint
   if (result.verdict !== 'works' || result.thumbprint.toUpperCase() !== expected) {
     throw new RecoveryError(
-      `Verification failed after the changes were committed: the key in ${config.path} does not open the new server certificate (${result.verdict === 'works' ? `found ${result.thumbprint}` : result.reason}).`,
+      `Verification failed after the changes were committed: the key in ${config.path} does not open the new server ` +
+        `certificate (${result.verdict === 'works' ? `found ${result.thumbprint}` : result.reason}).`,
       ExitCode.Internal,
       [
-        'Keep the new master key shown below; restore the database backup and the previous config copy if the server does not start.',
+        'Keep the new master key shown below; restore the database backup and the previous config copy if the ' +
+          'server does not start.',
       ],
     )
   }

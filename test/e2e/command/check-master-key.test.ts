@@ -23,36 +23,44 @@ for (const engine of testEngines())
       await damaged?.dispose()
     })
 
-    it('says a key that cannot be unsealed is lost (exit 11), in text and as --json, writing nothing and showing no secret', async () => {
-      const fingerprint = await databaseFingerprint(lost.database.url)
-      const text = await check(['--instance', 'OctopusServer'], lost.env)
-      expect(text.exitCode, text.message).to.equal(11)
-      expect(text.stdout).to.include('Master key check: the key is lost (exit 11)').and.include('cannot be unsealed')
-      const json = await check(['--instance', 'OctopusServer', '--json'], lost.env)
-      expect(json.exitCode).to.equal(11)
-      const data = JSON.parse(json.stdout) as {verdict: string; tables: Array<{cannotOpen: number}>}
-      expect(data.verdict).to.equal('key-lost')
-      expect(data.tables.reduce((sum, t) => sum + t.cannotOpen, 0)).to.be.greaterThan(0)
-      const secrets = await seededSecrets(lost.seeded, lost.database.url)
-      expect(
-        scanForSecrets(
-          [
-            {name: 'text', text: text.stdout + text.stderr},
-            {name: 'json', text: json.stdout + json.stderr},
-          ],
-          secrets,
-        ),
-      ).to.deep.equal([])
-      expect(await databaseFingerprint(lost.database.url)).to.equal(fingerprint)
-    })
+    it(
+      'says a key that cannot be unsealed is lost (exit 11), in text and as --json, writing nothing and showing no ' +
+        'secret',
+      async () => {
+        const fingerprint = await databaseFingerprint(lost.database.url)
+        const text = await check(['--instance', 'OctopusServer'], lost.env)
+        expect(text.exitCode, text.message).to.equal(11)
+        expect(text.stdout).to.include('Master key check: the key is lost (exit 11)').and.include('cannot be unsealed')
+        const json = await check(['--instance', 'OctopusServer', '--json'], lost.env)
+        expect(json.exitCode).to.equal(11)
+        const data = JSON.parse(json.stdout) as {verdict: string; tables: Array<{cannotOpen: number}>}
+        expect(data.verdict).to.equal('key-lost')
+        expect(data.tables.reduce((sum, t) => sum + t.cannotOpen, 0)).to.be.greaterThan(0)
+        const secrets = await seededSecrets(lost.seeded, lost.database.url)
+        expect(
+          scanForSecrets(
+            [
+              {name: 'text', text: text.stdout + text.stderr},
+              {name: 'json', text: json.stdout + json.stderr},
+            ],
+            secrets,
+          ),
+        ).to.deep.equal([])
+        expect(await databaseFingerprint(lost.database.url)).to.equal(fingerprint)
+      },
+    )
 
-    it('says some values cannot be opened (exit 10), naming where, when the key opens the certificate but not everything', async () => {
-      const run = await check(['--config', damaged.seeded.configPath], damaged.env)
-      expect(run.exitCode, run.message).to.equal(10)
-      expect(run.stdout).to.include('Server certificate: opens').and.include('Values this key cannot open')
-      const secrets = await seededSecrets(damaged.seeded, damaged.database.url)
-      expect(scanForSecrets([{name: 'stdout', text: run.stdout + run.stderr}], secrets)).to.deep.equal([])
-    })
+    it(
+      'says some values cannot be opened (exit 10), naming where, when the key opens the certificate but not ' +
+        'everything',
+      async () => {
+        const run = await check(['--config', damaged.seeded.configPath], damaged.env)
+        expect(run.exitCode, run.message).to.equal(10)
+        expect(run.stdout).to.include('Server certificate: opens').and.include('Values this key cannot open')
+        const secrets = await seededSecrets(damaged.seeded, damaged.database.url)
+        expect(scanForSecrets([{name: 'stdout', text: run.stdout + run.stderr}], secrets)).to.deep.equal([])
+      },
+    )
 
     it('after a reset, finds the new key healthy (exit 0) and lists the quarantined values of the run', async () => {
       const reset = await runLostMasterKey(['--instance', 'OctopusServer', ...CONFIRMED, '--json'], lost.env)
@@ -66,14 +74,17 @@ for (const engine of testEngines())
       expect(data.quarantine[0].rows).to.be.greaterThan(0)
     })
 
-    it('refuses bad input with the documented codes: unknown instance (7), a MASTER_KEY that is not a key (2)', async () => {
-      const unknown = await check(['--instance', 'Nope', '--json'], lost.env)
-      expect(unknown.exitCode).to.equal(7)
-      expect(JSON.parse(unknown.stdout).error.message).to.match(/Nope/)
-      const badKey = await check([], {...lost.env, MASTER_KEY: 'not-a-key'})
-      expect(badKey.exitCode).to.equal(2)
-      expect(badKey.message).to.match(/MASTER_KEY/)
-      const both = await check(['--instance', 'OctopusServer', '--config', lost.seeded.configPath], lost.env)
-      expect(both.exitCode).to.equal(2)
-    })
+    it(
+      'refuses bad input with the documented codes: unknown instance (7), a MASTER_KEY that is not a key ' + '(2)',
+      async () => {
+        const unknown = await check(['--instance', 'Nope', '--json'], lost.env)
+        expect(unknown.exitCode).to.equal(7)
+        expect(JSON.parse(unknown.stdout).error.message).to.match(/Nope/)
+        const badKey = await check([], {...lost.env, MASTER_KEY: 'not-a-key'})
+        expect(badKey.exitCode).to.equal(2)
+        expect(badKey.message).to.match(/MASTER_KEY/)
+        const both = await check(['--instance', 'OctopusServer', '--config', lost.seeded.configPath], lost.env)
+        expect(both.exitCode).to.equal(2)
+      },
+    )
   })

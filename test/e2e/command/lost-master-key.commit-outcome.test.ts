@@ -53,50 +53,59 @@ describe('server:lost-master-key: the connection drops during COMMIT', () => {
     await server?.dispose()
   })
 
-  it('committed, then dropped before the reply: finds its event, keeps the new key and reports as usual (exit 0)', async () => {
-    await behindProxy('after-commit', false)
-    const run = await runLostMasterKey([...CONFIRMED, '--json'], server.env)
-    await proxy.cut
-    expect(run.exitCode, run.message).to.equal(0)
-    const report = JSON.parse(run.stdout) as RecoveryReport
-    expect(report.outcome).to.equal('reset')
-    expect(report.verified).to.equal(true)
-    expect(await recoveryEvents(server)).to.have.length(1)
-    expect(await configKeyOpensCertificate(server), "the config's key opens the committed certificate").to.equal(true)
-  })
+  it(
+    'committed, then dropped before the reply: finds its event, keeps the new key and reports as usual (exit ' + '0)',
+    async () => {
+      await behindProxy('after-commit', false)
+      const run = await runLostMasterKey([...CONFIRMED, '--json'], server.env)
+      await proxy.cut
+      expect(run.exitCode, run.message).to.equal(0)
+      const report = JSON.parse(run.stdout) as RecoveryReport
+      expect(report.outcome).to.equal('reset')
+      expect(report.verified).to.equal(true)
+      expect(await recoveryEvents(server)).to.have.length(1)
+      expect(await configKeyOpensCertificate(server), "the config's key opens the committed certificate").to.equal(true)
+    },
+  )
 
-  it('dropped before COMMIT reached the server: nothing committed, the previous config is put back (exit 8)', async () => {
-    await behindProxy('before-commit', false)
-    const before = await databaseFingerprint(server.database.url)
-    const run = await runLostMasterKey(CONFIRMED, server.env)
-    await proxy.cut
-    expect(run.exitCode, run.message).to.equal(8)
-    expect(run.message).to.include('rolled back').and.include('previous config file was put back')
-    expect(await databaseFingerprint(server.database.url), 'database unchanged').to.equal(before)
-    expect(await readFile(server.seeded.configPath), 'config as it was').to.deep.equal(originalConfig)
-  })
+  it(
+    'dropped before COMMIT reached the server: nothing committed, the previous config is put back (exit ' + '8)',
+    async () => {
+      await behindProxy('before-commit', false)
+      const before = await databaseFingerprint(server.database.url)
+      const run = await runLostMasterKey(CONFIRMED, server.env)
+      await proxy.cut
+      expect(run.exitCode, run.message).to.equal(8)
+      expect(run.message).to.include('rolled back').and.include('previous config file was put back')
+      expect(await databaseFingerprint(server.database.url), 'database unchanged').to.equal(before)
+      expect(await readFile(server.seeded.configPath), 'config as it was').to.deep.equal(originalConfig)
+    },
+  )
 
-  it('committed, dropped, and the database cannot be reached again: keeps both configs and names them (exit 8)', async () => {
-    await behindProxy('after-commit', true)
-    const keyFile = path.join(server.root, 'new-master-key.txt')
-    const run = await runLostMasterKey([...CONFIRMED, '--masterKeyFile', keyFile], server.env)
-    await proxy.cut
-    expect(run.exitCode, run.message).to.equal(8)
-    const folder = path.dirname(server.seeded.configPath)
-    const copies = (await readdir(folder)).filter((name) => name.includes('.before-lost-master-key-'))
-    expect(copies, 'the previous config is kept beside it').to.have.length(1)
-    const copy = path.join(folder, copies[0])
-    expect(await readFile(copy), 'the copy holds the old config').to.deep.equal(originalConfig)
-    expect(run.message).to.include(`${server.seeded.configPath} now holds the NEW master key`)
-    expect(run.message).to.include(`${copy} holds the OLD one`)
-    expect(run.message).to.include(`${keyFile} holds the new key too`)
-    expect(run.message).to.include('run the same command again')
-    expect(run.message).to.not.include('nothing was changed')
-    // The commit did go through: the key the message says is in the config is the one in force.
-    expect(await configKeyOpensCertificate(server), "the config's key opens the committed certificate").to.equal(true)
-    const key = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
-    if (key.kind !== 'available') throw new Error(key.reason)
-    expect((await readFile(keyFile, 'utf8')).trim()).to.equal(key.key.toString('base64'))
-    expect(run.message + run.stdout + run.stderr, 'the key is not shown').to.not.include(key.key.toString('base64'))
-  })
+  it(
+    'committed, dropped, and the database cannot be reached again: keeps both configs and names them (exit ' + '8)',
+    async () => {
+      await behindProxy('after-commit', true)
+      const keyFile = path.join(server.root, 'new-master-key.txt')
+      const run = await runLostMasterKey([...CONFIRMED, '--masterKeyFile', keyFile], server.env)
+      await proxy.cut
+      expect(run.exitCode, run.message).to.equal(8)
+      const folder = path.dirname(server.seeded.configPath)
+      const copies = (await readdir(folder)).filter((name) => name.includes('.before-lost-master-key-'))
+      expect(copies, 'the previous config is kept beside it').to.have.length(1)
+      const copy = path.join(folder, copies[0])
+      expect(await readFile(copy), 'the copy holds the old config').to.deep.equal(originalConfig)
+      expect(run.message).to.include(`${server.seeded.configPath} now holds the NEW master key`)
+      expect(run.message).to.include(`${copy} holds the OLD one`)
+      expect(run.message).to.include(`${keyFile} holds the new key too`)
+      expect(run.message).to.include('run the same command again')
+      expect(run.message).to.not.include('nothing was changed')
+      // The commit did go through: the key the message says is in the config is the one in force.
+      expect(await configKeyOpensCertificate(server), "the config's key opens the committed certificate").to.equal(true)
+      const key = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
+      if (key.kind !== 'available') throw new Error(key.reason)
+      expect((await readFile(keyFile, 'utf8')).trim()).to.equal(key.key.toString('base64'))
+      expect(run.message + run.stdout + run.stderr, 'the key is not shown').to.not.include(key.key.toString('base64'))
+    },
+  )
 })

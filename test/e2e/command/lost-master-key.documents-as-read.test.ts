@@ -92,59 +92,68 @@ describe('server:lost-master-key reads documents as the server does', () => {
 
   afterEach(() => server?.dispose())
 
-  it('reads a repeated key as the server does (the last one), leaves no copy a ciphertext, and reads deep nesting', async () => {
-    server = await createLostServer({documents: 60, seed: 40})
-    await insertOddDocuments(server)
-    const run = await runLostMasterKey([...CONFIRMED, '--json'], server.env)
-    expect(run.exitCode, run.message).to.equal(0)
-    const report = JSON.parse(run.stdout) as RecoveryReport
-    for (const id of ['accounts-dup-last', 'accounts-dup-first']) {
-      expect(ciphertextsIn(await documentJson(server, 'Account', id)), id).to.deep.equal([])
-    }
-    expect(JSON.parse(await documentJson(server, 'VariableSet', 'variableset-condition')).Variables[0].Value).to.equal(
-      null,
-    )
-    const deep = await documentJson(server, 'VariableSet', 'variableset-deep')
-    expect(deep).to.equal(`{"Deep":${DEEP},"Variables":[{"Name":"deep","Type":"Sensitive","Value":null}]}`)
-    expect(
-      report.tables.find((t) => t.table === 'VariableSet')!.malformedDocuments,
-      'the deep document is not malformed',
-    ).to.equal(0)
-    expect(report.totals.duplicateKeyDocuments).to.be.at.least(3)
-  })
+  it(
+    'reads a repeated key as the server does (the last one), leaves no copy a ciphertext, and reads deep ' + 'nesting',
+    async () => {
+      server = await createLostServer({documents: 60, seed: 40})
+      await insertOddDocuments(server)
+      const run = await runLostMasterKey([...CONFIRMED, '--json'], server.env)
+      expect(run.exitCode, run.message).to.equal(0)
+      const report = JSON.parse(run.stdout) as RecoveryReport
+      for (const id of ['accounts-dup-last', 'accounts-dup-first']) {
+        expect(ciphertextsIn(await documentJson(server, 'Account', id)), id).to.deep.equal([])
+      }
+      expect(
+        JSON.parse(await documentJson(server, 'VariableSet', 'variableset-condition')).Variables[0].Value,
+      ).to.equal(null)
+      const deep = await documentJson(server, 'VariableSet', 'variableset-deep')
+      expect(deep).to.equal(`{"Deep":${DEEP},"Variables":[{"Name":"deep","Type":"Sensitive","Value":null}]}`)
+      expect(
+        report.tables.find((t) => t.table === 'VariableSet')!.malformedDocuments,
+        'the deep document is not malformed',
+      ).to.equal(0)
+      expect(report.totals.duplicateKeyDocuments).to.be.at.least(3)
+    },
+  )
 
-  it('lists values outside the catalog in the dry run, the report and the re-entry list, and leaves them by default', async () => {
-    server = await createLostServer({documents: 60, seed: 41})
-    // The seeder's own lookalikes outside the catalog, and the two added here.
-    const outside = (await outsideCatalogPlanned(server)) + OUTSIDE.length
-    await insertOddDocuments(server)
-    const reportFile = path.join(server.root, 're-enter.csv')
+  it(
+    'lists values outside the catalog in the dry run, the report and the re-entry list, and leaves them by ' +
+      'default',
+    async () => {
+      server = await createLostServer({documents: 60, seed: 41})
+      // The seeder's own lookalikes outside the catalog, and the two added here.
+      const outside = (await outsideCatalogPlanned(server)) + OUTSIDE.length
+      await insertOddDocuments(server)
+      const reportFile = path.join(server.root, 're-enter.csv')
 
-    const dry = await runLostMasterKey(['--dry-run'], server.env)
-    expect(dry.exitCode, dry.message).to.equal(0)
-    expect(dry.stdout).to.include(`Outside the catalog: ${outside} values`)
-    for (const {table, documentId, path: at} of OUTSIDE) expect(dry.stdout).to.include(`${table} ${documentId} ${at}`)
+      const dry = await runLostMasterKey(['--dry-run'], server.env)
+      expect(dry.exitCode, dry.message).to.equal(0)
+      expect(dry.stdout).to.include(`Outside the catalog: ${outside} values`)
+      for (const {table, documentId, path: at} of OUTSIDE) expect(dry.stdout).to.include(`${table} ${documentId} ${at}`)
 
-    const run = await runLostMasterKey([...CONFIRMED, '--json', '--reportFile', reportFile], server.env)
-    expect(run.exitCode, run.message).to.equal(0)
-    const report = JSON.parse(run.stdout) as RecoveryReport
-    expect(ciphertextsIn(await documentJson(server, 'Account', 'accounts-aws-password'))).to.have.length(1)
-    expect(ciphertextsIn(await documentJson(server, 'Feed', 'feeds-new-field'))).to.have.length(1)
-    expect(report.outsideCatalog.values).to.equal(outside)
-    expect(
-      report.outsideCatalog.first.map(({table, documentId, path: at}) => ({table, documentId, path: at})),
-    ).to.deep.include.members(OUTSIDE)
-    const rows = (await readFile(reportFile, 'utf8')).split('\n')
-    expect(rows).to.include('Account,accounts-aws-password,aws,Password,outside the catalog,left: outside the catalog')
-    expect(rows).to.include('Feed,feeds-new-field,api,Future.Token,outside the catalog,left: outside the catalog')
-    expect(rows.filter((row) => row.endsWith(',left: outside the catalog'))).to.have.length(outside)
-    const quarantined = await query<{DocumentId: string}>(
-      server.database.url,
-      `SELECT "DocumentId" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" = ANY($1)`,
-      [OUTSIDE.map((v) => v.documentId)],
-    )
-    expect(quarantined).to.deep.equal([])
-  })
+      const run = await runLostMasterKey([...CONFIRMED, '--json', '--reportFile', reportFile], server.env)
+      expect(run.exitCode, run.message).to.equal(0)
+      const report = JSON.parse(run.stdout) as RecoveryReport
+      expect(ciphertextsIn(await documentJson(server, 'Account', 'accounts-aws-password'))).to.have.length(1)
+      expect(ciphertextsIn(await documentJson(server, 'Feed', 'feeds-new-field'))).to.have.length(1)
+      expect(report.outsideCatalog.values).to.equal(outside)
+      expect(
+        report.outsideCatalog.first.map(({table, documentId, path: at}) => ({table, documentId, path: at})),
+      ).to.deep.include.members(OUTSIDE)
+      const rows = (await readFile(reportFile, 'utf8')).split('\n')
+      expect(rows).to.include(
+        'Account,accounts-aws-password,aws,Password,outside the catalog,left: outside the catalog',
+      )
+      expect(rows).to.include('Feed,feeds-new-field,api,Future.Token,outside the catalog,left: outside the catalog')
+      expect(rows.filter((row) => row.endsWith(',left: outside the catalog'))).to.have.length(outside)
+      const quarantined = await query<{DocumentId: string}>(
+        server.database.url,
+        `SELECT "DocumentId" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" = ANY($1)`,
+        [OUTSIDE.map((v) => v.documentId)],
+      )
+      expect(quarantined).to.deep.equal([])
+    },
+  )
 
   it('--resetUncataloged also resets the values outside the catalog, quarantined like the rest', async () => {
     server = await createLostServer({documents: 60, seed: 42})
@@ -162,7 +171,8 @@ describe('server:lost-master-key reads documents as the server does', () => {
     expect(JSON.parse(await documentJson(server, 'Feed', 'feeds-new-field')).Future.Token).to.equal(null)
     const quarantined = await query<{DocumentId: string; Path: string; Value: string}>(
       server.database.url,
-      `SELECT "DocumentId", "Path", "Value" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" = ANY($1) ORDER BY "DocumentId"`,
+      `SELECT "DocumentId", "Path", "Value" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" = ANY($1) ORDER BY ` +
+        `"DocumentId"`,
       [OUTSIDE.map((v) => v.documentId)],
     )
     expect(quarantined).to.deep.equal([

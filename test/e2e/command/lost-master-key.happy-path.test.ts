@@ -51,16 +51,19 @@ for (const engine of testEngines())
       expect(run.stdout + run.stderr, 'no cursor or colour codes').to.not.include('\u001b[')
     })
 
-    it('shows the new key once, writes it 0600 to --masterKeyFile, and seals the same key into the config', async () => {
-      const shown = (await readFile(keyFile, 'utf8')).trim()
-      expect((await stat(keyFile)).mode & 0o777).to.equal(0o600)
-      expect(run.stdout.split(shown).length - 1).to.equal(1)
-      const config = await readConfigFile(server.seeded.configPath)
-      const current = await readCurrentMasterKey(config, server.env)
-      if (current.kind !== 'available') throw new Error(current.reason)
-      expect(masterKeyToBase64(current.key)).to.equal(shown)
-      expect((await stat(server.seeded.configPath)).mode & 0o777).to.equal(0o600)
-    })
+    it(
+      'shows the new key once, writes it 0600 to --masterKeyFile, and seals the same key into the ' + 'config',
+      async () => {
+        const shown = (await readFile(keyFile, 'utf8')).trim()
+        expect((await stat(keyFile)).mode & 0o777).to.equal(0o600)
+        expect(run.stdout.split(shown).length - 1).to.equal(1)
+        const config = await readConfigFile(server.seeded.configPath)
+        const current = await readCurrentMasterKey(config, server.env)
+        if (current.kind !== 'available') throw new Error(current.reason)
+        expect(masterKeyToBase64(current.key)).to.equal(shown)
+        expect((await stat(server.seeded.configPath)).mode & 0o777).to.equal(0o600)
+      },
+    )
 
     it("leaves a certificate that the config's key opens, with the thumbprints in the report", async () => {
       const [doc] = await query<{JSON: string}>(

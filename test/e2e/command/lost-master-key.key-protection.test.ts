@@ -15,7 +15,10 @@ import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 
 const SEED = 8_2030
 
-/** The config's sealed master key opened by the OpenSSL CLI with the key and IV given as hex: the JSON string, or a failure. */
+/**
+ * The config's sealed master key opened by the OpenSSL CLI with the key and IV given as hex: the JSON string, or a
+ * failure.
+ */
 async function opensslOpens(server: LostServer, key: Buffer, iv: Buffer): Promise<string> {
   const sealed = (await readConfigFile(server.seeded.configPath)).settings.get(SettingKey.MasterKey) ?? ''
   const input = path.join(server.root, 'sealed.b64')
@@ -48,7 +51,10 @@ describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED}
     const run = await runLostMasterKey(CONFIRMED, server.env)
     expect(run.exitCode, run.message).to.equal(0)
     expect(run.stdout).to.include(
-      `the master key is lost: the key in the config cannot be unsealed on this machine (the master key in the config does not unseal with any machine key source (${server.seeded.machineIdPath}: it does not unseal with this machine key`,
+      `the master key is lost: the key in the config cannot be unsealed on this machine (the master key in the ` +
+        (`config does not unseal with any machine key source (${server.seeded.machineIdPath}: it does not unseal ` +
+          `with this ` +
+          `machine key`),
     )
     expect(run.stdout).to.include(`Sealed with:  machine-id (${server.seeded.machineIdPath})`)
     expect(run.stdout).not.to.include(machineId)
@@ -65,28 +71,32 @@ describe(`server:lost-master-key seals the new key the Octopus way (seed ${SEED}
     ).to.equal(`"${current.key.toString('base64')}"`)
   })
 
-  it('with --sealWith machinekey beside a machine id: creates the machinekey file, reports it, and OpenSSL opens the value', async () => {
-    server = await createLostServer({documents: 60, seed: 32})
-    await writeFile(server.seeded.machineIdPath, `${random.bytes(16).toString('hex')}\n`)
-    const run = await runLostMasterKey([...CONFIRMED, '--seal-with', 'machinekey', '--json'], server.env)
-    expect(run.exitCode, run.message).to.equal(0)
-    const report = JSON.parse(run.stdout) as RecoveryReport
-    expect(report.sealedWith).to.deep.equal({kind: 'machinekey', path: server.seeded.machineKeyPath})
-    expect((await stat(server.seeded.machineKeyPath)).mode & 0o777).to.equal(0o600)
+  it(
+    'with --sealWith machinekey beside a machine id: creates the machinekey file, reports it, and OpenSSL opens ' +
+      'the value',
+    async () => {
+      server = await createLostServer({documents: 60, seed: 32})
+      await writeFile(server.seeded.machineIdPath, `${random.bytes(16).toString('hex')}\n`)
+      const run = await runLostMasterKey([...CONFIRMED, '--seal-with', 'machinekey', '--json'], server.env)
+      expect(run.exitCode, run.message).to.equal(0)
+      const report = JSON.parse(run.stdout) as RecoveryReport
+      expect(report.sealedWith).to.deep.equal({kind: 'machinekey', path: server.seeded.machineKeyPath})
+      expect((await stat(server.seeded.machineKeyPath)).mode & 0o777).to.equal(0o600)
 
-    const [key, iv] = (await readFile(server.seeded.machineKeyPath, 'utf8'))
-      .trim()
-      .split('.')
-      .map((part) => Buffer.from(part, 'base64'))
-    const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
-    if (current.kind !== 'available') throw new Error(current.reason)
-    expect(current.unsealedWith).to.deep.equal({kind: 'machinekey', path: server.seeded.machineKeyPath})
-    expect(await opensslOpens(server, key, iv)).to.equal(`"${current.key.toString('base64')}"`)
-    // A newer server tries the machine id first: the value must not pass its padding check.
-    const id = await readMachineIdKey(server.seeded.machineIdPath)
-    const sealed = (await readConfigFile(server.seeded.configPath)).settings.get(SettingKey.MasterKey) ?? ''
-    expect(id.kind === 'key' && hasValidPadding(sealed, id)).to.equal(false)
-  })
+      const [key, iv] = (await readFile(server.seeded.machineKeyPath, 'utf8'))
+        .trim()
+        .split('.')
+        .map((part) => Buffer.from(part, 'base64'))
+      const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
+      if (current.kind !== 'available') throw new Error(current.reason)
+      expect(current.unsealedWith).to.deep.equal({kind: 'machinekey', path: server.seeded.machineKeyPath})
+      expect(await opensslOpens(server, key, iv)).to.equal(`"${current.key.toString('base64')}"`)
+      // A newer server tries the machine id first: the value must not pass its padding check.
+      const id = await readMachineIdKey(server.seeded.machineIdPath)
+      const sealed = (await readConfigFile(server.seeded.configPath)).settings.get(SettingKey.MasterKey) ?? ''
+      expect(id.kind === 'key' && hasValidPadding(sealed, id)).to.equal(false)
+    },
+  )
 
   it('refuses a server whose machinekey file still opens its key (exit 4), naming that source', async () => {
     server = await createLostServer({documents: 60, seed: 33, sealWith: 'machinekey', keepMachineKey: true})

@@ -28,81 +28,87 @@ async function refusal(server: LostServer, args: string[]): Promise<CommandRun> 
 }
 
 for (const engine of testEngines())
-  describe(`server:lost-master-key: when the server certificate cannot tell, sampled values decide, on ${engine}`, () => {
-    let server: LostServer
-    // On SQL Server, the two cases that sample values over TDS (each case seeds a server, ~8 s on Babelfish).
-    const pg = engine === 'postgres'
+  describe(
+    `server:lost-master-key: when the server certificate cannot tell, sampled values decide, on ` + `${engine}`,
+    () => {
+      let server: LostServer
+      // On SQL Server, the two cases that sample values over TDS (each case seeds a server, ~8 s on Babelfish).
+      const pg = engine === 'postgres'
 
-    afterEach(() => server?.dispose())
+      afterEach(() => server?.dispose())
 
-    // The machine key is kept: the key in the config is the one that encrypted every value.
-    const working = () => createLostServer({documents: 120, keepMachineKey: true, seed: 21, engine})
+      // The machine key is kept: the key in the config is the one that encrypted every value.
+      const working = () => createLostServer({documents: 120, keepMachineKey: true, seed: 21, engine})
 
-    it('refuses a working key when certificate-global is deleted (exit 4), naming the sampled values', async () => {
-      server = await working()
-      await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
-      for (const json of [false, true]) {
-        const run = await refusal(server, json ? [...CONFIRMED, '--json'] : CONFIRMED)
-        expect(run.exitCode, run.message).to.equal(4)
-        expect(run.message)
-          .to.include('still works')
-          .and.match(/opens \d+ of \d+ sampled values/)
-        expect(run.message).to.include('no certificate-global document')
-      }
-    })
-
-    for (const [damage, json] of [
-      ['not JSON', '{"Id":"certificate-global","CertificateData":"'],
-      ['no encrypted CertificateData', '{"Id":"certificate-global","CertificateData":"damaged","Thumbprint":"00"}'],
-    ] as const) {
-      if (pg)
-        it(`refuses a working key when certificate-global is corrupt (${damage}) (exit 4)`, async () => {
-          server = await working()
-          await setCertificate(server, json)
-          const run = await refusal(server, CONFIRMED)
-          expect(run.exitCode, run.message).to.equal(4)
-          expect(run.message).to.match(/opens \d+ of \d+ sampled values/)
-        })
-    }
-
-    it('goes on with a wrong key when certificate-global is deleted, and says the sample decided', async () => {
-      server = await working()
-      await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
-      const wrongKey = randomBytes(32).toString('base64')
-      const run = await runLostMasterKey([...CONFIRMED, '--json'], {...server.env, MASTER_KEY: wrongKey})
-      expect(run.exitCode, run.message).to.equal(0)
-      const report = JSON.parse(run.stdout) as RecoveryReport
-      expect(report.outcome).to.equal('reset')
-      expect(report.keyWitness).to.match(/^0 of \d+ sampled values$/)
-      expect(Number(report.keyWitness!.split(' of ')[1].split(' ')[0]), 'values sampled').to.be.at.least(3)
-      expect(report.keyTest).to.include('lost').and.include('no readable server certificate')
-      expect(report.totals.valuesReset).to.be.greaterThan(0)
-    })
-
-    if (pg)
-      it('goes on when there is neither a certificate nor any other ciphertext ("none available"), in text too', async () => {
+      it('refuses a working key when certificate-global is deleted (exit 4), naming the sampled values', async () => {
         server = await working()
         await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
-        // Every document that could hold a catalog ciphertext goes: nothing is left to test the key on.
-        for (const {table, fields} of SENSITIVE_CATALOG) {
-          if (table !== 'Configuration') await query(server.database.url, `DELETE FROM "${table}"`).catch(() => {})
-          const ids = fields.flatMap((field) => (field.documentId ? [field.documentId] : []))
-          if (table === 'Configuration')
-            await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = ANY($1)`, [ids])
+        for (const json of [false, true]) {
+          const run = await refusal(server, json ? [...CONFIRMED, '--json'] : CONFIRMED)
+          expect(run.exitCode, run.message).to.equal(4)
+          expect(run.message)
+            .to.include('still works')
+            .and.match(/opens \d+ of \d+ sampled values/)
+          expect(run.message).to.include('no certificate-global document')
         }
-        const run = await runLostMasterKey(CONFIRMED, server.env)
-        expect(run.exitCode, run.message).to.equal(0)
-        expect(run.stdout).to.include('Key witness:  none available')
       })
 
-    if (pg)
-      it('with the certificate in place, says the certificate decided', async () => {
-        server = await createLostServer({documents: 60, seed: 22})
+      for (const [damage, json] of [
+        ['not JSON', '{"Id":"certificate-global","CertificateData":"'],
+        ['no encrypted CertificateData', '{"Id":"certificate-global","CertificateData":"damaged","Thumbprint":"00"}'],
+      ] as const) {
+        if (pg)
+          it(`refuses a working key when certificate-global is corrupt (${damage}) (exit 4)`, async () => {
+            server = await working()
+            await setCertificate(server, json)
+            const run = await refusal(server, CONFIRMED)
+            expect(run.exitCode, run.message).to.equal(4)
+            expect(run.message).to.match(/opens \d+ of \d+ sampled values/)
+          })
+      }
+
+      it('goes on with a wrong key when certificate-global is deleted, and says the sample decided', async () => {
+        server = await working()
+        await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
         const wrongKey = randomBytes(32).toString('base64')
         const run = await runLostMasterKey([...CONFIRMED, '--json'], {...server.env, MASTER_KEY: wrongKey})
         expect(run.exitCode, run.message).to.equal(0)
         const report = JSON.parse(run.stdout) as RecoveryReport
-        expect(report.keyWitness).to.equal('server certificate')
-        expect(report.keyTest).to.include('does not decrypt the server certificate')
+        expect(report.outcome).to.equal('reset')
+        expect(report.keyWitness).to.match(/^0 of \d+ sampled values$/)
+        expect(Number(report.keyWitness!.split(' of ')[1].split(' ')[0]), 'values sampled').to.be.at.least(3)
+        expect(report.keyTest).to.include('lost').and.include('no readable server certificate')
+        expect(report.totals.valuesReset).to.be.greaterThan(0)
       })
-  })
+
+      if (pg)
+        it(
+          'goes on when there is neither a certificate nor any other ciphertext ("none available"), in text ' + 'too',
+          async () => {
+            server = await working()
+            await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
+            // Every document that could hold a catalog ciphertext goes: nothing is left to test the key on.
+            for (const {table, fields} of SENSITIVE_CATALOG) {
+              if (table !== 'Configuration') await query(server.database.url, `DELETE FROM "${table}"`).catch(() => {})
+              const ids = fields.flatMap((field) => (field.documentId ? [field.documentId] : []))
+              if (table === 'Configuration')
+                await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = ANY($1)`, [ids])
+            }
+            const run = await runLostMasterKey(CONFIRMED, server.env)
+            expect(run.exitCode, run.message).to.equal(0)
+            expect(run.stdout).to.include('Key witness:  none available')
+          },
+        )
+
+      if (pg)
+        it('with the certificate in place, says the certificate decided', async () => {
+          server = await createLostServer({documents: 60, seed: 22})
+          const wrongKey = randomBytes(32).toString('base64')
+          const run = await runLostMasterKey([...CONFIRMED, '--json'], {...server.env, MASTER_KEY: wrongKey})
+          expect(run.exitCode, run.message).to.equal(0)
+          const report = JSON.parse(run.stdout) as RecoveryReport
+          expect(report.keyWitness).to.equal('server certificate')
+          expect(report.keyTest).to.include('does not decrypt the server certificate')
+        })
+    },
+  )

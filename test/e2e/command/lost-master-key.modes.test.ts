@@ -48,8 +48,10 @@ async function failSecondBatch(url: string, engine: EngineName): Promise<void> {
     url,
     `CREATE SEQUENCE fail_after;
      CREATE FUNCTION fail_second_batch() RETURNS trigger AS $$
-     BEGIN IF nextval('fail_after') >= 2 THEN RAISE EXCEPTION 'injected failure on batch 2'; END IF; RETURN NULL; END $$ LANGUAGE plpgsql;
-     CREATE TRIGGER fail_second_batch AFTER UPDATE ON "VariableSet" FOR EACH STATEMENT EXECUTE FUNCTION fail_second_batch();`,
+     BEGIN IF nextval('fail_after') >= 2 THEN RAISE EXCEPTION 'injected failure on batch 2'; END IF; RETURN NULL; ` +
+      `END $$ LANGUAGE plpgsql;
+     CREATE TRIGGER fail_second_batch AFTER UPDATE ON "VariableSet" FOR EACH STATEMENT EXECUTE FUNCTION ` +
+      `fail_second_batch();`,
   )
 }
 

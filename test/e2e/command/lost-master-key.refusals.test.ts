@@ -220,17 +220,20 @@ for (const engine of testEngines())
 
     if (!pg)
       for (const dryRun of [false, true]) {
-        it(`below compatibility level 130${dryRun ? ', also with --dry-run' : ''} (exit 6), saying how to raise it`, async () => {
-          await setCompatibilityLevel(server.database.name, 120)
-          try {
-            const run = await refusal(server, dryRun ? ['--dry-run'] : CONFIRMED)
-            expect(run.exitCode, run.message).to.equal(6)
-            expect(run.message)
-              .to.include('compatibility level 120')
-              .and.include(`ALTER DATABASE [${server.database.name}] SET COMPATIBILITY_LEVEL = 130`)
-          } finally {
-            await setCompatibilityLevel(server.database.name, 130)
-          }
-        })
+        it(
+          `below compatibility level 130${dryRun ? ', also with --dry-run' : ''} (exit 6), saying how to raise ` + `it`,
+          async () => {
+            await setCompatibilityLevel(server.database.name, 120)
+            try {
+              const run = await refusal(server, dryRun ? ['--dry-run'] : CONFIRMED)
+              expect(run.exitCode, run.message).to.equal(6)
+              expect(run.message)
+                .to.include('compatibility level 120')
+                .and.include(`ALTER DATABASE [${server.database.name}] SET COMPATIBILITY_LEVEL = 130`)
+            } finally {
+              await setCompatibilityLevel(server.database.name, 130)
+            }
+          },
+        )
       }
   })

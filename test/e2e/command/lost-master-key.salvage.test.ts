@@ -188,37 +188,41 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
       )
     })
 
-    it("opens each A and B value with the new key to its original plaintext; the lost key's values are null and quarantined", async () => {
-      const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
-      if (current.kind !== 'available') throw new Error(current.reason)
-      const after = await catalogDocuments(server.database.url)
-      const comparison = compareSalvage(before, after, {
-        a: split.keyA,
-        b: split.keyB,
-        lost: server.seeded.masterKey,
-        new: current.key,
-      })
-      expect(comparison.wrong).to.deep.equal([])
-      expect(comparison.salvaged).to.equal(data.totals.valuesSalvaged)
-      const leftOpenable = data.salvage!.candidates.reduce((sum, c) => sum + c.opensOutsideCatalog, 0)
-      expect(comparison.leftOpenable, 'only uncataloged values stay under a candidate').to.equal(leftOpenable)
-      expect(comparison.lostNowNull.length).to.be.greaterThan(0)
+    it(
+      "opens each A and B value with the new key to its original plaintext; the lost key's values are null and " +
+        'quarantined',
+      async () => {
+        const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
+        if (current.kind !== 'available') throw new Error(current.reason)
+        const after = await catalogDocuments(server.database.url)
+        const comparison = compareSalvage(before, after, {
+          a: split.keyA,
+          b: split.keyB,
+          lost: server.seeded.masterKey,
+          new: current.key,
+        })
+        expect(comparison.wrong).to.deep.equal([])
+        expect(comparison.salvaged).to.equal(data.totals.valuesSalvaged)
+        const leftOpenable = data.salvage!.candidates.reduce((sum, c) => sum + c.opensOutsideCatalog, 0)
+        expect(comparison.leftOpenable, 'only uncataloged values stay under a candidate').to.equal(leftOpenable)
+        expect(comparison.lostNowNull.length).to.be.greaterThan(0)
 
-      const quarantined = await query<{Value: string}>(
-        server.database.url,
-        'SELECT "Value" FROM "LostMasterKeyQuarantine" WHERE "RunId" = $1',
-        [runId],
-      )
-      expect(quarantined.length).to.equal(data.totals.valuesReset)
-      const openedByCandidate = quarantined.filter(({Value}) =>
-        [split.keyA, split.keyB].some((key) => decryptSensitiveValue(Value, key).kind === 'plaintext'),
-      )
-      expect(openedByCandidate, 'nothing a candidate opens is quarantined').to.have.length(0)
-      const openedByLost = quarantined
-        .map((q) => q.Value)
-        .filter((value) => decryptSensitiveValue(value, server.seeded.masterKey).kind === 'plaintext')
-      expect(openedByLost.sort()).to.deep.equal([...comparison.lostNowNull].sort())
-    })
+        const quarantined = await query<{Value: string}>(
+          server.database.url,
+          'SELECT "Value" FROM "LostMasterKeyQuarantine" WHERE "RunId" = $1',
+          [runId],
+        )
+        expect(quarantined.length).to.equal(data.totals.valuesReset)
+        const openedByCandidate = quarantined.filter(({Value}) =>
+          [split.keyA, split.keyB].some((key) => decryptSensitiveValue(Value, key).kind === 'plaintext'),
+        )
+        expect(openedByCandidate, 'nothing a candidate opens is quarantined').to.have.length(0)
+        const openedByLost = quarantined
+          .map((q) => q.Value)
+          .filter((value) => decryptSensitiveValue(value, server.seeded.masterKey).kind === 'plaintext')
+        expect(openedByLost.sort()).to.deep.equal([...comparison.lostNowNull].sort())
+      },
+    )
 
     it('marks salvaged values in the re-entry list by fingerprint', async () => {
       const lines = (await readFile(reportFile, 'utf8')).trim().split('\n').slice(1)

@@ -2,8 +2,8 @@ import {createDecipheriv} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 
 /**
- * The config's master key, read and unsealed here by docs/server-formats.md, "Key protection", alone (not with the plugin's instance code),
- * so a check of the plugin's result does not trust the plugin's reader.
+ * The config's master key, read and unsealed here by docs/server-formats.md, "Key protection", alone (not with the
+ * plugin's instance code), so a check of the plugin's result does not trust the plugin's reader.
  */
 export type ConfigKey =
   {readonly kind: 'unsealed'; readonly key: Buffer} | {readonly kind: 'unavailable'; readonly reason: string}

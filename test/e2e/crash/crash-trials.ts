@@ -123,7 +123,8 @@ async function calibrate(
     if (full.exitCode !== 0 || check.problems.length > 0 || left.length > 0) {
       const why = [full.stderr.trim(), ...check.problems, ...left.map((f) => `temporary file ${f} is left`)]
       throw new Error(
-        `The uninterrupted run on ${engine} [${flags.name}] did not recover the server (exit ${full.exitCode}): ${why.join('; ')}`,
+        `The uninterrupted run on ${engine} [${flags.name}] did not recover the server (exit ${full.exitCode}): ` +
+          `${why.join('; ')}`,
       )
     }
     const spans = phaseSpans(full.lines, full.durationMs)
@@ -132,7 +133,8 @@ async function calibrate(
         ? `SQL Server (${await describeMssqlServer(process.env[MSSQL_VARIABLE]!)}), ${mssqlOptions.documents}`
         : `PostgreSQL, ${options.documents}`
     console.log(
-      `${described} documents, seed ${options.seed}, [${flags.name}]: an uninterrupted run takes ${Math.round(full.durationMs)} ms:`,
+      `${described} documents, seed ${options.seed}, [${flags.name}]: an uninterrupted run takes ` +
+        `${Math.round(full.durationMs)} ms:`,
     )
     for (const [i, span] of spans.entries())
       console.log(`  ${span ? `${span.durationMs.toFixed(1).padStart(8)} ms` : '  not seen'}  ${PHASES[i].name}`)

@@ -30,7 +30,8 @@ export async function takeSnapshot(url: string): Promise<DatabaseSnapshot> {
   await client.connect()
   try {
     const {rows: names} = await client.query<{name: string}>(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = " +
+        "'BASE TABLE' ORDER BY table_name",
     )
     const tables = new Map<string, Map<string, SnapshotRow>>()
     let quarantine: QuarantineEntry[] | undefined
@@ -43,7 +44,8 @@ export async function takeSnapshot(url: string): Promise<DatabaseSnapshot> {
         continue
       }
       const {rows} = await client.query<{id: string; json: string | null; rest: string}>(
-        `SELECT "Id"::text AS id, to_jsonb(t) ->> 'JSON' AS json, (to_jsonb(t) - 'JSON')::text AS rest FROM "${name}" t`,
+        `SELECT "Id"::text AS id, to_jsonb(t) ->> 'JSON' AS json, (to_jsonb(t) - 'JSON')::text AS rest FROM ` +
+          `"${name}" t`,
       )
       tables.set(name, new Map(rows.map((r) => [r.id, {json: r.json ?? undefined, rest: r.rest}])))
     }

@@ -11,12 +11,14 @@ function stable(value: unknown): unknown {
 
 /**
  * The same snapshot as `takeSnapshot` on PostgreSQL, read straight from SQL Server over TDS (none of the plugin's
- * code): each row's JSON text, and its other columns as one JSON object. Compared only with snapshots of its own engine.
+ * code): each row's JSON text, and its other columns as one JSON object. Compared only with snapshots of its own
+ * engine.
  */
 export async function takeMssqlSnapshot(connectionString: string): Promise<DatabaseSnapshot> {
   const names = await mssqlQuery<{name: string}>(
     connectionString,
-    `SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA = SCHEMA_NAME() ORDER BY TABLE_NAME`,
+    `SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA = ` +
+      `SCHEMA_NAME() ORDER BY TABLE_NAME`,
   )
   const tables = new Map<string, Map<string, SnapshotRow>>()
   let quarantine: QuarantineEntry[] | undefined

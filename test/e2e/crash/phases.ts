@@ -21,7 +21,8 @@ export const PHASES: readonly PhaseDefinition[] = [
   {name: 'new key generated', opens: started('Generate a new master key and server certificate')},
   {name: 'config being written', opens: started('Seal the new master key into the config file')},
   {name: 'config written, before the first write', opens: (line) => line.startsWith('› new key sealed into ')},
-  // The reset's first line of output (an upgrade script, or the first table's progress) comes from inside the transaction.
+  // The reset's first line of output (an upgrade script, or the first table's progress) comes from inside the
+  // transaction.
   {
     name: 'inside the transaction',
     opens: (line, current) => current === 5 && line.startsWith('› ') && line !== COMMITTING && !COMMITTED.test(line),

@@ -125,7 +125,8 @@ if (testEngines().includes('mssql'))
       const local = new Date(finishedUtc.getTime() + timeZoneSteps * 15 * 60_000)
       await query(
         target.server.database.url,
-        'INSERT INTO "TestBackupSet" (database_name, type, backup_finish_date, time_zone) VALUES ($1, $2, CAST($3 AS datetime2), $4)',
+        'INSERT INTO "TestBackupSet" (database_name, type, backup_finish_date, time_zone) VALUES ($1, $2, CAST($3 ' +
+          'AS datetime2), $4)',
         [database, type, local.toISOString().slice(0, 23), timeZoneSteps],
       )
     }
@@ -134,7 +135,8 @@ if (testEngines().includes('mssql'))
       target = await matrixServer({seed: 25, engine: 'mssql'})
       await query(
         target.server.database.url,
-        'CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date datetime2, time_zone smallint)',
+        'CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date datetime2, ' +
+          'time_zone smallint)',
       )
     })
 
@@ -168,24 +170,31 @@ if (testEngines().includes('mssql'))
       )
     })
 
-    it('a full backup 2 hours old, recorded by a server 5 hours ahead of UTC, is too old for --maxBackupAge 1 (exit 3)', async () => {
-      // Read as UTC, its local time would lie 3 hours in the future and pass.
-      await recordBackup(target.server.database.name, 'D', hoursAgo(2), 20)
-      await expectRefusal(
-        target,
-        [RESET, BACKED_UP, '--maxBackupAge', '1'],
-        {exit: 3, says: ['2.0 hours ago', 'older than --maxBackupAge (1 hours)']},
-        env,
-      )
-    })
+    it(
+      'a full backup 2 hours old, recorded by a server 5 hours ahead of UTC, is too old for --maxBackupAge 1 (exit ' +
+        '3)',
+      async () => {
+        // Read as UTC, its local time would lie 3 hours in the future and pass.
+        await recordBackup(target.server.database.name, 'D', hoursAgo(2), 20)
+        await expectRefusal(
+          target,
+          [RESET, BACKED_UP, '--maxBackupAge', '1'],
+          {exit: 3, says: ['2.0 hours ago', 'older than --maxBackupAge (1 hours)']},
+          env,
+        )
+      },
+    )
 
-    it('a full backup 30 minutes old, recorded by a server 5 hours behind UTC, is evidence: the recovery goes on', async () => {
-      // Read as UTC, its local time would look 5.5 hours old and be refused.
-      const finished = hoursAgo(0.5)
-      await recordBackup(target.server.database.name, 'D', finished, -20)
-      const {report} = await expectRecovery(target, [RESET, BACKED_UP, '--maxBackupAge', '1'], {env})
-      expect(report.backup?.kind).to.equal('msdb-backupset')
-      const recorded = new Date((report.backup as {finishedAt: string}).finishedAt).getTime()
-      expect(Math.abs(recorded - finished.getTime()), 'finishedAt, in UTC').to.be.below(1000)
-    })
+    it(
+      'a full backup 30 minutes old, recorded by a server 5 hours behind UTC, is evidence: the recovery goes ' + 'on',
+      async () => {
+        // Read as UTC, its local time would look 5.5 hours old and be refused.
+        const finished = hoursAgo(0.5)
+        await recordBackup(target.server.database.name, 'D', finished, -20)
+        const {report} = await expectRecovery(target, [RESET, BACKED_UP, '--maxBackupAge', '1'], {env})
+        expect(report.backup?.kind).to.equal('msdb-backupset')
+        const recorded = new Date((report.backup as {finishedAt: string}).finishedAt).getTime()
+        expect(Math.abs(recorded - finished.getTime()), 'finishedAt, in UTC').to.be.below(1000)
+      },
+    )
   })

@@ -93,7 +93,8 @@ for (const engine of testEngines())
 
     it('a database that does not exist (exit 7), naming it', async () => {
       const c = await configFor(changed({database: 'no_such_octopus_db'}))
-      // Babelfish refuses it as a failed login whose words say "does not exist"; SQL Server says "Cannot open database".
+      // Babelfish refuses it as a failed login whose words say "does not exist"; SQL Server says "Cannot open
+      // database".
       const says = pg
         ? ['database no_such_octopus_db', 'does not exist', 'database name']
         : ['no_such_octopus_db', /does not exist|Cannot open database/]
@@ -180,7 +181,8 @@ for (const engine of testEngines())
           target.server.database.url,
           pg
             ? `${insert} OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)`
-            : `SET IDENTITY_INSERT "SchemaVersions" ON; ${insert} VALUES ($1, $2, $3); SET IDENTITY_INSERT "SchemaVersions" OFF`,
+            : `SET IDENTITY_INSERT "SchemaVersions" ON; ${insert} VALUES ($1, $2, $3); SET IDENTITY_INSERT ` +
+                `"SchemaVersions" OFF`,
           [missing.Id, missing.ScriptName, missing.Applied],
         )
       }
@@ -195,7 +197,8 @@ for (const engine of testEngines())
         target.server.database.url,
         pg
           ? `INSERT INTO "SchemaVersions" ("ScriptName", "Applied") VALUES ($1, now()) RETURNING "Id"`
-          : `INSERT INTO "SchemaVersions" ("ScriptName", "Applied") OUTPUT inserted."Id" VALUES ($1, CURRENT_TIMESTAMP)`,
+          : `INSERT INTO "SchemaVersions" ("ScriptName", "Applied") OUTPUT inserted."Id" VALUES ($1, ` +
+              `CURRENT_TIMESTAMP)`,
         [last.ScriptName],
       )
       try {

@@ -61,32 +61,39 @@ describe('bad-input matrix: files that cannot be written', () => {
     }
   })
 
-  it('a --masterKeyFile that cannot be created: refused before the config is written (exit 7), nothing changed', async () => {
-    const keyFile = path.join(target.server.root, 'no-such-folder', 'key.txt')
-    await expectRefusal(target, [...PAST_THE_KEY_TEST, '--masterKeyFile', keyFile], {
-      exit: 7,
-      says: [keyFile, 'cannot be written', 'Nothing was changed'],
-    })
-  })
+  it(
+    'a --masterKeyFile that cannot be created: refused before the config is written (exit 7), nothing ' + 'changed',
+    async () => {
+      const keyFile = path.join(target.server.root, 'no-such-folder', 'key.txt')
+      await expectRefusal(target, [...PAST_THE_KEY_TEST, '--masterKeyFile', keyFile], {
+        exit: 7,
+        says: [keyFile, 'cannot be written', 'Nothing was changed'],
+      })
+    },
+  )
 
-  it('a --reportFile that cannot be created: refused or rolled back (exit 7 or 8), never a crash with a changed config', async () => {
-    const reportFile = path.join(target.server.root, 'no-such-folder', 're-enter.csv')
-    const before = await diskState(target.watched)
-    // A child process: if the command crashes, it must not take the test runner with it.
-    const run = await runChild([...PAST_THE_KEY_TEST, '--reportFile', reportFile], target.env)
-    const after = await diskState(target.watched)
-    expect(after.database, 'database unchanged').to.equal(before.database)
-    expect(after.files, 'config unchanged, no copy or temporary file left').to.equal(before.files)
-    expect([7, 8], `exit code; output: ${run.stderr}`).to.include(run.exitCode)
-    expect(run.message).to.include(reportFile)
-    expectNoSecrets(
-      [
-        {name: 'stdout', text: run.stdout},
-        {name: 'stderr', text: run.stderr},
-      ],
-      target.secrets,
-    )
-  })
+  it(
+    'a --reportFile that cannot be created: refused or rolled back (exit 7 or 8), never a crash with a changed ' +
+      'config',
+    async () => {
+      const reportFile = path.join(target.server.root, 'no-such-folder', 're-enter.csv')
+      const before = await diskState(target.watched)
+      // A child process: if the command crashes, it must not take the test runner with it.
+      const run = await runChild([...PAST_THE_KEY_TEST, '--reportFile', reportFile], target.env)
+      const after = await diskState(target.watched)
+      expect(after.database, 'database unchanged').to.equal(before.database)
+      expect(after.files, 'config unchanged, no copy or temporary file left').to.equal(before.files)
+      expect([7, 8], `exit code; output: ${run.stderr}`).to.include(run.exitCode)
+      expect(run.message).to.include(reportFile)
+      expectNoSecrets(
+        [
+          {name: 'stdout', text: run.stdout},
+          {name: 'stderr', text: run.stderr},
+        ],
+        target.secrets,
+      )
+    },
+  )
 })
 
 describe('bad-input matrix: a lost key and a folder that cannot be written', () => {

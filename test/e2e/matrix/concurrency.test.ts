@@ -24,7 +24,10 @@ function outcomeOf(run: ChildRun): string | undefined {
   }
 }
 
-/** The end state every legitimate interleaving must reach: one reset, whose key is in the config and opens the certificate. */
+/**
+ * The end state every legitimate interleaving must reach: one reset, whose key is in the config and opens the
+ * certificate.
+ */
 async function expectOneConsistentRecovery(target: MatrixServer): Promise<Buffer> {
   const {server} = target
   const events = await query<{JSON: string}>(
@@ -77,7 +80,10 @@ async function expectOneConsistentRecovery(target: MatrixServer): Promise<Buffer
   return current.key
 }
 
-/** Rounds per engine: on SQL Server one (a round seeds a server, ~10 s on Babelfish; the lock's refusal is also a refusal test). */
+/**
+ * Rounds per engine: on SQL Server one (a round seeds a server, ~10 s on Babelfish; the lock's refusal is also a
+ * refusal test).
+ */
 const ROUNDS_ON: Record<EngineName, number> = {postgres: ROUNDS, mssql: 1}
 
 for (const engine of testEngines())
@@ -87,29 +93,32 @@ for (const engine of testEngines())
     afterEach(() => target?.server.dispose())
 
     for (let round = 1; round <= ROUNDS_ON[engine]; round++) {
-      it(`started together, exactly one resets; the other refuses on the lock or finds it done (round ${round})`, async () => {
-        target = await matrixServer({documents: 400, seed: 40 + round, engine})
-        const args = [...CONFIRMED, '--json']
-        const runs = await Promise.all([runChild(args, target.env), runChild(args, target.env)])
-        const resets = runs.filter((r) => r.exitCode === 0 && outcomeOf(r) === 'reset')
-        expect(resets, runs.map((r) => `exit ${r.exitCode}: ${r.message}`).join('\n')).to.have.length(1)
-        const other = runs.find((r) => r !== resets[0])!
-        // Legitimate: it met the lock (5); or it started after the commit and found the job done (0, already
-        // recovered) or the key working (4).
-        if (other.exitCode === 5) expect(other.message).to.include('Octopus.LostMasterKey')
-        else if (other.exitCode === 0) expect(outcomeOf(other)).to.equal('already-recovered')
-        else expect(other.exitCode, other.message).to.equal(4)
+      it(
+        `started together, exactly one resets; the other refuses on the lock or finds it done (round ` + `${round})`,
+        async () => {
+          target = await matrixServer({documents: 400, seed: 40 + round, engine})
+          const args = [...CONFIRMED, '--json']
+          const runs = await Promise.all([runChild(args, target.env), runChild(args, target.env)])
+          const resets = runs.filter((r) => r.exitCode === 0 && outcomeOf(r) === 'reset')
+          expect(resets, runs.map((r) => `exit ${r.exitCode}: ${r.message}`).join('\n')).to.have.length(1)
+          const other = runs.find((r) => r !== resets[0])!
+          // Legitimate: it met the lock (5); or it started after the commit and found the job done (0, already
+          // recovered) or the key working (4).
+          if (other.exitCode === 5) expect(other.message).to.include('Octopus.LostMasterKey')
+          else if (other.exitCode === 0) expect(outcomeOf(other)).to.equal('already-recovered')
+          else expect(other.exitCode, other.message).to.equal(4)
 
-        const newKey = await expectOneConsistentRecovery(target)
-        const secrets = [...target.secrets, {name: 'new master key', value: newKey.toString('base64')}]
-        expectNoSecrets(
-          runs.flatMap((r, i) => [
-            {name: `run ${i} stdout`, text: r.stdout},
-            {name: `run ${i} stderr`, text: r.stderr},
-          ]),
-          secrets,
-        )
-      })
+          const newKey = await expectOneConsistentRecovery(target)
+          const secrets = [...target.secrets, {name: 'new master key', value: newKey.toString('base64')}]
+          expectNoSecrets(
+            runs.flatMap((r, i) => [
+              {name: `run ${i} stdout`, text: r.stdout},
+              {name: `run ${i} stderr`, text: r.stderr},
+            ]),
+            secrets,
+          )
+        },
+      )
     }
 
     // PostgreSQL only: the proxy holds the late run's second connection, and the mssql pool connects differently.
@@ -117,7 +126,8 @@ for (const engine of testEngines())
       it('a run that read the config before another committed does not reset a second time', async () => {
         target = await matrixServer({documents: 200, seed: 45})
         const database = new URL(target.server.database.url)
-        // The late run (text mode) connects first in its prerun hook, then in its first step right after reading the config.
+        // The late run (text mode) connects first in its prerun hook, then in its first step right after reading the
+        // config.
         const proxy = await startHoldingProxy({host: database.hostname, port: Number(database.port)}, 2)
         try {
           const viaProxy = new URL(target.server.database.url)

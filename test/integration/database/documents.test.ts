@@ -187,28 +187,31 @@ for (const target of databaseTargets()) {
       expect(batch.map((row) => row.JSON)).to.deep.equal(rows.map((row) => row.JSON))
     })
 
-    it('writes a batch larger than one statement’s JSON cap (documents of a megabyte each) in several statements', async () => {
-      const megabyte = (i: number) => `{"Blob":"${String(i).repeat(1024 * 1024)}"}`
-      const count = Math.ceil((2 * MAX_STATEMENT_JSON_CHARS) / (1024 * 1024)) + 1
-      const ids = Array.from({length: count}, (_, i) => `Feeds-${pad(i)}`)
-      await insertDocuments(
-        test.ctx,
-        'Feed',
-        ['Id', 'JSON', 'Name'],
-        ids.map((Id) => ({Id, JSON: '{}', Name: Id})),
-      )
-      expect(
-        await writeDocuments(
+    it(
+      'writes a batch larger than one statement’s JSON cap (documents of a megabyte each) in several ' + 'statements',
+      async () => {
+        const megabyte = (i: number) => `{"Blob":"${String(i).repeat(1024 * 1024)}"}`
+        const count = Math.ceil((2 * MAX_STATEMENT_JSON_CHARS) / (1024 * 1024)) + 1
+        const ids = Array.from({length: count}, (_, i) => `Feeds-${pad(i)}`)
+        await insertDocuments(
           test.ctx,
           'Feed',
-          ['JSON'],
-          ids.map((Id, i) => ({Id, JSON: megabyte(i % 10)})),
-        ),
-      ).to.equal(count)
-      const rows = await test.ctx.db.selectFrom('Feed').select(['Id', 'JSON']).orderBy('Id').execute()
-      expect(rows.map((row) => (row.JSON as string).length)).to.deep.equal(ids.map((_, i) => megabyte(i % 10).length))
-      expect(rows[count - 1].JSON).to.equal(megabyte((count - 1) % 10))
-    })
+          ['Id', 'JSON', 'Name'],
+          ids.map((Id) => ({Id, JSON: '{}', Name: Id})),
+        )
+        expect(
+          await writeDocuments(
+            test.ctx,
+            'Feed',
+            ['JSON'],
+            ids.map((Id, i) => ({Id, JSON: megabyte(i % 10)})),
+          ),
+        ).to.equal(count)
+        const rows = await test.ctx.db.selectFrom('Feed').select(['Id', 'JSON']).orderBy('Id').execute()
+        expect(rows.map((row) => (row.JSON as string).length)).to.deep.equal(ids.map((_, i) => megabyte(i % 10).length))
+        expect(rows[count - 1].JSON).to.equal(megabyte((count - 1) % 10))
+      },
+    )
 
     it('keeps document text byte for byte through insert, stream and write', async () => {
       const text = '{ "Big" : 18446744073709551617 , "Dec": 1.500, "Emoji": "👩‍💻", "Esc": "\\"quoted\\"\\n" }'

@@ -55,23 +55,26 @@ for (const target of databaseTargets()) {
       expect(await names()).to.deep.equal([])
     })
 
-    it('refuses a statement issued after the work failed, so nothing runs outside the rolled-back transaction', async () => {
-      let late: Promise<string> | undefined
-      const failure = await inTransaction(test.ctx, async (trx) => {
-        await trx.db.insertInto('Note').values({Name: 'rolled back'}).execute()
-        // A write still in flight when the work fails, issued once the failure is already on its way.
-        late = new Promise((resolve) => setImmediate(resolve))
-          .then(() => trx.db.insertInto('Note').values({Name: 'late'}).execute())
-          .then(
-            () => 'ran',
-            (error: Error) => error.message,
-          )
-        throw new Error('the work fails')
-      }).catch((error: unknown) => error)
-      expect((failure as Error).message).to.match(/the work fails/)
-      expect(await late).to.match(/after its transaction had ended/)
-      expect(await names()).to.deep.equal([])
-    })
+    it(
+      'refuses a statement issued after the work failed, so nothing runs outside the rolled-back ' + 'transaction',
+      async () => {
+        let late: Promise<string> | undefined
+        const failure = await inTransaction(test.ctx, async (trx) => {
+          await trx.db.insertInto('Note').values({Name: 'rolled back'}).execute()
+          // A write still in flight when the work fails, issued once the failure is already on its way.
+          late = new Promise((resolve) => setImmediate(resolve))
+            .then(() => trx.db.insertInto('Note').values({Name: 'late'}).execute())
+            .then(
+              () => 'ran',
+              (error: Error) => error.message,
+            )
+          throw new Error('the work fails')
+        }).catch((error: unknown) => error)
+        expect((failure as Error).message).to.match(/the work fails/)
+        expect(await late).to.match(/after its transaction had ended/)
+        expect(await names()).to.deep.equal([])
+      },
+    )
 
     it('keeps the dialect kind inside the transaction', async () => {
       await inTransaction(test.ctx, async (trx) => {

@@ -50,19 +50,25 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
     })
     after(() => test?.close())
 
-    it('binds every parameter with an exact SQL Server type (text past 4,000 characters, Unicode, dates to the millisecond)', async () => {
-      const long = `${'Zoë 😀 ü Ω 漢字 '.repeat(500)}end`
-      const when = new Date('2024-01-02T03:04:05.001Z')
-      // The CAST: Babelfish echoes a bare nvarchar(max) parameter as code-page text ('?' for the rest); SQL Server does not.
-      const {rows} = await sql<
-        Record<string, unknown>
-      >`SELECT ${'short ü'} AS s, CAST(${long} AS nvarchar(max)) AS l, ${true} AS b, ${2_147_483_648} AS big,
+    it(
+      'binds every parameter with an exact SQL Server type (text past 4,000 characters, Unicode, dates to the ' +
+        'millisecond)',
+      async () => {
+        const long = `${'Zoë 😀 ü Ω 漢字 '.repeat(500)}end`
+        const when = new Date('2024-01-02T03:04:05.001Z')
+        // The CAST: Babelfish echoes a bare nvarchar(max) parameter as code-page text ('?' for the rest); SQL Server
+        // does
+        // not.
+        const {rows} = await sql<
+          Record<string, unknown>
+        >`SELECT ${'short ü'} AS s, CAST(${long} AS nvarchar(max)) AS l, ${true} AS b, ${2_147_483_648} AS big,
         ${1.5} AS f, ${when} AS d, ${null} AS n`.execute(test.ctx.db)
-      expect(long.length).to.be.above(4000)
-      expect(rows[0]).to.deep.equal({s: 'short ü', l: long, b: true, big: 2_147_483_648, f: 1.5, d: when, n: null})
-      const refused = await sql`SELECT ${{no: 'type'}} AS x`.execute(test.ctx.db).catch((error: unknown) => error)
-      expect((refused as Error).message).to.match(/has no SQL Server type/)
-    })
+        expect(long.length).to.be.above(4000)
+        expect(rows[0]).to.deep.equal({s: 'short ü', l: long, b: true, big: 2_147_483_648, f: 1.5, d: when, n: null})
+        const refused = await sql`SELECT ${{no: 'type'}} AS x`.execute(test.ctx.db).catch((error: unknown) => error)
+        expect((refused as Error).message).to.match(/has no SQL Server type/)
+      },
+    )
 
     it('runs a reserved connection’s statements on one session, and hands the session back to the pool', async () => {
       const spid = async (db: typeof test.ctx.db) =>
@@ -105,9 +111,8 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
 
     it('matches a batch’s Ids in the Id column’s own collation, even when it differs from the database’s', async () => {
       // Case-sensitive Ids in a case-insensitive database: "a" and "A" are two documents.
-      await sql`CREATE TABLE "CaseSensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON" nvarchar(max))`.execute(
-        test.ctx.db,
-      )
+      await sql`CREATE TABLE "CaseSensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON" \
+nvarchar(max))`.execute(test.ctx.db)
       await sql`INSERT INTO "CaseSensitive" ("Id", "JSON") VALUES (N'a', N'{}'), (N'A', N'{}')`.execute(test.ctx.db)
       expect(await writeDocuments(test.ctx, 'CaseSensitive', ['JSON'], [{Id: 'a', JSON: '{"changed":true}'}])).to.equal(
         1,
@@ -149,9 +154,8 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
       }
 
       before(async () => {
-        await sql`CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date datetime2, time_zone smallint)`.execute(
-          test.ctx.db,
-        )
+        await sql`CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date \
+datetime2, time_zone smallint)`.execute(test.ctx.db)
       })
       after(() => {
         if (saved === undefined) delete process.env[TEST_BACKUP_HISTORY_VARIABLE]

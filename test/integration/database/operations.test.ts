@@ -70,40 +70,43 @@ for (const target of databaseTargets()) {
         return new Date((await query.execute(test.ctx.db)).rows[0].now)
       }
 
-      it('counts a node seen within the last 5 minutes of the server’s clock, not in maintenance mode, as live', async () => {
-        const now = await serverNow()
-        const at = (msAgo: number) => new Date(now.getTime() - msAgo)
-        await insertDocuments(
-          test.ctx,
-          'OctopusServerNode',
-          ['Id', 'Name', 'LastSeen', 'IsInMaintenanceMode', 'JSON'],
-          [
-            {Id: 'n1', Name: 'just now', LastSeen: at(1000), IsInMaintenanceMode: false, JSON: '{}'},
-            {
-              Id: 'n2',
-              Name: 'four and a half minutes ago',
-              LastSeen: at(LIVE_NODE_WINDOW_MS - 30_000),
-              IsInMaintenanceMode: false,
-              JSON: '{}',
-            },
-            {
-              Id: 'n3',
-              Name: 'a second too long ago',
-              LastSeen: at(LIVE_NODE_WINDOW_MS + 1000),
-              IsInMaintenanceMode: false,
-              JSON: '{}',
-            },
-            {Id: 'n4', Name: 'in maintenance', LastSeen: at(1000), IsInMaintenanceMode: true, JSON: '{}'},
-            {Id: 'n5', Name: 'clock ahead', LastSeen: at(-60_000), IsInMaintenanceMode: false, JSON: '{}'},
-            {Id: 'n6', Name: 'last week', LastSeen: at(7 * 86_400_000), IsInMaintenanceMode: false, JSON: '{}'},
-          ],
-        )
-        expect(await liveNodes(test.ctx)).to.deep.equal([
-          {name: 'clock ahead', lastSeen: at(-60_000)},
-          {name: 'four and a half minutes ago', lastSeen: at(LIVE_NODE_WINDOW_MS - 30_000)},
-          {name: 'just now', lastSeen: at(1000)},
-        ])
-      })
+      it(
+        'counts a node seen within the last 5 minutes of the server’s clock, not in maintenance mode, as ' + 'live',
+        async () => {
+          const now = await serverNow()
+          const at = (msAgo: number) => new Date(now.getTime() - msAgo)
+          await insertDocuments(
+            test.ctx,
+            'OctopusServerNode',
+            ['Id', 'Name', 'LastSeen', 'IsInMaintenanceMode', 'JSON'],
+            [
+              {Id: 'n1', Name: 'just now', LastSeen: at(1000), IsInMaintenanceMode: false, JSON: '{}'},
+              {
+                Id: 'n2',
+                Name: 'four and a half minutes ago',
+                LastSeen: at(LIVE_NODE_WINDOW_MS - 30_000),
+                IsInMaintenanceMode: false,
+                JSON: '{}',
+              },
+              {
+                Id: 'n3',
+                Name: 'a second too long ago',
+                LastSeen: at(LIVE_NODE_WINDOW_MS + 1000),
+                IsInMaintenanceMode: false,
+                JSON: '{}',
+              },
+              {Id: 'n4', Name: 'in maintenance', LastSeen: at(1000), IsInMaintenanceMode: true, JSON: '{}'},
+              {Id: 'n5', Name: 'clock ahead', LastSeen: at(-60_000), IsInMaintenanceMode: false, JSON: '{}'},
+              {Id: 'n6', Name: 'last week', LastSeen: at(7 * 86_400_000), IsInMaintenanceMode: false, JSON: '{}'},
+            ],
+          )
+          expect(await liveNodes(test.ctx)).to.deep.equal([
+            {name: 'clock ahead', lastSeen: at(-60_000)},
+            {name: 'four and a half minutes ago', lastSeen: at(LIVE_NODE_WINDOW_MS - 30_000)},
+            {name: 'just now', lastSeen: at(1000)},
+          ])
+        },
+      )
 
       it('finds none in an idle cluster', async () => {
         expect(await liveNodes(test.ctx)).to.deep.equal([])
@@ -115,7 +118,8 @@ for (const target of databaseTargets()) {
         const history = await latestFullBackup(test.ctx, test.ctx.databaseName)
         if (target.name === 'postgres') expect(history).to.deep.equal({state: 'not-recorded'})
         // A database created for this test has no full backup, unless this login cannot read msdb at all (as on
-        // Babelfish, which has none: test/integration/database/mssql-statements.test.ts reads a stand-in of the same shape).
+        // Babelfish, which has none: test/integration/database/mssql-statements.test.ts reads a stand-in of the same
+        // shape).
         else expect(history.state).to.be.oneOf(['none', 'unreadable'])
       })
     })

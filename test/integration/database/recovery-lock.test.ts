@@ -34,19 +34,22 @@ for (const target of databaseTargets()) {
       await test.close()
     })
 
-    it('refuses a second run with exit 5 naming the lock while the first holds it, and allows it after release', async () => {
-      let refusal: unknown
-      const result = await withRecoveryLock(test.ctx, async () => {
-        refusal = await refusalOf(other)
-        return 'first run'
-      })
-      expect(result).to.equal('first run')
-      expect(refusal).to.be.instanceOf(RecoveryError)
-      expect((refusal as RecoveryError).exitCode).to.equal(ExitCode.ServerBusy)
-      expect((refusal as RecoveryError).message).to.include(RECOVERY_LOCK_NAME)
+    it(
+      'refuses a second run with exit 5 naming the lock while the first holds it, and allows it after ' + 'release',
+      async () => {
+        let refusal: unknown
+        const result = await withRecoveryLock(test.ctx, async () => {
+          refusal = await refusalOf(other)
+          return 'first run'
+        })
+        expect(result).to.equal('first run')
+        expect(refusal).to.be.instanceOf(RecoveryError)
+        expect((refusal as RecoveryError).exitCode).to.equal(ExitCode.ServerBusy)
+        expect((refusal as RecoveryError).message).to.include(RECOVERY_LOCK_NAME)
 
-      expect(await withRecoveryLock(other, async () => 'second run')).to.equal('second run')
-    })
+        expect(await withRecoveryLock(other, async () => 'second run')).to.equal('second run')
+      },
+    )
 
     it('releases the lock when the work fails, passing the failure on', async () => {
       const failure = await withRecoveryLock(test.ctx, async () => {

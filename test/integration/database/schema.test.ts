@@ -67,10 +67,10 @@ for (const target of databaseTargets()) {
           c: string
           type: string
         }>`SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.DATA_TYPE AS type
-          FROM INFORMATION_SCHEMA.COLUMNS c JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-          WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`.execute(
-          test.ctx.db,
-        )
+          FROM INFORMATION_SCHEMA.COLUMNS c JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND \
+t.TABLE_NAME = c.TABLE_NAME
+          WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, \
+c.ORDINAL_POSITION`.execute(test.ctx.db)
         for (const row of rows) (result[row.t] ??= []).push({name: row.c, type: row.type})
         return result
       }
@@ -207,27 +207,30 @@ for (const target of databaseTargets()) {
       expect(await upgradeSchema(test.ctx, {skipLicenseCheck: false})).to.deep.equal({applied: []})
     })
 
-    it('refuses scripts released after the licence’s maintenance expired, changing nothing, unless told to skip', async () => {
-      const last = SCHEMA_SCRIPTS.at(-1)!
-      const expiresOn = dayBefore(last.releasedOn)
-      await createSchema(test.ctx, {scripts: 1})
-      await license(expiresOn)
-      const before = await tables()
+    it(
+      'refuses scripts released after the licence’s maintenance expired, changing nothing, unless told to ' + 'skip',
+      async () => {
+        const last = SCHEMA_SCRIPTS.at(-1)!
+        const expiresOn = dayBefore(last.releasedOn)
+        await createSchema(test.ctx, {scripts: 1})
+        await license(expiresOn)
+        const before = await tables()
 
-      const error = await rejection(
-        upgradeSchema(test.ctx, {skipLicenseCheck: false, today: new Date('2030-01-01T00:00:00Z')}),
-      )
-      expect(error.exitCode).to.equal(ExitCode.SchemaOrLicence)
-      expect(error.message).to.include(last.name).and.include(expiresOn).and.include('ended')
-      expect(error.message).not.to.include(names[1])
-      expect(error.suggestions.join(' ')).to.include('--skipLicenseCheck')
-      expect(await tables()).to.deep.equal(before)
-      expect(await readJournal(test.ctx)).to.deep.equal([names[0]])
+        const error = await rejection(
+          upgradeSchema(test.ctx, {skipLicenseCheck: false, today: new Date('2030-01-01T00:00:00Z')}),
+        )
+        expect(error.exitCode).to.equal(ExitCode.SchemaOrLicence)
+        expect(error.message).to.include(last.name).and.include(expiresOn).and.include('ended')
+        expect(error.message).not.to.include(names[1])
+        expect(error.suggestions.join(' ')).to.include('--skipLicenseCheck')
+        expect(await tables()).to.deep.equal(before)
+        expect(await readJournal(test.ctx)).to.deep.equal([names[0]])
 
-      const {applied} = await upgradeSchema(test.ctx, {skipLicenseCheck: true})
-      expect(applied).to.deep.equal(names.slice(1))
-      await expectCurrentSchema()
-    })
+        const {applied} = await upgradeSchema(test.ctx, {skipLicenseCheck: true})
+        expect(applied).to.deep.equal(names.slice(1))
+        await expectCurrentSchema()
+      },
+    )
 
     it('allows scripts released on the expiry day itself', async () => {
       await createSchema(test.ctx, {scripts: SCHEMA_SCRIPTS.length - 1})

@@ -126,7 +126,9 @@ describe('the reset on the fields the catalog gained', () => {
 
   it('follows the communication style of targets and workers', () => {
     for (const name of ['Machine', 'Worker']) {
-      const fabric = `{"Name":"sf","Endpoint":{"CommunicationStyle":"AzureServiceFabricCluster","AadUserCredentialPassword":${secret('p')},"SensitiveVariablesEncryptionPassword":${secret('q')}}}`
+      const fabric =
+        `{"Name":"sf","Endpoint":{"CommunicationStyle":"AzureServiceFabricCluster",` +
+        `"AadUserCredentialPassword":${secret('p')},"SensitiveVariablesEncryptionPassword":${secret('q')}}}`
       const {leaves, after} = reset(name, 'Machines-1', fabric)
       expect(leaves.map((l) => [l.path, l.label, l.kind])).to.deep.equal([
         ['Endpoint.AadUserCredentialPassword', 'sf', 'Service Fabric Azure AD password'],
@@ -143,7 +145,9 @@ describe('the reset on the fields the catalog gained', () => {
       ['Docker', ['Password']],
       ['GcsStorage', ['Password', 'ServiceAccountJsonKey']],
     ] as const) {
-      const text = `{"Name":"f","FeedType":"${feedType}","Password":${secret('p')},"SecretKey":${secret('s')},"ServiceAccountJsonKey":${secret('j')}}`
+      const text =
+        `{"Name":"f","FeedType":"${feedType}","Password":${secret('p')},"SecretKey":${secret('s')},` +
+        `"ServiceAccountJsonKey":${secret('j')}}`
       expect(
         reset('Feed', 'Feeds-1', text)
           .leaves.map((l) => l.path)
@@ -158,13 +162,16 @@ describe('the reset on the fields the catalog gained', () => {
     expect(reset('GitCredential', 'GitCredentials-1', git('UsernamePassword')).leaves).to.have.length(1)
     expect(reset('GitCredential', 'GitCredentials-1', git('GitHub')).leaves).to.have.length(0)
     const project = (type: string) =>
-      `{"Name":"p","PersistenceSettings":{"Type":"VersionControlled","Credentials":{"Type":"${type}","Password":${secret('p')}}}}`
+      `{"Name":"p","PersistenceSettings":{"Type":"VersionControlled","Credentials":{"Type":"${type}",` +
+      `"Password":${secret('p')}}}}`
     expect(reset('Project', 'Projects-1', project('UsernamePassword')).leaves.map((l) => l.label)).to.deep.equal(['p'])
     expect(reset('Project', 'Projects-1', project('Reference')).leaves).to.have.length(0)
   })
 
   it('resets step-level and action-level sensitive properties of deployment and runbook processes', () => {
-    const text = `{"Steps":[{"Name":"Deploy","SensitiveProperties":{"S":${secret('s')}},"Actions":[{"Name":"Run","SensitiveProperties":{"A":${secret('a')}}}]}]}`
+    const text =
+      `{"Steps":[{"Name":"Deploy","SensitiveProperties":{"S":${secret('s')}},"Actions":[{"Name":"Run",` +
+      `"SensitiveProperties":{"A":${secret('a')}}}]}]}`
     for (const name of ['DeploymentProcess', 'RunbookProcess']) {
       expect(reset(name, 'p', text).leaves.map((l) => [l.path, l.label])).to.deep.equal([
         ['Steps[0].SensitiveProperties.S', 'Deploy'],
@@ -182,7 +189,9 @@ describe('the reset on the fields the catalog gained', () => {
     expect(ldap.leaves.map((l) => [l.path, l.label, l.kind])).to.deep.equal([
       ['ConnectPassword', 'LDAP authentication', 'LDAP bind password'],
     ])
-    const ado = `{"Connections":[{"BaseUrl":"https://dev.azure.com/a","PersonalAccessToken":${secret('1')}},{"PersonalAccessToken":${secret('2')}}]}`
+    const ado =
+      `{"Connections":[{"BaseUrl":"https://dev.azure.com/a","PersonalAccessToken":${secret('1')}},` +
+      `{"PersonalAccessToken":${secret('2')}}]}`
     expect(reset('Configuration', 'issuetracker-azuredevops', ado).leaves.map((l) => [l.path, l.label])).to.deep.equal([
       ['Connections[0].PersonalAccessToken', 'https://dev.azure.com/a'],
       ['Connections[1].PersonalAccessToken', 'Azure DevOps issue tracker'],
@@ -199,7 +208,8 @@ describe('the reset on the fields the catalog gained', () => {
     const hook = reset(
       'Subscription',
       'Subscriptions-1',
-      `{"Name":"Alerts","EventNotificationSubscription":{"WebhookHeaderKey":"Authorization","WebhookHeaderValue":${secret('h')}}}`,
+      `{"Name":"Alerts","EventNotificationSubscription":{"WebhookHeaderKey":"Authorization",` +
+        `"WebhookHeaderValue":${secret('h')}}}`,
     )
     expect(hook.leaves.map((l) => [l.label, l.kind])).to.deep.equal([['Alerts', 'webhook header value']])
     expect(reset('Proxy', 'Proxies-1', `{"Name":"px","Password":${secret('p')}}`).after.Password).to.equal(null)

@@ -41,28 +41,29 @@ describe('checkMasterKey on PostgreSQL', () => {
     await damaged?.dispose()
   })
 
-  it('finds a working key healthy, with per-table counts matching what the seeder wrote, changing nothing', async () => {
-    const fingerprint = await databaseFingerprint(healthy.database.url)
-    // A recovery holding the lock does not stop a read-only check.
-    const handle = await openDatabase(healthy.database.url)
-    const report = await withRecoveryLock(handle, () => check(healthy, healthy.seeded.masterKey)).finally(() =>
-      handle.close(),
-    )
-    expect(report.verdict.exitCode).to.equal(0)
-    expect(report.certificate.verdict).to.equal('works')
-    for (const tally of report.tables) {
-      const seeded = healthy.seeded.sensitive[tally.table]
-      expect([tally.opened, tally.cannotOpen, tally.alreadyNull, tally.notASensitiveValue], tally.table).to.deep.equal([
-        seeded.readable,
-        0,
-        seeded.alreadyNull,
-        seeded.nonCiphertext,
-      ])
-    }
-    expect(report.quarantine).to.equal(undefined)
-    expect(report.schema.state).to.equal('current')
-    expect(await databaseFingerprint(healthy.database.url)).to.equal(fingerprint)
-  })
+  it(
+    'finds a working key healthy, with per-table counts matching what the seeder wrote, changing ' + 'nothing',
+    async () => {
+      const fingerprint = await databaseFingerprint(healthy.database.url)
+      // A recovery holding the lock does not stop a read-only check.
+      const handle = await openDatabase(healthy.database.url)
+      const report = await withRecoveryLock(handle, () => check(healthy, healthy.seeded.masterKey)).finally(() =>
+        handle.close(),
+      )
+      expect(report.verdict.exitCode).to.equal(0)
+      expect(report.certificate.verdict).to.equal('works')
+      for (const tally of report.tables) {
+        const seeded = healthy.seeded.sensitive[tally.table]
+        expect(
+          [tally.opened, tally.cannotOpen, tally.alreadyNull, tally.notASensitiveValue],
+          tally.table,
+        ).to.deep.equal([seeded.readable, 0, seeded.alreadyNull, seeded.nonCiphertext])
+      }
+      expect(report.quarantine).to.equal(undefined)
+      expect(report.schema.state).to.equal('current')
+      expect(await databaseFingerprint(healthy.database.url)).to.equal(fingerprint)
+    },
+  )
 
   it('reports values the key cannot open, with a sample of where they are (exit 10)', async () => {
     const report = await check(damaged, damaged.seeded.masterKey)

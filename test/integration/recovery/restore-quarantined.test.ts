@@ -75,7 +75,8 @@ describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
     // An operator enters one feed password again after the reset.
     const [row] = await query<{DocumentId: string}>(
       server.database.url,
-      `SELECT "DocumentId" FROM "LostMasterKeyQuarantine" WHERE "TableName" = 'Feed' AND "Path" = 'Password' ORDER BY 1 LIMIT 1`,
+      `SELECT "DocumentId" FROM "LostMasterKeyQuarantine" WHERE "TableName" = 'Feed' AND "Path" = 'Password' ORDER ` +
+        `BY 1 LIMIT 1`,
     )
     reentered = {table: 'Feed', id: row.DocumentId}
     const [feed] = await query<{JSON: string}>(server.database.url, 'SELECT "JSON" FROM "Feed" WHERE "Id" = $1', [

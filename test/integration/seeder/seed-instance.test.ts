@@ -78,26 +78,29 @@ describe('seedInstance: 100,000 documents', function () {
     expect(seeded.malformedDocuments.VariableSet).to.be.greaterThan(0)
   })
 
-  it('registers the instance and writes a 0600 config whose key is sealed with its machine id (the default source)', async () => {
-    const registry = JSON.parse(await readFile(path.join(seeded.instancesDir, 'octopusserver.config'), 'utf8'))
-    expect(registry).to.deep.equal({Name: 'OctopusServer', ConfigurationFilePath: seeded.configPath})
-    expect(seeded.configPath).to.equal(path.join(root, 'OctopusServer', 'OctopusServer.config'))
-    expect((await stat(seeded.configPath)).mode & 0o777).to.equal(0o600)
-    expect(await stat(seeded.machineKeyPath).catch(() => 'absent')).to.equal('absent')
+  it(
+    'registers the instance and writes a 0600 config whose key is sealed with its machine id (the default ' + 'source)',
+    async () => {
+      const registry = JSON.parse(await readFile(path.join(seeded.instancesDir, 'octopusserver.config'), 'utf8'))
+      expect(registry).to.deep.equal({Name: 'OctopusServer', ConfigurationFilePath: seeded.configPath})
+      expect(seeded.configPath).to.equal(path.join(root, 'OctopusServer', 'OctopusServer.config'))
+      expect((await stat(seeded.configPath)).mode & 0o777).to.equal(0o600)
+      expect(await stat(seeded.machineKeyPath).catch(() => 'absent')).to.equal('absent')
 
-    const config = await readConfigFile(seeded.configPath)
-    expect(config.settings.get(SettingKey.ConnectionString)).to.equal(database.url)
-    expect(config.settings.get(SettingKey.Home)).to.equal(path.join(root, 'OctopusServer'))
-    expect(config.settings.get(SettingKey.NodeName)).to.be.a('string').and.not.equal('')
-    expect(config.settings.get(SettingKey.MasterKey)).to.not.include(seeded.masterKey.toString('base64'))
-    const keys = [...config.settings.keys()]
-    expect(keys).to.deep.equal([...keys].sort())
+      const config = await readConfigFile(seeded.configPath)
+      expect(config.settings.get(SettingKey.ConnectionString)).to.equal(database.url)
+      expect(config.settings.get(SettingKey.Home)).to.equal(path.join(root, 'OctopusServer'))
+      expect(config.settings.get(SettingKey.NodeName)).to.be.a('string').and.not.equal('')
+      expect(config.settings.get(SettingKey.MasterKey)).to.not.include(seeded.masterKey.toString('base64'))
+      const keys = [...config.settings.keys()]
+      expect(keys).to.deep.equal([...keys].sort())
 
-    const current = await readCurrentMasterKey(config, {...seeded.env})
-    expect(current.kind).to.equal('available')
-    expect(current.kind === 'available' && current.key.equals(seeded.masterKey)).to.equal(true)
-    expect(current).to.have.deep.property('unsealedWith', {kind: 'machine-id', path: seeded.machineIdPath})
-  })
+      const current = await readCurrentMasterKey(config, {...seeded.env})
+      expect(current.kind).to.equal('available')
+      expect(current.kind === 'available' && current.key.equals(seeded.masterKey)).to.equal(true)
+      expect(current).to.have.deep.property('unsealedWith', {kind: 'machine-id', path: seeded.machineIdPath})
+    },
+  )
 
   it('stores a server certificate the key test accepts, and a licence and SMTP settings', async () => {
     const handle = await openDatabase(database.url)

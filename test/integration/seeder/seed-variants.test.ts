@@ -121,14 +121,17 @@ describe('seedInstance variants', function () {
     })
   })
 
-  it('a large malformed share: the malformed documents are exactly those counted, and their values are not', async () => {
-    const {seeded, database} = await seed({malformedShare: 0.3, documents: 1500})
-    const readBack = await readBackSensitive(database.url, seeded.masterKey)
-    const malformed = Object.values(seeded.malformedDocuments).reduce((x, y) => x + y, 0)
-    expect(malformed).to.be.closeTo(0.3 * 1500, 60)
-    expect(readBack.malformedDocuments).to.deep.include(seeded.malformedDocuments)
-    expect(readBack.sensitive).to.deep.equal(seeded.sensitive)
-  })
+  it(
+    'a large malformed share: the malformed documents are exactly those counted, and their values are ' + 'not',
+    async () => {
+      const {seeded, database} = await seed({malformedShare: 0.3, documents: 1500})
+      const readBack = await readBackSensitive(database.url, seeded.masterKey)
+      const malformed = Object.values(seeded.malformedDocuments).reduce((x, y) => x + y, 0)
+      expect(malformed).to.be.closeTo(0.3 * 1500, 60)
+      expect(readBack.malformedDocuments).to.deep.include(seeded.malformedDocuments)
+      expect(readBack.sensitive).to.deep.equal(seeded.sensitive)
+    },
+  )
 
   it('the CLI prints a summary and, last, one JSON line without the key', async () => {
     const database = await createTestDatabase('seedcli')

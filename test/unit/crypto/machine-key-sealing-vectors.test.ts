@@ -37,7 +37,9 @@ describe(`the master key sealed the Octopus way, against the OpenSSL CLI (seed $
   const sourceFile = (source: Vector['source']) =>
     source === 'machine-id' ? env.OCTOPUS_MACHINE_ID_FILE : env.OCTOPUS_MACHINE_KEY_FILE
 
-  /** The AES key and IV of the source as hex for `openssl enc -K -iv`, read here by the format alone, not by the plugin. */
+  /**
+   * The AES key and IV of the source as hex for `openssl enc -K -iv`, read here by the format alone, not by the plugin.
+   */
   async function opensslKey(source: Vector['source']): Promise<string[]> {
     const text = await fs.readFile(sourceFile(source), 'utf8')
     const [key, iv] =

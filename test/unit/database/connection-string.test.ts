@@ -92,7 +92,8 @@ describe('parseConnectionString', () => {
 
     it('reads Encrypt, Connect Timeout, Application Name and MultiSubnetFailover', () => {
       const parsed = mssql(
-        'Server=s;Database=D;User Id=u;Password=p;Encrypt=False;Connect Timeout=45;Application Name=Octopus Server;MultiSubnetFailover=yes',
+        'Server=s;Database=D;User Id=u;Password=p;Encrypt=False;Connect Timeout=45;Application Name=Octopus ' +
+          'Server;MultiSubnetFailover=yes',
       )
       expect(parsed.config.options).to.deep.include({
         encrypt: false,

@@ -115,14 +115,16 @@ describe('withSetting', () => {
     const before =
       '<octopus-settings>\n\t<set key="A">1</set>\n\t<set key="b">2</set>\n\t<!-- end -->\n</octopus-settings>\n'
     expect(withSetting(before, 'C', '3')).to.equal(
-      '<octopus-settings>\n\t<set key="A">1</set>\n\t<set key="b">2</set>\n\t<set key="C">3</set>\n\t<!-- end -->\n</octopus-settings>\n',
+      '<octopus-settings>\n\t<set key="A">1</set>\n\t<set key="b">2</set>\n\t<set key="C">3</set>\n\t<!-- end ' +
+        '-->\n</octopus-settings>\n',
     )
   })
 
   it('sorts case-insensitively when placing a key', () => {
     const before = '<octopus-settings>\n  <set key="alpha">1</set>\n  <set key="Gamma">3</set>\n</octopus-settings>'
     expect(withSetting(before, 'Beta', '2')).to.equal(
-      '<octopus-settings>\n  <set key="alpha">1</set>\n  <set key="Beta">2</set>\n  <set key="Gamma">3</set>\n</octopus-settings>',
+      '<octopus-settings>\n  <set key="alpha">1</set>\n  <set key="Beta">2</set>\n  <set ' +
+        'key="Gamma">3</set>\n</octopus-settings>',
     )
   })
 
@@ -138,7 +140,8 @@ describe('withSetting', () => {
     [
       'a self-closing root',
       '<?xml version="1.0"?>\r\n<octopus-settings xmlns:x="urn:x" />\r\n',
-      '<?xml version="1.0"?>\r\n<octopus-settings xmlns:x="urn:x">\r\n  <set key="k">v</set>\r\n</octopus-settings>\r\n',
+      '<?xml version="1.0"?>\r\n<octopus-settings xmlns:x="urn:x">\r\n  <set ' +
+        'key="k">v</set>\r\n</octopus-settings>\r\n',
     ],
     [
       'an empty root',

@@ -46,23 +46,27 @@ describe('readConfigFile', () => {
       'Octopus.Communications.ServicesPort': '10943',
       'Octopus.Home': 'C:\\Octopus',
       'Octopus.Server.NodeName': 'WEB-01 & <primary>',
-      'Octopus.Storage.ExternalDatabaseConnectionString': `Server=(local)\\SQLEXPRESS;Database=Octopus;Trusted_Connection=True;Application Name="Octopus 'Deploy'"`,
+      'Octopus.Storage.ExternalDatabaseConnectionString':
+        `Server=(local)\\SQLEXPRESS;Database=Octopus;Trusted_Connection=True;Application ` + `Name="Octopus 'Deploy'"`,
       'Octopus.Storage.MasterKey': 'c2VhbGVkLWJ5LWRwYXBpLW9uLWEtZGVhZC1tYWNoaW5l',
       'Octopus.WebPortal.ListenPrefixes': 'http://localhost:80/,https://octo.example.com:443/',
       'Octopus.WebPortal.Note': 'café \u{1F600} tab\tend',
     })
   })
 
-  it('reads single-quoted attributes, self-closing and empty sets, CDATA, escaped keys and unknown elements', async () => {
-    const config = await readConfigFile(await writeConfig(await readFixture('linux-lf.config')))
-    expect(Object.fromEntries(config.settings)).to.deep.equal({
-      'Octopus.Home': '/var/lib/octopus',
-      'Octopus.Server.NodeName': '',
-      'Octopus.Storage.ExternalDatabaseConnectionString': 'postgres://octopus:p<a>ss&word@db.internal:5432/octopus',
-      'Octopus.Storage.MasterKey': '',
-      'Zeta."Quoted" & odd': 'multi\nline\n  value',
-    })
-  })
+  it(
+    'reads single-quoted attributes, self-closing and empty sets, CDATA, escaped keys and unknown ' + 'elements',
+    async () => {
+      const config = await readConfigFile(await writeConfig(await readFixture('linux-lf.config')))
+      expect(Object.fromEntries(config.settings)).to.deep.equal({
+        'Octopus.Home': '/var/lib/octopus',
+        'Octopus.Server.NodeName': '',
+        'Octopus.Storage.ExternalDatabaseConnectionString': 'postgres://octopus:p<a>ss&word@db.internal:5432/octopus',
+        'Octopus.Storage.MasterKey': '',
+        'Zeta."Quoted" & odd': 'multi\nline\n  value',
+      })
+    },
+  )
 
   it('reports line breaks inside a value as LF, as an XML reader does, whatever the file uses', async () => {
     const config = await readConfigFile(

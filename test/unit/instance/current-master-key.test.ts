@@ -92,17 +92,20 @@ describe(`current master key (seed ${SEED})`, () => {
       })
     })
 
-    it('accepts a 16-byte MASTER_KEY with surrounding whitespace, even without a config key or machine key', async () => {
-      const config = await configWith(undefined)
-      const fromEnvironment = randomBytes(16)
-      expect(
-        await readCurrentMasterKey(config, {...env, MASTER_KEY: ` ${fromEnvironment.toString('base64')}\n`}),
-      ).to.deep.equal({
-        kind: 'available',
-        source: 'MASTER_KEY',
-        key: fromEnvironment,
-      })
-    })
+    it(
+      'accepts a 16-byte MASTER_KEY with surrounding whitespace, even without a config key or machine ' + 'key',
+      async () => {
+        const config = await configWith(undefined)
+        const fromEnvironment = randomBytes(16)
+        expect(
+          await readCurrentMasterKey(config, {...env, MASTER_KEY: ` ${fromEnvironment.toString('base64')}\n`}),
+        ).to.deep.equal({
+          kind: 'available',
+          source: 'MASTER_KEY',
+          key: fromEnvironment,
+        })
+      },
+    )
 
     it('ignores an empty MASTER_KEY', async () => {
       const masterKey = randomBytes(32)
@@ -135,7 +138,9 @@ describe(`current master key (seed ${SEED})`, () => {
       const current = await readCurrentMasterKey(config, env)
       expect(current).to.deep.equal({
         kind: 'unavailable',
-        reason: `the master key in the config does not unseal with any machine key source (${idPath} does not exist; ${keyPath} does not exist)`,
+        reason:
+          `the master key in the config does not unseal with any machine key source (${idPath} does not ` +
+          `exist; ${keyPath} does not exist)`,
       })
       expect(await fs.stat(keyPath).catch(() => undefined)).to.equal(undefined)
     })
@@ -218,34 +223,37 @@ describe(`current master key (seed ${SEED})`, () => {
       expect({uid, gid}).to.deep.equal({uid: 4321, gid: 4322})
     })
 
-    it('draws another master key when the machinekey value would also pass the padding check under the machine id', async () => {
-      const random = new Prng(SEED, 'collision')
-      await fs.writeFile(idPath, `${random.bytes(16).toString('hex')}\n`)
-      await fs.writeFile(keyPath, formatMachineKey({key: random.bytes(32), iv: random.bytes(16)}))
-      const id = await readMachineIdKey(idPath)
-      if (id.kind !== 'key') throw new Error(id.reason)
-      const machineKey = (await readMachineKey(keyPath))!
-      // About 1 key in 256 seals to such a value; find one (deterministic for the seed).
-      let colliding: Buffer
-      do colliding = random.bytes(32)
-      while (!hasValidPadding(sealMasterKey(colliding, machineKey), id))
-      const redrawn = [random.bytes(32)]
-      while (hasValidPadding(sealMasterKey(redrawn[0], machineKey), id)) redrawn[0] = random.bytes(32)
+    it(
+      'draws another master key when the machinekey value would also pass the padding check under the machine ' + 'id',
+      async () => {
+        const random = new Prng(SEED, 'collision')
+        await fs.writeFile(idPath, `${random.bytes(16).toString('hex')}\n`)
+        await fs.writeFile(keyPath, formatMachineKey({key: random.bytes(32), iv: random.bytes(16)}))
+        const id = await readMachineIdKey(idPath)
+        if (id.kind !== 'key') throw new Error(id.reason)
+        const machineKey = (await readMachineKey(keyPath))!
+        // About 1 key in 256 seals to such a value; find one (deterministic for the seed).
+        let colliding: Buffer
+        do colliding = random.bytes(32)
+        while (!hasValidPadding(sealMasterKey(colliding, machineKey), id))
+        const redrawn = [random.bytes(32)]
+        while (hasValidPadding(sealMasterKey(redrawn[0], machineKey), id)) redrawn[0] = random.bytes(32)
 
-      const config = await configWith(undefined)
-      let draws = 0
-      const sealed = await sealNewMasterKey(config, colliding, env, {
-        sealWith: 'machinekey',
-        redraw: () => redrawn[draws++],
-      })
-      expect(draws).to.equal(1)
-      expect(sealed.key).to.deep.equal(redrawn[0])
-      expect(sealed.sealedWith).to.deep.equal({kind: 'machinekey', path: keyPath})
-      await fs.writeFile(config.path, sealed.text)
-      const value = (await readConfigFile(config.path)).settings.get(SettingKey.MasterKey)!
-      expect(hasValidPadding(value, id), 'a newer server would not mistake noise for the key').to.equal(false)
-      expect(await readCurrentMasterKey(await readConfigFile(config.path), env)).to.deep.include({key: redrawn[0]})
-    })
+        const config = await configWith(undefined)
+        let draws = 0
+        const sealed = await sealNewMasterKey(config, colliding, env, {
+          sealWith: 'machinekey',
+          redraw: () => redrawn[draws++],
+        })
+        expect(draws).to.equal(1)
+        expect(sealed.key).to.deep.equal(redrawn[0])
+        expect(sealed.sealedWith).to.deep.equal({kind: 'machinekey', path: keyPath})
+        await fs.writeFile(config.path, sealed.text)
+        const value = (await readConfigFile(config.path)).settings.get(SettingKey.MasterKey)!
+        expect(hasValidPadding(value, id), 'a newer server would not mistake noise for the key').to.equal(false)
+        expect(await readCurrentMasterKey(await readConfigFile(config.path), env)).to.deep.include({key: redrawn[0]})
+      },
+    )
 
     it('keeps a key whose machinekey value does not collide, and never redraws for the machine id source', async () => {
       await fs.writeFile(idPath, `${randomBytes(16).toString('hex')}\n`)

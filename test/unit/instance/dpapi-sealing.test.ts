@@ -50,21 +50,25 @@ function standIn(machine = 'this-machine') {
 describe(`key protection on Windows: DPAPI, LocalMachine, no entropy (seed ${SEED})`, () => {
   const random = new Prng(SEED, 'dpapi')
 
-  it('protects the key as a JSON string in UTF-8 with LocalMachine scope and no entropy, stored as base64', async () => {
-    const dpapi = standIn()
-    const masterKey = random.bytes(32)
-    const sealed = await sealWithDpapi(masterKey, dpapi.load)
-    expect(dpapi.calls).to.deep.equal([
-      {scope: 'LocalMachine', entropy: null, data: Buffer.from(`"${masterKey.toString('base64')}"`, 'utf8')},
-    ])
-    expect(sealed).to.equal(
-      Buffer.concat([Buffer.from('this-machine'), Buffer.from(`"${masterKey.toString('base64')}"`).reverse()]).toString(
-        'base64',
-      ),
-    )
-    expect(await unsealWithDpapi(sealed, dpapi.load)).to.deep.equal({ok: true, key: masterKey})
-    expect(dpapi.calls[1]).to.deep.include({scope: 'LocalMachine', entropy: null})
-  })
+  it(
+    'protects the key as a JSON string in UTF-8 with LocalMachine scope and no entropy, stored as ' + 'base64',
+    async () => {
+      const dpapi = standIn()
+      const masterKey = random.bytes(32)
+      const sealed = await sealWithDpapi(masterKey, dpapi.load)
+      expect(dpapi.calls).to.deep.equal([
+        {scope: 'LocalMachine', entropy: null, data: Buffer.from(`"${masterKey.toString('base64')}"`, 'utf8')},
+      ])
+      expect(sealed).to.equal(
+        Buffer.concat([
+          Buffer.from('this-machine'),
+          Buffer.from(`"${masterKey.toString('base64')}"`).reverse(),
+        ]).toString('base64'),
+      )
+      expect(await unsealWithDpapi(sealed, dpapi.load)).to.deep.equal({ok: true, key: masterKey})
+      expect(dpapi.calls[1]).to.deep.include({scope: 'LocalMachine', entropy: null})
+    },
+  )
 
   it('says a value from another machine does not unseal, naming DPAPI', async () => {
     const sealed = await sealWithDpapi(random.bytes(32), standIn('old-machine').load)
@@ -158,31 +162,41 @@ describe(`key protection on Windows: DPAPI, LocalMachine, no entropy (seed ${SEE
       expect(error).to.be.instanceOf(RecoveryError)
       expect(error.exitCode).to.equal(ExitCode.NotFound)
       expect(error.message).to.equal(
-        'The master key is protected with Windows DPAPI (LocalMachine) on Windows, but the DPAPI binding @primno/dpapi is not installed. Nothing was changed.',
+        'The master key is protected with Windows DPAPI (LocalMachine) on Windows, but the DPAPI binding ' +
+          '@primno/dpapi is not installed. Nothing was changed.',
       )
       expect(error.suggestions.join(' ')).to.contain('--omit=optional').and.to.contain('MASTER_KEY')
     })
   })
 
-  it(`the installed @primno/dpapi refuses to load off Windows (${onWindows ? 'skipped: this is Windows' : `runs on ${process.platform}`})`, async function () {
-    if (onWindows) this.skip()
-    const error = (await rejectionOf(loadDpapiBinding())) as RecoveryError
-    expect(error).to.be.instanceOf(RecoveryError)
-    // Installed as an optional dependency: it loads but has no binding here; where it is absent, it is "not installed".
-    expect(error.message).to.match(
-      /the DPAPI binding @primno\/dpapi (cannot be loaded on this machine|is not installed)\. Nothing was changed\.$/,
-    )
-  })
+  it(
+    `the installed @primno/dpapi refuses to load off Windows ` +
+      `(${onWindows ? 'skipped: this is Windows' : `runs on ${process.platform}`})`,
+    async function () {
+      if (onWindows) this.skip()
+      const error = (await rejectionOf(loadDpapiBinding())) as RecoveryError
+      expect(error).to.be.instanceOf(RecoveryError)
+      // Installed as an optional dependency: it loads but has no binding here; where it is absent, it is "not
+      // installed".
+      expect(error.message).to.match(
+        /the DPAPI binding @primno\/dpapi (cannot be loaded on this machine|is not installed)\. Nothing was changed\.$/,
+      )
+    },
+  )
 
-  it(`round-trips through the real DPAPI (Windows only; ${onWindows ? 'runs here' : `skipped on ${process.platform}`})`, async function () {
-    if (!onWindows) this.skip()
-    const masterKey = random.bytes(32)
-    const sealed = await sealWithDpapi(masterKey)
-    expect(await unsealWithDpapi(sealed)).to.deep.equal({ok: true, key: masterKey})
-    // What DPAPI opens is exactly Octopus's protected plaintext.
-    const dpapi = await loadDpapiBinding()
-    expect(
-      Buffer.from(dpapi.unprotectData(Buffer.from(sealed, 'base64'), null, 'LocalMachine')).toString('utf8'),
-    ).to.equal(`"${masterKey.toString('base64')}"`)
-  })
+  it(
+    `round-trips through the real DPAPI (Windows only; ` +
+      `${onWindows ? 'runs here' : `skipped on ${process.platform}`})`,
+    async function () {
+      if (!onWindows) this.skip()
+      const masterKey = random.bytes(32)
+      const sealed = await sealWithDpapi(masterKey)
+      expect(await unsealWithDpapi(sealed)).to.deep.equal({ok: true, key: masterKey})
+      // What DPAPI opens is exactly Octopus's protected plaintext.
+      const dpapi = await loadDpapiBinding()
+      expect(
+        Buffer.from(dpapi.unprotectData(Buffer.from(sealed, 'base64'), null, 'LocalMachine')).toString('utf8'),
+      ).to.equal(`"${masterKey.toString('base64')}"`)
+    },
+  )
 })

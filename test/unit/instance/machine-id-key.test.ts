@@ -31,14 +31,18 @@ describe('machine id key source', () => {
     ['CRLF', `${MACHINE_ID}\r\nmore\n`],
     ['nothing', MACHINE_ID],
   ]) {
-    it(`uses the 32 ASCII characters of the first line (ending in ${ending}) as the key and 743677397A244326 as the IV`, async () => {
-      await fs.writeFile(idPath, content)
-      expect(await readMachineIdKey(idPath)).to.deep.equal({
-        kind: 'key',
-        key: Buffer.from(MACHINE_ID, 'ascii'),
-        iv: Buffer.from('743677397A244326', 'ascii'),
-      })
-    })
+    it(
+      `uses the 32 ASCII characters of the first line (ending in ${ending}) as the key and 743677397A244326 as the ` +
+        `IV`,
+      async () => {
+        await fs.writeFile(idPath, content)
+        expect(await readMachineIdKey(idPath)).to.deep.equal({
+          kind: 'key',
+          key: Buffer.from(MACHINE_ID, 'ascii'),
+          iv: Buffer.from('743677397A244326', 'ascii'),
+        })
+      },
+    )
   }
 
   const unusable: Array<[string, string]> = [

@@ -82,7 +82,9 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
       const wrong = 'it does not unseal with this machine key (it was sealed on another machine, or altered)'
       expect(result).to.deep.equal({
         ok: false,
-        reason: `the master key in the config does not unseal with any machine key source (${idPath}: ${wrong}; ${keyPath}: ${wrong})`,
+        reason:
+          `the master key in the config does not unseal with any machine key source (${idPath}: ${wrong}; ` +
+          `${keyPath}: ${wrong})`,
       })
       const reason = result.ok ? '' : result.reason
       for (const secret of [id, machineKey.key.toString('base64'), machineKey.key.toString('hex')])
@@ -93,7 +95,9 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
       const result = await unsealWithMachineKeys(sealMasterKey(random.bytes(32), fileKey()), env)
       expect(result).to.deep.equal({
         ok: false,
-        reason: `the master key in the config does not unseal with any machine key source (${idPath} does not exist; ${keyPath} does not exist)`,
+        reason:
+          `the master key in the config does not unseal with any machine key source (${idPath} does not ` +
+          `exist; ${keyPath} does not exist)`,
       })
     })
 
@@ -142,33 +146,40 @@ describe(`machine key sources, in Octopus's order (seed ${SEED})`, () => {
       })
     })
 
-    it('seals with machinekey when asked, though a machine id exists (servers before mid-2021 read only machinekey)', async () => {
-      await fs.writeFile(idPath, `${machineId()}\n`)
-      const masterKey = random.bytes(32)
-      const seal = await sealWithMachineKeys(masterKey, env, {sealWith: 'machinekey'})
-      expect(seal.source).to.deep.equal({kind: 'machinekey', path: keyPath})
-      expect(seal.createdMachineKey).to.equal(keyPath)
-      expect(seal.collides).to.equal(hasValidPadding(seal.sealed, await machineIdKey()))
-      if (!seal.collides)
-        expect(await unsealWithMachineKeys(seal.sealed, env)).to.deep.include({
-          ok: true,
-          source: {kind: 'machinekey', path: keyPath},
-        })
-    })
+    it(
+      'seals with machinekey when asked, though a machine id exists (servers before mid-2021 read only ' +
+        'machinekey)',
+      async () => {
+        await fs.writeFile(idPath, `${machineId()}\n`)
+        const masterKey = random.bytes(32)
+        const seal = await sealWithMachineKeys(masterKey, env, {sealWith: 'machinekey'})
+        expect(seal.source).to.deep.equal({kind: 'machinekey', path: keyPath})
+        expect(seal.createdMachineKey).to.equal(keyPath)
+        expect(seal.collides).to.equal(hasValidPadding(seal.sealed, await machineIdKey()))
+        if (!seal.collides)
+          expect(await unsealWithMachineKeys(seal.sealed, env)).to.deep.include({
+            ok: true,
+            source: {kind: 'machinekey', path: keyPath},
+          })
+      },
+    )
 
-    it('reports a machinekey seal that the machine id would also open with valid padding (about 1 in 256)', async () => {
-      await fs.writeFile(idPath, `${machineId()}\n`)
-      await writeMachineKey(fileKey())
-      const id = await machineIdKey()
-      let tries = 0
-      let seal
-      do {
-        seal = await sealWithMachineKeys(random.bytes(32), env, {sealWith: 'machinekey'})
-        expect(seal.collides, `try ${tries}`).to.equal(hasValidPadding(seal.sealed, id))
-        tries++
-      } while (!seal.collides && tries < 5000)
-      expect(seal.collides, `no collision in ${tries} tries`).to.equal(true)
-    })
+    it(
+      'reports a machinekey seal that the machine id would also open with valid padding (about 1 in ' + '256)',
+      async () => {
+        await fs.writeFile(idPath, `${machineId()}\n`)
+        await writeMachineKey(fileKey())
+        const id = await machineIdKey()
+        let tries = 0
+        let seal
+        do {
+          seal = await sealWithMachineKeys(random.bytes(32), env, {sealWith: 'machinekey'})
+          expect(seal.collides, `try ${tries}`).to.equal(hasValidPadding(seal.sealed, id))
+          tries++
+        } while (!seal.collides && tries < 5000)
+        expect(seal.collides, `no collision in ${tries} tries`).to.equal(true)
+      },
+    )
 
     it('refuses --sealWith machine-id when there is no usable machine id, changing nothing', async () => {
       const error = (await rejectionOf(

@@ -34,17 +34,20 @@ describe('machine key', () => {
     expect(await readMachineKey(keyPath)).to.equal(undefined)
   })
 
-  it('is created on first need: base64(32 random bytes).base64(16 random bytes), mode 0600, parent folders made', async () => {
-    const {created, ...key} = await readOrCreateMachineKey(keyPath)
+  it(
+    'is created on first need: base64(32 random bytes).base64(16 random bytes), mode 0600, parent folders ' + 'made',
+    async () => {
+      const {created, ...key} = await readOrCreateMachineKey(keyPath)
 
-    expect(created).to.equal(true)
-    expect(key.key).to.have.length(32)
-    expect(key.iv).to.have.length(16)
-    expect(await fs.readFile(keyPath, 'utf8')).to.equal(`${key.key.toString('base64')}.${key.iv.toString('base64')}`)
-    expect((await fs.stat(keyPath)).mode & 0o777).to.equal(0o600)
-    expect(await readMachineKey(keyPath)).to.deep.equal(key)
-    expect(await folderEntries(path.dirname(keyPath))).to.deep.equal(['machinekey'])
-  })
+      expect(created).to.equal(true)
+      expect(key.key).to.have.length(32)
+      expect(key.iv).to.have.length(16)
+      expect(await fs.readFile(keyPath, 'utf8')).to.equal(`${key.key.toString('base64')}.${key.iv.toString('base64')}`)
+      expect((await fs.stat(keyPath)).mode & 0o777).to.equal(0o600)
+      expect(await readMachineKey(keyPath)).to.deep.equal(key)
+      expect(await folderEntries(path.dirname(keyPath))).to.deep.equal(['machinekey'])
+    },
+  )
 
   it('is reused once it exists', async () => {
     const first = await readOrCreateMachineKey(keyPath)

@@ -151,7 +151,8 @@ describe('instance registry', () => {
 
       const error = await resolutionError({instance: 'production'})
       expect(error.message).to.equal(
-        `Several instances registered in ${dir} match "production": "PRODUCTION" (production-upper.config), "Production" (production.config).`,
+        `Several instances registered in ${dir} match "production": "PRODUCTION" (production-upper.config), ` +
+          `"Production" (production.config).`,
       )
     })
 
@@ -216,7 +217,8 @@ describe('instance registry', () => {
 
       const error = await resolutionError({instance: 'alpha'})
       expect(error.message).to.equal(
-        `The config file ${configPath} (of the instance "Alpha", registered in ${path.join(dir, 'alpha.config')}) does not exist.`,
+        `The config file ${configPath} (of the instance "Alpha", registered in ${path.join(dir, 'alpha.config')}) ` +
+          `does not exist.`,
       )
     })
   })

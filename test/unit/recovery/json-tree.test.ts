@@ -182,13 +182,16 @@ describe('parseJsonTree', () => {
 describe('parseJsonTree with an interest (what the reset parses)', () => {
   const documents: Record<string, string> = {
     VariableSet:
-      '{"Id":"v","Variables":[{"Name":"a","Type":"Sensitive","Value":"x|y"},{"Name":"b","Type":"String","Value":"1.50"},{"Name":"c","Type":"Sensitive","Value":null}],"Big":9007199254740993}',
+      '{"Id":"v","Variables":[{"Name":"a","Type":"Sensitive","Value":"x|y"},{"Name":"b","Type":"String",' +
+      '"Value":"1.50"},{"Name":"c","Type":"Sensitive","Value":null}],"Big":9007199254740993}',
     Account:
-      '{"Name":"n","AccountType":"SshKeyPair","PrivateKeyFile":"k","PrivateKeyPassphrase":"p","Other":{"Password":"no"}}',
+      '{"Name":"n","AccountType":"SshKeyPair","PrivateKeyFile":"k","PrivateKeyPassphrase":"p",' +
+      '"Other":{"Password":"no"}}',
     DeploymentProcess:
       '{"Steps":[{"Name":"s","Actions":[{"Name":"a1","SensitiveProperties":{"P":"v","Q":null}},{"Name":"a2"}]}]}',
     ActionTemplate:
-      '{"Name":"t","SensitiveProperties":{"K":"v"},"Parameters":[{"Name":"p","DefaultValue":"d","DisplaySettings":{"ControlType":"Sensitive"}}]}',
+      '{"Name":"t","SensitiveProperties":{"K":"v"},"Parameters":[{"Name":"p","DefaultValue":"d",' +
+      '"DisplaySettings":{"ControlType":"Sensitive"}}]}',
     Machine: '{"Name":"m","Endpoint":{"CommunicationStyle":"OfflineDrop","SensitiveVariablesEncryptionPassword":"e"}}',
     TenantVariable: '{"Name":"tv","IsSensitive":true,"Value":"v","Nested":[[{"Value":1}]]}',
   }

@@ -16,7 +16,9 @@ describe('personal data scrub', () => {
         Username: 'alice',
         DisplayName: 'Alice Example',
         EmailAddress: 'alice@corp.example',
-        JSON: '{"Username":"alice","DisplayName":"Alice Example","Email":"alice@corp.example","Note":"alice likes tea","Big":9007199254740993}',
+        JSON:
+          '{"Username":"alice","DisplayName":"Alice Example","Email":"alice@corp.example","Note":"alice likes ' +
+          'tea","Big":9007199254740993}',
       },
       pseudonymizer,
       everyone,
@@ -26,7 +28,8 @@ describe('personal data scrub', () => {
     expect(user.row.DisplayName).to.equal(pseudonym)
     expect(user.row.EmailAddress).to.equal(`${pseudonym}@example.invalid`)
     expect(user.row.JSON).to.equal(
-      `{"Username":"${pseudonym}","DisplayName":"${pseudonym}","Email":"${pseudonym}@example.invalid","Note":"alice likes tea","Big":9007199254740993}`,
+      `{"Username":"${pseudonym}","DisplayName":"${pseudonym}","Email":"${pseudonym}@example.invalid","Note":"alice ` +
+        `likes tea","Big":9007199254740993}`,
     )
     const event = scrubEvent(
       {

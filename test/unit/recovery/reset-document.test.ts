@@ -31,7 +31,9 @@ describe('resetDocument', () => {
   })
 
   it('follows the account type to the field that is secret', () => {
-    const aws = `{"Name":"prod","AccountType":"AmazonWebServicesAccount","AccessKey":"AKIA","SecretKey":${secret('s')},"Password":${secret('x')}}`
+    const aws =
+      `{"Name":"prod","AccountType":"AmazonWebServicesAccount","AccessKey":"AKIA",` +
+      `"SecretKey":${secret('s')},"Password":${secret('x')}}`
     const result = resetDocument(table('Account'), 'Accounts-1', aws)
     if (result.state !== 'scanned') throw new Error(result.reason)
     expect(result.leaves.map((l) => l.path)).to.deep.equal(['SecretKey'])
@@ -42,7 +44,9 @@ describe('resetDocument', () => {
   })
 
   it('walks every step action and every template property, with their names', () => {
-    const process = `{"Steps":[{"Name":"s1","Actions":[{"Name":"Deploy web","SensitiveProperties":{"A.Password":${secret('1')},"B.Key":${secret('2')}}}]},
+    const process =
+      `{"Steps":[{"Name":"s1","Actions":[{"Name":"Deploy web",` +
+      `"SensitiveProperties":{"A.Password":${secret('1')},"B.Key":${secret('2')}}}]},
       {"Name":"s2","Actions":[{"Name":"a2"},{"Name":"Run script","SensitiveProperties":{"C":null}}]}]}`
     const result = resetDocument(table('DeploymentProcess'), 'deploymentprocess-1', process)
     if (result.state !== 'scanned') throw new Error(result.reason)
@@ -128,7 +132,8 @@ describe('resetDocument', () => {
     const machine = resetDocument(
       table('Machine'),
       'm',
-      `{"Name":"m","Endpoint":{"CommunicationStyle":"OfflineDrop","SensitiveVariablesEncryptionPassword":${secret('e')}},` +
+      `{"Name":"m","Endpoint":{"CommunicationStyle":"OfflineDrop",` +
+        `"SensitiveVariablesEncryptionPassword":${secret('e')}},` +
         '"Endpoint":{"CommunicationStyle":"OfflineDrop","SensitiveVariablesEncryptionPassword":null}}',
     )
     if (machine.state !== 'scanned') throw new Error(machine.reason)
@@ -155,7 +160,9 @@ describe('resetDocument', () => {
   it('lists ciphertexts outside the catalog, escaped or not, and resets them only when asked', () => {
     const cipher = encryptSensitiveValue('hidden', key)
     const escaped = JSON.stringify(cipher).replaceAll('/', '\\/').replace('|', '\\u007C')
-    const text = `{"Name":"f","Password":null,"NewField":{"Name":"inner","Token":${JSON.stringify(cipher)}},"List":[${escaped}],"Note":"a|b"}`
+    const text =
+      `{"Name":"f","Password":null,"NewField":{"Name":"inner","Token":${JSON.stringify(cipher)}},` +
+      `"List":[${escaped}],"Note":"a|b"}`
     const listed = resetDocument(table('Feed'), 'Feeds-1', text)
     if (listed.state !== 'scanned') throw new Error(listed.reason)
     expect(listed.outsideCatalog).to.deep.equal([

@@ -40,7 +40,8 @@ export async function runTsqlCheck(
       if (problems.length === 0) continue
       invalid++
       log(
-        `INVALID ${operation.name} (${statement.parameters.length} parameters):\n  ${statement.sql}\n  - ${problems.join('\n  - ')}`,
+        `INVALID ${operation.name} (${statement.parameters.length} parameters):\n  ${statement.sql}\n  - ` +
+          `${problems.join('\n  - ')}`,
       )
     }
 

@@ -5,7 +5,10 @@ import type {DocumentRow} from '../../../src/database/operations/documents.js'
 /** The largest batch the command allows (`--batchSize` max): every statement must hold at this size. */
 export const LARGEST_BATCH = 2000
 
-/** A value as stored encrypted: `base64(ciphertext)|base64(iv)` (docs/server-formats.md, "Master key and encrypted values"). */
+/**
+ * A value as stored encrypted: `base64(ciphertext)|base64(iv)` (docs/server-formats.md, "Master key and encrypted
+ * values").
+ */
 function cipher(bytes = 48): string {
   return `${randomBytes(bytes).toString('base64')}|${randomBytes(16).toString('base64')}`
 }

@@ -57,7 +57,8 @@ function nameProblems(text: string): string[] {
     const written = chain.map((part) => part.quoted).join('.')
     if (chain.some((part) => part.name.includes('.'))) {
       problems.push(
-        `the name ${written} has a dot inside its quotes: a multi-part name quoted whole (use sql.id('msdb', 'dbo', 'backupset'))`,
+        `the name ${written} has a dot inside its quotes: a multi-part name quoted whole (use sql.id('msdb', 'dbo', ` +
+          `'backupset'))`,
       )
     } else if (['dbo', 'sys'].includes(chain.at(-1)!.name.toLowerCase()) && chain.length > 1) {
       problems.push(`the name ${written} ends in a schema: a multi-part name lost its last part (use sql.id(...))`)

@@ -13,13 +13,16 @@ describe('the T-SQL check', () => {
   describe('accepts valid T-SQL', () => {
     for (const text of [
       'select top(@1) "Id", "JSON" from "VariableSet" where "Id" > @2 order by "Id"',
-      `update t set "JSON" = v."JSON" from "VariableSet" as t inner join openjson(@1) with ("Id" nvarchar(50) '$."Id"', "JSON" nvarchar(max) '$."JSON"') as v on t."Id" = v."Id"`,
-      `declare @r int; exec @r = sp_getapplock @Resource = @1, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; select @r as "Result"`,
+      `update t set "JSON" = v."JSON" from "VariableSet" as t inner join openjson(@1) with ("Id" nvarchar(50) ` +
+        `'$."Id"', "JSON" nvarchar(max) '$."JSON"') as v on t."Id" = v."Id"`,
+      `declare @r int; exec @r = sp_getapplock @Resource = @1, @LockMode = 'Exclusive', @LockOwner = 'Session', ` +
+        `@LockTimeout = 0; select @r as "Result"`,
       'select max(backup_finish_date) as "At" from "msdb"."dbo"."backupset" where database_name = @1',
       'select max(backup_finish_date) from [msdb].[dbo].[backupset]',
       'select * from t order by a offset @1 rows fetch next @2 rows only',
       `select 'limit 10 returning offset' as "Text", "limit" from "returning" -- limit in a comment`,
-      'create table "Event" ("Id" nvarchar(50) not null primary key, "JSON" nvarchar(max), "Occurred" datetimeoffset not null)',
+      'create table "Event" ("Id" nvarchar(50) not null primary key, "JSON" nvarchar(max), "Occurred" ' +
+        'datetimeoffset not null)',
     ]) {
       it(text, () => {
         expect(tsqlProblems({sql: text, parameters: none})).to.deep.equal([])

@@ -29,7 +29,8 @@ export function sqlServerTarget(keywords: ReadonlyMap<AdoKeyword, string>): SqlS
   const authentication = keywords.get('authentication')
   if (authentication && authentication.replaceAll(/\s/g, '').toLowerCase() !== 'sqlpassword') {
     throw invalidConnectionString(
-      `Authentication=${authentication} is not supported; remove it and use a SQL login ("User Id=<login>;Password=<password>"), ` +
+      `Authentication=${authentication} is not supported; remove it and use a SQL login ` +
+        `("User Id=<login>;Password=<password>"), ` +
         'or a Windows account over NTLM ("Integrated Security=SSPI;User Id=<DOMAIN>\\<user>;Password=<password>")',
     )
   }
@@ -59,7 +60,9 @@ interface Server {
   display: string
 }
 
-/** `[tcp:]host[\instance][,port]`; `.`, `(local)` mean this machine. A port wins over an instance name, as in SqlClient. */
+/**
+ * `[tcp:]host[\instance][,port]`; `.`, `(local)` mean this machine. A port wins over an instance name, as in SqlClient.
+ */
 function parseServer(value: string): Server {
   if (/^np:/i.test(value))
     throw invalidConnectionString('named pipes (np:) are not supported; connect over TCP (tcp:host,port)')
@@ -94,8 +97,8 @@ function credentials(keywords: ReadonlyMap<AdoKeyword, string>): Pick<sql.config
     const [domain, name] = (user ?? '').split('\\', 2)
     if (!name) {
       throw invalidConnectionString(
-        'it uses Windows single sign-on (Integrated Security/Trusted_Connection), which this tool cannot do: it has no ' +
-          'Windows logon to borrow. Put the credentials in the connection string instead: for a SQL login, remove ' +
+        'it uses Windows single sign-on (Integrated Security/Trusted_Connection), which this tool cannot do: it has ' +
+          'no Windows logon to borrow. Put the credentials in the connection string instead: for a SQL login, remove ' +
           'Integrated Security (or Trusted_Connection) and add "User Id=<login>;Password=<password>"; for a Windows ' +
           'account (NTLM), keep it and add "User Id=<DOMAIN>\\<user>;Password=<password>"',
       )

@@ -58,7 +58,8 @@ describe('resetDocument with candidate keys', () => {
     expect(result.json).to.equal(
       json.replace(values.one, newOne).replace(values.two, newTwo).replace(values.three, 'null'),
     )
-    // The uncataloged value is listed with the candidate that opens it, not taken from salvaged ones, and left as it is.
+    // The uncataloged value is listed with the candidate that opens it, not taken from salvaged ones, and left as it
+    // is.
     expect(result.outsideCatalog).to.deep.equal([{path: 'Extra.Token', name: 'x', candidate: 0}])
     expect(after.Extra.Token).to.equal(JSON.parse(values.outside))
   })
