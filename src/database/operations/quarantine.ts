@@ -79,8 +79,8 @@ export async function insertQuarantineRows(
   for (const group of [...groups.values()].flatMap((byTable) => [...byTable.values()])) {
     const {runId, tableName} = group[0]
     const text = (pick: (row: QuarantineRow) => string) => sql`${group.map(pick)}::text[]`
-    await sql`INSERT INTO ${sql.table(QUARANTINE_TABLE)} ("RunId", "TableName", "DocumentId", "Path", "Value", \
-"QuarantinedAt")
+    await sql`INSERT INTO ${sql.table(QUARANTINE_TABLE)} ("RunId", "TableName", "DocumentId", "Path", "Value",
+      "QuarantinedAt")
       SELECT ${runId}, ${tableName}, v.*, ${now}::timestamptz
       FROM unnest(${text((r) => r.documentId)}, ${text((r) => r.path)}, ${text((r) => r.value)}) AS v`.execute(ctx.db)
   }

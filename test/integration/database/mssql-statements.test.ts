@@ -111,8 +111,8 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
 
     it('matches a batch’s Ids in the Id column’s own collation, even when it differs from the database’s', async () => {
       // Case-sensitive Ids in a case-insensitive database: "a" and "A" are two documents.
-      await sql`CREATE TABLE "CaseSensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON" \
-nvarchar(max))`.execute(test.ctx.db)
+      await sql`CREATE TABLE "CaseSensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON"
+        nvarchar(max))`.execute(test.ctx.db)
       await sql`INSERT INTO "CaseSensitive" ("Id", "JSON") VALUES (N'a', N'{}'), (N'A', N'{}')`.execute(test.ctx.db)
       expect(await writeDocuments(test.ctx, 'CaseSensitive', ['JSON'], [{Id: 'a', JSON: '{"changed":true}'}])).to.equal(
         1,
@@ -154,8 +154,8 @@ nvarchar(max))`.execute(test.ctx.db)
       }
 
       before(async () => {
-        await sql`CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date \
-datetime2, time_zone smallint)`.execute(test.ctx.db)
+        await sql`CREATE TABLE "TestBackupSet" (database_name nvarchar(128), type char(1), backup_finish_date
+          datetime2, time_zone smallint)`.execute(test.ctx.db)
       })
       after(() => {
         if (saved === undefined) delete process.env[TEST_BACKUP_HISTORY_VARIABLE]

@@ -67,10 +67,10 @@ for (const target of databaseTargets()) {
           c: string
           type: string
         }>`SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.DATA_TYPE AS type
-          FROM INFORMATION_SCHEMA.COLUMNS c JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND \
-t.TABLE_NAME = c.TABLE_NAME
-          WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, \
-c.ORDINAL_POSITION`.execute(test.ctx.db)
+          FROM INFORMATION_SCHEMA.COLUMNS c JOIN INFORMATION_SCHEMA.TABLES t
+            ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+          WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE'
+          ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`.execute(test.ctx.db)
         for (const row of rows) (result[row.t] ??= []).push({name: row.c, type: row.type})
         return result
       }

@@ -36,8 +36,8 @@ function jsonPath(column: string): RawBuilder<unknown> {
  * The collation of `table`'s `Id` column (sys.columns compares names in the catalog's, case-insensitive, collation).
  */
 export function idCollationQuery(table: string): RawBuilder<{Collation: string | null}> {
-  return sql`SELECT collation_name AS "Collation" FROM sys.columns WHERE object_id = OBJECT_ID(QUOTENAME(${table}), \
-N'U') AND name = N'Id'`
+  return sql`SELECT collation_name AS "Collation" FROM sys.columns
+    WHERE object_id = OBJECT_ID(QUOTENAME(${table}), N'U') AND name = N'Id'`
 }
 
 /** A collation name as sys.columns reports it; anything else is never spliced into a statement. */
@@ -61,8 +61,8 @@ export function updateFromJson(
     sql`"Id" ${sql.raw(MSSQL_COLUMN_TYPES.id)} ${jsonPath('Id')}`,
     ...columns.map((c) => sql`${sql.id(c)} ${sql.raw(MSSQL_COLUMN_TYPES.text)} ${jsonPath(c)}`),
   ])
-  return sql`UPDATE t SET ${assignments} FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) \
-AS v ON t."Id" = v."Id" COLLATE ${sql.raw(collation)}`
+  return sql`UPDATE t SET ${assignments} FROM ${sql.table(table)} AS t
+    INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON t."Id" = v."Id" COLLATE ${sql.raw(collation)}`
 }
 
 /** The T-SQL type OPENJSON reads a column as, from the first non-null value the caller sends for it. */
