@@ -7,7 +7,7 @@ import {insertEvent} from '../../database/operations/events.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {PERSONAL_CATALOG, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
+import {CATALOG_TABLES, PERSONAL_CATALOG, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {findCommitOutcome} from '../run/commit-outcome.js'
 import {formatCount} from '../report/format-count.js'
 import {need} from '../run/need.js'
@@ -50,16 +50,13 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     // A dry run has no new key: what it salvages goes under a throwaway one, and is rolled back with the rest.
     const salvage = startSalvage(run.candidates, write ? need(run.newKey, 'the new master key') : generateMasterKey())
     run.salvaged = salvage?.tallies
-    // Counted inside the transaction, after any upgrade: the whole the progress line measures against.
-    const documents = progressLine(progress, 'documents')
-    documents.start(
-      sumCounts(
-        await countRows(
-          trx,
-          SENSITIVE_CATALOG.map((t) => t.table),
-        ),
-      ),
-    )
+    // Counted inside the transaction, after any upgrade: the whole each progress line measures against.
+    const countedLine = async (unit: string, tables: readonly string[]) => {
+      const line = progressLine(progress, unit)
+      line.start(sumCounts(await countRows(trx, tables)))
+      return line
+    }
+    const documents = await countedLine('documents', CATALOG_TABLES)
     for (const table of SENSITIVE_CATALOG) {
       const tally = await resetTable(trx, table, {
         batchSize: options.batchSize,
@@ -77,14 +74,9 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       run.tallies.push(tally)
     }
     if (options.scrubPii) {
-      const rows = progressLine(progress, 'rows checked for personal data')
-      rows.start(
-        sumCounts(
-          await countRows(
-            trx,
-            PERSONAL_CATALOG.map((t) => t.table),
-          ),
-        ),
+      const rows = await countedLine(
+        'rows checked for personal data',
+        PERSONAL_CATALOG.map((t) => t.table),
       )
       run.personal = await scrubPersonalData(trx, {
         batchSize: options.batchSize,

@@ -1,9 +1,9 @@
 import type {DbContext} from '../../database/context.js'
 import {requireOpenJson} from '../../database/operations/compatibility-level.js'
 import {checkLicense} from '../../database/schema/license-check.js'
-import {schemaStatus} from '../../database/schema/schema-status.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
+import {requireKnownSchemaStatus} from '../guards/known-schema.js'
 import {need} from '../run/need.js'
 import type {Step} from './step.js'
 
@@ -20,25 +20,12 @@ export async function checkSchema(
   ctx: DbContext,
   options: {upgradeDatabase: boolean; skipLicenseCheck: boolean; dryRun: boolean},
 ): Promise<SchemaDecision> {
-  const status = await schemaStatus(ctx)
-  // Before any write, and in a dry run too; a database that is not the server's gets the clearer refusal below.
-  if (status.state !== 'not-a-server-database') await requireOpenJson(ctx)
+  const status = await requireKnownSchemaStatus(ctx)
+  // Before any write, and in a dry run too.
+  await requireOpenJson(ctx)
   switch (status.state) {
     case 'current':
       return {pending: [], summary: `schema is current (${status.applied.length} scripts)`}
-    case 'not-a-server-database':
-      throw new RecoveryError(
-        'The database has no SchemaVersions journal: it is not an Octopus Server database.',
-        ExitCode.NotFound,
-        ['Check the connection string in the config file.'],
-      )
-    case 'newer-or-foreign':
-      throw new RecoveryError(
-        `The database schema has scripts this tool does not know (${status.unknown.join(', ')}): it is newer than ` +
-          `this tool, or not an Octopus Server database. Nothing was changed.`,
-        ExitCode.SchemaOrLicence,
-        ['Use a version of this tool that matches the server version.'],
-      )
     case 'older': {
       const pending = status.pending.map((script) => script.name)
       if (!options.upgradeDatabase && !options.dryRun) {
