@@ -8,7 +8,10 @@ export interface JsonEdit {
 /** Applies non-overlapping edits to `text`; every byte outside them is kept. */
 export function spliceJson(text: string, edits: readonly JsonEdit[]): string {
   if (edits.length === 0) return text
-  const sorted = [...edits].sort((a, b) => a.start - b.start)
+  // The reset lists a document's edits mostly in order already: sort a copy only when they are not.
+  let ordered = true
+  for (let index = 1; index < edits.length && ordered; index++) ordered = edits[index - 1].start <= edits[index].start
+  const sorted = ordered ? edits : [...edits].sort((a, b) => a.start - b.start)
   const parts: string[] = []
   let at = 0
   for (const edit of sorted) {

@@ -10,7 +10,10 @@
  *
  * Documents are read as the server (Json.NET, like `JSON.parse`) reads them: a repeated key keeps every copy in
  * `entries`, and `entryOf` returns the last (docs/catalog.md, "Duplicate keys"); nesting is limited only by memory.
+ *
+ * A `StringFinder` passed along sees every container, key and scalar of the parse (string-finder.ts).
  */
+import type {StringFinder} from './string-finder.js'
 
 export type JsonNode = JsonObject | JsonArray | JsonScalar
 
@@ -78,12 +81,15 @@ interface Frame {
 }
 
 /**
- * One parse. Its methods are shared by every parse (no closures made per document) and it builds only what the
- * interest asks for, skipping the rest with the same checks, so both paths accept and reject the same texts.
+ * The parser. It builds only what the interest asks for, skipping the rest with the same checks, so both paths accept
+ * and reject the same texts. One instance serves every parse in turn (`start` resets it): parses are synchronous, and
+ * a run parses millions of documents, each of which would otherwise allocate its own stacks.
  */
 class Scanner {
+  text = ''
   pos = 0
-  readonly length: number
+  length = 0
+  finder: StringFinder | undefined
   /** Set when an object that was built held a key twice. */
   duplicateKeys = false
   /** Open containers whose nodes are built, outermost first. */
@@ -92,8 +98,14 @@ class Scanner {
   skipKinds = new Uint8Array(64)
   skipped = 0
 
-  constructor(readonly text: string) {
+  start(text: string, finder: StringFinder | undefined): void {
+    this.text = text
     this.length = text.length
+    this.finder = finder
+    this.pos = 0
+    this.duplicateKeys = false
+    this.frames.length = 0
+    this.skipped = 0
   }
 
   fail(what: string): never {
@@ -114,40 +126,51 @@ class Scanner {
   /** Scans a string starting at its opening quote; returns whether it held escapes. */
   scanString(): boolean {
     const {text, length} = this
-    this.pos++
+    let pos = this.pos + 1
     let escaped = false
     for (;;) {
-      if (this.pos >= length) this.fail('unterminated string')
-      const c = text.charCodeAt(this.pos)
+      if (pos >= length) {
+        this.pos = pos
+        this.fail('unterminated string')
+      }
+      const c = text.charCodeAt(pos)
       if (c === QUOTE) {
-        this.pos++
+        this.pos = pos + 1
         return escaped
       }
-      if (c < 0x20) this.fail('control character in string')
       if (c === BACKSLASH) {
         escaped = true
-        const e = text.charCodeAt(this.pos + 1)
-        if (e === 0x75) {
-          for (let i = 2; i < 6; i++) if (!isHex(text.charCodeAt(this.pos + i))) this.fail('bad \\u escape')
-          this.pos += 6
-        } else if (
-          e === QUOTE ||
-          e === BACKSLASH ||
-          e === 0x2f ||
-          e === 0x62 ||
-          e === 0x66 ||
-          e === 0x6e ||
-          e === 0x72 ||
-          e === 0x74
-        ) {
-          this.pos += 2
-        } else {
-          this.fail('bad escape')
-        }
+        this.pos = pos
+        pos += this.escapeLength()
+      } else if (c < 0x20) {
+        this.pos = pos
+        this.fail('control character in string')
       } else {
-        this.pos++
+        pos++
       }
     }
+  }
+
+  /** The length of the escape at `pos` (its backslash); fails on a bad one. */
+  escapeLength(): number {
+    const {text, pos} = this
+    const e = text.charCodeAt(pos + 1)
+    if (e === 0x75) {
+      for (let i = 2; i < 6; i++) if (!isHex(text.charCodeAt(pos + i))) this.fail('bad \\u escape')
+      return 6
+    }
+    if (
+      e === QUOTE ||
+      e === BACKSLASH ||
+      e === 0x2f ||
+      e === 0x62 ||
+      e === 0x66 ||
+      e === 0x6e ||
+      e === 0x72 ||
+      e === 0x74
+    )
+      return 2
+    return this.fail('bad escape')
   }
 
   scanDigits(): number {
@@ -214,6 +237,7 @@ class Scanner {
   /** Opens the container at `pos` (`{` or `[`); `interest` undefined: check it without building anything. */
   open(interest: JsonInterest | undefined): void {
     const object = this.text.charCodeAt(this.pos) === 0x7b
+    this.finder?.open(object)
     if (interest === undefined || this.skipped > 0) {
       if (this.skipped === this.skipKinds.length) {
         const grown = new Uint8Array(this.skipKinds.length * 2)
@@ -222,7 +246,7 @@ class Scanner {
       }
       this.skipKinds[this.skipped++] = object ? 1 : 0
     } else {
-      const parent = this.frames.at(-1)
+      const parent = this.frames[this.frames.length - 1] as Frame | undefined
       // Items of an array nested directly in an array are never on a catalog path: check them, build none.
       const inner = !object && parent !== undefined && !parent.object && !interest.everything ? undefined : interest
       this.frames.push({object, start: this.pos, interest: inner, children: [], key: undefined, keys: undefined})
@@ -232,7 +256,7 @@ class Scanner {
 
   /** Whether the innermost open container is an object. */
   inObject(): boolean {
-    return this.skipped > 0 ? this.skipKinds[this.skipped - 1] === 1 : this.frames.at(-1)!.object
+    return this.skipped > 0 ? this.skipKinds[this.skipped - 1] === 1 : this.frames[this.frames.length - 1].object
   }
 
   /** Reads `"key":` in the innermost object; returns the interest of its value (undefined: not wanted). */
@@ -241,9 +265,10 @@ class Scanner {
     if (this.text.charCodeAt(this.pos) !== QUOTE) this.fail('expected a property name')
     const keyStart = this.pos
     const escaped = this.scanString()
+    this.finder?.key(keyStart, this.pos, escaped)
     let inner: JsonInterest | undefined
     if (this.skipped === 0) {
-      const frame = this.frames.at(-1)!
+      const frame = this.frames[this.frames.length - 1]
       const interest = frame.interest
       if (interest?.everything) {
         frame.key = this.key(keyStart, this.pos, escaped)
@@ -260,13 +285,14 @@ class Scanner {
 
   /** The interest of the next item of the innermost array. */
   item(): JsonInterest | undefined {
-    return this.skipped > 0 ? undefined : this.frames.at(-1)!.interest
+    this.finder?.item()
+    return this.skipped > 0 ? undefined : this.frames[this.frames.length - 1].interest
   }
 
   /** Adds a finished value to the innermost built container (its property, when the object wants it). */
   attach(node: JsonNode | undefined): void {
     if (this.skipped > 0 || node === undefined) return
-    const frame = this.frames.at(-1)!
+    const frame = this.frames[this.frames.length - 1]
     if (!frame.object) {
       ;(frame.children as JsonNode[]).push(node)
       return
@@ -289,6 +315,7 @@ class Scanner {
   /** Closes the innermost container at `pos` (its closing bracket already checked); returns its node if built. */
   close(): JsonNode | undefined {
     this.pos++
+    this.finder?.close()
     if (this.skipped > 0) {
       this.skipped--
       return undefined
@@ -304,8 +331,9 @@ class Scanner {
     const start = this.pos
     const c = text.charCodeAt(start)
     let type: JsonScalar['type']
+    let escaped = false
     if (c === QUOTE) {
-      this.scanString()
+      escaped = this.scanString()
       type = 'string'
     } else if (c === 0x74) {
       this.scanLiteral('true')
@@ -322,6 +350,7 @@ class Scanner {
     } else {
       return this.fail(this.pos >= this.length ? 'unexpected end' : 'unexpected token')
     }
+    this.finder?.scalar(start, this.pos, type === 'string', escaped)
     return interest && {type, start, end: this.pos}
   }
 
@@ -369,6 +398,8 @@ class Scanner {
   }
 }
 
+const scanner = new Scanner()
+
 function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
 }
@@ -387,23 +418,33 @@ export interface ParsedJson {
   readonly duplicateKeys: boolean
 }
 
-/** As parseJsonTree, and tells whether a property the interest names appeared twice in one object. */
-export function parseJsonDocument(text: string, interest: JsonInterest = EVERYTHING): ParsedJson {
-  const scanner = new Scanner(text)
-  const root = scanner.parse(interest)!
-  scanner.skipWhitespace()
-  if (scanner.pos !== scanner.length) scanner.fail('unexpected text after the document')
-  return {root, duplicateKeys: scanner.duplicateKeys}
+/**
+ * As parseJsonTree, and tells whether a property the interest names appeared twice in one object. A `finder`, reset
+ * to `text`, sees the whole parse.
+ */
+export function parseJsonDocument(
+  text: string,
+  interest: JsonInterest = EVERYTHING,
+  finder?: StringFinder,
+): ParsedJson {
+  finder?.reset(text)
+  scanner.start(text, finder)
+  try {
+    const root = scanner.parse(interest)!
+    scanner.skipWhitespace()
+    if (scanner.pos !== scanner.length) scanner.fail('unexpected text after the document')
+    return {root, duplicateKeys: scanner.duplicateKeys}
+  } finally {
+    // Not kept alive until the next parse.
+    scanner.start('', undefined)
+  }
 }
 
 /** The value of a scalar node: strings decoded, `true`/`false`/`null` as such, numbers as their exact source text. */
 export function scalarValue(text: string, node: JsonNode): string | boolean | null | undefined {
   switch (node.type) {
-    case 'string': {
-      const inner = text.slice(node.start + 1, node.end - 1)
-      // Without a backslash the text between the quotes is the value (the scan already rejected control characters).
-      return inner.includes('\\') ? (JSON.parse(text.slice(node.start, node.end)) as string) : inner
-    }
+    case 'string':
+      return decodeString(text, node.start, node.end)
     case 'true':
       return true
     case 'false':
@@ -423,4 +464,11 @@ export function entryOf(node: JsonNode, key: string): JsonNode | undefined {
   const {entries} = node
   for (let index = entries.length - 1; index >= 0; index--) if (entries[index].key === key) return entries[index].value
   return undefined
+}
+
+/** The value of the JSON string `[start, end)` of `text` (quotes included), which a parse has checked. */
+export function decodeString(text: string, start: number, end: number): string {
+  const inner = text.slice(start + 1, end - 1)
+  // Without a backslash the text between the quotes is the value (the scan already rejected control characters).
+  return inner.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : inner
 }

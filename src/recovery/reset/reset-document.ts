@@ -2,10 +2,11 @@ import {isSensitiveValueShape} from '../../crypto/sensitive-value.js'
 import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import type {JsonEdit} from '../json/json-splice.js'
 import {spliceJson} from '../json/json-splice.js'
-import {MalformedJsonError, parseJsonDocument, scalarValue} from '../json/json-tree.js'
+import {MalformedJsonError, parseJsonDocument, type ParsedJson, scalarValue} from '../json/json-tree.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
-import {findCiphertexts} from './uncataloged-ciphertexts.js'
+import type {FoundString} from '../json/string-finder.js'
+import {parseAndSweep, type SweptDocument} from './uncataloged-ciphertexts.js'
 
 /** What happened to one catalog value of a document. */
 export type LeafOutcome = 'reset' | 'salvaged' | 'already-null' | 'not-a-sensitive-value'
@@ -38,7 +39,7 @@ export type DocumentReset =
       readonly state: 'scanned'
       readonly leaves: readonly LeafReport[]
       readonly outsideCatalog: readonly OutsideCatalogReport[]
-      /** An object held a key twice (among the keys read: the catalog's, or all of them when the sweep parsed it). */
+      /** An object held one of the keys the catalog reads (paths, conditions, labels) twice. */
       readonly duplicateKeys: boolean
       readonly json: string | undefined
     }
@@ -50,16 +51,23 @@ export interface ResetDocumentOptions {
   readonly salvage?: Salvage
 }
 
-/** The edit that puts a salvaged value, under the new key, in place of its old ciphertext; `salvaged` keeps it. */
-function salvageEdit(
-  at: {start: number; end: number},
-  opened: Opened,
-  salvage: Salvage,
-  salvaged: Set<string>,
-): JsonEdit {
-  const value = salvagedValue(opened, salvage)
-  salvaged.add(value)
-  return {start: at.start, end: at.end, replacement: JSON.stringify(value)}
+/** The edit that puts a salvaged value, under the new key, in place of its old ciphertext. */
+function salvageEdit(at: {start: number; end: number}, opened: Opened, salvage: Salvage): JsonEdit {
+  return {start: at.start, end: at.end, replacement: JSON.stringify(salvagedValue(opened, salvage))}
+}
+
+/** The index of the string that starts at `start` in `found` (sorted by start), or -1. */
+function indexByStart(found: readonly FoundString[], start: number): number {
+  let low = 0
+  let high = found.length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    const at = found[middle].start
+    if (at === start) return middle
+    if (at < start) low = middle + 1
+    else high = middle - 1
+  }
+  return -1
 }
 
 /**
@@ -79,29 +87,43 @@ export function resetDocument(
   options: ResetDocumentOptions = {resetUncataloged: false},
 ): DocumentReset {
   if (json === null) return {state: 'malformed', reason: 'the JSON column is NULL'}
-  let parsed
+  // The server certificate is replaced whole by the run; its ciphertext is not a value to list, so no sweep.
+  const isCertificate =
+    table.table === SERVER_CERTIFICATE_DOCUMENT.table && documentId === SERVER_CERTIFICATE_DOCUMENT.id
+  let parsed: ParsedJson
+  let swept: SweptDocument | undefined
   try {
-    parsed = parseJsonDocument(json, sensitiveInterest(table))
+    if (isCertificate) parsed = parseJsonDocument(json, sensitiveInterest(table))
+    else parsed = swept = parseAndSweep(json, sensitiveInterest(table))
   } catch (error) {
     if (error instanceof MalformedJsonError) return {state: 'malformed', reason: error.message}
     throw error
   }
   const leaves: LeafReport[] = []
   const edits: JsonEdit[] = []
-  const isCertificate =
-    table.table === SERVER_CERTIFICATE_DOCUMENT.table && documentId === SERVER_CERTIFICATE_DOCUMENT.id
   const {salvage} = options
-  // The values salvaged here, under the new key: the sweep below must not take them for uncataloged ciphertexts.
-  const salvaged = salvage && new Set<string>()
+  const shaped = swept?.shaped ?? []
+  // Indices of the sweep's strings that are the catalog's own values; the rest are outside the catalog.
+  const claimed: boolean[] = []
   for (const {path, field, label, node, shadowed} of sensitiveLeaves(json, parsed.root, table, documentId)) {
-    const value = node.type === 'string' ? scalarValue(json, node) : undefined
-    const ciphertext = typeof value === 'string' && isSensitiveValueShape(value) ? value : undefined
+    let ciphertext: string | undefined
+    if (isCertificate) {
+      const value = node.type === 'string' ? scalarValue(json, node) : undefined
+      if (isSensitiveValueShape(value)) ciphertext = value as string
+    } else {
+      // The sweep has already found every string with the shape, in document order.
+      const index = indexByStart(shaped, node.start)
+      if (index >= 0) {
+        claimed[index] = true
+        ciphertext = shaped[index].value
+      }
+    }
     // A copy the server never reads counts only when it still holds a ciphertext.
     if (shadowed && ciphertext === undefined) continue
     const opened = salvage && ciphertext !== undefined ? openWithCandidates(ciphertext, salvage) : undefined
     if (opened) {
       leaves.push({path, kind: field.kind, label, outcome: 'salvaged', candidate: opened.candidate})
-      edits.push(salvageEdit(node, opened, salvage!, salvaged!))
+      edits.push(salvageEdit(node, opened, salvage!))
     } else if (ciphertext !== undefined) {
       leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext})
       edits.push({start: node.start, end: node.end, replacement: 'null'})
@@ -114,37 +136,26 @@ export function resetDocument(
       })
     }
   }
-  const reset = edits.length > 0 ? spliceJson(json, edits) : json
-  // The server certificate is replaced whole by the run; its ciphertext is not a value to list.
-  if (isCertificate) {
-    return {
-      state: 'scanned',
-      leaves,
-      outsideCatalog: [],
-      duplicateKeys: parsed.duplicateKeys,
-      json: edits.length > 0 ? reset : undefined,
+  const outsideCatalog: OutsideCatalogReport[] = []
+  for (let index = 0; index < shaped.length; index++) {
+    if (claimed[index]) continue
+    const {path, name, ciphertext, start, end} = swept!.uncataloged(shaped[index])
+    const opened = salvage && openWithCandidates(ciphertext, salvage)
+    if (!options.resetUncataloged) {
+      outsideCatalog.push(opened ? {path, name, candidate: opened.candidate} : {path, name})
+    } else if (opened) {
+      edits.push(salvageEdit({start, end}, opened, salvage!))
+      outsideCatalog.push({path, name, candidate: opened.candidate, salvaged: true})
+    } else {
+      edits.push({start, end, replacement: 'null'})
+      outsideCatalog.push({path, name, ciphertext})
     }
   }
-  const sweep = findCiphertexts(reset)
-  const found = salvaged?.size ? sweep.found.filter(({ciphertext}) => !salvaged.has(ciphertext)) : sweep.found
-  const outsideEdits: JsonEdit[] = []
-  const outsideCatalog = found.map(({path, name, ciphertext, start, end}): OutsideCatalogReport => {
-    const opened = salvage && openWithCandidates(ciphertext, salvage)
-    if (!options.resetUncataloged) return opened ? {path, name, candidate: opened.candidate} : {path, name}
-    if (opened) {
-      outsideEdits.push(salvageEdit({start, end}, opened, salvage!, salvaged!))
-      return {path, name, candidate: opened.candidate, salvaged: true}
-    }
-    outsideEdits.push({start, end, replacement: 'null'})
-    return {path, name, ciphertext}
-  })
-  const resetOutside = outsideEdits.length > 0
-  const final = resetOutside ? spliceJson(reset, outsideEdits) : reset
   return {
     state: 'scanned',
     leaves,
     outsideCatalog,
-    duplicateKeys: parsed.duplicateKeys || sweep.duplicateKeys,
-    json: edits.length > 0 || resetOutside ? final : undefined,
+    duplicateKeys: parsed.duplicateKeys,
+    json: edits.length > 0 ? spliceJson(json, edits) : undefined,
   }
 }

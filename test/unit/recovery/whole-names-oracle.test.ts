@@ -33,18 +33,32 @@ function replaceByAlternation(replacements: ReadonlyMap<string, string>, text: s
   return copied === 0 ? text : result + text.slice(copied)
 }
 
-/** The sweep as first written: every node walked recursively, a path built for each. */
-function ciphertextPaths(text: string): string[] {
-  const found: string[] = []
-  const walk = (node: JsonNode, path: string) => {
+/** The last `Name` of an object node when it is a string. */
+function nameOf(text: string, node: JsonNode): string | undefined {
+  if (node.type !== 'object') return undefined
+  const value = node.entries.findLast((entry) => entry.key === 'Name')?.value
+  return value?.type === 'string' ? (scalarValue(text, value) as string) : undefined
+}
+
+/**
+ * The sweep as first written: the whole tree built, every node walked recursively, a path built for each, the name
+ * inherited from the nearest object whose last `Name` is a string.
+ */
+function ciphertextsByWalk(text: string): Array<{path: string; name: string | undefined; ciphertext: string}> {
+  const found: Array<{path: string; name: string | undefined; ciphertext: string}> = []
+  const walk = (node: JsonNode, path: string, inherited: string | undefined) => {
+    const name = nameOf(text, node) ?? inherited
     if (node.type === 'object')
-      for (const entry of node.entries) walk(entry.value, path ? `${path}.${entry.key}` : entry.key)
-    else if (node.type === 'array') node.items.forEach((item, index) => walk(item, `${path}[${index}]`))
-    else if (node.type === 'string' && isSensitiveValueShape(scalarValue(text, node))) found.push(path)
+      for (const entry of node.entries) walk(entry.value, path ? `${path}.${entry.key}` : entry.key, name)
+    else if (node.type === 'array') node.items.forEach((item, index) => walk(item, `${path}[${index}]`, name))
+    else if (node.type === 'string' && isSensitiveValueShape(scalarValue(text, node)))
+      found.push({path, name, ciphertext: scalarValue(text, node) as string})
   }
-  walk(parseJsonTree(text), '')
+  walk(parseJsonTree(text), '', undefined)
   return found
 }
+
+const ciphertextPaths = (text: string) => ciphertextsByWalk(text).map((found) => found.path)
 
 const CIPHERTEXT = 'q83vEjRWeJq83vEjRWeJqw==|AAECAwQFBgcICQoLDA0ODw=='
 
@@ -72,6 +86,43 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
       `{"Steps": [{"Actions": [{"Properties": {"Secret": "${CIPHERTEXT}", "Short": "a|b"}}]}], "Name": "outer"}`,
     ]
     for (const text of documents)
-      expect(findCiphertexts(text).found.map((found) => found.path)).to.deep.equal(ciphertextPaths(text))
+      expect(findCiphertexts(text).map((found) => found.path)).to.deep.equal(ciphertextPaths(text))
+  })
+
+  it('the sweep inside the one parse finds what the walk of a whole tree finds, with names (seeded)', () => {
+    const rng = fuzzPrng('uncataloged sweep oracle')
+    const escapedCiphertext = JSON.stringify(CIPHERTEXT)
+      .replace('|', String.raw`\u007c`)
+      .replaceAll('/', '\\/')
+    const keys = ['Name', 'N\\u0061me', 'Value', 'a.b', '', '[0]', 'Items', 'x']
+    const scalars = [
+      `"${CIPHERTEXT}"`,
+      escapedCiphertext,
+      '"a|b"',
+      `"${CIPHERTEXT.slice(1)}"`,
+      '"name one"',
+      '"line\\nbreak"',
+      '12',
+      'null',
+      'true',
+    ]
+    const value = (depth: number): string => {
+      const roll = rng.int(10)
+      if (depth > 6 || roll < 5) return rng.pick(scalars)
+      const count = rng.int(5)
+      if (roll < 8) {
+        const entries = Array.from({length: count}, () => `"${rng.pick(keys)}": ${value(depth + 1)}`)
+        return `{${entries.join(', ')}}`
+      }
+      return `[${Array.from({length: count}, () => value(depth + 1)).join(',')}]`
+    }
+    let found = 0
+    for (let round = 0; round < 2000; round++) {
+      const text = value(0)
+      const swept = findCiphertexts(text).map(({path, name, ciphertext}) => ({path, name, ciphertext}))
+      expect(swept, text).to.deep.equal(ciphertextsByWalk(text))
+      found += swept.length
+    }
+    expect(found, 'the documents held ciphertexts to find').to.be.greaterThan(100)
   })
 })
