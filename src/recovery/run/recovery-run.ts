@@ -48,6 +48,11 @@ export interface RecoveryRun {
   candidates?: CandidateKey[]
   salvaged?: readonly CandidateTally[]
   newKey?: Buffer
+  /**
+   * The new certificate while it is being made: RSA key generation takes a few hundred milliseconds of the thread
+   * pool, so it runs alongside the reset's scan and is awaited only when the transaction writes it.
+   */
+  certificateInProgress?: Promise<ServerCertificate>
   newCertificate?: ServerCertificate
   /** Where the config was before the new key went in: the way back. */
   previousConfigCopy?: string

@@ -86,7 +86,7 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       })
     }
     if (!write) throw new DryRunRollback()
-    const certificate = need(run.newCertificate, 'the new certificate')
+    const certificate = (run.newCertificate = await need(run.certificateInProgress, 'the new certificate'))
     const newDocument = serverCertificateDocument(certificateDocument, {
       CertificateData: encryptSensitiveValue(certificate.pfxBase64, need(run.newKey, 'the new master key')),
       Thumbprint: certificate.thumbprint,
