@@ -32,9 +32,10 @@ export interface RecoveryOptions {
 }
 
 /**
- * Measured (bench/, 200,000 documents): as fast as 500 to 2,000, and the peak memory follows the batch (about 205 MB
- * at 250, 230 at 500, 285 at 1,000, 400 at 2,000: V8 lets the heap grow to a multiple of what is live, and three
- * batches are live at once: one read ahead, one being reset, one being written). SQL Server wants ≤ 2,000 rows a
- * statement.
+ * Measured (bench/, 200,000 documents): 150 to 2,000 take the same time within the noise of a 2-core machine (the
+ * next batch is read while this one is reset; 100 is slower), and the peak memory follows the
+ * batch: about 180 MB at 100, 190 at 150, 206 at 250, 230 at 500, 285 at 1,000, 400 at 2,000. V8 lets the heap grow
+ * to a multiple of what is live, and three batches are live at once: one read ahead, one being reset, one being
+ * written. SQL Server wants ≤ 2,000 rows a statement.
  */
-export const DEFAULT_BATCH_SIZE = 250
+export const DEFAULT_BATCH_SIZE = 150
