@@ -11,9 +11,9 @@
  * Documents are read as the server (Json.NET, like `JSON.parse`) reads them: a repeated key keeps every copy in
  * `entries`, and `entryOf` returns the last (docs/catalog.md, "Duplicate keys"); nesting is limited only by memory.
  *
- * A `StringFinder` passed along sees every container, key and scalar of the parse (string-finder.ts).
+ * A `ParseObserver` passed along sees every container, key and scalar of the parse (string-finder.ts,
+ * rewrite-json-strings.ts): it reads what it needs of a document while the one parse goes by.
  */
-import type {StringFinder} from './string-finder.js'
 
 export type JsonNode = JsonObject | JsonArray | JsonScalar
 
@@ -52,6 +52,20 @@ export interface JsonInterest {
   readonly keys: ReadonlyArray<readonly [key: string, interest: JsonInterest]>
 }
 
+/** Told of every container, key and scalar of one parse, in document order. */
+export interface ParseObserver {
+  /** A parse of `text` starts. */
+  reset(text: string): void
+  open(object: boolean): void
+  /** A property's key `[start, end)`, quotes included, in the innermost object; its value comes next. */
+  key(start: number, end: number, escaped: boolean): void
+  /** The next item of the innermost array comes next. */
+  item(): void
+  /** A scalar `[start, end)`; `string` when it is one (`escaped` when it holds a backslash). */
+  scalar(start: number, end: number, string: boolean, escaped: boolean): void
+  close(): void
+}
+
 export class MalformedJsonError extends Error {
   constructor(
     readonly position: number,
@@ -65,6 +79,8 @@ export class MalformedJsonError extends Error {
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const EVERYTHING: JsonInterest = {everything: true, keys: []}
+/** Builds the root and nothing below it: for a parse whose observer reads all it needs. */
+export const NOTHING: JsonInterest = {everything: false, keys: []}
 
 /** An open container whose node is built. */
 interface Frame {
@@ -89,7 +105,7 @@ class Scanner {
   text = ''
   pos = 0
   length = 0
-  finder: StringFinder | undefined
+  observer: ParseObserver | undefined
   /** Set when an object that was built held a key twice. */
   duplicateKeys = false
   /** Open containers whose nodes are built, outermost first. */
@@ -98,10 +114,10 @@ class Scanner {
   skipKinds = new Uint8Array(64)
   skipped = 0
 
-  start(text: string, finder: StringFinder | undefined): void {
+  start(text: string, observer: ParseObserver | undefined): void {
     this.text = text
     this.length = text.length
-    this.finder = finder
+    this.observer = observer
     this.pos = 0
     this.duplicateKeys = false
     this.frames.length = 0
@@ -237,7 +253,7 @@ class Scanner {
   /** Opens the container at `pos` (`{` or `[`); `interest` undefined: check it without building anything. */
   open(interest: JsonInterest | undefined): void {
     const object = this.text.charCodeAt(this.pos) === 0x7b
-    this.finder?.open(object)
+    this.observer?.open(object)
     if (interest === undefined || this.skipped > 0) {
       if (this.skipped === this.skipKinds.length) {
         const grown = new Uint8Array(this.skipKinds.length * 2)
@@ -265,7 +281,7 @@ class Scanner {
     if (this.text.charCodeAt(this.pos) !== QUOTE) this.fail('expected a property name')
     const keyStart = this.pos
     const escaped = this.scanString()
-    this.finder?.key(keyStart, this.pos, escaped)
+    this.observer?.key(keyStart, this.pos, escaped)
     let inner: JsonInterest | undefined
     if (this.skipped === 0) {
       const frame = this.frames[this.frames.length - 1]
@@ -285,7 +301,7 @@ class Scanner {
 
   /** The interest of the next item of the innermost array. */
   item(): JsonInterest | undefined {
-    this.finder?.item()
+    this.observer?.item()
     return this.skipped > 0 ? undefined : this.frames[this.frames.length - 1].interest
   }
 
@@ -315,7 +331,7 @@ class Scanner {
   /** Closes the innermost container at `pos` (its closing bracket already checked); returns its node if built. */
   close(): JsonNode | undefined {
     this.pos++
-    this.finder?.close()
+    this.observer?.close()
     if (this.skipped > 0) {
       this.skipped--
       return undefined
@@ -350,7 +366,7 @@ class Scanner {
     } else {
       return this.fail(this.pos >= this.length ? 'unexpected end' : 'unexpected token')
     }
-    this.finder?.scalar(start, this.pos, type === 'string', escaped)
+    this.observer?.scalar(start, this.pos, type === 'string', escaped)
     return interest && {type, start, end: this.pos}
   }
 
@@ -419,16 +435,16 @@ export interface ParsedJson {
 }
 
 /**
- * As parseJsonTree, and tells whether a property the interest names appeared twice in one object. A `finder`, reset
- * to `text`, sees the whole parse.
+ * As parseJsonTree, and tells whether a property the interest names appeared twice in one object. An `observer`,
+ * reset to `text`, sees the whole parse.
  */
 export function parseJsonDocument(
   text: string,
   interest: JsonInterest = EVERYTHING,
-  finder?: StringFinder,
+  observer?: ParseObserver,
 ): ParsedJson {
-  finder?.reset(text)
-  scanner.start(text, finder)
+  observer?.reset(text)
+  scanner.start(text, observer)
   try {
     const root = scanner.parse(interest)!
     scanner.skipWhitespace()

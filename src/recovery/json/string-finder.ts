@@ -7,7 +7,7 @@
  * allocated). For what it finds it logs the steps of the path as numbers; the path's text is built only when asked
  * for (the reset asks only for strings outside the catalog, a few among hundreds of thousands).
  */
-import {decodeString} from './json-tree.js'
+import {decodeString, type ParseObserver} from './json-tree.js'
 
 /** A string value the test accepted. */
 export interface FoundString {
@@ -31,7 +31,7 @@ export type StringTest = (text: string, start: number, end: number, escaped: boo
 
 const NAME_KEY = '"Name"'
 
-export class StringFinder {
+export class StringFinder implements ParseObserver {
   readonly found: FoundString[] = []
   private text = ''
   private depth = 0
@@ -74,7 +74,6 @@ export class StringFinder {
     this.foundBefore[d] = this.found.length
   }
 
-  /** A property's key `[start, end)`, quotes included, in the innermost object. */
   key(start: number, end: number, escaped: boolean): void {
     const d = this.depth - 1
     this.keyStart[d] = start
@@ -85,12 +84,10 @@ export class StringFinder {
       : end - start === NAME_KEY.length && this.text.startsWith(NAME_KEY, start)
   }
 
-  /** The next item of the innermost array. */
   item(): void {
     this.index[this.depth - 1]++
   }
 
-  /** A scalar `[start, end)`; `string` when it is one (`escaped` when it holds a backslash). */
   scalar(start: number, end: number, string: boolean, escaped: boolean): void {
     if (!string) {
       this.nameValue(-1, -1)

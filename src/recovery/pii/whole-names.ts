@@ -60,22 +60,24 @@ function prefixHash(text: string, at: number, length: number): number {
  * Replaces every whole occurrence of a name in `replacements` (the leftmost first, and at one place the longest,
  * so an e-mail address wins over its local part). The names' first code units are kept in a bit filter, so a
  * position is tried only when a name may start there: a regular expression of thousands of names, searched through
- * every string of every audit event, was the largest cost of a scrub. At such a position the names are looked up,
- * longest first; then the boundaries are checked.
+ * every string of every audit event, was the largest cost of a scrub. At such a position only the names with those
+ * first code units are compared in place, longest first; the first that is whole there is replaced.
  */
 export class WholeNameReplacer {
-  /** The names' lengths, longest first. */
-  private readonly lengths: readonly number[]
   private readonly prefixUnits: number
   private readonly filter = new Uint8Array(FILTER_BITS / 8)
+  /** The names by the hash of their first code units, longest first. */
+  private readonly byPrefix = new Map<number, string[]>()
 
   constructor(private readonly replacements: ReadonlyMap<string, string>) {
-    const names = [...replacements.keys()]
-    this.lengths = [...new Set(names.map((name) => name.length))].sort((a, b) => b - a)
+    const names = [...replacements.keys()].sort((a, b) => b.length - a.length)
     this.prefixUnits = names.reduce((units, name) => Math.min(units, name.length), PREFIX_UNITS)
     for (const name of names) {
       const hash = prefixHash(name, 0, this.prefixUnits)
       this.filter[hash >> 3] |= 1 << (hash & 7)
+      const bucket = this.byPrefix.get(hash)
+      if (bucket) bucket.push(name)
+      else this.byPrefix.set(hash, [name])
     }
   }
 
@@ -94,8 +96,7 @@ export class WholeNameReplacer {
     let result = ''
     let copied = 0
     for (let start = this.nextCandidate(text, 0); start >= 0;) {
-      const longest = this.longestNameAt(text, start)
-      const name = longest === undefined ? undefined : this.wholeNameAt(text, start, longest)
+      const name = this.wholeNameAt(text, start)
       if (name === undefined) {
         // No name, or none whole, here; a name may still start at the next character.
         start = this.nextCandidate(text, start + 1)
@@ -108,22 +109,12 @@ export class WholeNameReplacer {
     return copied === 0 ? text : result + text.slice(copied)
   }
 
-  /** The longest name that `text` holds at `start`, whole or not. */
-  private longestNameAt(text: string, start: number): string | undefined {
-    for (const length of this.lengths) {
-      if (start + length > text.length) continue
-      const name = text.slice(start, start + length)
-      if (this.replacements.has(name)) return name
-    }
-    return undefined
-  }
-
-  /** The longest name at `start` that is whole there: the candidate, or a shorter name it begins with. */
-  private wholeNameAt(text: string, start: number, longest: string): string | undefined {
-    for (let length = longest.length; length > 0; length--) {
-      const name = length === longest.length ? longest : longest.slice(0, length)
-      if (this.replacements.has(name) && isWholeAt(text, start, start + length)) return name
-    }
+  /** The longest name that `text` holds at `start` and that is whole there. */
+  private wholeNameAt(text: string, start: number): string | undefined {
+    const names = this.byPrefix.get(prefixHash(text, start, this.prefixUnits))
+    if (names === undefined) return undefined
+    for (const name of names)
+      if (text.startsWith(name, start) && isWholeAt(text, start, start + name.length)) return name
     return undefined
   }
 }

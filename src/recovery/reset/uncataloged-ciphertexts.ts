@@ -7,7 +7,7 @@
  * It rides along the reset's own parse of each document (a `StringFinder`), so no document is parsed twice.
  */
 import {isSensitiveValueShape} from '../../crypto/sensitive-value.js'
-import {type JsonInterest, parseJsonDocument, type ParsedJson} from '../json/json-tree.js'
+import {type JsonInterest, NOTHING, parseJsonDocument, type ParsedJson} from '../json/json-tree.js'
 import {type FoundString, StringFinder, type StringTest} from '../json/string-finder.js'
 
 /** One string of a document with the encrypted-value shape. */
@@ -62,8 +62,6 @@ export function parseAndSweep(text: string, interest: JsonInterest): SweptDocume
   const {root, duplicateKeys} = parseJsonDocument(text, interest, finder)
   return {root, duplicateKeys, shaped: finder.found, uncataloged}
 }
-
-const NOTHING: JsonInterest = {everything: false, keys: []}
 
 /**
  * Every string of `text` with the encrypted-value shape, in document order. Throws MalformedJsonError when `text` is

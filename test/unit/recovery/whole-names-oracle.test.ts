@@ -5,6 +5,9 @@ import {findCiphertexts} from '../../../src/recovery/reset/uncataloged-ciphertex
 import {parseJsonTree, scalarValue, type JsonNode} from '../../../src/recovery/json/json-tree.js'
 import {isSensitiveValueShape} from '../../../src/crypto/sensitive-value.js'
 import {fuzzPrng} from './support/fuzz-seed.js'
+import type {Prng} from '../../../scripts/seeder/prng.js'
+import {type JsonEdit, spliceJson} from '../../../src/recovery/json/json-splice.js'
+import {rewriteJsonStrings} from '../../../src/recovery/json/rewrite-json-strings.js'
 
 /**
  * Oracles for two rewrites made for speed (issue 13): each is compared with the plain form it replaced, on seeded
@@ -62,6 +65,53 @@ const ciphertextPaths = (text: string) => ciphertextsByWalk(text).map((found) =>
 
 const CIPHERTEXT = 'q83vEjRWeJq83vEjRWeJqw==|AAECAwQFBgcICQoLDA0ODw=='
 
+/** A random document of keys and strings that look like names, paths and ciphertexts, escaped or not. */
+function randomDocument(rng: Prng): () => string {
+  const escapedCiphertext = JSON.stringify(CIPHERTEXT)
+    .replace('|', String.raw`\u007c`)
+    .replaceAll('/', '\\/')
+  const keys = ['Name', 'N\\u0061me', 'Value', 'a.b', '', '[0]', 'Items', 'x']
+  const scalars = [
+    `"${CIPHERTEXT}"`,
+    escapedCiphertext,
+    '"a|b"',
+    `"${CIPHERTEXT.slice(1)}"`,
+    '"name one"',
+    '"line\\nbreak"',
+    '12',
+    'null',
+    'true',
+  ]
+  const value = (depth: number): string => {
+    const roll = rng.int(10)
+    if (depth > 6 || roll < 5) return rng.pick(scalars)
+    const count = rng.int(5)
+    if (roll < 8) {
+      const entries = Array.from({length: count}, () => `"${rng.pick(keys)}": ${value(depth + 1)}`)
+      return `{${entries.join(', ')}}`
+    }
+    return `[${Array.from({length: count}, () => value(depth + 1)).join(',')}]`
+  }
+  return () => value(0)
+}
+
+/** The rewrite as first written: the whole tree built, every string visited with the property that holds it. */
+function rewriteByWalk(text: string, replace: (value: string, property: string | undefined) => string | null) {
+  const edits: JsonEdit[] = []
+  const walk = (node: JsonNode, property: string | undefined) => {
+    if (node.type === 'object') for (const entry of node.entries) walk(entry.value, entry.key)
+    else if (node.type === 'array') for (const item of node.items) walk(item, undefined)
+    else if (node.type === 'string') {
+      const value = scalarValue(text, node) as string
+      const replacement = replace(value, property)
+      if (replacement !== value)
+        edits.push({start: node.start, end: node.end, replacement: JSON.stringify(replacement)})
+    }
+  }
+  walk(parseJsonTree(text), undefined)
+  return edits.length > 0 ? spliceJson(text, edits) : undefined
+}
+
 describe('rewrites for speed agree with the plain forms they replaced', () => {
   it('WholeNameReplacer replaces what a plain alternation of the names finds (seeded)', () => {
     const rng = fuzzPrng('whole-names oracle')
@@ -91,38 +141,30 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
 
   it('the sweep inside the one parse finds what the walk of a whole tree finds, with names (seeded)', () => {
     const rng = fuzzPrng('uncataloged sweep oracle')
-    const escapedCiphertext = JSON.stringify(CIPHERTEXT)
-      .replace('|', String.raw`\u007c`)
-      .replaceAll('/', '\\/')
-    const keys = ['Name', 'N\\u0061me', 'Value', 'a.b', '', '[0]', 'Items', 'x']
-    const scalars = [
-      `"${CIPHERTEXT}"`,
-      escapedCiphertext,
-      '"a|b"',
-      `"${CIPHERTEXT.slice(1)}"`,
-      '"name one"',
-      '"line\\nbreak"',
-      '12',
-      'null',
-      'true',
-    ]
-    const value = (depth: number): string => {
-      const roll = rng.int(10)
-      if (depth > 6 || roll < 5) return rng.pick(scalars)
-      const count = rng.int(5)
-      if (roll < 8) {
-        const entries = Array.from({length: count}, () => `"${rng.pick(keys)}": ${value(depth + 1)}`)
-        return `{${entries.join(', ')}}`
-      }
-      return `[${Array.from({length: count}, () => value(depth + 1)).join(',')}]`
-    }
+    const value = randomDocument(rng)
     let found = 0
     for (let round = 0; round < 2000; round++) {
-      const text = value(0)
+      const text = value()
       const swept = findCiphertexts(text).map(({path, name, ciphertext}) => ({path, name, ciphertext}))
       expect(swept, text).to.deep.equal(ciphertextsByWalk(text))
       found += swept.length
     }
     expect(found, 'the documents held ciphertexts to find').to.be.greaterThan(100)
+  })
+
+  it('rewriting strings while the parse goes by edits what a walk of the whole tree edits (seeded)', () => {
+    const rng = fuzzPrng('string rewrite oracle')
+    const value = randomDocument(rng)
+    // Like the scrub: one property's strings cleared, some values replaced wherever they are.
+    const replace = (text: string, property: string | undefined) =>
+      property === 'Name' ? null : text.replaceAll('name', 'user-1')
+    let changed = 0
+    for (let round = 0; round < 2000; round++) {
+      const text = value()
+      const rewritten = rewriteJsonStrings(text, replace)
+      expect(rewritten, text).to.equal(rewriteByWalk(text, replace))
+      if (rewritten !== undefined) changed++
+    }
+    expect(changed, 'the documents had strings to rewrite').to.be.greaterThan(100)
   })
 })
