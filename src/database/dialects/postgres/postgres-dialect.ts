@@ -1,4 +1,5 @@
 import {PostgresDialect, type PostgresPool, type PostgresPoolClient} from 'kysely'
+import {createHash} from 'node:crypto'
 import pg from 'pg'
 
 import {POSTGRES_TYPES, toPostgresParameter} from './postgres-types.js'
@@ -30,11 +31,26 @@ export function createPostgresDialect(pool: pg.Pool): PostgresDialect {
   return new PostgresDialect({pool: kyselyPool})
 }
 
+/**
+ * A statement with parameters is prepared once per connection under a name drawn from its text, then only bound and
+ * run: a reset sends the same few statements (a batch's read, quarantine insert and write) thousands of times, and
+ * PostgreSQL parsed and planned each of them anew.
+ */
+function statementName(text: string): string {
+  return `lmk_${createHash('sha1').update(text).digest('hex')}`
+}
+
 /** No cursor: streaming is not used (reads page by Id), so only the (sql, parameters) form is passed on. */
 function withUtcParameters(client: pg.PoolClient): PostgresPoolClient {
   return {
     query: ((text: string, parameters: readonly unknown[]) =>
-      client.query(text, parameters.map(toPostgresParameter))) as unknown as PostgresPoolClient['query'],
+      parameters.length === 0
+        ? client.query(text)
+        : client.query({
+            name: statementName(text),
+            text,
+            values: parameters.map(toPostgresParameter),
+          })) as unknown as PostgresPoolClient['query'],
     release: (destroy?: boolean) => client.release(destroy),
   }
 }
