@@ -290,7 +290,9 @@ class Scanner {
         frame.key = this.key(keyStart, this.pos, escaped)
         inner = EVERYTHING
       } else if (interest) {
-        ;[frame.key, inner] = this.wantedEntry(interest, keyStart, this.pos, escaped) ?? []
+        const entry = this.wantedEntry(interest, keyStart, this.pos, escaped)
+        frame.key = entry?.[0]
+        inner = entry?.[1]
       }
     }
     this.skipWhitespace()
