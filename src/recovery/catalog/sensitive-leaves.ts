@@ -151,14 +151,14 @@ function lastIndexByKey(entries: JsonObject['entries']): Map<string, number> {
 
 const propertyPath = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key)
 
-/** One walk of one field through one document; `indices` holds the array positions on the way down. */
+/** The walks of one document's fields, one after the other; `indices` holds the array positions on the way down. */
 class FieldWalk {
   readonly indices: number[] = []
+  compiled!: CompiledField
 
   constructor(
     readonly text: string,
     readonly root: JsonNode,
-    readonly compiled: CompiledField,
     readonly leaves: SensitiveLeaf[],
   ) {}
 
@@ -209,9 +209,11 @@ export function sensitiveLeaves(
   documentId: string,
 ): SensitiveLeaf[] {
   const leaves: SensitiveLeaf[] = []
+  const walk = new FieldWalk(text, root, leaves)
   for (const compiled of compile(table).fields) {
     if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
-    new FieldWalk(text, root, compiled, leaves).visit(root, root, 0, '', false)
+    walk.compiled = compiled
+    walk.visit(root, root, 0, '', false)
   }
   return leaves
 }
