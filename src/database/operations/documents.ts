@@ -108,7 +108,7 @@ const quoted = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`
  * server; writing back 100,000 documents this measured about 5× faster than arrays and 1.5× faster than JSON. The text
  * is put together here rather than by Kysely's builder, which made several objects per parameter.
  */
-function postgresUpdate(
+export function postgresUpdate(
   table: string,
   columns: readonly string[],
   rows: ReadonlyArray<Record<string, string | null>>,

@@ -1,4 +1,4 @@
-import {sql} from 'kysely'
+import {type CompiledQuery, sql} from 'kysely'
 
 import type {DbContext} from '../context.js'
 import {columnTypes} from '../schema/column-types.js'
@@ -68,6 +68,11 @@ export async function insertQuarantineRows(
     )
     return
   }
+  for (const group of quarantineGroups(rows)) await ctx.db.executeQuery(postgresQuarantineInsert(ctx, group, now))
+}
+
+/** The rows by run and table, each group one PostgreSQL statement. */
+export function quarantineGroups(rows: readonly QuarantineRow[]): QuarantineRow[][] {
   const groups = new Map<string, Map<string, QuarantineRow[]>>()
   for (const row of rows) {
     let byTable = groups.get(row.runId)
@@ -76,14 +81,17 @@ export async function insertQuarantineRows(
     if (group) group.push(row)
     else byTable.set(row.tableName, [row])
   }
-  for (const group of [...groups.values()].flatMap((byTable) => [...byTable.values()])) {
-    const {runId, tableName} = group[0]
-    const text = (pick: (row: QuarantineRow) => string) => sql`${group.map(pick)}::text[]`
-    await sql`INSERT INTO ${sql.table(QUARANTINE_TABLE)} ("RunId", "TableName", "DocumentId", "Path", "Value",
-      "QuarantinedAt")
-      SELECT ${runId}, ${tableName}, v.*, ${now}::timestamptz
-      FROM unnest(${text((r) => r.documentId)}, ${text((r) => r.path)}, ${text((r) => r.value)}) AS v`.execute(ctx.db)
-  }
+  return [...groups.values()].flatMap((byTable) => [...byTable.values()])
+}
+
+/** PostgreSQL's INSERT of one run's and table's rows. */
+export function postgresQuarantineInsert(ctx: DbContext, group: readonly QuarantineRow[], now: Date): CompiledQuery {
+  const {runId, tableName} = group[0]
+  const text = (pick: (row: QuarantineRow) => string) => sql`${group.map(pick)}::text[]`
+  return sql`INSERT INTO ${sql.table(QUARANTINE_TABLE)} ("RunId", "TableName", "DocumentId", "Path", "Value",
+    "QuarantinedAt")
+    SELECT ${runId}, ${tableName}, v.*, ${now}::timestamptz
+    FROM unnest(${text((r) => r.documentId)}, ${text((r) => r.path)}, ${text((r) => r.value)}) AS v`.compile(ctx.db)
 }
 
 /** Everything run `runId` quarantined, by table, document and path. */

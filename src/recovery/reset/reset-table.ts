@@ -1,6 +1,7 @@
 import type {DbContext} from '../../database/context.js'
-import {streamDocuments, writeDocuments} from '../../database/operations/documents.js'
-import {insertQuarantineRows, type QuarantineRow} from '../../database/operations/quarantine.js'
+import {streamDocuments} from '../../database/operations/documents.js'
+import type {QuarantineRow} from '../../database/operations/quarantine.js'
+import {writeResetBatch} from '../../database/operations/reset-batch-write.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
 import type {Interruption} from '../run/interruption.js'
 import type {ReentryList} from '../report/reentry-list.js'
@@ -140,7 +141,7 @@ export async function resetTable(
       tally.documentsChanged += changed.length
       if (options.write) {
         await writing
-        writing = writeBatch(ctx, table.table, quarantine, changed)
+        writing = writeResetBatch(ctx, table.table, quarantine, changed)
         // Awaited before the next batch's writes or at the end; an interruption in between must not leave it unhandled.
         writing.catch(() => {})
       }
@@ -148,15 +149,4 @@ export async function resetTable(
       options.onProgress(tally)
     }
   }
-}
-
-/** The quarantine copies first, then the documents: both in the run's transaction. */
-async function writeBatch(
-  ctx: DbContext,
-  table: string,
-  quarantine: readonly QuarantineRow[],
-  changed: ReadonlyArray<{Id: string; JSON: string}>,
-): Promise<void> {
-  if (quarantine.length > 0) await insertQuarantineRows(ctx, quarantine)
-  if (changed.length > 0) await writeDocuments(ctx, table, ['JSON'], changed)
 }

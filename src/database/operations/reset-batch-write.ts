@@ -1,0 +1,43 @@
+import {CompiledQuery} from 'kysely'
+
+import type {DbContext} from '../context.js'
+import {postgresUpdate, writeDocuments} from './documents.js'
+import {insertQuarantineRows, postgresQuarantineInsert, quarantineGroups, type QuarantineRow} from './quarantine.js'
+
+/** The most documents one combined PostgreSQL statement carries (two parameters each, far below 65,535). */
+const COMBINED_MAX_DOCUMENTS = 2000
+
+/**
+ * A reset batch's writes, in its transaction: the quarantine copies, then the documents. On PostgreSQL they go as one
+ * statement — the INSERT as a data-modifying `WITH` ahead of the UPDATE, which PostgreSQL runs exactly once — so a
+ * batch costs one round trip instead of two (a reset of 200,000 documents writes in about 800 batches).
+ */
+export async function writeResetBatch(
+  ctx: DbContext,
+  table: string,
+  quarantine: readonly QuarantineRow[],
+  changed: ReadonlyArray<{Id: string; JSON: string}>,
+): Promise<void> {
+  const groups = quarantineGroups(quarantine)
+  if (
+    ctx.kind === 'postgres' &&
+    groups.length === 1 &&
+    changed.length > 0 &&
+    changed.length <= COMBINED_MAX_DOCUMENTS
+  ) {
+    const insert = postgresQuarantineInsert(ctx, groups[0], new Date())
+    const update = postgresUpdate(table, ['JSON'], changed)
+    const offset = insert.parameters.length
+    // The UPDATE's placeholders follow the INSERT's.
+    const updateText = update.sql.replaceAll(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
+    await ctx.db.executeQuery(
+      CompiledQuery.raw(`WITH quarantined AS (${insert.sql}) ${updateText}`, [
+        ...insert.parameters,
+        ...update.parameters,
+      ]),
+    )
+    return
+  }
+  if (quarantine.length > 0) await insertQuarantineRows(ctx, quarantine)
+  if (changed.length > 0) await writeDocuments(ctx, table, ['JSON'], changed)
+}
