@@ -39,7 +39,7 @@ function replaceByAlternation(replacements: ReadonlyMap<string, string>, text: s
 /** The last `Name` of an object node when it is a string. */
 function nameOf(text: string, node: JsonNode): string | undefined {
   if (node.type !== 'object') return undefined
-  const value = node.entries.findLast((entry) => entry.key === 'Name')?.value
+  const value = node.entries.filter((entry) => entry.key === 'Name').at(-1)?.value
   return value?.type === 'string' ? (scalarValue(text, value) as string) : undefined
 }
 
