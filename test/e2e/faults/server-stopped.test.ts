@@ -31,7 +31,7 @@ describe('faults: the database server stops hard in the middle of the transactio
   it('killed after three batches: exit 8, config put back; restarted, nothing changed; re-run converges', async () => {
     const server = postgres!
     target = await createFaultServer({seed: 95, database: await server.createDatabase('server_stopped')})
-    const fourthUpdate = {after: /^begin$/, at: /^UPDATE /, occurrence: 4}
+    const fourthUpdate = {after: /^begin$/, at: /UPDATE "/, occurrence: 4}
     proxy = await startFaultProxy(databaseAddress(target), fourthUpdate, () => server.killHard())
     await connectThrough(target, proxy.port)
     const before = await snapshot(target)

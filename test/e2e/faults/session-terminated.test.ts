@@ -37,7 +37,7 @@ const STEPS: Step[] = [
   },
   {
     name: 'during the reset transaction, after three batches',
-    point: {after: /^begin$/, at: /^UPDATE /, occurrence: 4},
+    point: {after: /^begin$/, at: /UPDATE "/, occurrence: 4},
     exit: 8,
     says: 'The database transaction was rolled back and the previous config file was put back',
   },

@@ -6,7 +6,7 @@ import {FrontendMessages} from './frontend-messages.js'
 export interface FaultPoint {
   /** Counting starts once a statement matching this was sent (on any connection). */
   readonly after?: RegExp
-  /** The fault strikes at the `occurrence`-th statement (Query or Parse message) matching this. */
+  /** The fault strikes at the `occurrence`-th statement run (a Query or Bind message) matching this. */
   readonly at: RegExp
   readonly occurrence?: number
   /**

@@ -8,7 +8,10 @@ export interface FrontendMessage {
   readonly type: string
   /** The whole message, to relay as it came. */
   readonly bytes: Buffer
-  /** The SQL of a Query or Parse message; '' for any other. */
+  /**
+   * The SQL a message runs: a Query's, or a Bind's (the statement an earlier Parse named: a prepared statement is
+   * parsed once and then only bound and run); '' for any other.
+   */
   readonly sql: string
 }
 
@@ -17,6 +20,8 @@ const SSL_REQUEST_CODE = 80_877_103
 export class FrontendMessages {
   private pending = Buffer.alloc(0)
   private startup = true
+  /** The SQL of each statement a Parse named on this connection ('' is the unnamed one). */
+  private readonly parsed = new Map<string, string>()
 
   push(chunk: Buffer): void {
     this.pending = Buffer.concat([this.pending, chunk])
@@ -37,14 +42,29 @@ export class FrontendMessages {
       return {type: '', bytes, sql: ''}
     }
     const type = String.fromCharCode(bytes[0])
-    return {type, bytes, sql: sqlOf(type, bytes.subarray(5))}
+    return {type, bytes, sql: this.sqlOf(type, bytes.subarray(5))}
+  }
+
+  /**
+   * Query: the SQL. Parse: a statement name, then the SQL (kept, not yet run). Bind: a portal name, then the
+   * statement's. Each NUL-terminated.
+   */
+  private sqlOf(type: string, body: Buffer): string {
+    if (type === 'Q') return body.toString('utf8', 0, Math.max(0, body.indexOf(0)))
+    const [first, second] = cStrings(body, 2)
+    if (type === 'P') this.parsed.set(first, second)
+    return type === 'B' ? (this.parsed.get(second) ?? '') : ''
   }
 }
 
-/** Query: the SQL, NUL-terminated. Parse: a statement name, then the SQL, each NUL-terminated. */
-function sqlOf(type: string, body: Buffer): string {
-  if (type === 'Q') return body.toString('utf8', 0, Math.max(0, body.indexOf(0)))
-  if (type !== 'P') return ''
-  const start = body.indexOf(0) + 1
-  return body.toString('utf8', start, body.indexOf(0, start))
+/** The first `count` NUL-terminated strings of `body`. */
+function cStrings(body: Buffer, count: number): string[] {
+  const strings: string[] = []
+  let start = 0
+  for (let index = 0; index < count; index++) {
+    const end = body.indexOf(0, start)
+    strings.push(body.toString('utf8', start, end))
+    start = end + 1
+  }
+  return strings
 }
