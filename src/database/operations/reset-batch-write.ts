@@ -18,13 +18,9 @@ export async function writeResetBatch(
   quarantine: readonly QuarantineRow[],
   changed: ReadonlyArray<{Id: string; JSON: string}>,
 ): Promise<void> {
-  const groups = quarantineGroups(quarantine)
-  if (
-    ctx.kind === 'postgres' &&
-    groups.length === 1 &&
-    changed.length > 0 &&
-    changed.length <= COMBINED_MAX_DOCUMENTS
-  ) {
+  // One run's copies of one table (always, in a reset) make one INSERT; SQL Server writes them its own way.
+  const groups = ctx.kind === 'postgres' ? quarantineGroups(quarantine) : []
+  if (groups.length === 1 && changed.length > 0 && changed.length <= COMBINED_MAX_DOCUMENTS) {
     const insert = postgresQuarantineInsert(ctx, groups[0], new Date())
     const update = postgresUpdate(table, ['JSON'], changed)
     const offset = insert.parameters.length

@@ -39,7 +39,6 @@ export class StringFinder implements ParseObserver {
   /** Per open object: the span of the key being read. */
   private keyStart = new Int32Array(32)
   private keyEnd = new Int32Array(32)
-  private keyEscaped = new Uint8Array(32)
   /** Per open array: the index of the item being read. */
   private index = new Int32Array(32)
   /** Per open object: the span of its last `Name` if that is a string, else -1. */
@@ -49,7 +48,7 @@ export class StringFinder implements ParseObserver {
   private foundBefore = new Int32Array(32)
   /** The value about to be read is an object's `Name`. */
   private readingName = false
-  /** Two numbers per step of each found path: a key's span (its end negated when escaped), or -1 and an index. */
+  /** Two numbers per step of each found path: a key's span, or -1 and an index. */
   private log = new Int32Array(256)
   private logged = 0
 
@@ -78,9 +77,8 @@ export class StringFinder implements ParseObserver {
     const d = this.depth - 1
     this.keyStart[d] = start
     this.keyEnd[d] = end
-    this.keyEscaped[d] = escaped ? 1 : 0
     this.readingName = escaped
-      ? (JSON.parse(this.text.slice(start, end)) as string) === 'Name'
+      ? decodeString(this.text, start, end) === 'Name'
       : end - start === NAME_KEY.length && this.text.startsWith(NAME_KEY, start)
   }
 
@@ -136,7 +134,7 @@ export class StringFinder implements ParseObserver {
         this.log[at + 1] = this.index[d]
       } else {
         this.log[at] = this.keyStart[d]
-        this.log[at + 1] = this.keyEscaped[d] ? -this.keyEnd[d] : this.keyEnd[d]
+        this.log[at + 1] = this.keyEnd[d]
       }
     }
     this.logged = from + 2 * this.depth
@@ -153,7 +151,7 @@ export class StringFinder implements ParseObserver {
         path += `[${end}]`
         continue
       }
-      const key = end < 0 ? (JSON.parse(this.text.slice(start, -end)) as string) : this.text.slice(start + 1, end - 1)
+      const key = decodeString(this.text, start, end)
       path = path ? `${path}.${key}` : key
     }
     return path
@@ -168,7 +166,6 @@ export class StringFinder implements ParseObserver {
     this.isObject = grown(this.isObject)
     this.keyStart = grown(this.keyStart)
     this.keyEnd = grown(this.keyEnd)
-    this.keyEscaped = grown(this.keyEscaped)
     this.index = grown(this.index)
     this.nameStart = grown(this.nameStart)
     this.nameEnd = grown(this.nameEnd)

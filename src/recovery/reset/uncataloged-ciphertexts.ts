@@ -7,7 +7,7 @@
  * It rides along the reset's own parse of each document (a `StringFinder`), so no document is parsed twice.
  */
 import {isSensitiveValueShape} from '../../crypto/sensitive-value.js'
-import {type JsonInterest, NOTHING, parseJsonDocument, type ParsedJson} from '../json/json-tree.js'
+import {decodeString, type JsonInterest, NOTHING, parseJsonDocument, type ParsedJson} from '../json/json-tree.js'
 import {type FoundString, StringFinder, type StringTest} from '../json/string-finder.js'
 
 /** One string of a document with the encrypted-value shape. */
@@ -36,7 +36,7 @@ const BAR = 0x7c
 const hasCiphertextShape: StringTest = (text, start, end, escaped) => {
   if (end - start < SHORTEST_SOURCE) return undefined
   if (!escaped && (text.charCodeAt(end - 2) !== EQUALS || text.charCodeAt(end - 26) !== BAR)) return undefined
-  const value = escaped ? (JSON.parse(text.slice(start, end)) as string) : text.slice(start + 1, end - 1)
+  const value = decodeString(text, start, end)
   return isSensitiveValueShape(value) ? value : undefined
 }
 
