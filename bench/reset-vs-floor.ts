@@ -8,7 +8,7 @@
  * pass/fail. Reports only: timing never fails it (a run that does not complete does).
  */
 import {rm} from 'node:fs/promises'
-import {availableParallelism, loadavg, tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -24,6 +24,7 @@ import {createMssqlSeededTemplate} from './lib/mssql-template.js'
 import {runMeasuringChild} from './lib/run-child.js'
 import {createSeededTemplate, startEmbeddedPostgres, type SeededTemplate} from './lib/seeded-template.js'
 import {median, round} from './lib/stats.js'
+import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
 let args: BenchArgs
 try {
@@ -260,12 +261,7 @@ try {
     const floorShape = args.engine === 'mssql' ? 'UPDATE JOIN OPENJSON' : 'UPDATE FROM VALUES'
 
     log('')
-    log(
-      `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load ` +
-        `average now: ${loadavg()
-          .map((l) => l.toFixed(2))
-          .join(', ')} on ${availableParallelism()} cores.`,
-    )
+    log(mediansLine(args.rounds))
     log('| run | documents (catalog tables) | wall s | documents/s | process CPU s | PostgreSQL CPU s | peak RSS MB |')
     log('|---|---:|---:|---:|---:|---:|---:|')
     for (const size of [large, small]) {
@@ -307,11 +303,7 @@ try {
           .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
           .join('; ')}`,
       )
-      const peak = (key: string) => median(size.tool.map((r) => r.detail[key] ?? 0)).toFixed(0)
-      log(
-        `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB ` +
-          `(${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
-      )
+      log(memoryLine(size.tool))
     }
     if (memoryRatio !== undefined)
       log(`peak memory, larger run over smaller (${args.documents} and ${other} documents): ${memoryRatio.toFixed(2)}×`)

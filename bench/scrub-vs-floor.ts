@@ -7,7 +7,7 @@
  * larger size, ≤ 1.5 at the smaller; peak RSS ≤ 200 MB and the larger within 1.1× of the smaller). Reports only.
  */
 import {rm} from 'node:fs/promises'
-import {availableParallelism, loadavg, tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {parseArgs} from 'node:util'
@@ -22,6 +22,7 @@ import {PostgresCpu} from './lib/postgres-cpu.js'
 import {runMeasuringChild} from './lib/run-child.js'
 import {createSeededTemplate, startEmbeddedPostgres, type SeededTemplate} from './lib/seeded-template.js'
 import {median, round} from './lib/stats.js'
+import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
 const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--documents D] [--rounds R] [--profile DIR]
   --events N          audit events in the larger database (default 1000000)
@@ -202,12 +203,7 @@ try {
     small && (large.events > small.events ? rss(large.tool) / rss(small.tool) : rss(small.tool) / rss(large.tool))
 
   log('')
-  log(
-    `Medians of ${args.rounds} rounds; CPU is the run's own process and the PostgreSQL server's, in seconds. Load ` +
-      `average now: ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(', ')} on ${availableParallelism()} cores.`,
-  )
+  log(mediansLine(args.rounds))
   log('| run | events | wall s | events/s | process CPU s | PostgreSQL CPU s | peak RSS MB |')
   log('|---|---:|---:|---:|---:|---:|---:|')
   for (const size of sizes) {
@@ -229,11 +225,7 @@ try {
         .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
         .join('; ')}`,
     )
-    const peak = (key: string) => median(size.tool.map((r) => r.detail[key] ?? 0)).toFixed(0)
-    log(
-      `  memory: peak RSS ${rss(size.tool).toFixed(0)} MB; V8 heap at most ${peak('heapTotalMb')} MB ` +
-        `(${peak('heapUsedMb')} MB used), outside it ${peak('externalMb')} MB`,
-    )
+    log(memoryLine(size.tool))
   }
   const goals = judgeGoals({
     ratioLarge: ratio(large),

@@ -8,18 +8,10 @@
  *
  * Usage: floor-run.ts --database-url URL [--batch-size N]
  */
-import {parseArgs} from 'node:util'
-import pg from 'pg'
-
 import {CATALOG_TABLES} from '../../src/recovery/catalog/catalog.js'
-import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
+import {floorArguments, measureFloorTransaction} from '../lib/floor-transaction.js'
 
-const {values} = parseArgs({
-  options: {'database-url': {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}},
-})
-const batchSize = Number(values['batch-size'])
-if (!values['database-url'] || !(batchSize >= 1))
-  throw new Error('usage: floor-run.ts --database-url URL [--batch-size N]')
+const {databaseUrl, batchSize} = floorArguments('floor-run.ts --database-url URL [--batch-size N]', false)
 
 /** `UPDATE table ... FROM (VALUES ($1::text, $2::text), ...)` for `count` rows of (Id, JSON). */
 function updateStatement(table: string, count: number): string {
@@ -27,35 +19,27 @@ function updateStatement(table: string, count: number): string {
   return `UPDATE ${table} AS t SET "JSON" = v."JSON" FROM (VALUES ${tuples}) AS v("Id", "JSON") WHERE t."Id" = v."Id"`
 }
 
-const client = new pg.Client({connectionString: values['database-url']})
-const cpu = process.cpuUsage()
-const started = performance.now()
-await client.connect()
-let documents = 0
-await client.query('BEGIN')
-for (const table of CATALOG_TABLES) {
-  const name = `"${table}"`
-  // Named statements: parsed and planned once per table, as a tool with prepared statements would.
-  const read = {name: `read-${table}`, text: `SELECT "Id", "JSON" FROM ${name} WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`}
-  let last = ''
-  for (;;) {
-    const {rows} = await client.query<{Id: string; JSON: string | null}>({...read, values: [last, batchSize]})
-    if (rows.length === 0) break
-    await client.query(
-      updateStatement(name, rows.length),
-      rows.flatMap((r) => [r.Id, r.JSON]),
-    )
-    documents += rows.length
-    if (rows.length < batchSize) break
-    last = rows.at(-1)!.Id
+await measureFloorTransaction(databaseUrl, async (client) => {
+  let documents = 0
+  for (const table of CATALOG_TABLES) {
+    const name = `"${table}"`
+    // Named statements: parsed and planned once per table, as a tool with prepared statements would.
+    const read = {
+      name: `read-${table}`,
+      text: `SELECT "Id", "JSON" FROM ${name} WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+    }
+    let last = ''
+    for (;;) {
+      const {rows} = await client.query<{Id: string; JSON: string | null}>({...read, values: [last, batchSize]})
+      if (rows.length === 0) break
+      await client.query(
+        updateStatement(name, rows.length),
+        rows.flatMap((r) => [r.Id, r.JSON]),
+      )
+      documents += rows.length
+      if (rows.length < batchSize) break
+      last = rows.at(-1)!.Id
+    }
   }
-}
-await client.query('COMMIT')
-await client.end()
-report({
-  seconds: (performance.now() - started) / 1000,
-  cpuSeconds: cpuSecondsSince(cpu),
-  peakRssMb: peakRssMb(),
-  documents,
-  detail: {batchSize},
+  return {documents, detail: {batchSize}}
 })

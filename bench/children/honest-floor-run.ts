@@ -9,33 +9,20 @@
  *
  * Usage: honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]
  */
-import {parseArgs} from 'node:util'
-import pg from 'pg'
-
+import {floorArguments, measureFloorTransaction} from '../lib/floor-transaction.js'
 import {readFloorPlan} from '../lib/floor-plan.js'
-import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 import {resetFloor} from '../lib/reset-floor.js'
 
-const {values} = parseArgs({
-  options: {'database-url': {type: 'string'}, plan: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}},
-})
-const batchSize = Number(values['batch-size'])
-if (!values['database-url'] || !values.plan || !(batchSize >= 1))
-  throw new Error('usage: honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]')
-
-const plan = await readFloorPlan(values.plan)
-const client = new pg.Client({connectionString: values['database-url']})
-const cpu = process.cpuUsage()
-const started = performance.now()
-await client.connect()
-await client.query('BEGIN')
-const counts = await resetFloor(client, plan, batchSize)
-await client.query('COMMIT')
-await client.end()
-report({
-  seconds: (performance.now() - started) / 1000,
-  cpuSeconds: cpuSecondsSince(cpu),
-  peakRssMb: peakRssMb(),
-  documents: counts.documents,
-  detail: {batchSize, documentsChanged: counts.documentsChanged, quarantineRows: counts.quarantineRows},
+const {
+  databaseUrl,
+  plan: planFile,
+  batchSize,
+} = floorArguments('honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]', true)
+const plan = await readFloorPlan(planFile!)
+await measureFloorTransaction(databaseUrl, async (client) => {
+  const counts = await resetFloor(client, plan, batchSize)
+  return {
+    documents: counts.documents,
+    detail: {batchSize, documentsChanged: counts.documentsChanged, quarantineRows: counts.quarantineRows},
+  }
 })

@@ -8,61 +8,48 @@
  *
  * Usage: scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]
  */
-import {parseArgs} from 'node:util'
-import pg from 'pg'
-
 import {PERSONAL_CATALOG} from '../../src/recovery/catalog/catalog.js'
+import {floorArguments, measureFloorTransaction} from '../lib/floor-transaction.js'
 import {readFloorPlan} from '../lib/floor-plan.js'
-import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 import {resetFloor} from '../lib/reset-floor.js'
 import {valuesUpdate} from '../lib/values-update.js'
 
-const {values} = parseArgs({
-  options: {'database-url': {type: 'string'}, plan: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}},
-})
-const batchSize = Number(values['batch-size'])
-if (!values['database-url'] || !values.plan || !(batchSize >= 1))
-  throw new Error('usage: scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]')
-
-const plan = await readFloorPlan(values.plan)
-const client = new pg.Client({connectionString: values['database-url']})
-const cpu = process.cpuUsage()
-const started = performance.now()
-await client.connect()
-await client.query('BEGIN')
-const counts = await resetFloor(client, plan, batchSize)
-const rows: Record<string, number> = {}
-for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
-  const read = [...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
-  const statement = {
-    name: `scrub-${table}`,
-    text: `SELECT "Id", "JSON", ${read} FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+const {
+  databaseUrl,
+  plan: planFile,
+  batchSize,
+} = floorArguments('scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]', true)
+const plan = await readFloorPlan(planFile!)
+await measureFloorTransaction(databaseUrl, async (client) => {
+  const counts = await resetFloor(client, plan, batchSize)
+  const rows: Record<string, number> = {}
+  for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
+    const read = [...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
+    const statement = {
+      name: `scrub-${table}`,
+      text: `SELECT "Id", "JSON", ${read} FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+    }
+    const written = ['JSON', ...columns]
+    let last = ''
+    rows[table] = 0
+    for (;;) {
+      const {rows: batch} = await client.query<Record<string, string | null>>({...statement, values: [last, batchSize]})
+      if (batch.length === 0) break
+      rows[table] += batch.length
+      const parameters = batch.flatMap((row) => [row.Id, ...written.map((c) => row[c])])
+      await client.query(valuesUpdate(table, written, batch.length), parameters)
+      if (batch.length < batchSize) break
+      last = batch.at(-1)!.Id!
+    }
   }
-  const written = ['JSON', ...columns]
-  let last = ''
-  rows[table] = 0
-  for (;;) {
-    const {rows: batch} = await client.query<Record<string, string | null>>({...statement, values: [last, batchSize]})
-    if (batch.length === 0) break
-    rows[table] += batch.length
-    const parameters = batch.flatMap((row) => [row.Id, ...written.map((c) => row[c])])
-    await client.query(valuesUpdate(table, written, batch.length), parameters)
-    if (batch.length < batchSize) break
-    last = batch.at(-1)!.Id!
+  return {
+    documents: counts.documents,
+    detail: {
+      batchSize,
+      documentsChanged: counts.documentsChanged,
+      quarantineRows: counts.quarantineRows,
+      eventRows: rows.Event,
+      userRows: rows.User,
+    },
   }
-}
-await client.query('COMMIT')
-await client.end()
-report({
-  seconds: (performance.now() - started) / 1000,
-  cpuSeconds: cpuSecondsSince(cpu),
-  peakRssMb: peakRssMb(),
-  documents: counts.documents,
-  detail: {
-    batchSize,
-    documentsChanged: counts.documentsChanged,
-    quarantineRows: counts.quarantineRows,
-    eventRows: rows.Event,
-    userRows: rows.User,
-  },
 })

@@ -1,0 +1,50 @@
+import {parseArgs} from 'node:util'
+import pg from 'pg'
+
+import {cpuSecondsSince, peakRssMb, report} from './measurement.js'
+
+export interface FloorArguments {
+  readonly databaseUrl: string
+  /** The plan file (children/honest-floor-plan.ts); undefined for a floor that needs none. */
+  readonly plan: string | undefined
+  readonly batchSize: number
+}
+
+/** A floor child's `--database-url URL [--plan FILE] [--batch-size N]`; throws `usage` when they are wrong. */
+export function floorArguments(usage: string, needsPlan: boolean): FloorArguments {
+  const {values} = parseArgs({
+    options: {
+      'database-url': {type: 'string'},
+      plan: {type: 'string'},
+      'batch-size': {type: 'string', default: '2000'},
+    },
+  })
+  const batchSize = Number(values['batch-size'])
+  if (!values['database-url'] || (needsPlan && !values.plan) || !(batchSize >= 1)) throw new Error(`usage: ${usage}`)
+  return {databaseUrl: values['database-url'], plan: values.plan, batchSize}
+}
+
+/**
+ * Runs a floor's `work` in one transaction over one connection, timed from connecting to the end of the COMMIT, and
+ * prints the measurement as the child's last line.
+ */
+export async function measureFloorTransaction(
+  databaseUrl: string,
+  work: (client: pg.Client) => Promise<{documents: number; detail: Record<string, number>}>,
+): Promise<void> {
+  const client = new pg.Client({connectionString: databaseUrl})
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  await client.connect()
+  await client.query('BEGIN')
+  const {documents, detail} = await work(client)
+  await client.query('COMMIT')
+  await client.end()
+  report({
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: cpuSecondsSince(cpu),
+    peakRssMb: peakRssMb(),
+    documents,
+    detail,
+  })
+}
