@@ -298,6 +298,11 @@ try {
         `  fixed costs ${fixed.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; transaction alone over the ` +
           `floor: ${((seconds(size.tool) - fixed) / seconds(floorOf(size))).toFixed(2)}`,
       )
+      const busy = median(size.tool.map((r) => r.detail.mainThreadSeconds ?? 0))
+      log(
+        `  main thread busy ${busy.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s (the rest waits on the ` +
+          `database); the floor's whole process CPU ${median(floorOf(size).map((r) => r.cpuSeconds)).toFixed(2)} s`,
+      )
       log(
         `  ${stepMedians(size.tool)
           .map(([step, s]) => `${step} ${s.toFixed(2)} s`)

@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 import type pg from 'pg'
 
 import {CATALOG_TABLES} from '../../src/recovery/catalog/catalog.js'
+import {textArrayLiteral} from '../../src/database/dialects/postgres/text-array-literal.js'
 import type {FloorPlan} from './floor-plan.js'
 import {valuesUpdate} from './values-update.js'
 
@@ -17,8 +18,9 @@ const QUARANTINE = '"LostMasterKeyQuarantine"'
 /**
  * The honest floor's work inside the caller's open transaction: create the quarantine table as the tool does,
  * keyset-read every catalog document (Id and JSON, `batchSize` at a time, one named statement per table), and for
- * each batch insert its planned quarantine rows (`INSERT ... unnest`) and write back exactly its planned documents
- * (`UPDATE ... FROM VALUES`). Nothing is parsed or decided: the plan says what to write.
+ * each batch insert its planned quarantine rows (`INSERT ... unnest`, the arrays sent as the tool sends them) and
+ * write back exactly its planned documents (`UPDATE ... FROM VALUES`). Nothing is parsed or decided: the plan says
+ * what to write.
  */
 export async function resetFloor(client: pg.Client, plan: FloorPlan, batchSize: number): Promise<ResetFloorCounts> {
   const counts: ResetFloorCounts = {documents: 0, documentsChanged: 0, quarantineRows: 0}
@@ -59,7 +61,7 @@ export async function resetFloor(client: pg.Client, plan: FloorPlan, batchSize: 
         await client.query(
           `INSERT INTO ${QUARANTINE} ("RunId", "TableName", "DocumentId", "Path", "Value", "QuarantinedAt")
             SELECT $1, $2, v.*, $3::timestamptz FROM unnest($4::text[], $5::text[], $6::text[]) AS v`,
-          [runId, table, now, ids, paths, ciphertexts],
+          [runId, table, now, textArrayLiteral(ids), textArrayLiteral(paths), textArrayLiteral(ciphertexts)],
         )
         counts.quarantineRows += ids.length
       }

@@ -7,6 +7,7 @@ import {promisify} from 'node:util'
 import forge from 'node-forge'
 
 import {pkcs12CertificateDer} from './pkcs12-certificate-der.js'
+import {passwordlessPkcs12} from './pkcs12-pfx.js'
 
 export const SERVER_CERTIFICATE_SUBJECT = 'CN=Octopus Portal'
 
@@ -72,20 +73,15 @@ export function readPkcs12Certificate(pfx: Buffer): CertificateSummary | undefin
  * usable for both ends of TLS because the server is the client when it calls listening Tentacles.
  */
 export async function createServerCertificate(now = new Date()): Promise<ServerCertificate> {
-  // node:crypto generates the key natively and off the main thread; forge builds the certificate from it.
-  const {privateKey: privateKeyPem} = await generateKeyPairAsync('rsa', {
-    modulusLength: 2048,
-    publicExponent: 0x10001,
-    publicKeyEncoding: {type: 'spki', format: 'pem'},
-    privateKeyEncoding: {type: 'pkcs1', format: 'pem'},
-  })
-  const privateKey = forge.pki.privateKeyFromPem(privateKeyPem) as forge.pki.rsa.PrivateKey
+  // node:crypto makes the key natively and off the main thread, signs, and writes the PKCS#12; forge only lays out
+  // the certificate.
+  const {privateKey, publicKey} = await generateKeyPairAsync('rsa', {modulusLength: 2048, publicExponent: 0x10001})
   const notBefore = wholeSeconds(now.getTime() - DAY_MS)
   const notAfter = new Date(notBefore)
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALID_YEARS)
 
   const certificate = forge.pki.createCertificate()
-  certificate.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e)
+  certificate.publicKey = forge.pki.publicKeyFromPem(publicKey.export({type: 'spki', format: 'pem'}) as string)
   certificate.serialNumber = randomSerialNumber()
   certificate.validity.notBefore = notBefore
   certificate.validity.notAfter = notAfter
@@ -98,18 +94,16 @@ export async function createServerCertificate(now = new Date()): Promise<ServerC
     {name: 'extKeyUsage', serverAuth: true, clientAuth: true},
     {name: 'subjectKeyIdentifier'},
   ])
-  // forge puts the to-be-signed certificate together; node:crypto signs it natively (forge's own RSA in JavaScript
-  // took ~150 ms of the main thread, in the middle of the reset's scan).
+  // forge puts the to-be-signed certificate together; node:crypto signs it (forge's own RSA in JavaScript took
+  // ~150 ms of the main thread, in the middle of the reset's scan).
   const nativeSigner = {
-    sign: () =>
-      sign('sha256', toBuffer(forge.asn1.toDer(certificate.tbsCertificate)), privateKeyPem).toString('binary'),
+    sign: () => sign('sha256', toBuffer(forge.asn1.toDer(certificate.tbsCertificate)), privateKey).toString('binary'),
   }
   certificate.sign(nativeSigner as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create())
 
-  // An empty password rather than none: a MAC is present and the key is shrouded, the form .NET exports.
-  // PKCS#12 3DES (not forge's default PBES2/AES) because older Windows cannot import PBES2.
-  const pfx = toBuffer(forge.asn1.toDer(forge.pkcs12.toPkcs12Asn1(privateKey, certificate, '', {algorithm: '3des'})))
-  const summary = summarizeCertificate(toBuffer(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate))))
+  const der = toBuffer(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)))
+  const pfx = passwordlessPkcs12(der, privateKey.export({type: 'pkcs8', format: 'der'}))
+  const summary = summarizeCertificate(der)
   if (summary === undefined) throw new Error('The new server certificate does not parse.')
   return {
     pfxBase64: pfx.toString('base64'),

@@ -1,6 +1,7 @@
 import {type CompiledQuery, sql} from 'kysely'
 
 import type {DbContext} from '../context.js'
+import {textArrayLiteral} from '../dialects/postgres/text-array-literal.js'
 import {columnTypes} from '../schema/column-types.js'
 import {insertDocuments} from './insert-documents.js'
 import {tableExists} from './table-exists.js'
@@ -43,9 +44,9 @@ export async function ensureQuarantineTable(ctx: DbContext): Promise<void> {
 
 /**
  * Inserts the rows: ONE statement on SQL Server (a JSON parameter). On PostgreSQL one statement per run and table
- * (a batch holds one of each): three text arrays (`unnest`) and the run, table and time once. Ciphertexts, paths
- * and Ids need no escaping in an array, so this measured 2× faster than one JSON parameter and 3× faster than one
- * parameter per value.
+ * (a batch holds one of each): three text arrays (`unnest`, each sent as one literal: text-array-literal.ts) and the
+ * run, table and time once. Ciphertexts, paths and Ids rarely need escaping in an array, so this measured 2× faster
+ * than one JSON parameter and 3× faster than one parameter per value.
  */
 export async function insertQuarantineRows(
   ctx: DbContext,
@@ -87,7 +88,7 @@ export function quarantineGroups(rows: readonly QuarantineRow[]): QuarantineRow[
 /** PostgreSQL's INSERT of one run's and table's rows. */
 export function postgresQuarantineInsert(ctx: DbContext, group: readonly QuarantineRow[], now: Date): CompiledQuery {
   const {runId, tableName} = group[0]
-  const text = (pick: (row: QuarantineRow) => string) => sql`${group.map(pick)}::text[]`
+  const text = (pick: (row: QuarantineRow) => string) => sql`${textArrayLiteral(group.map(pick))}::text[]`
   return sql`INSERT INTO ${sql.table(QUARANTINE_TABLE)} ("RunId", "TableName", "DocumentId", "Path", "Value",
     "QuarantinedAt")
     SELECT ${runId}, ${tableName}, v.*, ${now}::timestamptz

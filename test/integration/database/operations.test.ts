@@ -152,6 +152,24 @@ for (const target of databaseTargets()) {
         expect(await readQuarantine(test.ctx, 'run-3')).to.deep.equal([])
       })
 
+      it('keeps Ids and paths with quotes, backslashes, commas, braces, blanks and NULL as written', async () => {
+        await ensureQuarantineTable(test.ctx)
+        const when = new Date('2024-07-08T09:10:11.120Z')
+        const awkward = ['say "hi"', 'C:\\path\\', 'a,b', '{x}', ' padded ', 'NULL', '', 'ünï €', '\\"']
+        const rows = awkward.map((text, index) => ({
+          runId: 'run-awkward',
+          tableName: 'VariableSet',
+          documentId: `VariableSets-${index}${text}`,
+          path: `Variables[${index}].${text}`,
+          value: `${text}|iv==`,
+        }))
+        await insertQuarantineRows(test.ctx, rows, when)
+        const read = await readQuarantine(test.ctx, 'run-awkward')
+        expect(read.map(({documentId, path, value}) => ({documentId, path, value}))).to.have.deep.members(
+          rows.map(({documentId, path, value}) => ({documentId, path, value})),
+        )
+      })
+
       it('creates the table inside the caller’s transaction, so a rollback removes it', async () => {
         const failure = await inTransaction(test.ctx, async (trx) => {
           await ensureQuarantineTable(trx)
