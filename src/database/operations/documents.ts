@@ -19,15 +19,16 @@ export async function countDocuments(ctx: DbContext, table: string): Promise<num
  * Every document of `table`, `batchSize` at a time, in Id order. Keyset pagination (`Id > last`) keeps each
  * batch an index seek however deep the run is, and never skips or repeats a row when earlier rows change.
  *
- * It reads one batch ahead: the next batch is asked for before this one is handed over, so the database
- * fetches it while the caller works on this one (a connection still runs one statement at a time: this overlaps
- * the caller's work with the database's, not two statements). A caller may change only rows it has been given.
+ * It reads one batch ahead: the first batch is asked for when this is called (so a caller can start the next table's
+ * read while it works on this one), and each next batch before this one is handed over, so the database fetches it
+ * while the caller works (a connection still runs one statement at a time: this overlaps the caller's work with the
+ * database's, not two statements). A caller may change only rows it has been given.
  */
-export async function* streamDocuments(
+export function streamDocuments(
   ctx: DbContext,
   table: string,
   options: {batchSize: number; columns?: readonly string[]},
-): AsyncGenerator<DocumentRow[]> {
+): AsyncIterable<DocumentRow[]> {
   const columns = ['Id', 'JSON', ...(options.columns ?? [])]
   const read = (last: string | undefined): Promise<DocumentRow[]> => {
     let query = ctx.db.selectFrom(table).select(columns).orderBy('Id')
@@ -38,16 +39,21 @@ export async function* streamDocuments(
     rows.catch(() => {})
     return rows
   }
-  let next = read(undefined)
-  for (;;) {
-    const rows = await next
-    if (rows.length === 0) return
-    if (rows.length < options.batchSize) {
-      yield rows
-      return
-    }
-    next = read(rows.at(-1)!.Id)
-    yield rows
+  const first = read(undefined)
+  return {
+    async *[Symbol.asyncIterator]() {
+      let next = first
+      for (;;) {
+        const rows = await next
+        if (rows.length === 0) return
+        if (rows.length < options.batchSize) {
+          yield rows
+          return
+        }
+        next = read(rows.at(-1)!.Id)
+        yield rows
+      }
+    },
   }
 }
 

@@ -1,5 +1,5 @@
 import type {DbContext} from '../../database/context.js'
-import {streamDocuments} from '../../database/operations/documents.js'
+import type {DocumentRow} from '../../database/operations/documents.js'
 import type {QuarantineRow} from '../../database/operations/quarantine.js'
 import {writeResetBatch} from '../../database/operations/reset-batch-write.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
@@ -8,11 +8,15 @@ import type {ReentryList} from '../report/reentry-list.js'
 import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTally} from '../report/table-tally.js'
 import {resetDocument} from './reset-document.js'
 import type {Salvage} from '../salvage/salvage.js'
+import type {WriteInFlight} from './write-in-flight.js'
 
 export interface ResetTableOptions {
-  readonly batchSize: number
+  /** The table's documents (streamDocuments), batch by batch. */
+  readonly documents: AsyncIterable<DocumentRow[]>
   /** false for a dry run: scan and count, write nothing. */
   readonly write: boolean
+  /** The batch write in flight, shared by the tables of a run; the caller settles it after the last table. */
+  readonly writes: WriteInFlight
   /** Run Id for quarantine rows; undefined: no quarantine. */
   readonly quarantineRunId: string | undefined
   readonly interruption: Interruption
@@ -44,11 +48,9 @@ export const OUTSIDE_CATALOG_SHOWN = 50
 export const OUTSIDE_CATALOG_KIND = 'outside the catalog'
 
 /**
- * Scans one catalog table batch by batch and (unless a dry run) resets its sensitive values in place.
- *
- * A batch's writes run while the next batch is examined (they are awaited before the next batch's writes, so at
- * most one batch is in flight and a failure still stops the run at the next batch): the database works while
- * this process parses, instead of each waiting for the other.
+ * Scans one catalog table batch by batch and (unless a dry run) resets its sensitive values in place. A batch's
+ * writes run while the next batch is examined (`options.writes`): the database works while this process parses,
+ * instead of each waiting for the other; the last batch's writes are still in flight when this returns.
  */
 export async function resetTable(
   ctx: DbContext,
@@ -57,20 +59,16 @@ export async function resetTable(
 ): Promise<TableTally> {
   const tally = emptyTally(table.table)
   const {salvage} = options
-  let writing: Promise<void> | undefined
   try {
     await scanTable()
   } catch (error) {
-    // A batch's writes may still be in flight. The caller rolls back on this error; a write queued behind the
-    // ROLLBACK on the same connection would run outside the transaction and commit on its own.
-    await writing?.catch(() => {})
+    await options.writes.quiesce()
     throw error
   }
-  await writing
   return tally
 
   async function scanTable(): Promise<void> {
-    for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
+    for await (const batch of options.documents) {
       options.interruption.throwIfInterrupted()
       const changed: Array<{Id: string; JSON: string}> = []
       const quarantine: QuarantineRow[] = []
@@ -139,12 +137,7 @@ export async function resetTable(
         if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
       }
       tally.documentsChanged += changed.length
-      if (options.write) {
-        await writing
-        writing = writeResetBatch(ctx, table.table, quarantine, changed)
-        // Awaited before the next batch's writes or at the end; an interruption in between must not leave it unhandled.
-        writing.catch(() => {})
-      }
+      if (options.write) await options.writes.start(() => writeResetBatch(ctx, table.table, quarantine, changed))
       await options.reentry.settle()
       options.onProgress(tally)
     }

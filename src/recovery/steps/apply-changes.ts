@@ -4,6 +4,7 @@ import type {DbContext} from '../../database/context.js'
 import {inTransaction} from '../../database/in-transaction.js'
 import {replaceConfigurationDocument} from '../../database/operations/configuration-documents.js'
 import {insertEvent} from '../../database/operations/events.js'
+import {streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
@@ -14,6 +15,7 @@ import {need} from '../run/need.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {RecoveryRun} from '../run/recovery-run.js'
 import {OUTSIDE_CATALOG_SHOWN, resetTable} from '../reset/reset-table.js'
+import {WriteInFlight} from '../reset/write-in-flight.js'
 import {recoveryEvent} from '../run/recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../pii/scrub-personal-data.js'
@@ -57,10 +59,20 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       return line
     }
     const documents = await countedLine('documents', CATALOG_TABLES)
-    for (const table of SENSITIVE_CATALOG) {
+    const writes = new WriteInFlight()
+    const read = (index: number) =>
+      index < SENSITIVE_CATALOG.length
+        ? streamDocuments(trx, SENSITIVE_CATALOG[index].table, {batchSize: options.batchSize})
+        : undefined
+    // Each table's first batch is asked for when the table before it starts, so no table starts with a wait.
+    let next = read(0)
+    for (const [index, table] of SENSITIVE_CATALOG.entries()) {
+      const tableDocuments = next!
+      next = read(index + 1)
       const tally = await resetTable(trx, table, {
-        batchSize: options.batchSize,
+        documents: tableDocuments,
         write,
+        writes,
         quarantineRunId,
         interruption: run.interruption,
         reentry: run.reentry,
@@ -73,6 +85,7 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       })
       run.tallies.push(tally)
     }
+    await writes.settle()
     if (options.scrubPii) {
       const rows = await countedLine(
         'rows checked for personal data',

@@ -1,0 +1,32 @@
+/**
+ * The one batch write a reset keeps in flight, across tables: a batch's writes run while the next batch is examined
+ * (of the same table or, at a table's end, of the next), and are awaited before the next batch's writes, so at most
+ * one batch is in flight and a failure still stops the run at the next batch.
+ */
+export class WriteInFlight {
+  private current: Promise<unknown> | undefined
+
+  /** Waits for the write in flight (throwing its error), then starts `write`. */
+  async start(write: () => Promise<unknown>): Promise<void> {
+    await this.current
+    const started = write()
+    // Awaited by the next start or by settle; a run that stops in between must not leave it unhandled.
+    started.catch(() => {})
+    this.current = started
+  }
+
+  /** Waits for the write in flight, throwing its error. */
+  async settle(): Promise<void> {
+    const current = this.current
+    this.current = undefined
+    await current
+  }
+
+  /**
+   * Waits for the write in flight, ignoring its error: before the caller rolls back, since a write queued behind the
+   * ROLLBACK on the same connection would run outside the transaction and commit on its own.
+   */
+  async quiesce(): Promise<void> {
+    await this.current?.catch(() => {})
+  }
+}
