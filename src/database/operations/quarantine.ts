@@ -1,4 +1,4 @@
-import {type CompiledQuery, sql} from 'kysely'
+import {CompiledQuery} from 'kysely'
 
 import type {DbContext} from '../context.js'
 import {textArrayLiteral} from '../dialects/postgres/text-array-literal.js'
@@ -69,7 +69,7 @@ export async function insertQuarantineRows(
     )
     return
   }
-  for (const group of quarantineGroups(rows)) await ctx.db.executeQuery(postgresQuarantineInsert(ctx, group, now))
+  for (const group of quarantineGroups(rows)) await ctx.db.executeQuery(postgresQuarantineInsert(group, now))
 }
 
 /** The rows by run and table, each group one PostgreSQL statement. */
@@ -85,14 +85,22 @@ export function quarantineGroups(rows: readonly QuarantineRow[]): QuarantineRow[
   return [...groups.values()].flatMap((byTable) => [...byTable.values()])
 }
 
-/** PostgreSQL's INSERT of one run's and table's rows. */
-export function postgresQuarantineInsert(ctx: DbContext, group: readonly QuarantineRow[], now: Date): CompiledQuery {
+const POSTGRES_INSERT =
+  `INSERT INTO "${QUARANTINE_TABLE}" ("RunId", "TableName", "DocumentId", "Path", "Value", "QuarantinedAt") ` +
+  `SELECT $1, $2, v.*, $3::timestamptz FROM unnest($4::text[], $5::text[], $6::text[]) AS v`
+
+/** PostgreSQL's INSERT of one run's and table's rows: one text, whatever the number of rows. */
+export function postgresQuarantineInsert(group: readonly QuarantineRow[], now: Date): CompiledQuery {
   const {runId, tableName} = group[0]
-  const text = (pick: (row: QuarantineRow) => string) => sql`${textArrayLiteral(group.map(pick))}::text[]`
-  return sql`INSERT INTO ${sql.table(QUARANTINE_TABLE)} ("RunId", "TableName", "DocumentId", "Path", "Value",
-    "QuarantinedAt")
-    SELECT ${runId}, ${tableName}, v.*, ${now}::timestamptz
-    FROM unnest(${text((r) => r.documentId)}, ${text((r) => r.path)}, ${text((r) => r.value)}) AS v`.compile(ctx.db)
+  const text = (pick: (row: QuarantineRow) => string) => textArrayLiteral(group.map(pick))
+  return CompiledQuery.raw(POSTGRES_INSERT, [
+    runId,
+    tableName,
+    now.toISOString(),
+    text((r) => r.documentId),
+    text((r) => r.path),
+    text((r) => r.value),
+  ])
 }
 
 /** Everything run `runId` quarantined, by table, document and path. */

@@ -21,13 +21,11 @@ export async function writeResetBatch(
   // One run's copies of one table (always, in a reset) make one INSERT; SQL Server writes them its own way.
   const groups = ctx.kind === 'postgres' ? quarantineGroups(quarantine) : []
   if (groups.length === 1 && changed.length > 0 && changed.length <= COMBINED_MAX_DOCUMENTS) {
-    const insert = postgresQuarantineInsert(ctx, groups[0], new Date())
-    const update = postgresUpdate(table, ['JSON'], changed)
-    const offset = insert.parameters.length
+    const insert = postgresQuarantineInsert(groups[0], new Date())
     // The UPDATE's placeholders follow the INSERT's.
-    const updateText = update.sql.replaceAll(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
+    const update = postgresUpdate(table, ['JSON'], changed, insert.parameters.length + 1)
     await ctx.db.executeQuery(
-      CompiledQuery.raw(`WITH quarantined AS (${insert.sql}) ${updateText}`, [
+      CompiledQuery.raw(`WITH quarantined AS (${insert.sql}) ${update.sql}`, [
         ...insert.parameters,
         ...update.parameters,
       ]),
