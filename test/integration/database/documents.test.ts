@@ -122,6 +122,19 @@ for (const target of databaseTargets()) {
       expect(after).to.deep.equal(expected)
     })
 
+    it('updates exactly 1, 3, 5 and 9 rows when the statement is written for more (a power of two)', async () => {
+      await seedUsers(20)
+      for (const count of [1, 3, 5, 9]) {
+        const before = await users()
+        const rows = Array.from({length: count}, (_, i) => ({Id: `Users-${pad(2 * i)}`, JSON: `{"count":${count}}`}))
+        expect(await writeDocuments(test.ctx, 'User', ['JSON'], rows)).to.equal(count)
+        const written = new Set(rows.map((row) => row.Id))
+        expect(await users()).to.deep.equal(
+          before.map((row) => (written.has(row.Id) ? {...row, JSON: `{"count":${count}}`} : row)),
+        )
+      }
+    })
+
     it('writes nothing for an empty batch', async () => {
       await seedUsers(2)
       expect(await writeDocuments(test.ctx, 'User', ['JSON'], [])).to.equal(0)
