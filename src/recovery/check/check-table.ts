@@ -1,5 +1,6 @@
 import type {DbContext} from '../../database/context.js'
 import {streamDocuments} from '../../database/operations/documents.js'
+import {releaseArrays} from '../../database/release-arrays.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
 import {checkDocument} from './check-document.js'
 import {type CheckTally, emptyCheckTally} from './check-tally.js'
@@ -23,6 +24,7 @@ export async function checkTable(
   const tally = emptyCheckTally(table.table)
   for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
     for (const row of batch) checkDocument(table, row, key, tally, options.sampleSize)
+    releaseArrays(batch)
     options.onProgress?.(tally)
   }
   return tally

@@ -1,6 +1,8 @@
 import type {DbContext} from '../../database/context.js'
 import {streamDocuments, writeDocuments} from '../../database/operations/documents.js'
+import {releaseArrays} from '../../database/release-arrays.js'
 import {PERSONAL_CATALOG, type PersonalTable} from '../catalog/catalog.js'
+import {WriteInFlight} from '../reset/write-in-flight.js'
 import type {Interruption} from '../run/interruption.js'
 import {PersonalReplacements} from './personal-replacements.js'
 import {Pseudonymizer} from './pseudonymizer.js'
@@ -44,7 +46,7 @@ export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): 
   ): Promise<PersonalTally> => {
     const tally: PersonalTally = {table: table.table, rowsScanned: 0, rowsChanged: 0, malformedDocuments: 0}
     // As in resetTable: a batch's write runs while the next batch is scrubbed, and is awaited before the next write.
-    let writing: Promise<number> | undefined
+    const writes = new WriteInFlight()
     try {
       for await (const batch of streamDocuments(ctx, table.table, {
         batchSize: options.batchSize,
@@ -59,21 +61,17 @@ export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): 
           const after = scrubbed.row as Record<string, string | null>
           if (changedColumns(row, after)) changed.push(after)
         }
+        releaseArrays(batch)
         tally.rowsChanged += changed.length
-        if (options.write && changed.length > 0) {
-          await writing
-          writing = writeDocuments(ctx, table.table, ['JSON', ...table.columns], changed)
-          // Awaited before the next write or at the end; an interruption in between must not leave it unhandled.
-          writing.catch(() => {})
-        }
+        if (options.write && changed.length > 0)
+          await writes.start(() => writeDocuments(ctx, table.table, ['JSON', ...table.columns], changed), [changed])
         options.onProgress(tally)
       }
     } catch (error) {
-      // The caller rolls back on this error: a write still queued behind the ROLLBACK would commit on its own.
-      await writing?.catch(() => {})
+      await writes.quiesce()
       throw error
     }
-    await writing
+    await writes.settle()
     return tally
   }
 

@@ -1,5 +1,6 @@
 import type {DbContext} from '../../database/context.js'
 import type {DocumentRow} from '../../database/operations/documents.js'
+import {releaseArrays} from '../../database/release-arrays.js'
 import type {QuarantineRow} from '../../database/operations/quarantine.js'
 import {writeResetBatch} from '../../database/operations/reset-batch-write.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
@@ -137,7 +138,9 @@ export async function resetTable(
         if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
       }
       tally.documentsChanged += changed.length
-      if (options.write) await options.writes.start(() => writeResetBatch(ctx, table.table, quarantine, changed))
+      releaseArrays(batch)
+      if (options.write)
+        await options.writes.start(() => writeResetBatch(ctx, table.table, quarantine, changed), [quarantine, changed])
       await options.reentry.settle()
       options.onProgress(tally)
     }

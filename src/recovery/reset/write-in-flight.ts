@@ -1,15 +1,20 @@
+import {releaseArrays} from '../../database/release-arrays.js'
+
 /**
- * The one batch write a reset keeps in flight, across tables: a batch's writes run while the next batch is examined
+ * The one batch write a run keeps in flight, across tables: a batch's writes run while the next batch is examined
  * (of the same table or, at a table's end, of the next), and are awaited before the next batch's writes, so at most
  * one batch is in flight and a failure still stops the run at the next batch.
  */
 export class WriteInFlight {
   private current: Promise<unknown> | undefined
 
-  /** Waits for the write in flight (throwing its error), then starts `write`. */
-  async start(write: () => Promise<unknown>): Promise<void> {
+  /**
+   * Waits for the write in flight (throwing its error), then starts `write`; once it has finished, the arrays it writes
+   * from are emptied (release-arrays.ts).
+   */
+  async start(write: () => Promise<unknown>, writesFrom: ReadonlyArray<unknown[]> = []): Promise<void> {
     await this.current
-    const started = write()
+    const started = write().finally(() => releaseArrays(...writesFrom))
     // Awaited by the next start or by settle; a run that stops in between must not leave it unhandled.
     started.catch(() => {})
     this.current = started

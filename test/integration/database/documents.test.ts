@@ -130,7 +130,7 @@ for (const target of databaseTargets()) {
         expect(await writeDocuments(test.ctx, 'User', ['JSON'], rows)).to.equal(count)
         const written = new Set(rows.map((row) => row.Id))
         expect(await users()).to.deep.equal(
-          before.map((row) => (written.has(row.Id) ? {...row, JSON: `{"count":${count}}`} : row)),
+          before.map((row) => (written.has(row.Id as string) ? {...row, JSON: `{"count":${count}}`} : row)),
         )
       }
     })

@@ -2,6 +2,7 @@ import {PostgresDialect, type PostgresPool, type PostgresPoolClient} from 'kysel
 import {createHash} from 'node:crypto'
 import pg from 'pg'
 
+import {releaseArrays} from '../../release-arrays.js'
 import {POSTGRES_TYPES, toPostgresParameter} from './postgres-types.js'
 
 /** How long to wait for PostgreSQL to accept a connection before saying it cannot be reached. */
@@ -43,14 +44,12 @@ function statementName(text: string): string {
 /** No cursor: streaming is not used (reads page by Id), so only the (sql, parameters) form is passed on. */
 function withUtcParameters(client: pg.PoolClient): PostgresPoolClient {
   return {
-    query: ((text: string, parameters: readonly unknown[]) =>
-      parameters.length === 0
-        ? client.query(text)
-        : client.query({
-            name: statementName(text),
-            text,
-            values: parameters.map(toPostgresParameter),
-          })) as unknown as PostgresPoolClient['query'],
+    query: ((text: string, parameters: readonly unknown[]) => {
+      if (parameters.length === 0) return client.query(text)
+      const values = parameters.map(toPostgresParameter)
+      // node-postgres keeps the array it is given; emptied once the statement is done (release-arrays.ts).
+      return client.query({name: statementName(text), text, values}).finally(() => releaseArrays(values))
+    }) as unknown as PostgresPoolClient['query'],
     release: (destroy?: boolean) => client.release(destroy),
   }
 }
