@@ -32,11 +32,11 @@ export interface RecoveryOptions {
 }
 
 /**
- * Measured (bench/, 200,000 documents): 150 to 2,000 take the same time within the noise of a 2-core machine (the
- * next batch is read while this one is reset; 100 and 120 are slower), and the peak memory follows the batch: about
- * 180 MB at 100, 190 at 150, 206 at 250, 230 at 500, 285 at 1,000, 400 at 2,000. V8 lets the heap grow to a multiple
- * of what is live, and three batches are live at once: one read ahead, one being reset, one being written. At
- * 2,000,000 documents the peak is ~202 MB at 150 and ~201 at 120: below 150 a batch no longer buys memory back.
- * SQL Server wants ≤ 2,000 rows a statement.
+ * Measured (bench/, 200,000 documents, once batches let go of their documents: database/release-arrays.ts): 150 to
+ * 1,000 take the same time within the noise of a 2-core machine (the next batch is read while this one is reset; 100
+ * and 120 were slower), and the peak memory follows the batch: about 135 MB at 150, 190 at 300, 260 at 600, 310 at
+ * 1,000. Three batches are live at once (one read ahead, one being reset, one being written); once they outgrow V8's
+ * young generation their documents are promoted and the old generation fills with them. SQL Server wants ≤ 2,000 rows
+ * a statement.
  */
 export const DEFAULT_BATCH_SIZE = 150
