@@ -50,7 +50,7 @@ export interface RecoveryRun {
   newKey?: Buffer
   /**
    * The new certificate while it is being made: RSA key generation takes a few hundred milliseconds of the thread
-   * pool, so it runs alongside the reset's scan and is awaited only when the transaction writes it.
+   * pool, so it starts with the run and is awaited only when the transaction writes it (steps/generate-new-key.ts).
    */
   certificateInProgress?: Promise<ServerCertificate>
   newCertificate?: ServerCertificate

@@ -14,7 +14,7 @@ import {resetTheValues} from '../steps/apply-changes.js'
 import {checkTheBackup} from '../steps/check-backup.js'
 import {checkTheSchema} from '../steps/check-schema.js'
 import {checkNoNodeIsRunning} from '../steps/check-server-idle.js'
-import {generateNewKey} from '../steps/generate-new-key.js'
+import {generateNewKey, startServerCertificate} from '../steps/generate-new-key.js'
 import {openTheServer} from '../steps/open-server.js'
 import {sealTheNewKey, undoNewKey} from '../steps/persist-new-key.js'
 import type {Step} from '../steps/step.js'
@@ -135,6 +135,8 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
     committed: false,
     verified: false,
   }
+  // Started now so its RSA key is made while the server is opened and checked (steps/generate-new-key.ts).
+  if (!options.dryRun) run.certificateInProgress = startServerCertificate()
   interruption.listen()
   try {
     try {
