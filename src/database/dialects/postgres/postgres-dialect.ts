@@ -38,8 +38,18 @@ export function createPostgresDialect(pool: pg.Pool): PostgresDialect {
  * PostgreSQL parsed and planned each of them anew.
  */
 function statementName(text: string): string {
-  return `lmk_${createHash('sha1').update(text).digest('hex')}`
+  let name = statementNames.get(text)
+  if (name === undefined) {
+    if (statementNames.size === STATEMENT_NAMES_KEPT) statementNames.clear()
+    name = `lmk_${createHash('sha1').update(text).digest('hex')}`
+    statementNames.set(text, name)
+  }
+  return name
 }
+
+/** Names by text, so a batch's statement is not hashed again each time (its text is the same string each time). */
+const statementNames = new Map<string, string>()
+const STATEMENT_NAMES_KEPT = 1024
 
 /** No cursor: streaming is not used (reads page by Id), so only the (sql, parameters) form is passed on. */
 function withUtcParameters(client: pg.PoolClient): PostgresPoolClient {

@@ -6,14 +6,12 @@ const SPECIALS = /["\\]/g
  * `values` as one PostgreSQL `text[]` literal, `{"a","b"}`: every element quoted, `"` and `\` escaped, which is all
  * a quoted element needs. node-postgres turns a JavaScript array into the same text with two regular-expression
  * replacements per element; the quarantine's Ids, paths and ciphertexts almost never hold either character, so this
- * tests once and copies (the quarantine INSERT of a reset writes one array of each per batch).
+ * joins them once and escapes only when the joined text holds one. Built by `join`, the literal is one flat string
+ * (a string grown by `+=` is a rope that the driver flattens again when it measures it).
  */
 export function textArrayLiteral(values: readonly string[]): string {
-  let literal = '{'
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]
-    if (i > 0) literal += ','
-    literal += SPECIAL.test(value) ? `"${value.replace(SPECIALS, '\\$&')}"` : `"${value}"`
-  }
-  return literal + '}'
+  if (values.length === 0) return '{}'
+  const joined = values.join('","')
+  const elements = SPECIAL.test(joined) ? values.map((value) => value.replace(SPECIALS, '\\$&')).join('","') : joined
+  return ['{"', elements, '"}'].join('')
 }
