@@ -30,11 +30,23 @@ export function streamDocuments(
   options: {batchSize: number; columns?: readonly string[]},
 ): AsyncIterable<DocumentRow[]> {
   const columns = ['Id', 'JSON', ...(options.columns ?? [])]
+  // PostgreSQL's two texts are written once, not compiled by Kysely's builder for every batch.
+  const select = `SELECT ${columns.map(quoted).join(', ')} FROM ${quoted(table)}`
+  const fromStart = `${select} ORDER BY "Id" LIMIT $1`
+  const fromLast = `${select} WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`
   const read = (last: string | undefined): Promise<DocumentRow[]> => {
-    let query = ctx.db.selectFrom(table).select(columns).orderBy('Id')
-    if (last !== undefined) query = query.where('Id', '>', last)
-    query = ctx.kind === 'mssql' ? selectTop(query, options.batchSize) : query.limit(options.batchSize)
-    const rows = query.execute() as Promise<DocumentRow[]>
+    let rows: Promise<DocumentRow[]>
+    if (ctx.kind === 'mssql') {
+      let query = ctx.db.selectFrom(table).select(columns).orderBy('Id')
+      if (last !== undefined) query = query.where('Id', '>', last)
+      rows = selectTop(query, options.batchSize).execute() as Promise<DocumentRow[]>
+    } else {
+      const query =
+        last === undefined
+          ? CompiledQuery.raw(fromStart, [options.batchSize])
+          : CompiledQuery.raw(fromLast, [last, options.batchSize])
+      rows = ctx.db.executeQuery<DocumentRow>(query).then((result) => result.rows as DocumentRow[])
+    }
     // Awaited on the next turn; a caller that stops early must not leave an unhandled rejection behind.
     rows.catch(() => {})
     return rows
