@@ -1,8 +1,7 @@
-import {isSensitiveValueShape} from '../../crypto/sensitive-value.js'
 import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import type {JsonEdit} from '../json/json-splice.js'
 import {spliceJson} from '../json/json-splice.js'
-import {MalformedJsonError, parseJsonDocument, type ParsedJson, scalarValue} from '../json/json-tree.js'
+import {MalformedJsonError} from '../json/json-tree.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
 import type {FoundString} from '../json/string-finder.js'
@@ -87,14 +86,9 @@ export function resetDocument(
   options: ResetDocumentOptions = {resetUncataloged: false},
 ): DocumentReset {
   if (json === null) return {state: 'malformed', reason: 'the JSON column is NULL'}
-  // The server certificate is replaced whole by the run; its ciphertext is not a value to list, so no sweep.
-  const isCertificate =
-    table.table === SERVER_CERTIFICATE_DOCUMENT.table && documentId === SERVER_CERTIFICATE_DOCUMENT.id
-  let parsed: ParsedJson
-  let swept: SweptDocument | undefined
+  let swept: SweptDocument
   try {
-    if (isCertificate) parsed = parseJsonDocument(json, sensitiveInterest(table))
-    else parsed = swept = parseAndSweep(json, sensitiveInterest(table))
+    swept = parseAndSweep(json, sensitiveInterest(table))
   } catch (error) {
     if (error instanceof MalformedJsonError) return {state: 'malformed', reason: error.message}
     throw error
@@ -102,21 +96,16 @@ export function resetDocument(
   const leaves: LeafReport[] = []
   const edits: JsonEdit[] = []
   const {salvage} = options
-  const shaped = swept?.shaped ?? []
+  const {shaped} = swept
   // Indices of the sweep's strings that are the catalog's own values; the rest are outside the catalog.
   const claimed: boolean[] = []
-  for (const {path, field, label, node, shadowed} of sensitiveLeaves(json, parsed.root, table, documentId)) {
+  for (const {path, field, label, node, shadowed} of sensitiveLeaves(json, swept.root, table, documentId)) {
+    // The sweep has already found every string with the shape, in document order.
+    const index = indexByStart(shaped, node.start)
     let ciphertext: string | undefined
-    if (isCertificate) {
-      const value = node.type === 'string' ? scalarValue(json, node) : undefined
-      if (isSensitiveValueShape(value)) ciphertext = value as string
-    } else {
-      // The sweep has already found every string with the shape, in document order.
-      const index = indexByStart(shaped, node.start)
-      if (index >= 0) {
-        claimed[index] = true
-        ciphertext = shaped[index].value
-      }
+    if (index >= 0) {
+      claimed[index] = true
+      ciphertext = shaped[index].value
     }
     // A copy the server never reads counts only when it still holds a ciphertext.
     if (shadowed && ciphertext === undefined) continue
@@ -137,9 +126,12 @@ export function resetDocument(
     }
   }
   const outsideCatalog: OutsideCatalogReport[] = []
-  for (let index = 0; index < shaped.length; index++) {
+  // The server certificate is replaced whole by the run; what else it holds is not a value to list.
+  const isCertificate =
+    table.table === SERVER_CERTIFICATE_DOCUMENT.table && documentId === SERVER_CERTIFICATE_DOCUMENT.id
+  for (let index = 0; index < shaped.length && !isCertificate; index++) {
     if (claimed[index]) continue
-    const {path, name, ciphertext, start, end} = swept!.uncataloged(shaped[index])
+    const {path, name, ciphertext, start, end} = swept.uncataloged(shaped[index])
     const opened = salvage && openWithCandidates(ciphertext, salvage)
     if (!options.resetUncataloged) {
       outsideCatalog.push(opened ? {path, name, candidate: opened.candidate} : {path, name})
@@ -155,7 +147,7 @@ export function resetDocument(
     state: 'scanned',
     leaves,
     outsideCatalog,
-    duplicateKeys: parsed.duplicateKeys,
+    duplicateKeys: swept.duplicateKeys,
     json: edits.length > 0 ? spliceJson(json, edits) : undefined,
   }
 }

@@ -3,7 +3,7 @@ import {createServerCertificate, type ServerCertificate} from '../../crypto/serv
 import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
 import type {Step} from './step.js'
 
-export type NewKeyState = Pick<RecoveryRun, 'options' | 'alreadyRecovered' | 'newKey' | 'certificateInProgress'>
+export type NewKeyState = Pick<RecoveryRun, 'options' | 'alreadyRecovered' | 'newKey'>
 
 /**
  * The new server certificate, started at once: its RSA key takes a few hundred milliseconds of CPU, so a run starts it
@@ -18,15 +18,15 @@ export function startServerCertificate(): Promise<ServerCertificate> {
 }
 
 /**
- * A 256-bit master key, in memory only (docs/recovery.md, "What is written, and when"), and the self-signed server
- * certificate (RecoveryRun.certificateInProgress), unless the run already started it.
+ * A 256-bit master key, in memory only (docs/recovery.md, "What is written, and when"). The server certificate has
+ * been in the making since the run began (startServerCertificate, RecoveryRun.certificateInProgress): this step runs
+ * only in a run that started it, one that writes.
  */
 export const generateNewKey: Step<NewKeyState> = {
   title: 'Generate a new master key and server certificate',
   skip: whyNothingChanges,
   async run(state) {
     state.newKey = generateMasterKey(32)
-    state.certificateInProgress ??= startServerCertificate()
     return 'new master key; the certificate is made while the values are reset'
   },
 }
