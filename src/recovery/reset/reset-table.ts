@@ -9,7 +9,7 @@ import type {ReentryList} from '../report/reentry-list.js'
 import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTally} from '../report/table-tally.js'
 import {resetDocument} from './reset-document.js'
 import type {Salvage} from '../salvage/salvage.js'
-import type {WriteInFlight} from './write-in-flight.js'
+import type {WriteInFlight} from '../../database/write-in-flight.js'
 
 export interface ResetTableOptions {
   /** The table's documents (streamDocuments), batch by batch. */

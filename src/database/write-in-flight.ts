@@ -1,4 +1,4 @@
-import {releaseArrays} from '../../database/release-arrays.js'
+import {releaseArrays} from './release-arrays.js'
 
 /**
  * The one batch write a run keeps in flight, across tables: a batch's writes run while the next batch is examined
