@@ -9,20 +9,6 @@
  *
  * Usage: honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]
  */
-import {floorArguments, measureFloorTransaction} from '../lib/floor-transaction.js'
-import {readFloorPlan} from '../lib/floor-plan.js'
-import {resetFloor} from '../lib/reset-floor.js'
+import {measureHonestFloor} from '../lib/reset-floor.js'
 
-const {
-  databaseUrl,
-  plan: planFile,
-  batchSize,
-} = floorArguments('honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]', true)
-const plan = await readFloorPlan(planFile!)
-await measureFloorTransaction(databaseUrl, async (client) => {
-  const counts = await resetFloor(client, plan, batchSize)
-  return {
-    documents: counts.documents,
-    detail: {batchSize, documentsChanged: counts.documentsChanged, quarantineRows: counts.quarantineRows},
-  }
-})
+await measureHonestFloor('honest-floor-run.ts --database-url URL --plan FILE [--batch-size N]')

@@ -9,47 +9,35 @@
  * Usage: scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]
  */
 import {PERSONAL_CATALOG} from '../../src/recovery/catalog/catalog.js'
-import {floorArguments, measureFloorTransaction} from '../lib/floor-transaction.js'
-import {readFloorPlan} from '../lib/floor-plan.js'
-import {resetFloor} from '../lib/reset-floor.js'
+import {measureHonestFloor} from '../lib/reset-floor.js'
 import {valuesUpdate} from '../lib/values-update.js'
 
-const {
-  databaseUrl,
-  plan: planFile,
-  batchSize,
-} = floorArguments('scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]', true)
-const plan = await readFloorPlan(planFile!)
-await measureFloorTransaction(databaseUrl, async (client) => {
-  const counts = await resetFloor(client, plan, batchSize)
-  const rows: Record<string, number> = {}
-  for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
-    const read = [...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
-    const statement = {
-      name: `scrub-${table}`,
-      text: `SELECT "Id", "JSON", ${read} FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+await measureHonestFloor(
+  'scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]',
+  async (client, batchSize) => {
+    const rows: Record<string, number> = {}
+    for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
+      const read = [...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
+      const statement = {
+        name: `scrub-${table}`,
+        text: `SELECT "Id", "JSON", ${read} FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+      }
+      const written = ['JSON', ...columns]
+      let last = ''
+      rows[table] = 0
+      for (;;) {
+        const {rows: batch} = await client.query<Record<string, string | null>>({
+          ...statement,
+          values: [last, batchSize],
+        })
+        if (batch.length === 0) break
+        rows[table] += batch.length
+        const parameters = batch.flatMap((row) => [row.Id, ...written.map((c) => row[c])])
+        await client.query(valuesUpdate(table, written, batch.length), parameters)
+        if (batch.length < batchSize) break
+        last = batch.at(-1)!.Id!
+      }
     }
-    const written = ['JSON', ...columns]
-    let last = ''
-    rows[table] = 0
-    for (;;) {
-      const {rows: batch} = await client.query<Record<string, string | null>>({...statement, values: [last, batchSize]})
-      if (batch.length === 0) break
-      rows[table] += batch.length
-      const parameters = batch.flatMap((row) => [row.Id, ...written.map((c) => row[c])])
-      await client.query(valuesUpdate(table, written, batch.length), parameters)
-      if (batch.length < batchSize) break
-      last = batch.at(-1)!.Id!
-    }
-  }
-  return {
-    documents: counts.documents,
-    detail: {
-      batchSize,
-      documentsChanged: counts.documentsChanged,
-      quarantineRows: counts.quarantineRows,
-      eventRows: rows.Event,
-      userRows: rows.User,
-    },
-  }
-})
+    return {eventRows: rows.Event, userRows: rows.User}
+  },
+)

@@ -3,7 +3,8 @@ import type pg from 'pg'
 
 import {CATALOG_TABLES} from '../../src/recovery/catalog/catalog.js'
 import {textArrayLiteral} from '../../src/database/dialects/postgres/text-array-literal.js'
-import type {FloorPlan} from './floor-plan.js'
+import {type FloorPlan, readFloorPlan} from './floor-plan.js'
+import {floorArguments, measureFloorTransaction} from './floor-transaction.js'
 import {valuesUpdate} from './values-update.js'
 
 export interface ResetFloorCounts {
@@ -74,4 +75,24 @@ export async function resetFloor(client: pg.Client, plan: FloorPlan, batchSize: 
     }
   }
   return counts
+}
+
+/**
+ * A floor child's whole run: its arguments (`usage` when they are wrong), the plan read before timing, then one timed
+ * transaction of the honest reset floor followed by `more` (what a floor adds to it), reporting both's counts.
+ */
+export async function measureHonestFloor(
+  usage: string,
+  more: (client: pg.Client, batchSize: number) => Promise<Record<string, number>> = async () => ({}),
+): Promise<void> {
+  const {databaseUrl, plan: planFile, batchSize} = floorArguments(usage, true)
+  const plan = await readFloorPlan(planFile!)
+  await measureFloorTransaction(databaseUrl, async (client) => {
+    const counts = await resetFloor(client, plan, batchSize)
+    const added = await more(client, batchSize)
+    return {
+      documents: counts.documents,
+      detail: {batchSize, documentsChanged: counts.documentsChanged, quarantineRows: counts.quarantineRows, ...added},
+    }
+  })
 }
