@@ -39,6 +39,8 @@ const VALID = [
   '{"a":1,"b":2,"a":3}',
   '{"Type":"String","Value":"x","Type":"Sensitive"}',
   '[' + '{"d":['.repeat(600) + '1' + ']}'.repeat(600) + ']',
+  // Pretty-printed: control characters between tokens, none in a string.
+  '{\n\t"a": "x",\r\n\t"b": ["y\\n", "z\\"q"]\n}',
 ]
 
 const INVALID = [
@@ -57,6 +59,9 @@ const INVALID = [
   '"\\x"',
   '"\\u12G4"',
   '"tab\there"',
+  '{\n"a": "new\nline"}',
+  '["a", "\u0001"]',
+  '["a\\"]',
   '{"a":1} x',
   'tru',
   'NaN',
@@ -82,7 +87,7 @@ describe('parseJsonTree', () => {
   it('agrees with JSON.parse on random documents and random mutations of them (seeded)', function () {
     this.timeout(30_000)
     const rng = fuzzPrng('json-tree fuzz')
-    const alphabet = '{}[]":,0123456789.eE+-tfnul \\abc'
+    const alphabet = '{}[]":,0123456789.eE+-tfnul \\abc\n\t\u0001'
     let accepted = 0
     let rejected = 0
     let deep = 0
