@@ -122,9 +122,9 @@ for (const target of databaseTargets()) {
       expect(after).to.deep.equal(expected)
     })
 
-    it('updates exactly 1, 3, 5 and 9 rows when the statement is written for more (a power of two)', async () => {
-      await seedUsers(20)
-      for (const count of [1, 3, 5, 9]) {
+    it('updates exactly 1, 3, 17 and 20 rows when the statement is written for more (NULL rows)', async () => {
+      await seedUsers(40)
+      for (const count of [1, 3, 17, 20]) {
         const before = await users()
         const rows = Array.from({length: count}, (_, i) => ({Id: `Users-${pad(2 * i)}`, JSON: `{"count":${count}}`}))
         expect(await writeDocuments(test.ctx, 'User', ['JSON'], rows)).to.equal(count)
