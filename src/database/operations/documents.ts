@@ -1,5 +1,6 @@
 import {CompiledQuery} from 'kysely'
 
+import {BoundedCache} from '../bounded-cache.js'
 import type {DbContext} from '../context.js'
 import {idCollationQuery, selectTop, updateFromJson} from '../dialects/mssql/mssql-sql.js'
 import {jsonArrays} from './json-batches.js'
@@ -159,22 +160,19 @@ function statementRows(rows: number, width: number, firstParameter: number): num
 }
 
 /** The texts made so far, by table, columns, rows and first placeholder: a run sends the same few over and over. */
-const updateTexts = new Map<string, string>()
-const UPDATE_TEXTS_KEPT = 1024
+const updateTexts = new BoundedCache<string>(1024)
 
 function updateText(table: string, columns: readonly string[], rows: number, firstParameter: number): string {
   const key = `${table}\u0000${columns.join('\u0000')}\u0000${rows}\u0000${firstParameter}`
-  let text = updateTexts.get(key)
-  if (text !== undefined) return text
-  const all = ['Id', ...columns]
-  const tuples: string[] = []
-  let parameter = firstParameter
-  for (let row = 0; row < rows; row++) tuples.push(`(${all.map(() => `$${parameter++}::text`).join(', ')})`)
-  const assignments = columns.map((c) => `${quoted(c)} = v.${quoted(c)}`).join(', ')
-  text =
-    `UPDATE ${quoted(table)} AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS ` +
-    `v(${all.map(quoted).join(', ')}) WHERE t."Id" = v."Id"`
-  if (updateTexts.size === UPDATE_TEXTS_KEPT) updateTexts.clear()
-  updateTexts.set(key, text)
-  return text
+  return updateTexts.get(key, () => {
+    const all = ['Id', ...columns]
+    const tuples: string[] = []
+    let parameter = firstParameter
+    for (let row = 0; row < rows; row++) tuples.push(`(${all.map(() => `$${parameter++}::text`).join(', ')})`)
+    const assignments = columns.map((c) => `${quoted(c)} = v.${quoted(c)}`).join(', ')
+    return (
+      `UPDATE ${quoted(table)} AS t SET ${assignments} FROM (VALUES ${tuples.join(', ')}) AS ` +
+      `v(${all.map(quoted).join(', ')}) WHERE t."Id" = v."Id"`
+    )
+  })
 }

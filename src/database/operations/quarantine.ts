@@ -85,7 +85,8 @@ export function quarantineGroups(rows: readonly QuarantineRow[]): QuarantineRow[
   return [...groups.values()].flatMap((byTable) => [...byTable.values()])
 }
 
-const POSTGRES_INSERT =
+/** PostgreSQL's INSERT of one run's and table's quarantined values (postgresQuarantineInsert gives its parameters). */
+export const POSTGRES_QUARANTINE_INSERT =
   `INSERT INTO "${QUARANTINE_TABLE}" ("RunId", "TableName", "DocumentId", "Path", "Value", "QuarantinedAt") ` +
   `SELECT $1, $2, v.*, $3::timestamptz FROM unnest($4::text[], $5::text[], $6::text[]) AS v`
 
@@ -93,7 +94,7 @@ const POSTGRES_INSERT =
 export function postgresQuarantineInsert(group: readonly QuarantineRow[], now: Date): CompiledQuery {
   const {runId, tableName} = group[0]
   const text = (pick: (row: QuarantineRow) => string) => textArrayLiteral(group.map(pick))
-  return CompiledQuery.raw(POSTGRES_INSERT, [
+  return CompiledQuery.raw(POSTGRES_QUARANTINE_INSERT, [
     runId,
     tableName,
     now.toISOString(),

@@ -2,10 +2,23 @@ import {CompiledQuery} from 'kysely'
 
 import type {DbContext} from '../context.js'
 import {postgresUpdate, writeDocuments} from './documents.js'
-import {insertQuarantineRows, postgresQuarantineInsert, quarantineGroups, type QuarantineRow} from './quarantine.js'
+import {BoundedCache} from '../bounded-cache.js'
+import {
+  insertQuarantineRows,
+  POSTGRES_QUARANTINE_INSERT,
+  postgresQuarantineInsert,
+  quarantineGroups,
+  type QuarantineRow,
+} from './quarantine.js'
 
 /** The most documents one combined PostgreSQL statement carries (two parameters each, far below 65,535). */
 const COMBINED_MAX_DOCUMENTS = 2000
+
+/**
+ * The combined texts made so far, by UPDATE text (the INSERT's is always POSTGRES_QUARANTINE_INSERT): the same string
+ * each time, so the dialect finds its statement name without hashing a new copy of several kilobytes per batch.
+ */
+const combinedTexts = new BoundedCache<string>(1024)
 
 /**
  * A reset batch's writes, in its transaction: the quarantine copies, then the documents. On PostgreSQL they go as one
@@ -25,10 +38,10 @@ export async function writeResetBatch(
     // The UPDATE's placeholders follow the INSERT's.
     const update = postgresUpdate(table, ['JSON'], changed, insert.parameters.length + 1)
     await ctx.db.executeQuery(
-      CompiledQuery.raw(`WITH quarantined AS (${insert.sql}) ${update.sql}`, [
-        ...insert.parameters,
-        ...update.parameters,
-      ]),
+      CompiledQuery.raw(
+        combinedTexts.get(update.sql, () => `WITH quarantined AS (${POSTGRES_QUARANTINE_INSERT}) ${update.sql}`),
+        [...insert.parameters, ...update.parameters],
+      ),
     )
     return
   }

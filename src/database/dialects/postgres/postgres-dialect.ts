@@ -2,6 +2,7 @@ import {PostgresDialect, type PostgresPool, type PostgresPoolClient} from 'kysel
 import {createHash} from 'node:crypto'
 import pg from 'pg'
 
+import {BoundedCache} from '../../bounded-cache.js'
 import {releaseArrays} from '../../release-arrays.js'
 import {POSTGRES_TYPES, toPostgresParameter} from './postgres-types.js'
 
@@ -38,18 +39,11 @@ export function createPostgresDialect(pool: pg.Pool): PostgresDialect {
  * PostgreSQL parsed and planned each of them anew.
  */
 function statementName(text: string): string {
-  let name = statementNames.get(text)
-  if (name === undefined) {
-    if (statementNames.size === STATEMENT_NAMES_KEPT) statementNames.clear()
-    name = `lmk_${createHash('sha1').update(text).digest('hex')}`
-    statementNames.set(text, name)
-  }
-  return name
+  return statementNames.get(text, () => `lmk_${createHash('sha1').update(text).digest('hex')}`)
 }
 
 /** Names by text, so a batch's statement is not hashed again each time (its text is the same string each time). */
-const statementNames = new Map<string, string>()
-const STATEMENT_NAMES_KEPT = 1024
+const statementNames = new BoundedCache<string>(1024)
 
 /** No cursor: streaming is not used (reads page by Id), so only the (sql, parameters) form is passed on. */
 function withUtcParameters(client: pg.PoolClient): PostgresPoolClient {
