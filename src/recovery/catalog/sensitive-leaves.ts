@@ -149,11 +149,14 @@ function lastIndexByKey(entries: JsonObject['entries']): Map<string, number> {
   return last
 }
 
-const propertyPath = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key)
-
-/** The walks of one document's fields, one after the other; `indices` holds the array positions on the way down. */
+/**
+ * The walks of one document's fields, one after the other. `steps` holds the keys and array positions on the way down
+ * (`indices` the positions alone, for the label); the path's text is made only for a leaf that is kept, not for every
+ * object the walk passes (most fail their conditions).
+ */
 class FieldWalk {
   readonly indices: number[] = []
+  readonly steps: Array<string | number> = []
   compiled!: CompiledField
 
   constructor(
@@ -162,13 +165,21 @@ class FieldWalk {
     readonly leaves: SensitiveLeaf[],
   ) {}
 
-  visit(node: JsonNode, holder: JsonNode, at: number, path: string, shadowed: boolean): void {
+  /** The path down to where the walk is: `a.b[2].c`. */
+  path(): string {
+    let path = ''
+    for (const step of this.steps)
+      path = typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step
+    return path
+  }
+
+  visit(node: JsonNode, holder: JsonNode, at: number, shadowed: boolean): void {
     const {segments} = this.compiled
     if (at === segments.length) {
       // Conditions are read as the server reads them: the last copy of each key.
       if (conditionsHold(this.text, holder, this.compiled.when)) {
         const label = labelOf(this.text, this.root, this.compiled.label, this.indices) ?? this.compiled.field.title
-        this.leaves.push({field: this.compiled.field, path, node, label, shadowed})
+        this.leaves.push({field: this.compiled.field, path: this.path(), node, label, shadowed})
       }
       return
     }
@@ -181,19 +192,21 @@ class FieldWalk {
       if (segment.kind === 'key' && entry.key !== segment.key) continue
       // Every copy of a duplicated key is walked; all but the last are shadowed.
       const copyShadowed = shadowed || (lastCopy ? lastCopy.get(entry.key) !== index : hasLaterCopy(entries, index))
-      const childPath = propertyPath(path, entry.key)
-      if (segment.kind === 'values' || !segment.each) {
-        this.visit(entry.value, node, at + 1, childPath, copyShadowed)
-        continue
-      }
       const child = entry.value
-      if (child.type !== 'array') continue
-      // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
-      for (let item = 0; item < child.items.length; item++) {
-        this.indices.push(item)
-        this.visit(child.items[item], child.items[item], at + 1, `${childPath}[${item}]`, copyShadowed)
-        this.indices.pop()
+      this.steps.push(entry.key)
+      if (segment.kind === 'values' || !segment.each) {
+        this.visit(child, node, at + 1, copyShadowed)
+      } else if (child.type === 'array') {
+        // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
+        for (let item = 0; item < child.items.length; item++) {
+          this.indices.push(item)
+          this.steps.push(item)
+          this.visit(child.items[item], child.items[item], at + 1, copyShadowed)
+          this.steps.pop()
+          this.indices.pop()
+        }
       }
+      this.steps.pop()
     }
   }
 }
@@ -213,7 +226,7 @@ export function sensitiveLeaves(
   for (const compiled of compile(table).fields) {
     if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
     walk.compiled = compiled
-    walk.visit(root, root, 0, '', false)
+    walk.visit(root, root, 0, false)
   }
   return leaves
 }
