@@ -184,4 +184,23 @@ describe('resetDocument', () => {
     )
     expect(certificate.state === 'scanned' && certificate.outsideCatalog).to.deep.equal([])
   })
+
+  it("names each document's own values outside the catalog, beside its catalog ones, document after document", () => {
+    const cipher = (n: number) => JSON.stringify(encryptSensitiveValue(`secret ${n}`, key))
+    const documents = [
+      `{"Name":"a","Password":${cipher(1)},"Extra":{"Name":"x","Token":${cipher(2)}}}`,
+      `{"Name":"b","Password":null}`,
+      `{"Name":"c","Headers":[{"Name":"h1","Value":"v"},{"Name":"h2","Value":${cipher(3)}}],"Password":${cipher(4)}}`,
+    ]
+    const seen = documents.map((text) => {
+      const result = resetDocument(table('Feed'), 'Feeds-1', text)
+      if (result.state !== 'scanned') throw new Error(result.reason)
+      return {reset: result.leaves.map((leaf) => [leaf.path, leaf.outcome]), outside: result.outsideCatalog}
+    })
+    expect(seen).to.deep.equal([
+      {reset: [['Password', 'reset']], outside: [{path: 'Extra.Token', name: 'x'}]},
+      {reset: [['Password', 'already-null']], outside: []},
+      {reset: [['Password', 'reset']], outside: [{path: 'Headers[1].Value', name: 'h2'}]},
+    ])
+  })
 })
