@@ -152,7 +152,7 @@ function lastIndexByKey(entries: JsonObject['entries']): Map<string, number> {
 /**
  * The walks of one document's fields, one after the other. `steps` holds the keys and array positions on the way down
  * (`indices` the positions alone, for the label); the path's text is made only for a leaf that is kept, not for every
- * object the walk passes (most fail their conditions).
+ * object the walk passes (many fail their conditions).
  */
 class FieldWalk {
   readonly indices: number[] = []
