@@ -246,7 +246,8 @@ try {
     }
 
     // On an idle machine, after the runs: the one fixed cost no step's time shows (children/certificate-run.ts).
-    const certificate = await runMeasuringChild('certificate-run.ts', ['--times', '7'], {}, [], compiled)
+    const certificates = 7
+    const certificate = await runMeasuringChild('certificate-run.ts', ['--times', `${certificates}`], {}, [], compiled)
 
     const seconds = (runs: readonly Run[]) => median(runs.map((m) => m.seconds))
     const rss = (runs: readonly Run[]) => median(runs.map((m) => m.peakRssMb))
@@ -317,8 +318,9 @@ try {
     const {leastCpuSeconds, mostCpuSeconds, mainThreadSeconds} = certificate.detail
     log(
       `the new server certificate alone (RSA 2048 key on a second thread, made while the transaction runs, so in no ` +
-        `step's time): CPU ${certificate.cpuSeconds.toFixed(2)} s (median of 7; least ${leastCpuSeconds.toFixed(2)}, ` +
-        `most ${mostCpuSeconds.toFixed(2)}), of it on the main thread ${mainThreadSeconds.toFixed(2)} s`,
+        `step's time): CPU ${certificate.cpuSeconds.toFixed(2)} s (median of ${certificates}; least ` +
+        `${leastCpuSeconds.toFixed(2)}, most ${mostCpuSeconds.toFixed(2)}), of it on the main thread ` +
+        `${mainThreadSeconds.toFixed(2)} s`,
     )
     if (memoryRatio !== undefined)
       log(`peak memory, larger run over smaller (${args.documents} and ${other} documents): ${memoryRatio.toFixed(2)}×`)
