@@ -148,9 +148,9 @@ export function postgresUpdate(
 
 /**
  * `rows` rounded up to a multiple of 16, and past 256 rows to one of eight sizes per doubling, as far as the
- * parameters' limit allows: ten shapes for the default batch of 150, and never more than one row in eight padded. A
- * power of two padded a batch of 150 changed documents to 256 rows, and the NULL rows cost the client and the server
- * alike.
+ * parameters' limit allows: ten shapes for the default batch of 150, at most 15 NULL rows up to 256 rows and less
+ * than one row in eight past that. A power of two padded a batch of 150 changed documents to 256 rows, and the NULL
+ * rows cost the client and the server alike.
  */
 function statementRows(rows: number, width: number, firstParameter: number): number {
   const most = Math.floor((POSTGRES_MAX_PARAMETERS - firstParameter + 1) / width)
