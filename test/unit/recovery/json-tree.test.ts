@@ -16,14 +16,33 @@ import {fuzzPrng} from './support/fuzz-seed.js'
 import {randomJson} from './support/random-json.js'
 
 /**
- * Turns a tree back into a plain value, decoding scalars from the source text, to compare with JSON.parse
- * (Object.fromEntries keeps the last of a repeated key, as JSON.parse and the server do).
+ * Turns a tree back into a plain value, decoding scalars from the source text, to compare with JSON.parse (a repeated
+ * key keeps its first place and its last value, as JSON.parse and the server read it). With an explicit stack, not
+ * recursion: the fuzz test's random documents nest thousands deep now and then, past what the stack survives.
  */
-function toValue(text: string, node: JsonNode): unknown {
-  if (node.type === 'object') return Object.fromEntries(node.entries.map((e) => [e.key, toValue(text, e.value)]))
-  if (node.type === 'array') return node.items.map((item) => toValue(text, item))
-  const value = scalarValue(text, node)
-  return node.type === 'number' ? Number(value) : value
+function toValue(text: string, root: JsonNode): unknown {
+  const shell = (node: JsonNode): unknown => {
+    if (node.type === 'object') return {}
+    if (node.type === 'array') return []
+    const value = scalarValue(text, node)
+    return node.type === 'number' ? Number(value) : value
+  }
+  const top = shell(root)
+  const pending: Array<[JsonNode, unknown]> = [[root, top]]
+  while (pending.length > 0) {
+    const [node, value] = pending.pop()!
+    const children = node.type === 'object' ? node.entries : node.type === 'array' ? node.items : []
+    for (const child of children) {
+      const childNode = 'key' in child ? child.value : child
+      const made = shell(childNode)
+      // As JSON.parse defines a property (even one named __proto__), not as an assignment would set it.
+      if ('key' in child)
+        Object.defineProperty(value, child.key, {value: made, enumerable: true, writable: true, configurable: true})
+      else (value as unknown[]).push(made)
+      pending.push([childNode, made])
+    }
+  }
+  return top
 }
 
 const VALID = [
