@@ -106,11 +106,24 @@ export async function writeDocuments(
  * The collation of `table`'s Id column on SQL Server, so a batch's Ids (in the database's default collation, as
  * OPENJSON returns them) are compared in the column's: no collation conflict when the two differ, no match across
  * case in a case-sensitive column, and the primary key's index still serves the join.
+ *
+ * Asked once per table and transaction: a run writes hundreds of batches, and a column's collation cannot change
+ * under a transaction that has written to its table (altering it needs a schema lock the writes block).
  */
 async function idCollation(ctx: DbContext, table: string): Promise<string | undefined> {
+  const known = ctx.db.isTransaction ? idCollations.get(ctx.db) : undefined
+  if (known?.has(table)) return known.get(table)
   const {rows} = await idCollationQuery(table).execute(ctx.db)
-  return rows[0]?.Collation ?? undefined
+  const collation = rows[0]?.Collation ?? undefined
+  if (ctx.db.isTransaction) {
+    if (known) known.set(table, collation)
+    else idCollations.set(ctx.db, new Map([[table, collation]]))
+  }
+  return collation
 }
+
+/** Id collations by table, per open transaction (its Kysely executor). */
+const idCollations = new WeakMap<object, Map<string, string | undefined>>()
 
 /** The most bind parameters one PostgreSQL statement may carry (the protocol counts them in 16 bits). */
 const POSTGRES_MAX_PARAMETERS = 65_535

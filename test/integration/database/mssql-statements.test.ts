@@ -7,6 +7,7 @@ import {MssqlPoolDriver} from '../../../src/database/dialects/mssql/mssql-driver
 import {connectMssqlPool} from '../../../src/database/dialects/mssql/mssql-pool.js'
 import {latestFullBackup, TEST_BACKUP_HISTORY_VARIABLE} from '../../../src/database/operations/backup-history.js'
 import {openJsonRefusal, requireOpenJson} from '../../../src/database/operations/compatibility-level.js'
+import {inTransaction} from '../../../src/database/in-transaction.js'
 import {writeDocuments} from '../../../src/database/operations/documents.js'
 import {jsonArrays} from '../../../src/database/operations/json-batches.js'
 import {ExitCode} from '../../../src/exit-codes.js'
@@ -122,6 +123,29 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
         'A={}',
         'a={"changed":true}',
       ])
+    })
+
+    it('in one transaction, asks each table’s Id collation once and never gives one table another’s', async () => {
+      await sql`CREATE TABLE "CaseSensitiveToo" ("Id" nvarchar(50) COLLATE Latin1_General_CS_AS PRIMARY KEY, "JSON"
+        nvarchar(max))`.execute(test.ctx.db)
+      await sql`CREATE TABLE "CaseInsensitive" ("Id" nvarchar(50) COLLATE Latin1_General_CI_AS PRIMARY KEY, "JSON"
+        nvarchar(max))`.execute(test.ctx.db)
+      await sql`INSERT INTO "CaseSensitiveToo" ("Id", "JSON") VALUES (N'a', N'{}'), (N'A', N'{}')`.execute(test.ctx.db)
+      await sql`INSERT INTO "CaseInsensitive" ("Id", "JSON") VALUES (N'B', N'{}')`.execute(test.ctx.db)
+      const changed = await inTransaction(test.ctx, async (trx) => [
+        await writeDocuments(trx, 'CaseSensitiveToo', ['JSON'], [{Id: 'a', JSON: '{"first":true}'}]),
+        // Matched in its own, case-insensitive, collation: not in the one the table before it was written in.
+        await writeDocuments(trx, 'CaseInsensitive', ['JSON'], [{Id: 'b', JSON: '{"second":true}'}]),
+        await writeDocuments(trx, 'CaseSensitiveToo', ['JSON'], [{Id: 'A', JSON: '{"third":true}'}]),
+      ])
+      expect(changed).to.deep.equal([1, 1, 1])
+      const sensitive = await test.ctx.db.selectFrom('CaseSensitiveToo').select(['Id', 'JSON']).execute()
+      expect(sensitive.map((row) => `${row.Id as string}=${row.JSON as string}`).sort()).to.deep.equal([
+        'A={"third":true}',
+        'a={"first":true}',
+      ])
+      const insensitive = await test.ctx.db.selectFrom('CaseInsensitive').select(['Id', 'JSON']).execute()
+      expect(insensitive).to.deep.equal([{Id: 'B', JSON: '{"second":true}'}])
     })
 
     it('refuses a database below compatibility level 130 with exit 6, read-only', async () => {
