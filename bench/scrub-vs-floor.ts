@@ -13,6 +13,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {parseArgs} from 'node:util'
 
 import {CATALOG_TABLES} from '../src/recovery/catalog/catalog.js'
+import {smallerSize, wholeNumber} from './lib/bench-args.js'
 import {compileChildren} from './lib/compiled-children.js'
 import {fillEvents} from './lib/fill-events.js'
 import {fixedSeconds, stepMedians} from './lib/fixed-costs.js'
@@ -26,17 +27,11 @@ import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
 const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--documents D] [--rounds R] [--profile DIR]
   --events N          audit events in the larger database (default 1000000)
-  --small-events M    audit events in the smaller one, also the N of "10N within 1.1× of N" (default 100000; 0 skips it)
+  --small-events M    audit events in the smaller one (below N), also the N of "10N within 1.1× of N" (default
+                      100000 when below N; 0 skips it)
   --documents D       documents the seeder spreads over every table first (default 20000: about 800 users)
   --rounds R          rounds; each measures the tool and the floor on a fresh copy (default 3)
   --profile DIR       write a --cpu-prof profile of each of the tool's runs into DIR`
-
-function wholeNumber(text: string, flag: string, min: number): number {
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`--${flag} must be a whole number of at least ${min}, got "${text}"`)
-  return value
-}
 
 let args: {events: number; smallEvents: number; documents: number; rounds: number; profileDir: string | undefined}
 try {
@@ -44,7 +39,7 @@ try {
     strict: true,
     options: {
       events: {type: 'string', default: '1000000'},
-      'small-events': {type: 'string', default: '100000'},
+      'small-events': {type: 'string'},
       documents: {type: 'string', default: '20000'},
       rounds: {type: 'string', default: '3'},
       profile: {type: 'string'},
@@ -55,9 +50,15 @@ try {
     console.log(USAGE)
     process.exit(0)
   }
+  const events = wholeNumber(values.events, 'events', 1000)
   args = {
-    events: wholeNumber(values.events, 'events', 1000),
-    smallEvents: values['small-events'] === '0' ? 0 : wholeNumber(values['small-events'], 'small-events', 1000),
+    events,
+    smallEvents: smallerSize(values['small-events'], 'small-events', {
+      min: 1000,
+      fallback: 100_000,
+      larger: events,
+      largerFlag: 'events',
+    }),
     documents: wholeNumber(values.documents, 'documents', 1000),
     rounds: wholeNumber(values.rounds, 'rounds', 1),
     profileDir: values.profile,

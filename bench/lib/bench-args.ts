@@ -22,7 +22,8 @@ export const USAGE =
   `Usage: npm run bench -- [--documents N] [--small-documents M] [--rounds R] ` +
   `[--floor-batch-size B] [--no-memory] [--profile DIR]
   --documents N         documents in the seeded database (default 200000; up to 2000000)
-  --small-documents M   also measure at M documents, where fixed costs weigh most (default 20000; 0 skips it)
+  --small-documents M   also measure at M documents (below N), where fixed costs weigh most (default 20000 when
+                        below N; 0 skips it)
   --rounds R            rounds; each measures the tool and the floor on a fresh copy (default 3)
   --floor-batch-size B  rows per batch for the floor (default 2000)
   --memory-scale S      also run the tool once at N×S documents and compare peak memory (default 10: N and 10N;
@@ -31,10 +32,29 @@ export const USAGE =
   --engine E            postgres (default) or mssql: SQL Server, as Babelfish from ../shared/babelfish (its
                         timings are Babelfish's, not SQL Server's)`
 
-function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text)
   if (!Number.isInteger(value) || value < min || value > max)
     throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`)
+  return value
+}
+
+/**
+ * The smaller size (0: skipped), which must be below the larger: the goals judge the larger size against the large
+ * limit and the smaller against the small one (goals.ts). Not given, it is `fallback` when that is below the larger,
+ * else skipped.
+ */
+export function smallerSize(
+  text: string | undefined,
+  flag: string,
+  options: {min: number; fallback: number; larger: number; largerFlag: string},
+): number {
+  const {min, fallback, larger, largerFlag} = options
+  if (text === undefined) return fallback < larger ? fallback : 0
+  if (text === '0') return 0
+  const value = wholeNumber(text, flag, min)
+  if (value >= larger)
+    throw new Error(`--${flag} (${value}) must be below --${largerFlag} (${larger}), or 0 to skip it`)
   return value
 }
 
@@ -56,7 +76,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     strict: true,
     options: {
       documents: {type: 'string', default: '200000'},
-      'small-documents': {type: 'string', default: '20000'},
+      'small-documents': {type: 'string'},
       rounds: {type: 'string', default: '3'},
       'floor-batch-size': {type: 'string', default: '2000'},
       'memory-scale': {type: 'string', default: '10'},
@@ -69,10 +89,15 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     console.log(USAGE)
     process.exit(0)
   }
+  const documents = wholeNumber(values.documents, 'documents', 100)
   return {
-    documents: wholeNumber(values.documents, 'documents', 100),
-    smallDocuments:
-      values['small-documents'] === '0' ? 0 : wholeNumber(values['small-documents'], 'small-documents', 100),
+    documents,
+    smallDocuments: smallerSize(values['small-documents'], 'small-documents', {
+      min: 100,
+      fallback: 20_000,
+      larger: documents,
+      largerFlag: 'documents',
+    }),
     rounds: wholeNumber(values.rounds, 'rounds', 1),
     // Two parameters a row, and at most 65,535 parameters a statement.
     floorBatchSize: wholeNumber(values['floor-batch-size'], 'floor-batch-size', 1, 32_767),
