@@ -1,5 +1,7 @@
 import {execFile} from 'node:child_process'
 import {existsSync} from 'node:fs'
+import {mkdtemp, rm, symlink} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
@@ -14,13 +16,39 @@ export const COMPILED_ROOT = path.join(REPO, 'node_modules/.cache/bench-build')
  * about 60 MB of resident memory to every process. Types are checked by `npm run typecheck`, not here.
  */
 export async function compileChildren(): Promise<string> {
+  return compile(REPO, COMPILED_ROOT)
+}
+
+/**
+ * The same, from commit `revision` (checked out into a temporary worktree that shares this checkout's node_modules),
+ * into its own folder beside COMPILED_ROOT: the baseline `npm run bench:compare` measures the working tree against.
+ */
+export async function compileRevision(revision: string): Promise<string> {
+  const git = (...args: string[]) => run('git', args, REPO)
+  const commit = (await git('rev-parse', '--verify', `${revision}^{commit}`)).trim()
+  const worktree = await mkdtemp(path.join(tmpdir(), 'bench-revision-'))
+  await git('worktree', 'add', '--detach', worktree, commit)
+  try {
+    await symlink(path.join(REPO, 'node_modules'), path.join(worktree, 'node_modules'), 'dir')
+    return await compile(worktree, `${COMPILED_ROOT}-${commit.slice(0, 12)}`)
+  } finally {
+    await git('worktree', 'remove', '--force', worktree)
+  }
+}
+
+async function compile(source: string, outDir: string): Promise<string> {
   const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc')
-  await promisify(execFile)(
+  await rm(outDir, {recursive: true, force: true})
+  await run(
     process.execPath,
-    [tsc, '-p', path.join(REPO, 'bench/tsconfig.children.json'), '--noCheck'],
-    {cwd: REPO},
+    [tsc, '-p', path.join(source, 'bench/tsconfig.children.json'), '--noCheck', '--outDir', outDir],
+    source,
   )
-  if (!existsSync(path.join(COMPILED_ROOT, 'bench/children/tool-run.js')))
-    throw new Error(`compiling the bench children left nothing in ${COMPILED_ROOT}`)
-  return COMPILED_ROOT
+  if (!existsSync(path.join(outDir, 'bench/children/tool-run.js')))
+    throw new Error(`compiling the bench children left nothing in ${outDir}`)
+  return outDir
+}
+
+async function run(command: string, args: readonly string[], cwd: string): Promise<string> {
+  return (await promisify(execFile)(command, args, {cwd})).stdout
 }

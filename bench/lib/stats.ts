@@ -11,3 +11,44 @@ export function round(value: number, digits = 2): number {
   const factor = 10 ** digits
   return Math.round(value * factor) / factor
 }
+
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('mean of nothing')
+  return values.reduce((sum, value) => sum + value, 0) / values.length
+}
+
+/** The `fraction` quantile of `values` (0.25: the lower quartile), interpolated between the two nearest. */
+export function quantile(values: readonly number[], fraction: number): number {
+  if (values.length === 0) throw new RangeError('quantile of nothing')
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = (sorted.length - 1) * fraction
+  const below = Math.floor(at)
+  const above = Math.min(below + 1, sorted.length - 1)
+  return sorted[below] + (sorted[above] - sorted[below]) * (at - below)
+}
+
+/**
+ * A 95% interval for mean(a) / mean(b), where a[i] and b[i] were measured in the same round: whole rounds are drawn
+ * again with replacement (`random` in [0, 1), seeded by the caller), so drift that hits both builds of a round stays
+ * paired.
+ */
+export function pairedRatioInterval(
+  a: readonly number[],
+  b: readonly number[],
+  random: () => number,
+  draws = 4000,
+): [number, number] {
+  if (a.length !== b.length || a.length === 0) throw new RangeError('two series of one length are needed')
+  const ratios: number[] = []
+  for (let draw = 0; draw < draws; draw++) {
+    let sumA = 0
+    let sumB = 0
+    for (let i = 0; i < a.length; i++) {
+      const round = Math.floor(random() * a.length)
+      sumA += a[round]
+      sumB += b[round]
+    }
+    ratios.push(sumA / sumB)
+  }
+  return [quantile(ratios, 0.025), quantile(ratios, 0.975)]
+}

@@ -1,0 +1,29 @@
+import {expect} from 'chai'
+
+import {Prng} from '../../../scripts/seeder/prng.js'
+import {mean, pairedRatioInterval, quantile} from '../../../bench/lib/stats.js'
+
+describe('the statistics a build comparison prints', () => {
+  it('interpolates quantiles between the nearest values', () => {
+    expect(quantile([4, 1, 3, 2], 0.5)).to.equal(2.5)
+    expect(quantile([4, 1, 3, 2], 0.25)).to.equal(1.75)
+    expect(quantile([5], 0.9)).to.equal(5)
+    expect(mean([1, 2, 6])).to.equal(3)
+  })
+
+  it('gives a paired ratio interval: exact when every round agrees, around the ratio when they do not', () => {
+    const seed = 20261130
+    const random = new Prng(seed, 'stats-test')
+    const base = [1.1, 0.9, 1.4, 1, 1.2, 0.8, 1.3, 1]
+    expect(pairedRatioInterval(base, base, () => random.next())).to.deep.equal([1, 1])
+    const twice = base.map((value) => value * 2)
+    expect(pairedRatioInterval(twice, base, () => random.next())).to.deep.equal([2, 2])
+    // Round-to-round drift that hits both builds alike cancels out: a steady 5% shows through it.
+    const slower = base.map((value, round) => value * (round % 2 === 0 ? 1.04 : 1.06))
+    const [low, high] = pairedRatioInterval(slower, base, () => random.next())
+    const ratio = mean(slower) / mean(base)
+    expect(low, `seed ${seed}`).to.be.below(ratio).and.above(1)
+    expect(high, `seed ${seed}`).to.be.above(ratio).and.below(1.1)
+    expect(() => pairedRatioInterval([1], [1, 2], () => 0.5)).to.throw(RangeError)
+  })
+})
