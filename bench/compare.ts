@@ -52,9 +52,16 @@ try {
   process.exit(2)
 }
 
+let baseRoot: string
+try {
+  baseRoot = await compileRevision(args.base)
+} catch (error) {
+  console.error(`--base: ${(error as Error).message}\n\n${USAGE}`)
+  process.exit(2)
+}
 const builds = [
   {name: 'working tree', root: await compileChildren(), seconds: [] as number[]},
-  {name: `base ${args.base}`, root: await compileRevision(args.base), seconds: [] as number[]},
+  {name: `base ${args.base}`, root: baseRoot, seconds: [] as number[]},
 ]
 console.log(`Compiled the working tree and ${args.base}; interval seed ${args.seed}`)
 

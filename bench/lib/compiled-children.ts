@@ -25,7 +25,11 @@ export async function compileChildren(): Promise<string> {
  */
 export async function compileRevision(revision: string): Promise<string> {
   const git = (...args: string[]) => run('git', args, REPO)
-  const commit = (await git('rev-parse', '--verify', `${revision}^{commit}`)).trim()
+  const commit = (
+    await git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`).catch(() => {
+      throw new Error(`"${revision}" names no commit of this repository`)
+    })
+  ).trim()
   const worktree = await mkdtemp(path.join(tmpdir(), 'bench-revision-'))
   await git('worktree', 'add', '--detach', worktree, commit)
   try {
