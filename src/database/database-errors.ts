@@ -137,6 +137,8 @@ function classify(error: unknown): Failure {
   if (code === '3D000') return 'no-database'
   if (code === '42501') return 'permission'
   if (code !== undefined && SESSION_ENDED_CODES.has(code)) return 'session-ended'
+  // tedious, asked for a statement on a connection that has closed under it (the server ended the session).
+  if (code === 'EINVALIDSTATE' && /\bFinal state\b/.test(message)) return 'session-ended'
   // tedious reports every refused login as ELOGIN; SQL Server's text tells a missing database apart.
   if (code === 'ELOGIN') return /cannot open database/i.test(message) ? 'no-database' : 'login'
   if (number !== undefined && MSSQL_PERMISSION_NUMBERS.has(number)) return 'permission'

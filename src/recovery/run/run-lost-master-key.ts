@@ -56,9 +56,16 @@ function asUndone(error: unknown, interrupted: boolean, changing: boolean): Reco
       'Run the command again when you are ready.',
     ])
   const reason = error instanceof Error ? error.message : String(error)
-  return new RecoveryError(`The reset failed while changing the database (${reason}). ${undone}`, ExitCode.RolledBack, [
-    'Fix the cause above and run the command again.',
-  ])
+  // A driver failure the operator can act on (a lost session, a permission) brings its own advice.
+  const advice =
+    error instanceof RecoveryError && error.suggestions.length > 0
+      ? error.suggestions
+      : ['Fix the cause above and run the command again.']
+  return new RecoveryError(
+    `The reset failed while changing the database (${reason}). ${undone}`,
+    ExitCode.RolledBack,
+    advice,
+  )
 }
 
 /**
@@ -151,7 +158,8 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
       await run.reentry.discard()
-      if (changing || interruption.isRequested) throw asUndone(error, interruption.isRequested, changing)
+      if (changing || interruption.isRequested)
+        throw asUndone(run.database?.explainFailure(error) ?? error, interruption.isRequested, changing)
       if (error instanceof RecoveryError) throw error
       throw run.database?.explainFailure(error) ?? error
     }

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import sql from 'mssql'
-import {ConnectionError as TediousConnectionError} from 'tedious'
+import {ConnectionError as TediousConnectionError, RequestError as TediousRequestError} from 'tedious'
 
 import {databaseError} from '../../../src/database/database-errors.js'
 import {ExitCode} from '../../../src/exit-codes.js'
@@ -64,6 +64,21 @@ describe('databaseError (SQL Server errors)', () => {
     expect(mapped(new sql.RequestError(denied)).message).to.match(
       /^Permission denied on database Octopus on host sql01: /,
     )
+  })
+
+  it('says the server ended the session when a statement meets a connection that has closed under it', () => {
+    const closed = (state: string) =>
+      new sql.RequestError(
+        new TediousRequestError(
+          `Requests can only be made in the LoggedIn state, not the ${state} state`,
+          'EINVALIDSTATE',
+        ),
+      )
+    const result = mapped(closed('Final'))
+    expect(result.message).to.match(/^The server of database Octopus on host sql01 ended this command's session: /)
+    expect(result.suggestions.join(' ')).to.contain('an administrator ended the session')
+    // Another state is a statement sent out of turn, not a lost session.
+    expect(mapped(closed('SentClientRequest')).message).to.match(/^Cannot open database Octopus on host sql01: /)
   })
 
   it('blanks out a secret a driver message repeats', () => {

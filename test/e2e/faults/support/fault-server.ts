@@ -6,6 +6,7 @@ import {seedInstance} from '../../../../scripts/seeder/seed-instance.js'
 import {withSetting} from '../../../../src/instance/config-file.js'
 import {SettingKey} from '../../../../src/instance/setting-keys.js'
 import {createLostServer, type LostServer} from '../../../support/lost-server.js'
+import type {EngineName} from '../../../support/engines.js'
 import type {TestDatabase} from '../../../support/test-database.js'
 
 import {CONFIRMED} from '../../../support/run-command.js'
@@ -30,12 +31,14 @@ export interface FaultServerOptions {
   readonly seed: number
   /** A database of the test's own (a private server); by default a fresh one on the suite's server. */
   readonly database?: Pick<TestDatabase, 'url' | 'drop'>
+  /** The suite's engine to seed on, when no database is given (default PostgreSQL). */
+  readonly engine?: EngineName
 }
 
 export async function createFaultServer(options: FaultServerOptions): Promise<FaultServer> {
   const server = options.database
     ? await lostServerOn(options.database, options.seed)
-    : await createLostServer({documents: DOCUMENTS, seed: options.seed})
+    : await createLostServer({documents: DOCUMENTS, seed: options.seed, engine: options.engine})
   const outputs = path.join(server.root, 'outputs')
   await mkdir(outputs)
   return {
