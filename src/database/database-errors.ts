@@ -131,7 +131,9 @@ const MSSQL_PERMISSION_NUMBERS = new Set([229, 230, 262, 297, 300, 916])
 
 function classify(error: unknown): Failure {
   const {code, number, message} = fieldsOf(error)
-  if (/certificate|self[- ]signed/i.test(message)) return 'untrusted-certificate'
+  // TLS failures carry a code (Node's, or tedious's ESOCKET); the plugin's own errors about the server's certificate
+  // do not, and must not read as a connection problem.
+  if (code !== undefined && /certificate|self[- ]signed/i.test(message)) return 'untrusted-certificate'
   // PostgreSQL SQLSTATE codes
   if (code === '28P01' || code === '28000') return 'login'
   if (code === '3D000') return 'no-database'

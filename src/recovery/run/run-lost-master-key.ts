@@ -158,8 +158,10 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
       await run.reentry.discard()
-      if (changing || interruption.isRequested)
-        throw asUndone(run.database?.explainFailure(error) ?? error, interruption.isRequested, changing)
+      if (changing || interruption.isRequested) {
+        const explained = error instanceof RecoveryError ? undefined : run.database?.explainFailure(error)
+        throw asUndone(explained ?? error, interruption.isRequested, changing)
+      }
       if (error instanceof RecoveryError) throw error
       throw run.database?.explainFailure(error) ?? error
     }

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import sql from 'mssql'
 import {ConnectionError as TediousConnectionError, RequestError as TediousRequestError} from 'tedious'
 
-import {databaseError} from '../../../src/database/database-errors.js'
+import {databaseError, knownDatabaseError} from '../../../src/database/database-errors.js'
 import {ExitCode} from '../../../src/exit-codes.js'
 
 /**
@@ -79,6 +79,10 @@ describe('databaseError (SQL Server errors)', () => {
     expect(result.suggestions.join(' ')).to.contain('an administrator ended the session')
     // Another state is a statement sent out of turn, not a lost session.
     expect(mapped(closed('SentClientRequest')).message).to.match(/^Cannot open database Octopus on host sql01: /)
+  })
+
+  it('leaves the plugin’s own errors about a certificate alone: only a TLS failure has a code', () => {
+    expect(knownDatabaseError(new Error('The new server certificate does not parse.'), target)).to.equal(undefined)
   })
 
   it('blanks out a secret a driver message repeats', () => {
