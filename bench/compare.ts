@@ -8,13 +8,12 @@
  * Reports only.
  */
 import {randomInt} from 'node:crypto'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {parseArgs} from 'node:util'
 
 import {Prng} from '../scripts/seeder/prng.js'
-import {CATALOG_TABLES} from '../src/recovery/catalog/catalog.js'
 import {wholeNumber} from './lib/bench-args.js'
 import {compileChildren, compileRevision} from './lib/compiled-children.js'
+import {measureOnFreshCopy} from './lib/fresh-copy-run.js'
 import {runMeasuringChild} from './lib/run-child.js'
 import {createSeededTemplate, startEmbeddedPostgres} from './lib/seeded-template.js'
 import {mean, median, pairedRatioInterval, quantile, round} from './lib/stats.js'
@@ -68,17 +67,11 @@ console.log(`Compiled the working tree and ${args.base}; interval seed ${args.se
 const server = await startEmbeddedPostgres()
 try {
   const template = await createSeededTemplate(server, 'bench_compare', args.documents)
-  const expected = CATALOG_TABLES.reduce((sum, table) => sum + (template.seeded.documents[table] ?? 0), 0)
   try {
     for (let round = 1; round <= args.rounds; round++) {
       for (const build of round % 2 === 1 ? builds : [...builds].reverse()) {
-        await template.freshCopy()
-        // Lets the copy's backend exit before the run starts.
-        await sleep(200)
-        const measurement = await runMeasuringChild('tool-run.ts', [], template.env, [], build.root)
-        if (measurement.documents !== expected)
-          throw new Error(`${build.name} read ${measurement.documents} documents, expected ${expected}`)
-        build.seconds.push(measurement.seconds)
+        const tool = () => runMeasuringChild('tool-run.ts', [], template.env, [], build.root)
+        build.seconds.push((await measureOnFreshCopy(template, `${build.name} (round ${round})`, tool)).seconds)
       }
       console.log(`round ${round}: ${builds.map((b) => `${b.name} ${b.seconds.at(-1)!.toFixed(3)} s`).join(', ')}`)
     }

@@ -11,13 +11,12 @@
 import {rm} from 'node:fs/promises'
 import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import {babelfishMissing, startBabelfish} from '../scripts/lib/babelfish.js'
-import {CATALOG_TABLES} from '../src/recovery/catalog/catalog.js'
 import {parseBenchArgs, USAGE, type BenchArgs} from './lib/bench-args.js'
 import {compileChildren} from './lib/compiled-children.js'
 import {fixedSeconds, stepMedians} from './lib/fixed-costs.js'
+import {catalogDocuments, measureOnFreshCopy, type Run} from './lib/fresh-copy-run.js'
 import {allPass, judgeGoals} from './lib/goals.js'
 import type {Measurement} from './lib/measurement.js'
 import {PostgresCpu} from './lib/postgres-cpu.js'
@@ -35,39 +34,8 @@ try {
   process.exit(2)
 }
 
-/** A child's measurement plus the CPU the database server spent meanwhile. */
-interface Run extends Measurement {
-  readonly postgresCpuSeconds: number | undefined
-}
-
 const log = (line: string) => console.log(line)
 const elapsed = (from: number) => ((performance.now() - from) / 1000).toFixed(1)
-
-function catalogDocuments(template: SeededTemplate): number {
-  return CATALOG_TABLES.reduce((sum, table) => sum + (template.seeded.documents[table] ?? 0), 0)
-}
-
-/**
- * Runs a measuring child on a fresh copy; every run must have read every catalog document, or its time means nothing.
- */
-async function measure(
-  template: SeededTemplate,
-  what: string,
-  child: () => Promise<Measurement>,
-  cpu: PostgresCpu | undefined,
-): Promise<Run> {
-  await template.freshCopy()
-  // Lets the copy's backend exit, so its CPU is not counted as the run's.
-  await sleep(200)
-  const before = await cpu?.seconds()
-  const measurement = await child()
-  await sleep(200)
-  const after = await cpu?.seconds()
-  const expected = catalogDocuments(template)
-  if (measurement.documents !== expected)
-    throw new Error(`${what} read ${measurement.documents} documents, expected ${expected}`)
-  return {...measurement, postgresCpuSeconds: before === undefined || after === undefined ? undefined : after - before}
-}
 
 const toolChild = (template: SeededTemplate) => () =>
   runMeasuringChild(
@@ -202,7 +170,14 @@ async function measureSize(
     // Rotate which goes first, so none always meets the colder cache.
     for (let i = 0; i < runners.length; i++) {
       const [what, into, child] = runners[(i + round - 1) % runners.length]
-      into.push(await measure(template, `the ${what} at ${requested} documents (round ${round})`, child(template), cpu))
+      into.push(
+        await measureOnFreshCopy(
+          template,
+          `the ${what} at ${requested} documents (round ${round})`,
+          child(template),
+          cpu,
+        ),
+      )
     }
     const times = runners.map(([what, into]) => `${what} ${into.at(-1)!.seconds.toFixed(2)} s`).join(', ')
     log(`${requested.toLocaleString('en-US')} documents, round ${round}: ${times} (${elapsed(started)} s with copies)`)
@@ -242,7 +217,9 @@ try {
       // Peak memory barely varies between rounds; one round at 10N saves minutes.
       const rounds = other > args.documents ? 1 : args.rounds
       for (let round = 1; round <= rounds; round++)
-        otherTool.push(await measure(scaled, `the tool at ${other} documents (round ${round})`, toolChild(scaled), cpu))
+        otherTool.push(
+          await measureOnFreshCopy(scaled, `the tool at ${other} documents (round ${round})`, toolChild(scaled), cpu),
+        )
     }
 
     // On an idle machine, after the runs: the one fixed cost no step's time shows (children/certificate-run.ts).

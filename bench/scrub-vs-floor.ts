@@ -9,14 +9,13 @@
 import {rm} from 'node:fs/promises'
 import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {parseArgs} from 'node:util'
 
-import {CATALOG_TABLES} from '../src/recovery/catalog/catalog.js'
 import {smallerSize, wholeNumber} from './lib/bench-args.js'
 import {compileChildren} from './lib/compiled-children.js'
 import {fillEvents} from './lib/fill-events.js'
 import {fixedSeconds, stepMedians} from './lib/fixed-costs.js'
+import {measureOnFreshCopy, type Run} from './lib/fresh-copy-run.js'
 import {allPass, judgeGoals} from './lib/goals.js'
 import type {Measurement} from './lib/measurement.js'
 import {PostgresCpu} from './lib/postgres-cpu.js'
@@ -68,10 +67,6 @@ try {
   process.exit(2)
 }
 
-interface Run extends Measurement {
-  readonly postgresCpuSeconds: number | undefined
-}
-
 interface SizeRuns {
   readonly events: number
   readonly tool: Run[]
@@ -91,10 +86,6 @@ const elapsed = (from: number) => ((performance.now() - from) / 1000).toFixed(1)
 const seconds = (runs: readonly Run[]) => median(runs.map((r) => r.seconds))
 const rss = (runs: readonly Run[]) => median(runs.map((r) => r.peakRssMb))
 const cpuOf = (runs: readonly Run[]) => median(runs.map((r) => r.cpuSeconds + (r.postgresCpuSeconds ?? 0)))
-
-function catalogDocuments(template: SeededTemplate): number {
-  return CATALOG_TABLES.reduce((sum, table) => sum + (template.seeded.documents[table] ?? 0), 0)
-}
 
 function row(name: string, events: number, runs: readonly Run[]): string {
   const postgres = runs.every((r) => r.postgresCpuSeconds !== undefined)
@@ -119,32 +110,17 @@ const planFiles: string[] = []
 try {
   const cpu = await PostgresCpu.of(server.urlFor('postgres'))
 
-  /**
-   * A fresh copy, then one child; it must have read every catalog document and every event, or its time means nothing.
-   */
+  /** measureOnFreshCopy, and the child must also have read every event, or its time means nothing. */
   async function measure(
     template: SeededTemplate,
     events: number,
     what: string,
     child: () => Promise<Measurement>,
   ): Promise<Run> {
-    await template.freshCopy()
-    await sleep(200)
-    const before = await cpu?.seconds()
-    const measurement = await child()
-    await sleep(200)
-    const after = await cpu?.seconds()
-    const read = measurement.detail.eventRowsScanned ?? measurement.detail.eventRows
-    if (measurement.documents !== catalogDocuments(template) || read !== events) {
-      throw new Error(
-        `${what} read ${measurement.documents} documents and ${read} events, expected ${catalogDocuments(template)} ` +
-          `and ${events}`,
-      )
-    }
-    return {
-      ...measurement,
-      postgresCpuSeconds: before === undefined || after === undefined ? undefined : after - before,
-    }
+    const run = await measureOnFreshCopy(template, what, child, cpu)
+    const read = run.detail.eventRowsScanned ?? run.detail.eventRows
+    if (read !== events) throw new Error(`${what} read ${read} events, expected ${events}`)
+    return run
   }
 
   async function measureSize(name: string, events: number): Promise<SizeRuns> {
