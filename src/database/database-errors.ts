@@ -104,6 +104,8 @@ export function databaseError(error: unknown, target: DatabaseTarget): RecoveryE
  * read, a dropped connection), or undefined when the failure is not one of those: then it is a bug, not input.
  */
 export function knownDatabaseError(error: unknown, target: DatabaseTarget): RecoveryError | undefined {
+  // The plugin's own errors already speak to the operator, whatever words they hold.
+  if (error instanceof RecoveryError) return undefined
   return classify(error) === 'other' ? undefined : databaseError(error, target)
 }
 

@@ -111,15 +111,12 @@ export async function writeDocuments(
  * under a transaction that has written to its table (altering it needs a schema lock the writes block).
  */
 async function idCollation(ctx: DbContext, table: string): Promise<string | undefined> {
-  const known = ctx.db.isTransaction ? idCollations.get(ctx.db) : undefined
-  if (known?.has(table)) return known.get(table)
-  const {rows} = await idCollationQuery(table).execute(ctx.db)
-  const collation = rows[0]?.Collation ?? undefined
-  if (ctx.db.isTransaction) {
-    if (known) known.set(table, collation)
-    else idCollations.set(ctx.db, new Map([[table, collation]]))
-  }
-  return collation
+  const ask = async () => (await idCollationQuery(table).execute(ctx.db)).rows[0]?.Collation ?? undefined
+  if (!ctx.db.isTransaction) return ask()
+  let known = idCollations.get(ctx.db)
+  if (!known) idCollations.set(ctx.db, (known = new Map()))
+  if (!known.has(table)) known.set(table, await ask())
+  return known.get(table)
 }
 
 /** Id collations by table, per open transaction (its Kysely executor). */

@@ -158,12 +158,10 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
       await run.reentry.discard()
-      if (changing || interruption.isRequested) {
-        const explained = error instanceof RecoveryError ? undefined : run.database?.explainFailure(error)
-        throw asUndone(explained ?? error, interruption.isRequested, changing)
-      }
-      if (error instanceof RecoveryError) throw error
-      throw run.database?.explainFailure(error) ?? error
+      // A driver's failure in the operator's words (database-errors.ts); the plugin's own errors pass as they are.
+      const explained = run.database?.explainFailure(error) ?? error
+      if (changing || interruption.isRequested) throw asUndone(explained, interruption.isRequested, changing)
+      throw explained
     }
     if (run.committed || run.alreadyRecovered) await removeLeftovers(run)
     if (run.committed) return committedReport(run, undefined)

@@ -4,6 +4,7 @@ import {ConnectionError as TediousConnectionError, RequestError as TediousReques
 
 import {databaseError, knownDatabaseError} from '../../../src/database/database-errors.js'
 import {ExitCode} from '../../../src/exit-codes.js'
+import {RecoveryError} from '../../../src/recovery-error.js'
 
 /**
  * The SQL Server side of the mapping, with errors built by the drivers' own classes the way mssql wraps
@@ -83,6 +84,11 @@ describe('databaseError (SQL Server errors)', () => {
 
   it('leaves the plugin’s own errors about a certificate alone: only a TLS failure has a code', () => {
     expect(knownDatabaseError(new Error('The new server certificate does not parse.'), target)).to.equal(undefined)
+  })
+
+  it('never re-words the plugin’s own errors, whatever they say', () => {
+    const own = new RecoveryError('The lock wait ended in a timeout.', ExitCode.NotFound, ['Try again.'])
+    expect(knownDatabaseError(own, target)).to.equal(undefined)
   })
 
   it('blanks out a secret a driver message repeats', () => {
