@@ -150,12 +150,11 @@ function lastIndexByKey(entries: JsonObject['entries']): Map<string, number> {
 }
 
 /**
- * The walks of one document's fields, one after the other. `steps` holds the keys and array positions on the way down
- * (`indices` the positions alone, for the label); the path's text is made only for a leaf that is kept, not for every
- * object the walk passes (many fail their conditions).
+ * The walks of one document's fields, one after the other. `steps` holds the keys and array positions on the way down;
+ * the path's text and the label's positions are made only for a leaf that is kept, not for every object the walk
+ * passes (many fail their conditions).
  */
 class FieldWalk {
-  readonly indices: number[] = []
   readonly steps: Array<string | number> = []
   compiled!: CompiledField
 
@@ -178,7 +177,8 @@ class FieldWalk {
     if (at === segments.length) {
       // Conditions are read as the server reads them: the last copy of each key.
       if (conditionsHold(this.text, holder, this.compiled.when)) {
-        const label = labelOf(this.text, this.root, this.compiled.label, this.indices) ?? this.compiled.field.title
+        const indices = this.steps.filter((step): step is number => typeof step === 'number')
+        const label = labelOf(this.text, this.root, this.compiled.label, indices) ?? this.compiled.field.title
         this.leaves.push({field: this.compiled.field, path: this.path(), node, label, shadowed})
       }
       return
@@ -199,11 +199,9 @@ class FieldWalk {
       } else if (child.type === 'array') {
         // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
         for (let item = 0; item < child.items.length; item++) {
-          this.indices.push(item)
           this.steps.push(item)
           this.visit(child.items[item], child.items[item], at + 1, copyShadowed)
           this.steps.pop()
-          this.indices.pop()
         }
       }
       this.steps.pop()
