@@ -1,9 +1,6 @@
 /** The median of `values` (the mean of the middle two when their number is even). */
 export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of nothing')
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  return quantile(values, 0.5)
 }
 
 /** Rounded to `digits` decimals, as a number (for the JSON line). */

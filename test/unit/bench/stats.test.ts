@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {Prng} from '../../../scripts/seeder/prng.js'
-import {mean, pairedRatioInterval, quantile} from '../../../bench/lib/stats.js'
+import {mean, median, pairedRatioInterval, quantile} from '../../../bench/lib/stats.js'
 
 describe('the statistics a build comparison prints', () => {
   it('interpolates quantiles between the nearest values', () => {
@@ -9,6 +9,9 @@ describe('the statistics a build comparison prints', () => {
     expect(quantile([4, 1, 3, 2], 0.25)).to.equal(1.75)
     expect(quantile([5], 0.9)).to.equal(5)
     expect(mean([1, 2, 6])).to.equal(3)
+    expect(median([4, 1, 3, 2])).to.equal(2.5)
+    expect(median([3, 1, 2])).to.equal(2)
+    expect(() => median([])).to.throw(RangeError)
   })
 
   it('gives a paired ratio interval: exact when every round agrees, around the ratio when they do not', () => {
