@@ -25,27 +25,28 @@ export function quantile(values: readonly number[], fraction: number): number {
 }
 
 /**
- * A 95% interval for mean(a) / mean(b), where a[i] and b[i] were measured in the same round: whole rounds are drawn
- * again with replacement (`random` in [0, 1), seeded by the caller), so drift that hits both builds of a round stays
- * paired.
+ * A 95% interval for statistic(a) / statistic(b) (the mean unless told), where a[i] and b[i] were measured in the
+ * same round: whole rounds are drawn again with replacement (`random` in [0, 1), seeded by the caller), so drift that
+ * hits both series of a round stays paired.
  */
 export function pairedRatioInterval(
   a: readonly number[],
   b: readonly number[],
   random: () => number,
-  draws = 4000,
+  options: {draws?: number; statistic?: (values: readonly number[]) => number} = {},
 ): [number, number] {
   if (a.length !== b.length || a.length === 0) throw new RangeError('two series of one length are needed')
+  const {draws = 4000, statistic = mean} = options
   const ratios: number[] = []
   for (let draw = 0; draw < draws; draw++) {
-    let sumA = 0
-    let sumB = 0
+    const drawnA: number[] = []
+    const drawnB: number[] = []
     for (let i = 0; i < a.length; i++) {
       const round = Math.floor(random() * a.length)
-      sumA += a[round]
-      sumB += b[round]
+      drawnA.push(a[round])
+      drawnB.push(b[round])
     }
-    ratios.push(sumA / sumB)
+    ratios.push(statistic(drawnA) / statistic(drawnB))
   }
   return [quantile(ratios, 0.025), quantile(ratios, 0.975)]
 }

@@ -28,18 +28,27 @@ export async function packPlugin(into: string): Promise<string> {
   return path.join(into, filename)
 }
 
-const HELLO_COMMAND = `import {Command} from '@oclif/core'
+/**
+ * The host's own commands, each saying who it is. More than one, as an ops team's CLI has: oclif sorts a plugin's
+ * commands with `localeCompare`, and the first compare starts ICU's collator (about 8 ms here). A host of one command
+ * never compares, so the first plugin with several would be billed for a start every real multi-command host makes.
+ */
+const HOST_COMMANDS = ['hello', 'status', 'deploy']
 
-export default class Hello extends Command {
-  static summary = 'Says hello (a command of the host CLI itself).'
+function hostCommand(name: string): string {
+  return `import {Command} from '@oclif/core'
+
+export default class ${name[0].toUpperCase()}${name.slice(1)} extends Command {
+  static summary = 'Says ${name} (a command of the host CLI itself).'
   async run() {
-    this.log('hello from the host')
+    this.log('${name} from the host')
   }
 }
 `
+}
 
 /**
- * A minimal multi-command oclif CLI, as an ops team would have, with one command of its own. With a
+ * A minimal multi-command oclif CLI, as an ops team would have, with three commands of its own. With a
  * tarball it lists the plugin as a dependency and in `oclif.plugins`, as `plugins install` would.
  */
 export async function buildHostCli(options: {
@@ -76,7 +85,7 @@ export async function buildHostCli(options: {
       2,
     ),
   )
-  await writeFile(path.join(dir, 'commands', 'hello.js'), HELLO_COMMAND)
+  for (const name of HOST_COMMANDS) await writeFile(path.join(dir, 'commands', `${name}.js`), hostCommand(name))
   await writeFile(
     path.join(dir, 'bin', 'run.js'),
     "#!/usr/bin/env node\nimport {execute} from '@oclif/core'\n\nawait execute({dir: import.meta.url})\n",

@@ -29,4 +29,17 @@ describe('the statistics a build comparison prints', () => {
     expect(high, `seed ${seed}`).to.be.above(ratio).and.below(1.1)
     expect(() => pairedRatioInterval([1], [1, 2], () => 0.5)).to.throw(RangeError)
   })
+
+  it('gives the interval of a ratio of medians when asked, which one wild round does not move', () => {
+    const seed = 20261201
+    const random = new Prng(seed, 'stats-test-median')
+    const base = [1.1, 0.9, 1.4, 1, 1.2, 0.8, 1.3, 1, 1.15, 0.95]
+    // 3% slower in every round, and one round that a stall made five times as long.
+    const slower = base.map((value, round) => value * (round === 4 ? 5 : 1.03))
+    const byMedian = pairedRatioInterval(slower, base, () => random.next(), {statistic: median})
+    const byMean = pairedRatioInterval(slower, base, () => random.next())
+    expect(byMedian[0], `seed ${seed}`).to.be.at.least(1).and.below(1.03)
+    expect(byMedian[1], `seed ${seed}`).to.be.above(1.03).and.below(1.2)
+    expect(byMean[1], `seed ${seed}`).to.be.above(byMedian[1])
+  })
 })
