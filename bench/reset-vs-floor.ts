@@ -13,7 +13,7 @@ import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {babelfishMissing, startBabelfish} from '../scripts/lib/babelfish.js'
-import {parseBenchArgs, USAGE, type BenchArgs} from './lib/bench-args.js'
+import {parseBenchArgs, SMALL_DOCUMENTS, USAGE, type BenchArgs} from './lib/bench-args.js'
 import {compileChildren} from './lib/compiled-children.js'
 import {fixedSeconds, stepMedians} from './lib/fixed-costs.js'
 import {catalogDocuments, measureOnFreshCopy, type Run} from './lib/fresh-copy-run.js'
@@ -132,7 +132,12 @@ interface SizeRuns {
 interface PlanTotals {
   readonly documentsChanged: number
   readonly quarantineRows: number
+  /** The per-document reset timed twice over the same documents in a fresh process (children/honest-floor-plan.ts). */
+  readonly warmUp: {readonly documents: number; readonly firstPassSeconds: number; readonly secondPassSeconds: number}
 }
+
+/** The JIT's warm-up: how much longer the first pass of the per-document reset took than the second. */
+const warmUpSeconds = (plan: PlanTotals) => plan.warmUp.firstPassSeconds - plan.warmUp.secondPassSeconds
 
 /** Seeds `requested` documents, plans the honest floor (never timed), then measures each run `args.rounds` times. */
 async function measureSize(
@@ -280,6 +285,15 @@ try {
         `  fixed costs ${fixed.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s; transaction alone over the ` +
           `floor: ${((seconds(size.tool) - fixed) / seconds(floorOf(size))).toFixed(2)}`,
       )
+      if (size.plan) {
+        const {documents, firstPassSeconds, secondPassSeconds} = size.plan.warmUp
+        log(
+          `  JIT warm-up about ${warmUpSeconds(size.plan).toFixed(2)} s: in a fresh process the per-document reset ` +
+            `took ${firstPassSeconds.toFixed(2)} s over the first ${documents} catalog documents, then ` +
+            `${secondPassSeconds.toFixed(2)} s over the same documents once V8 had optimized it (the floor parses ` +
+            `nothing)`,
+        )
+      }
       const busy = median(size.tool.map((r) => r.detail.mainThreadSeconds ?? 0))
       log(
         `  main thread busy ${busy.toFixed(2)} s of ${seconds(size.tool).toFixed(2)} s (the rest waits on the ` +
@@ -306,6 +320,7 @@ try {
       largeDocuments: args.documents,
       ratioSmall: ratio(small),
       smallDocuments: args.smallDocuments,
+      smallUpTo: SMALL_DOCUMENTS,
       peakRssMb: [large.tool, small?.tool ?? [], otherTool].filter((runs) => runs.length > 0).map(rss),
       memoryGrowth: memoryRatio,
     })
@@ -319,10 +334,12 @@ try {
         old_floor_s: large.floor.length > 0 ? round(seconds(large.floor)) : null,
         ratio: round(ratio(large)!),
         fixed_s: round(fixedSeconds(large.tool)),
+        warm_up_s: large.plan ? round(warmUpSeconds(large.plan)) : null,
         small_documents: small ? args.smallDocuments : null,
         small_tool_s: small ? round(seconds(small.tool)) : null,
         small_floor_s: small ? round(seconds(floorOf(small))) : null,
         small_fixed_s: small ? round(fixedSeconds(small.tool)) : null,
+        small_warm_up_s: small?.plan ? round(warmUpSeconds(small.plan)) : null,
         certificate_cpu_s: round(certificate.cpuSeconds),
         peak_rss_mb: round(rss(large.tool), 0),
         peak_rss_mb_scaled: rssOther === undefined ? null : round(rssOther, 0),

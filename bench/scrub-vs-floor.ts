@@ -32,6 +32,9 @@ const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--do
   --rounds R          rounds; each measures the tool and the floor on a fresh copy (default 3)
   --profile DIR       write a --cpu-prof profile of each of the tool's runs into DIR`
 
+/** The default of `--small-events`, and the largest run judged against the small limit. */
+const SMALL_EVENTS = 100_000
+
 let args: {events: number; smallEvents: number; documents: number; rounds: number; profileDir: string | undefined}
 try {
   const {values} = parseArgs({
@@ -54,7 +57,7 @@ try {
     events,
     smallEvents: smallerSize(values['small-events'], 'small-events', {
       min: 1000,
-      fallback: 100_000,
+      fallback: SMALL_EVENTS,
       larger: events,
       largerFlag: 'events',
     }),
@@ -209,6 +212,7 @@ try {
     largeDocuments: args.events,
     ratioSmall: ratio(small),
     smallDocuments: args.smallEvents,
+    smallUpTo: SMALL_EVENTS,
     peakRssMb: sizes.map((size) => rss(size.tool)),
     memoryGrowth: growth,
   })

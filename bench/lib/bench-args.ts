@@ -70,6 +70,9 @@ function engine(text: string): 'postgres' | 'mssql' {
   return text
 }
 
+/** The issue's small size: the default of `--small-documents`, and the largest run judged against the small limit. */
+export const SMALL_DOCUMENTS = 20_000
+
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const {values} = parseArgs({
     args: argv,
@@ -94,7 +97,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     documents,
     smallDocuments: smallerSize(values['small-documents'], 'small-documents', {
       min: 100,
-      fallback: 20_000,
+      fallback: SMALL_DOCUMENTS,
       larger: documents,
       largerFlag: 'documents',
     }),
