@@ -42,7 +42,7 @@ function ratioLimit(size: number, smallUpTo: number): number {
 
 /**
  * The goals, each with what was measured and whether it held. Each size's ratio is judged against the limit for that
- * size (a run of 20,000 documents alone is a small run, one of 50,000 a large one); a size that was skipped has no ratio goal.
+ * size (a run of 20,000 documents alone is a small run, one of 50,000 a large one); a skipped size has no ratio goal.
  */
 export function judgeGoals(inputs: GoalInputs): Record<string, Goal> {
   return {
