@@ -79,11 +79,4 @@ for (const table of SENSITIVE_CATALOG) {
 out.end()
 await once(out, 'close')
 await client.end()
-console.log(
-  JSON.stringify({
-    documents,
-    documentsChanged,
-    quarantineRows,
-    warmUp,
-  }),
-)
+console.log(JSON.stringify({documents, documentsChanged, quarantineRows, warmUp}))
