@@ -7,11 +7,10 @@
  * of up to 10% between two builds that 40 rounds found equal: an interval that holds 1 means no difference was seen.
  * Reports only.
  */
-import {randomInt} from 'node:crypto'
 import {parseArgs} from 'node:util'
 
 import {Prng} from '../scripts/seeder/prng.js'
-import {wholeNumber} from './lib/bench-args.js'
+import {seedArg, wholeNumber} from './lib/bench-args.js'
 import {compileChildren, compileRevision} from './lib/compiled-children.js'
 import {measureOnFreshCopy} from './lib/fresh-copy-run.js'
 import {runMeasuringChild} from './lib/run-child.js'
@@ -44,7 +43,7 @@ try {
     base: values.base,
     documents: wholeNumber(values.documents, 'documents', 100),
     rounds: wholeNumber(values.rounds, 'rounds', 2),
-    seed: values.seed === undefined ? randomInt(2 ** 31) : wholeNumber(values.seed, 'seed', 0, 2 ** 32 - 1),
+    seed: seedArg(values.seed),
   }
 } catch (error) {
   console.error(`${(error as Error).message}\n\n${USAGE}`)

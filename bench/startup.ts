@@ -6,7 +6,6 @@
  * manifest), printed with a 95% interval (rounds drawn again with replacement, seeded: the seed is printed).
  * Prints a table, then, last, one JSON line. Reports only: timing never fails it.
  */
-import {randomInt} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -15,6 +14,7 @@ import {parseArgs} from 'node:util'
 
 import {buildHostCli, packPlugin} from '../scripts/lib/host-cli.js'
 import {Prng} from '../scripts/seeder/prng.js'
+import {seedArg, wholeNumber} from './lib/bench-args.js'
 import {median, pairedRatioInterval, round} from './lib/stats.js'
 import {timeNode} from './lib/time-command.js'
 
@@ -23,11 +23,15 @@ import {timeNode} from './lib/time-command.js'
 const {values} = parseArgs({
   options: {runs: {type: 'string', default: '60'}, warmups: {type: 'string', default: '2'}, seed: {type: 'string'}},
 })
-const runs = Number(values.runs)
-const warmups = Number(values.warmups)
-const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed)
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmups) || warmups < 0 || !Number.isInteger(seed)) {
-  console.error('Usage: npm run bench:startup -- [--runs N] [--warmups W] [--seed S]')
+let runs: number
+let warmups: number
+let seed: number
+try {
+  runs = wholeNumber(values.runs, 'runs', 1)
+  warmups = wholeNumber(values.warmups, 'warmups', 0)
+  seed = seedArg(values.seed)
+} catch (error) {
+  console.error(`${(error as Error).message}\n\nUsage: npm run bench:startup -- [--runs N] [--warmups W] [--seed S]`)
   process.exit(2)
 }
 

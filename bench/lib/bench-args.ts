@@ -1,3 +1,4 @@
+import {randomInt} from 'node:crypto'
 import {parseArgs} from 'node:util'
 
 export interface BenchArgs {
@@ -37,6 +38,11 @@ export function wholeNumber(text: string, flag: string, min: number, max = Numbe
   if (!Number.isInteger(value) || value < min || value > max)
     throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`)
   return value
+}
+
+/** `--seed`: the one given, or a random one when none is (the caller prints it, so the run can be repeated). */
+export function seedArg(text: string | undefined): number {
+  return text === undefined ? randomInt(2 ** 31) : wholeNumber(text, 'seed', 0, 2 ** 32 - 1)
 }
 
 /**
