@@ -4,8 +4,9 @@
  * the JSON text of each batch statement (0.2–0.4 MB; a text past 128 KB is allocated in the old generation directly).
  * V8 lets the old generation grow to 100–130 MB before its own full collection: a reset of 200,000 documents on the
  * Babelfish stand-in peaked at 223 MB RSS, 1.19× the 20,000 run. Collecting when the old generation holds more than
- * 64 MB brought that to 175 MB and 0.99×, in the same time; a scrub of 1,000,000 audit events on PostgreSQL took the
- * same time with it as without. Counting only the large texts left 191 MB and 1.14×; counting the whole heap, young
+ * 64 MB brought that to 175 MB and 0.99×, in the same time. In a scrub of 1,000,000 audit events on PostgreSQL it
+ * fires only when V8 lets the heap grow: it then caps the peak at 171–175 MB (187–190 MB without) at some cost in time
+ * (README, "Measured"). Counting only the large texts left 191 MB and 1.14×; counting the whole heap, young
  * generation included, made that scrub 15–20% slower.
  *
  * The collection is V8's own `gc`, reached as the `expose-gc` package does: the flag, then a new context that has it.
