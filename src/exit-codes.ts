@@ -65,6 +65,12 @@ export const EXIT_CODES = [
     meaning: 'the key is lost',
     onlyFor: [CHECK, RESTORE],
   },
+  {
+    code: 12,
+    name: 'KeyDoesNotOpen',
+    meaning: 'the key given does not open this database: it is not proven on it (docs/recovery.md), nothing written',
+    onlyFor: [RESTORE],
+  },
   {code: 130, name: 'Interrupted', meaning: 'interrupted (Ctrl-C); everything rolled back', onlyFor: [RESET]},
 ] as const satisfies ReadonlyArray<ExitCodeEntry>
 

@@ -20,7 +20,22 @@ export interface QuarantineRow {
   path: string
   /** The ciphertext as it was stored (`cipher|iv`). */
   value: string
+  /**
+   * What put it here: `reset` (the value was set to null; the old server certificate's CertificateData too, kept as
+   * the witness that proves the old key and never restored), `salvage` (re-encrypted with a proven candidate key:
+   * `written` is what the salvage wrote). Undefined is `reset`.
+   */
+  kind?: QuarantineKind
+  /**
+   * For each array step of `path`, in order, the identity of the element stepped into (its `Id`, else its `Name`;
+   * null when it has neither), as a JSON array: restore follows identity, not position.
+   */
+  elementIds?: string
+  /** For a salvaged value: the ciphertext the salvage wrote in its place (under the new key). */
+  written?: string
 }
+
+export type QuarantineKind = 'reset' | 'salvage'
 
 export interface QuarantinedValue extends QuarantineRow {
   quarantinedAt: Date
