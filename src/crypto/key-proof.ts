@@ -6,19 +6,24 @@
  * or by enough other ciphertexts that a wrong key could not have opened them by chance. "Opens" is the test of
  * decryptSensitiveValue: valid PKCS#7 padding and valid UTF-8. Under a wrong key every plaintext block of a value is
  * uniformly random, so the chance that it opens a value of n blocks is bounded by `chanceWrongKeyOpens(n)`, computed
- * exactly here from a UTF-8 automaton. The values tried are put in classes by their block count; in each class the
- * number of values a wrong key opens is a sum of independent trials with mean μ (the sum of the bounds of the values
- * tried), and the chance it reaches k is at most μ^k / k!. A key is proven when, in some class, that bound is at most
- * PROOF_BOUND. docs/recovery.md works out why this keeps the chance that a wrong key is ever taken as proven, on a
- * database of 10,000,000 values, below 1e-9.
+ * exactly here from a UTF-8 automaton. The values are put in classes by their block count; in each class the number
+ * of values a wrong key opens is a sum of independent trials with mean μ, and the chance it reaches k is at most
+ * μ^k / k!. μ is taken as if the key were tried on all of a database of DATABASE_VALUES values of the class (or on
+ * what it was tried on, when that is more), so the proof does not depend on the order values are read in nor on when
+ * the reading stops: lucky values placed first prove nothing. A key is proven when, in some class, the bound is at
+ * most PROOF_BOUND; docs/recovery.md works out why the chance that a wrong key is ever taken as proven, on a database
+ * of 10,000,000 values, stays below 1e-9.
  *
  * A value counts once however often it appears (copies of one ciphertext are one piece of evidence): opened values are
  * remembered by their ciphertext until the key is proven, which takes a few dozen at most.
  */
-import {decryptSensitiveValue, type DecryptResult, parseSensitiveValue} from './sensitive-value.js'
+import {decryptSensitiveValue, type DecryptResult} from './sensitive-value.js'
 
 /** The bound one class must reach for a key to be proven (docs/recovery.md, "The proof of a key"). */
-export const PROOF_BOUND = 1e-12
+export const PROOF_BOUND = 1e-10
+
+/** The database size the bound holds for, whatever part of it a key is tried on. */
+export const DATABASE_VALUES = 10_000_000
 
 /** Block-count classes: 1, 2, 3, 4, and 5 or more blocks. */
 const CLASSES = 5
@@ -76,6 +81,12 @@ export function chanceWrongKeyOpens(blocks: number): number {
 
 const CLASS_CHANCE = Array.from({length: CLASSES}, (_, i) => chanceWrongKeyOpens(i + 1))
 
+/** The blocks of a well-formed value's ciphertext, from the length of its base64 (before the `|` at `separator`). */
+function ciphertextBlocks(value: string, separator: number): number {
+  const padding = value[separator - 1] === '=' ? (value[separator - 2] === '=' ? 2 : 1) : 0
+  return ((separator / 4) * 3 - padding) / BLOCK
+}
+
 /** log(μ^k / k!), the bound on the chance that a wrong key opens k of values whose chances add up to μ. */
 function logTail(mean: number, opened: number): number {
   let log = opened * Math.log(mean)
@@ -123,25 +134,25 @@ export class KeyEvidence {
   }
 
   /**
-   * Counts an outcome decided elsewhere (the caller decrypted `value` with this key itself). Copies of a ciphertext
-   * already counted add nothing; before the key is proven, values it failed to open are counted every time, which
-   * only makes the proof harder.
+   * Counts an outcome decided elsewhere: `value` is a ciphertext (`cipher|iv`, the shape checked by the caller) that
+   * the caller decrypted with this key itself. Copies of a ciphertext already counted as opened add nothing.
    */
   count(value: string, opened: boolean): void {
+    const separator = value.indexOf('|')
+    this.triedCount++
     if (this.proven) {
-      this.triedCount++
       if (opened) this.openedCount++
       return
     }
-    const separator = value.indexOf('|')
-    const ciphertext = value.slice(0, separator)
-    if (opened && this.seen.has(ciphertext)) return
-    const parts = parseSensitiveValue(value)
-    if (!parts) return
-    const cls = Math.min(parts.ciphertext.length / BLOCK, CLASSES) - 1
-    this.triedCount++
+    const cls = Math.min(ciphertextBlocks(value, separator), CLASSES) - 1
     this.mean[cls] += CLASS_CHANCE[cls]
     if (!opened) return
+    const ciphertext = value.slice(0, separator)
+    if (this.seen.has(ciphertext)) {
+      this.triedCount--
+      this.mean[cls] -= CLASS_CHANCE[cls]
+      return
+    }
     this.seen.add(ciphertext)
     this.openedCount++
     this.openedIn[cls]++
@@ -152,7 +163,8 @@ export class KeyEvidence {
     let best = 0
     for (let cls = 0; cls < CLASSES; cls++) {
       if (this.openedIn[cls] === 0) continue
-      best = Math.min(best, logTail(this.mean[cls], this.openedIn[cls]))
+      const mean = Math.max(this.mean[cls], DATABASE_VALUES * CLASS_CHANCE[cls])
+      best = Math.min(best, logTail(mean, this.openedIn[cls]))
     }
     this.bestLog = best
     if (best <= LOG_PROOF_BOUND) {

@@ -80,6 +80,22 @@ export async function readCurrentMasterKey(
   return {kind: 'available', source: 'config', key: opened.key, unsealedWith: opened.source}
 }
 
+/**
+ * Every key the server could use, the one it uses first: MASTER_KEY when set, then the config's own key (when it can
+ * be unsealed). Without MASTER_KEY, the config's key or why it cannot be had. A wrong key in one place must never
+ * condemn a working key in the other (docs/recovery.md, "The proof of a key").
+ */
+export async function readKeysAtHand(
+  config: ConfigFile,
+  env: NodeJS.ProcessEnv = process.env,
+  protection: KeyProtection = {},
+): Promise<CurrentMasterKey[]> {
+  const first = await readCurrentMasterKey(config, env, protection)
+  if (first.kind !== 'available' || first.source !== 'MASTER_KEY') return [first]
+  const fromConfig = await readCurrentMasterKey(config, {...env, MASTER_KEY: undefined}, protection)
+  return fromConfig.kind === 'available' ? [first, fromConfig] : [first]
+}
+
 /** The config text with the new key sealed in (the caller writes it), and how it was sealed. */
 export interface SealedConfig {
   readonly text: string

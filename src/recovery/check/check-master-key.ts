@@ -1,4 +1,5 @@
 import {type KeyTestResult, testCurrentKey} from '../../crypto/current-key-test.js'
+import {KeyEvidence, type ProofSummary} from '../../crypto/key-proof.js'
 import type {DbContext} from '../../database/context.js'
 import {readConfigurationDocument} from '../../database/operations/configuration-documents.js'
 import {type QuarantineRun, quarantineRuns} from '../../database/operations/quarantine-read.js'
@@ -20,9 +21,28 @@ export interface CheckOptions {
   readonly onProgress?: (tally: CheckTally) => void
 }
 
-export interface CheckReport {
-  /** The certificate test: proof that the key is the server's. */
+/** A key judged by the one standard of proof: the certificate, else every catalog value (docs/recovery.md). */
+export interface KeyProof {
+  /** Proven by the certificate, proven by the values, or not. */
+  readonly verdict: ProofSummary['verdict']
+  readonly witness: 'server-certificate' | 'values' | 'none'
+  /** What the values said (the certificate aside). */
+  readonly values: ProofSummary
+}
+
+/** The key beside the one the server uses (the config's, when MASTER_KEY is set), judged on the same values. */
+export interface OtherKey {
+  readonly source: string
   readonly certificate: KeyTestResult
+  readonly proof: KeyProof
+}
+
+export interface CheckReport {
+  /** The certificate test: the best proof that the key is the server's. */
+  readonly certificate: KeyTestResult
+  /** The key's proof: lost unless proven (src/crypto/key-proof.ts). */
+  readonly proof: KeyProof
+  readonly otherKey?: OtherKey
   /** One per catalog table present in the database. */
   readonly tables: readonly CheckTally[]
   /** Rows waiting per reset run, newest first; undefined when no reset ever quarantined anything. */
@@ -41,11 +61,13 @@ export interface CheckReport {
 export async function checkMasterKey(
   ctx: DbContext,
   key: Buffer | {unavailable: string},
-  options: CheckOptions,
+  options: CheckOptions & {readonly otherKey?: {readonly source: string; readonly key: Buffer}},
 ): Promise<CheckReport> {
   const schema = await requireKnownSchema(ctx)
-  const certificate = testCurrentKey(key, await readConfigurationDocument(ctx, SERVER_CERTIFICATE_DOCUMENT.id))
-  const usable = Buffer.isBuffer(key) ? key : undefined
+  const certificateDocument = await readConfigurationDocument(ctx, SERVER_CERTIFICATE_DOCUMENT.id)
+  const certificate = testCurrentKey(key, certificateDocument)
+  const evidence = Buffer.isBuffer(key) ? new KeyEvidence(key) : undefined
+  const other = options.otherKey && new KeyEvidence(options.otherKey.key)
   const tables: CheckTally[] = []
   const present: SensitiveTable[] = []
   // An older schema may not have every catalog table yet.
@@ -56,13 +78,30 @@ export async function checkMasterKey(
       present.map((t) => t.table),
     ),
   )
-  for (const table of present) tables.push(await checkTable(ctx, table, usable, options))
+  for (const table of present) tables.push(await checkTable(ctx, table, evidence, options, other ? [other] : []))
+  const proof = keyProof(certificate, evidence)
+  const otherKey = options.otherKey && {
+    source: options.otherKey.source,
+    certificate: testCurrentKey(options.otherKey.key, certificateDocument),
+    proof: keyProof(testCurrentKey(options.otherKey.key, certificateDocument), other),
+  }
   return {
     certificate,
+    proof,
+    otherKey,
     tables,
     quarantine: await quarantineRuns(ctx),
     liveNodes: await liveNodes(ctx),
     schema,
-    verdict: checkVerdict(certificate, tables),
+    verdict: checkVerdict(certificate, proof, tables),
   }
+}
+
+const NOTHING_TRIED: ProofSummary = {verdict: 'lost', tried: 0, opened: 0, chance: 1}
+
+/** The certificate proves a key alone; else the values must (the one standard, src/crypto/key-proof.ts). */
+function keyProof(certificate: KeyTestResult, evidence: KeyEvidence | undefined): KeyProof {
+  const values = evidence?.summary() ?? NOTHING_TRIED
+  if (certificate.verdict === 'works') return {verdict: 'proven', witness: 'server-certificate', values}
+  return {verdict: values.verdict, witness: values.tried > 0 ? 'values' : 'none', values}
 }

@@ -1,5 +1,5 @@
 import type {ConfigFile} from '../../instance/config-file.js'
-import {readCurrentMasterKey} from '../../instance/current-master-key.js'
+import {readKeysAtHand} from '../../instance/current-master-key.js'
 import type {DatabaseHandle} from '../../database/context.js'
 import {sumCounts} from '../../database/operations/row-counts.js'
 import {formatCount} from '../report/format-count.js'
@@ -16,14 +16,20 @@ export interface CheckState {
   key?: Buffer | {unavailable: string}
   /** Where the key came from, for the report. */
   keySource?: string
+  /** The config's key when MASTER_KEY is set: judged beside it, reported, never the verdict's. */
+  otherKey?: {readonly source: string; readonly key: Buffer}
   report?: CheckReport
 }
 
-/** The key the server would use now: `MASTER_KEY`, or the config's, unsealed on this machine. */
+/**
+ * The key the server would use now: `MASTER_KEY`, or the config's, unsealed on this machine. With MASTER_KEY set, the
+ * config's own key too, to be reported beside it.
+ */
 export const unsealTheKey: Step<CheckState> = {
   title: 'Unseal the current master key',
   async run(state) {
-    const current = await readCurrentMasterKey(need(state.config, 'the config file'), state.env)
+    const [current, other] = await readKeysAtHand(need(state.config, 'the config file'), state.env)
+    if (other?.kind === 'available') state.otherKey = {source: 'the config file', key: other.key}
     if (current.kind === 'unavailable') {
       state.key = {unavailable: current.reason}
       state.keySource = `cannot be unsealed: ${current.reason}`
@@ -43,6 +49,7 @@ export const checkEveryValue: Step<CheckState> = {
     state.report = await checkMasterKey(need(state.database, 'the database'), need(state.key, 'the key'), {
       batchSize: state.batchSize,
       sampleSize: 5,
+      otherKey: state.otherKey,
       onCounted: (documents) => checked.start(sumCounts(documents)),
       onProgress: (t) => checked.record(t.table, t.documentsScanned),
     })

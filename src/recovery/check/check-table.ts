@@ -1,3 +1,4 @@
+import type {KeyEvidence} from '../../crypto/key-proof.js'
 import type {DbContext} from '../../database/context.js'
 import {streamDocuments} from '../../database/operations/documents.js'
 import {releaseArrays} from '../../database/release-arrays.js'
@@ -12,18 +13,19 @@ export interface CheckTableOptions {
 }
 
 /**
- * Reads one catalog table batch by batch (keyset, so memory stays bounded) and counts what `key` opens.
- * Never writes.
+ * Reads one catalog table batch by batch (keyset, so memory stays bounded) and counts what the key `evidence` is
+ * gathered for opens (and what `others` open, for their proof only). Never writes.
  */
 export async function checkTable(
   ctx: DbContext,
   table: SensitiveTable,
-  key: Buffer | undefined,
+  evidence: KeyEvidence | undefined,
   options: CheckTableOptions,
+  others: readonly KeyEvidence[] = [],
 ): Promise<CheckTally> {
   const tally = emptyCheckTally(table.table)
   for await (const batch of streamDocuments(ctx, table.table, {batchSize: options.batchSize})) {
-    for (const row of batch) checkDocument(table, row, key, tally, options.sampleSize)
+    for (const row of batch) checkDocument(table, row, evidence, tally, options.sampleSize, others)
     releaseArrays(batch)
     options.onProgress?.(tally)
   }

@@ -1,8 +1,16 @@
+import {describeProof} from '../../crypto/key-proof.js'
 import {formatCount} from '../report/format-count.js'
-import type {CheckReport} from './check-master-key.js'
+import type {CheckReport, KeyProof} from './check-master-key.js'
 
 const n = formatCount
 const seen = (node: {name: string; lastSeen: Date}) => `${node.name} (last seen ${node.lastSeen.toISOString()})`
+
+/** How the key was judged: "proven by the server certificate", "proven by 40 of 40 values", "not proven: ...". */
+function provenBy(proof: KeyProof): string {
+  if (proof.verdict === 'proven' && proof.witness === 'server-certificate') return 'proven by the server certificate'
+  if (proof.witness === 'none') return 'not proven: there is no certificate and no value to try it on'
+  return describeProof(proof.values)
+}
 
 const VERDICT: Record<CheckReport['verdict']['state'], string> = {
   healthy: 'healthy: the key opens the server certificate and every encrypted value',
@@ -26,9 +34,16 @@ export function renderCheck(report: CheckReport, keySource: string): string {
   const {certificate} = report
   lines.push(
     certificate.verdict === 'works'
-      ? `Server certificate: opens (thumbprint ${certificate.thumbprint}).`
+      ? `Server certificate: opens (thumbprint ${certificate.thumbprint}` +
+          `${certificate.thumbprintNote ? `; ${certificate.thumbprintNote}` : ''}).`
       : `Server certificate: ${certificate.detail}`,
+    `Proof of the key: ${provenBy(report.proof)}.`,
   )
+  if (report.otherKey) {
+    lines.push(
+      `The key in ${report.otherKey.source} (not used while MASTER_KEY is set): ${provenBy(report.otherKey.proof)}.`,
+    )
+  }
   lines.push(
     report.schema.state === 'current'
       ? `Schema: current (${n(report.schema.applied)} scripts).`
@@ -73,6 +88,8 @@ export function checkJson(report: CheckReport, keySource: string) {
     exitCode: report.verdict.exitCode,
     key: keySource,
     certificate: report.certificate,
+    proof: report.proof,
+    otherKey: report.otherKey ?? null,
     schema: report.schema,
     liveNodes: report.liveNodes.map((node) => ({name: node.name, lastSeen: node.lastSeen.toISOString()})),
     tables: report.tables,

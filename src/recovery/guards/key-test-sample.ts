@@ -11,8 +11,11 @@ export interface SampleBounds {
   readonly values: number
 }
 
-/** Spread over the tables, so one table's values (perhaps all written with some other key) cannot decide alone. */
-export const KEY_TEST_SAMPLE: SampleBounds = {documentsPerTable: 25, valuesPerTable: 8, values: 40}
+/**
+ * Spread over the tables, so one table's values (perhaps all written with some other key) cannot decide alone; large
+ * enough that a right key can be proven on short values alone (34 one-block values: docs/recovery.md).
+ */
+export const KEY_TEST_SAMPLE: SampleBounds = {documentsPerTable: 50, valuesPerTable: 25, values: 200}
 
 /**
  * Ciphertexts of the catalog to test a key on when the server certificate cannot decide (docs/recovery.md,

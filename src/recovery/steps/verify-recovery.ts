@@ -23,7 +23,8 @@ export async function verifyRecovery(run: RecoveryRun): Promise<string> {
   )
   const result = testCurrentKey(key.kind === 'available' ? key.key : {unavailable: key.reason}, document)
   const expected = need(run.newCertificate, 'the new certificate').thumbprint
-  if (result.verdict !== 'works' || result.thumbprint.toUpperCase() !== expected) {
+  // The run wrote the certificate and its Thumbprint together: a note about the recorded one is a failure here.
+  if (result.verdict !== 'works' || result.thumbprint.toUpperCase() !== expected || result.thumbprintNote) {
     throw new RecoveryError(
       `Verification failed after the changes were committed: the key in ${config.path} does not open the new server ` +
         `certificate (${result.verdict === 'works' ? `found ${result.thumbprint}` : result.reason}).`,

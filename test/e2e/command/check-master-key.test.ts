@@ -1,6 +1,9 @@
 import {expect} from 'chai'
 
+import {randomBytes} from 'node:crypto'
+
 import {createLostServer, databaseFingerprint, type LostServer} from '../../support/lost-server.js'
+import {insertFirstVariableSet, luckyValue} from '../../support/lucky-values.js'
 import {CONFIRMED, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {scanForSecrets, seededSecrets} from '../../support/secret-scan.js'
 import {testEngines} from '../../support/targets.js'
@@ -72,6 +75,34 @@ for (const engine of testEngines())
       expect(data.verdict).to.equal('healthy')
       expect(data.quarantine.map((q) => q.runId)).to.deep.equal([runId])
       expect(data.quarantine[0].rows).to.be.greaterThan(0)
+    })
+
+    it('says a wrong key that opens a few values by chance is lost (exit 11), not partly readable', async () => {
+      const seed = Date.now() % 1_000_000
+      console.log(`      lucky-value seed ${seed}`)
+      const wrongKey = randomBytes(32)
+      const server = await createLostServer({documents: 60, seed: 33, engine})
+      try {
+        await insertFirstVariableSet(server, [luckyValue(server.seeded.masterKey, wrongKey, 'by chance', seed)])
+        const run = await check(['--json'], {...server.env, MASTER_KEY: wrongKey.toString('base64')})
+        expect(run.exitCode, run.message).to.equal(11)
+        const data = JSON.parse(run.stdout) as {verdict: string; proof: {verdict: string; values: {opened: number}}}
+        expect(data.verdict).to.equal('key-lost')
+        expect(data.proof.verdict).to.equal('unproven')
+        expect(data.proof.values.opened).to.equal(1)
+      } finally {
+        await server.dispose()
+      }
+    })
+
+    it('judges MASTER_KEY, the key the server uses, and reports the config key beside it', async () => {
+      const wrongKey = randomBytes(32).toString('base64')
+      const run = await check([], {...damaged.env, MASTER_KEY: wrongKey})
+      expect(run.exitCode, run.message).to.equal(11)
+      expect(run.stdout)
+        .to.include('Key: from MASTER_KEY')
+        .and.include('The key in the config file (not used while MASTER_KEY is set): proven by the server certificate')
+      expect(run.stdout).not.to.include(wrongKey)
     })
 
     it(

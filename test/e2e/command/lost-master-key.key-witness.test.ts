@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
 
 import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
+import {insertFirstVariableSet, luckyValue} from '../../support/lucky-values.js'
 import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
 import {
   createLostServer,
@@ -16,12 +17,21 @@ import {testEngines} from '../../support/targets.js'
 const setCertificate = (server: LostServer, json: string) =>
   query(server.database.url, `UPDATE "Configuration" SET "JSON" = $1 WHERE "Id" = 'certificate-global'`, [json])
 
+/** Deletes every catalog document but `keep` (Ids), so the server has almost nothing to test a key on. */
+async function deleteCatalogDocumentsBut(server: LostServer, keep: string[]): Promise<void> {
+  for (const {table} of SENSITIVE_CATALOG) {
+    const ids = (await query<{Id: string}>(server.database.url, `SELECT "Id" FROM "${table}"`).catch(() => []))
+      .map((row) => row.Id)
+      .filter((id) => !keep.includes(id))
+    for (const id of ids) await query(server.database.url, `DELETE FROM "${table}" WHERE "Id" = $1`, [id])
+  }
+}
 /** Runs the command and proves it left the database and the config exactly as they were. */
-async function refusal(server: LostServer, args: string[]): Promise<CommandRun> {
+async function refusal(server: LostServer, args: string[], env: Record<string, string> = {}): Promise<CommandRun> {
   const files = [server.seeded.configPath]
   const dbBefore = await databaseFingerprint(server.database.url)
   const filesBefore = await filesFingerprint(files)
-  const run = await runLostMasterKey(args, server.env)
+  const run = await runLostMasterKey(args, {...server.env, ...env})
   expect(await databaseFingerprint(server.database.url), 'database unchanged').to.equal(dbBefore)
   expect(await filesFingerprint(files), 'config unchanged').to.equal(filesBefore)
   return run
@@ -67,19 +77,78 @@ for (const engine of testEngines())
           })
       }
 
-      it('goes on with a wrong key when certificate-global is deleted, and says the sample decided', async () => {
+      it(
+        'goes on when no key at hand opens anything (certificate-global deleted), and says the sample ' + 'decided',
+        async () => {
+          // The config's key cannot be unsealed (a dead machine's) and MASTER_KEY is wrong: both are lost.
+          server = await createLostServer({documents: 120, seed: 21, engine})
+          await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
+          const wrongKey = randomBytes(32).toString('base64')
+          const run = await runLostMasterKey([...CONFIRMED, '--json'], {...server.env, MASTER_KEY: wrongKey})
+          expect(run.exitCode, run.message).to.equal(0)
+          const report = JSON.parse(run.stdout) as RecoveryReport
+          expect(report.outcome).to.equal('reset')
+          expect(report.keyWitness).to.match(/^0 of \d+ sampled values$/)
+          expect(Number(report.keyWitness!.split(' of ')[1].split(' ')[0]), 'values sampled').to.be.at.least(3)
+          expect(report.keyTest).to.include('lost').and.include('no readable server certificate')
+          expect(report.totals.valuesReset).to.be.greaterThan(0)
+        },
+      )
+
+      it('never condemns a working key in the config for a wrong MASTER_KEY: exit 4, nothing changed', async () => {
         server = await working()
-        await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
         const wrongKey = randomBytes(32).toString('base64')
-        const run = await runLostMasterKey([...CONFIRMED, '--json'], {...server.env, MASTER_KEY: wrongKey})
-        expect(run.exitCode, run.message).to.equal(0)
-        const report = JSON.parse(run.stdout) as RecoveryReport
-        expect(report.outcome).to.equal('reset')
-        expect(report.keyWitness).to.match(/^0 of \d+ sampled values$/)
-        expect(Number(report.keyWitness!.split(' of ')[1].split(' ')[0]), 'values sampled').to.be.at.least(3)
-        expect(report.keyTest).to.include('lost').and.include('no readable server certificate')
-        expect(report.totals.valuesReset).to.be.greaterThan(0)
+        const run = await refusal(server, CONFIRMED, {MASTER_KEY: wrongKey})
+        expect(run.exitCode, run.message).to.equal(4)
+        expect(run.message)
+          .to.match(/The current master key \(config, unsealed with .*\) still works/)
+          .and.include('MASTER_KEY is set and is lost')
+          .and.include('the server uses MASTER_KEY when it is set')
+        expect(run.message).not.to.include(wrongKey)
       })
+
+      it(
+        'refuses a key that opens the certificate though its Thumbprint is gone, on a server with one other ' +
+          'secret (exit 4)',
+        async () => {
+          server = await working()
+          const [{JSON: certificate}] = await query<{JSON: string}>(
+            server.database.url,
+            `SELECT "JSON" FROM "Configuration" WHERE "Id" = 'certificate-global'`,
+          )
+          const document = JSON.parse(certificate) as Record<string, unknown>
+          delete document.Thumbprint
+          await setCertificate(server, JSON.stringify(document))
+          await deleteCatalogDocumentsBut(server, ['certificate-global', 'smtp'])
+          const run = await refusal(server, CONFIRMED)
+          expect(run.exitCode, run.message).to.equal(4)
+          expect(run.message).to.include('still works').and.include('no SHA-1 Thumbprint')
+        },
+      )
+
+      it(
+        'neither trusts nor condemns a key that opens a few values by chance: exit 4 unless ' +
+          '--skipCurrentMasterKeyTest',
+        async () => {
+          const seed = Date.now() % 1_000_000
+          console.log(`      lucky-value seed ${seed}`)
+          server = await createLostServer({documents: 120, seed: 23, engine})
+          await query(server.database.url, `DELETE FROM "Configuration" WHERE "Id" = 'certificate-global'`)
+          const wrongKey = randomBytes(32)
+          await insertFirstVariableSet(server, [
+            luckyValue(server.seeded.masterKey, wrongKey, 'pw-1', seed),
+            luckyValue(server.seeded.masterKey, wrongKey, 'pw-2', seed + 1),
+          ])
+          const env = {MASTER_KEY: wrongKey.toString('base64')}
+          const run = await refusal(server, CONFIRMED, env)
+          expect(run.exitCode, run.message).to.equal(4)
+          expect(run.message)
+            .to.include('cannot be judged')
+            .and.match(/opens 2 of \d+ sampled values/)
+          const skipped = await runLostMasterKey([...CONFIRMED, '--skipCurrentMasterKeyTest'], {...server.env, ...env})
+          expect(skipped.exitCode, skipped.message).to.equal(0)
+        },
+      )
 
       if (pg)
         it(

@@ -1,14 +1,11 @@
 import {expect} from 'chai'
 import {createDecipheriv, randomBytes} from 'node:crypto'
 
-import {Prng} from '../../../scripts/seeder/prng.js'
 import {
   certificateCannotDecide,
   testCurrentKey,
-  testKeyOnValues,
   type KeyLossReason,
   type KeyTestResult,
-  VALUES_THAT_PROVE_A_KEY,
 } from '../../../src/crypto/current-key-test.js'
 import {generateMasterKey} from '../../../src/crypto/master-key.js'
 import {encryptSensitiveValue, parseSensitiveValue} from '../../../src/crypto/sensitive-value.js'
@@ -106,26 +103,28 @@ describe('testCurrentKey', () => {
     expectLost(testCurrentKey(wrongKey!, json), ['does-not-decrypt', 'not-pkcs12'])
   })
 
-  it('finds the key lost when the stored thumbprint differs, and names both thumbprints', () => {
+  it('finds a key that opens the certificate works when the stored thumbprint differs, and says so', () => {
     const last = certificate.thumbprint.at(-1) === '0' ? '1' : '0'
     const tampered = certificate.thumbprint.slice(0, -1) + last
     const result = testCurrentKey(
       key32,
       documentJson({CertificateData: encrypted(certificate.pfxBase64, key32), Thumbprint: tampered}),
     )
-    expectLost(result, 'thumbprint-differs')
-    if (result.verdict === 'lost') {
-      expect(result.detail).to.include(certificate.thumbprint).and.include(tampered)
+    expect(result.verdict).to.equal('works')
+    if (result.verdict === 'works') {
+      expect(result.thumbprint).to.equal(certificate.thumbprint)
+      expect(result.thumbprintNote).to.include(tampered)
     }
   })
 
-  it('finds the key lost when there is no thumbprint to compare with', () => {
+  it('finds a key that opens the certificate works when there is no thumbprint to compare with', () => {
     for (const thumbprint of [undefined, null, '', 42, 'not a thumbprint']) {
       const result = testCurrentKey(
         key32,
         documentJson({CertificateData: encrypted(certificate.pfxBase64, key32), Thumbprint: thumbprint}),
       )
-      expectLost(result, 'thumbprint-differs')
+      expect(result.verdict, String(thumbprint)).to.equal('works')
+      if (result.verdict === 'works') expect(result.thumbprintNote).to.include('no SHA-1 Thumbprint')
     }
   })
 
@@ -159,51 +158,13 @@ describe('testCurrentKey', () => {
   })
 })
 
-describe('testKeyOnValues: the sampled values as a witness', () => {
-  const seed = Number(process.env.KEY_SAMPLE_SEED ?? Date.now() % 1_000_000)
-  before(() => console.log(`      seed ${seed} (replay with KEY_SAMPLE_SEED=${seed})`))
-
-  /** `count` values under `key`: short plaintexts (one block, the easiest for a wrong key) and longer ones. */
-  function values(prng: Prng, key: Buffer, count: number): string[] {
-    return Array.from({length: count}, (_, i) => {
-      const length = i % 2 === 0 ? prng.int(16) : 16 + prng.int(200)
-      const plaintext = Array.from({length}, () => String.fromCharCode(32 + prng.int(95))).join('')
-      return encryptSensitiveValue(plaintext, key, prng.bytes(16))
-    })
-  }
-
-  it('opens every value its key encrypted, of either key size, and only those', () => {
-    const prng = new Prng(seed, 'right-key')
-    for (const size of [16, 32] as const) {
-      const key = prng.bytes(size)
-      const other = prng.bytes(size)
-      const mine = values(prng, key, 30)
-      expect(testKeyOnValues(key, mine)).to.deep.equal({opened: 30, sampled: 30})
-      expect(testKeyOnValues(key, [...mine.slice(0, 5), ...values(prng, other, 25)])).to.deep.equal({
-        opened: 5,
-        sampled: 30,
-      })
-    }
-  })
-
-  it('a wrong key opens fewer than the proof needs, over 200 seeded samples of 40', () => {
-    const prng = new Prng(seed, 'wrong-key')
-    let opened = 0
-    for (let trial = 0; trial < 200; trial++) {
-      const result = testKeyOnValues(prng.bytes(32), values(prng, prng.bytes(32), 40))
-      expect(result.opened, `trial ${trial}`).to.be.below(VALUES_THAT_PROVE_A_KEY)
-      opened += result.opened
-    }
-    // 8,000 wrong-key decryptions: about 0.003 expected to pass both checks; even one is very rare.
-    expect(opened).to.be.at.most(1)
-  })
-
-  it('the certificate decides unless it is missing, unreadable or not the recorded one', () => {
+describe('certificateCannotDecide', () => {
+  it('the certificate decides unless it is missing or unreadable', () => {
     const lost = (reason: KeyLossReason): KeyTestResult => ({verdict: 'lost', reason, detail: 'x'})
     expect(certificateCannotDecide({verdict: 'works', thumbprint: 'A'.repeat(40)})).to.equal(false)
     expect(certificateCannotDecide(lost('cannot-unseal'))).to.equal(false)
     expect(certificateCannotDecide(lost('does-not-decrypt'))).to.equal(false)
-    for (const reason of ['no-certificate', 'not-pkcs12', 'thumbprint-differs'] as const)
+    for (const reason of ['no-certificate', 'not-pkcs12'] as const)
       expect(certificateCannotDecide(lost(reason)), reason).to.equal(true)
   })
 })

@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 
+import {KeyEvidence} from '../../../../src/crypto/key-proof.js'
 import {generateMasterKey} from '../../../../src/crypto/master-key.js'
 import {encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
 import {SENSITIVE_CATALOG} from '../../../../src/recovery/catalog/catalog.js'
@@ -26,8 +27,13 @@ describe('checkDocument', () => {
 
   it('counts opened, unopened (with a bounded sample of where), null and not-a-ciphertext values', () => {
     const tally = emptyCheckTally('VariableSet')
-    checkDocument(variableSet, {Id: 'VariableSets-1', JSON: json}, key, tally, 1)
-    checkDocument(variableSet, {Id: 'VariableSets-2', JSON: '{"Variables":['}, key, tally, 1)
+    const evidence = new KeyEvidence(key)
+    const other = new KeyEvidence(otherKey)
+    checkDocument(variableSet, {Id: 'VariableSets-1', JSON: json}, evidence, tally, 1, [other])
+    checkDocument(variableSet, {Id: 'VariableSets-2', JSON: '{"Variables":['}, evidence, tally, 1, [other])
+    // Each key is judged on the same values: the other key opens the two sensitive values it encrypted.
+    expect(evidence.summary()).to.include({tried: 3, opened: 1})
+    expect(other.summary()).to.include({tried: 3, opened: 2})
     expect(tally).to.deep.equal({
       table: 'VariableSet',
       documentsScanned: 2,
@@ -52,18 +58,25 @@ describe('checkVerdict', () => {
   const works = {verdict: 'works', thumbprint: 'AB'} as const
   const fails = {verdict: 'lost', reason: 'does-not-decrypt', detail: ''} as const
   const missing = {verdict: 'lost', reason: 'no-certificate', detail: ''} as const
+  const values = {tried: 40, opened: 40, chance: 0}
+  const proven = {verdict: 'proven', witness: 'values', values: {...values, verdict: 'proven'}} as const
+  const unproven = {verdict: 'unproven', witness: 'values', values: {...values, verdict: 'unproven'}} as const
+  const lost = {verdict: 'lost', witness: 'values', values: {...values, verdict: 'lost'}} as const
 
-  it('is healthy only when the certificate and every value open', () => {
-    expect(checkVerdict(works, [tally(3, 0), tally(0, 0)]).exitCode).to.equal(0)
-    expect(checkVerdict(works, [tally(3, 1)]).exitCode).to.equal(10)
-    expect(checkVerdict(fails, [tally(3, 0)]).exitCode).to.equal(10)
-    expect(checkVerdict(missing, [tally(3, 0)]).exitCode).to.equal(10)
+  it('is healthy only when the key is proven and the certificate and every value open', () => {
+    expect(checkVerdict(works, proven, [tally(3, 0), tally(0, 0)]).exitCode).to.equal(0)
+    expect(checkVerdict(works, proven, [tally(3, 1)]).exitCode).to.equal(10)
+    expect(checkVerdict(fails, proven, [tally(3, 0)]).exitCode).to.equal(10)
+    expect(checkVerdict(missing, proven, [tally(3, 0)]).exitCode).to.equal(10)
   })
 
-  it('calls the key lost when it cannot be unsealed or opens nothing', () => {
-    expect(checkVerdict({verdict: 'lost', reason: 'cannot-unseal', detail: ''}, [tally(0, 0)]).exitCode).to.equal(11)
-    expect(checkVerdict(fails, [tally(0, 5)]).exitCode).to.equal(11)
-    expect(checkVerdict(missing, [tally(0, 0)]).exitCode, 'no witness at all').to.equal(11)
-    expect(checkVerdict(works, [tally(0, 5)]).exitCode, 'the certificate opened').to.equal(10)
+  it('calls the key lost unless it is proven: a value or two opened by chance make it no less lost', () => {
+    expect(checkVerdict({verdict: 'lost', reason: 'cannot-unseal', detail: ''}, lost, [tally(0, 0)]).exitCode).to.equal(
+      11,
+    )
+    expect(checkVerdict(fails, lost, [tally(0, 5)]).exitCode).to.equal(11)
+    expect(checkVerdict(missing, lost, [tally(0, 0)]).exitCode, 'no witness at all').to.equal(11)
+    expect(checkVerdict(fails, unproven, [tally(1, 5000)]).exitCode, 'one lucky value').to.equal(11)
+    expect(checkVerdict(missing, unproven, [tally(2, 5000)]).exitCode, 'two lucky values').to.equal(11)
   })
 })
