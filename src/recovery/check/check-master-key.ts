@@ -54,7 +54,7 @@ export interface CheckReport {
 }
 
 /**
- * The read-only health check of a master key (docs/recovery.md, "The key test"): the certificate, then every
+ * The read-only health check of a master key (docs/recovery.md, "The proof of a key"): the certificate, then every
  * catalog value, the quarantine, the live nodes and the schema. Plain reads outside any transaction: it takes no
  * lock, writes nothing, and runs beside a live server. A database this tool cannot vouch for is refused (6, 7).
  */
