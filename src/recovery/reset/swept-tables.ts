@@ -24,7 +24,7 @@ export interface SweptTables {
 
 /** Tables with a JSON column that are never read for ciphertexts, by lower-case name. */
 const LEFT_OUT = new Map<string, string>([
-  // Millions of rows on a busy server, and a record of what happened that a reset must not rewrite.
+  // The server writes no encrypted value there, and it may hold millions of rows.
   ['event', 'the audit log'],
   [QUARANTINE_TABLE.toLowerCase(), "this tool's quarantine"],
 ])
