@@ -32,7 +32,8 @@ const LEFT_OUT = new Map<string, string>([
 /**
  * Every table the reset reads: the catalog's, and each other table of the default schema with a JSON column, except
  * those in LEFT_OUT (named in `notSwept`). Names are compared case-insensitively (SQL Server resolves them so);
- * the database's own spelling is kept. A table with no `Id` column cannot be read in batches and is named too.
+ * the database's own spelling is kept. A table with no `Id` column cannot be read in batches, nor one whose name the
+ * tool's statements cannot spell; both are named too.
  */
 export async function sweptTables(ctx: DbContext): Promise<SweptTables> {
   const catalog = new Set(SENSITIVE_CATALOG.map((t) => t.table.toLowerCase()))
@@ -44,6 +45,8 @@ export async function sweptTables(ctx: DbContext): Promise<SweptTables> {
     const leftOut = LEFT_OUT.get(lower)
     if (leftOut !== undefined) notSwept.push({table: name, reason: leftOut})
     else if (!hasId) notSwept.push({table: name, reason: 'no Id column'})
+    // The query builder reads `a.b` as table b of schema a.
+    else if (name.includes('.')) notSwept.push({table: name, reason: 'a dot in its name'})
     else tables.push({table: name, noun: 'document', fields: []})
   }
   return {tables, notSwept}

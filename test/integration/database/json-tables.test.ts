@@ -20,6 +20,7 @@ for (const target of databaseTargets()) {
         `CREATE TABLE "CustomDocument" ("Id" varchar(50) PRIMARY KEY, "JSON" ${text})`,
         `CREATE TABLE "NoIdDocument" ("Key" varchar(50) PRIMARY KEY, "JSON" ${text})`,
         `CREATE TABLE "NoJson" ("Id" varchar(50) PRIMARY KEY, "Value" ${text})`,
+        `CREATE TABLE "Dotted.Document" ("Id" varchar(50) PRIMARY KEY, "JSON" ${text})`,
       ])
         await sql.raw(statement).execute(test.ctx.db)
       await ensureQuarantineTable(test.ctx)
@@ -43,6 +44,7 @@ for (const target of databaseTargets()) {
       expect(names.slice(CATALOG_TABLES.length)).to.deep.equal(['CustomDocument', 'OctopusServerNode', 'User'])
       for (const table of tables.slice(CATALOG_TABLES.length)) expect(table.fields).to.deep.equal([])
       expect(notSwept).to.deep.equal([
+        {table: 'Dotted.Document', reason: 'a dot in its name'},
         {table: 'Event', reason: 'the audit log'},
         {table: 'NoIdDocument', reason: 'no Id column'},
       ])
