@@ -78,9 +78,9 @@ interface SizeRuns {
 
 const FLOOR_BATCH = 2000
 const FLOOR =
-  'one transaction, one connection: the honest reset floor (keyset-read every catalog document, write back exactly ' +
-  'the ' +
-  'changed ones and insert the same quarantine rows, precomputed before timing), then every User and Event read by ' +
+  'one transaction, one connection: the honest reset floor (keyset-read every document of the tables the tool ' +
+  'reads, write back exactly the changed ones and insert the same quarantine rows, precomputed before timing), ' +
+  'then every User and Event read by ' +
   (`keyset and its scrubbed columns written back with UPDATE FROM VALUES (every row changes in a scrub); batch ` +
     `${FLOOR_BATCH}`)
 

@@ -1,6 +1,6 @@
 /**
  * Child process: the floor on SQL Server, the same shape as floor-run.ts on PostgreSQL: read every document of
- * the catalog's tables and write each one back, in one transaction, over one connection. Reads page by Id
+ * the tables the tool reads and write each one back, in one transaction, over one connection. Reads page by Id
  * (keyset: `SELECT TOP (n) ... WHERE Id > @last ORDER BY Id`); each batch is written back by one UPDATE joined
  * to OPENJSON over one nvarchar(max) parameter (SQL Server's 2,100-parameter limit rules out VALUES lists of
  * this size). The JSON travels back untouched, so this is the database's cost, not the tool's.
@@ -10,14 +10,16 @@
 import sql from 'mssql'
 import {parseArgs} from 'node:util'
 
-import {CATALOG_TABLES} from '../../src/recovery/catalog/catalog.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
+import {sweptTableNames} from '../lib/swept-tables.js'
 
 const {values} = parseArgs({options: {connection: {type: 'string'}, 'batch-size': {type: 'string', default: '2000'}}})
 const batchSize = Number(values['batch-size'])
 if (!values.connection || !(batchSize >= 1))
   throw new Error('usage: floor-run-mssql.ts --connection ADO.NET-STRING [--batch-size N]')
 
+// Asked before timing, as the tool's own choice: this floor reads what the tool reads.
+const tables = await sweptTableNames(values.connection)
 const pool = new sql.ConnectionPool(values.connection)
 const cpu = process.cpuUsage()
 const started = performance.now()
@@ -25,7 +27,7 @@ await pool.connect()
 const transaction = new sql.Transaction(pool)
 await transaction.begin()
 let documents = 0
-for (const table of CATALOG_TABLES) {
+for (const table of tables) {
   const name = `[${table}]`
   let last = ''
   for (;;) {

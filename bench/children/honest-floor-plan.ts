@@ -1,9 +1,10 @@
 /**
  * Child process, run once per seeded database and never timed: writes the honest floor's plan (see
- * ../lib/floor-plan.ts) by reading every catalog document and running the tool's own per-document reset over it.
- * Prints the plan's totals, so the parent can check the floor writes what the tool writes.
+ * ../lib/floor-plan.ts) by reading every document of the tables the tool reads (../lib/swept-tables.ts) and running
+ * the tool's own per-document reset over it. Prints the plan's totals, so the parent can check the floor writes what
+ * the tool writes.
  *
- * First, in this fresh process, it times the per-document reset twice over the same first catalog documents (up to
+ * First, in this fresh process, it times the per-document reset twice over the same first documents read (up to
  * WARM_UP_DOCUMENTS, in the tool's order, held in memory): the first pass runs while V8 is still compiling the parser,
  * the second once it is optimized. Their difference is the JIT's warm-up, a fixed cost of the tool that the floor,
  * which parses nothing, does not pay (it weighs most on a small database).
@@ -16,20 +17,21 @@ import {createWriteStream} from 'node:fs'
 import {parseArgs} from 'node:util'
 import pg from 'pg'
 
-import {SENSITIVE_CATALOG} from '../../src/recovery/catalog/catalog.js'
 import {resetDocument} from '../../src/recovery/reset/reset-document.js'
 import type {PlannedDocument} from '../lib/floor-plan.js'
+import {sweptTableRows} from '../lib/swept-tables.js'
 
 const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}}})
 if (!values['database-url'] || !values.plan)
   throw new Error('usage: honest-floor-plan.ts --database-url URL --plan FILE')
 
+const {tables} = await sweptTableRows(values['database-url'])
 const client = new pg.Client({connectionString: values['database-url']})
 await client.connect()
 
 const WARM_UP_DOCUMENTS = 20_000
-const sample: Array<{table: (typeof SENSITIVE_CATALOG)[number]; id: string; json: string | null}> = []
-for (const table of SENSITIVE_CATALOG) {
+const sample: Array<{table: (typeof tables)[number]; id: string; json: string | null}> = []
+for (const table of tables) {
   const room = WARM_UP_DOCUMENTS - sample.length
   if (room <= 0) break
   const {rows} = await client.query<{Id: string; JSON: string | null}>(
@@ -52,7 +54,7 @@ const out = createWriteStream(values.plan)
 let documents = 0
 let documentsChanged = 0
 let quarantineRows = 0
-for (const table of SENSITIVE_CATALOG) {
+for (const table of tables) {
   let last = ''
   for (;;) {
     const {rows} = await client.query<{Id: string; JSON: string | null}>(

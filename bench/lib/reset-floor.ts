@@ -1,14 +1,14 @@
 import {randomUUID} from 'node:crypto'
 import type pg from 'pg'
 
-import {CATALOG_TABLES} from '../../src/recovery/catalog/catalog.js'
 import {textArrayLiteral} from '../../src/database/dialects/postgres/text-array-literal.js'
 import {type FloorPlan, readFloorPlan} from './floor-plan.js'
 import {floorArguments, measureFloorTransaction} from './floor-transaction.js'
+import {sweptTableNames} from './swept-tables.js'
 import {valuesUpdate} from './values-update.js'
 
 export interface ResetFloorCounts {
-  /** Catalog documents read. */
+  /** Documents read, in every table the tool reads. */
   documents: number
   documentsChanged: number
   quarantineRows: number
@@ -18,12 +18,18 @@ const QUARANTINE = '"LostMasterKeyQuarantine"'
 
 /**
  * The honest floor's work inside the caller's open transaction: create the quarantine table as the tool does,
- * keyset-read every catalog document (Id and JSON, `batchSize` at a time, one named statement per table), and for
+ * keyset-read every document of `tables` (the ones the tool reads: the catalog's and every other table with a JSON
+ * column but the audit log; Id and JSON, `batchSize` at a time, one named statement per table), and for
  * each batch insert its planned quarantine rows (`INSERT ... unnest`, the arrays sent as the tool sends them) and
  * write back exactly its planned documents (`UPDATE ... FROM VALUES`). Nothing is parsed or decided: the plan says
  * what to write.
  */
-export async function resetFloor(client: pg.Client, plan: FloorPlan, batchSize: number): Promise<ResetFloorCounts> {
+export async function resetFloor(
+  client: pg.Client,
+  plan: FloorPlan,
+  batchSize: number,
+  tables: readonly string[],
+): Promise<ResetFloorCounts> {
   const counts: ResetFloorCounts = {documents: 0, documentsChanged: 0, quarantineRows: 0}
   const runId = randomUUID()
   const now = new Date()
@@ -33,7 +39,7 @@ export async function resetFloor(client: pg.Client, plan: FloorPlan, batchSize: 
       `NULL)`,
   )
   await client.query(`CREATE INDEX "IX_LostMasterKeyQuarantine_RunId" ON ${QUARANTINE} ("RunId")`)
-  for (const table of CATALOG_TABLES) {
+  for (const table of tables) {
     const planned = plan.get(table)
     const read = {
       name: `read-${table}`,
@@ -87,8 +93,9 @@ export async function measureHonestFloor(
 ): Promise<void> {
   const {databaseUrl, plan: planFile, batchSize} = floorArguments(usage, true)
   const plan = await readFloorPlan(planFile!)
+  const tables = await sweptTableNames(databaseUrl)
   await measureFloorTransaction(databaseUrl, async (client) => {
-    const counts = await resetFloor(client, plan, batchSize)
+    const counts = await resetFloor(client, plan, batchSize, tables)
     const added = await more(client, batchSize)
     return {
       documents: counts.documents,

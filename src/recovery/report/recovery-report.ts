@@ -2,9 +2,9 @@ import {masterKeyToBase64} from '../../crypto/master-key.js'
 import type {BackupEvidence} from '../guards/backup-evidence.js'
 import type {KeySource} from '../../instance/machine-key-sources.js'
 import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
-import {SENSITIVE_CATALOG} from '../catalog/catalog.js'
 import type {RecoveryRun} from '../run/recovery-run.js'
 import type {OutsideCatalogValue} from '../reset/reset-table.js'
+import type {NotSwept} from '../reset/swept-tables.js'
 import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../pii/scrub-personal-data.js'
 import {describeKeyTest, describeWitness} from '../steps/test-current-key.js'
@@ -34,6 +34,11 @@ export interface RecoveryReport {
    * `totals.outsideCatalog`), whether they were reset, and where the first ones are. Never their values.
    */
   readonly outsideCatalog: {readonly values: number; readonly reset: boolean; readonly first: OutsideCatalogValue[]}
+  /**
+   * The tables read for ciphertexts (the catalog's and every other one with a JSON column) and those with a JSON
+   * column that were not, with why; null when nothing was read (already recovered).
+   */
+  readonly sweep: {readonly tables: string[]; readonly notSwept: NotSwept[]} | null
   /**
    * With `--candidateKey`/`--candidateConfig`: per candidate (by source and fingerprint, never the key), the values
    * it salvaged and the uncataloged ones it opens that were left as they are; null without candidates.
@@ -73,9 +78,8 @@ export function buildReport(
       : run.keyTest
         ? describeKeyTest(run.keyTest)
         : 'not run'
-  const tables = SENSITIVE_CATALOG.map((entry) => run.tallies.find((t) => t.table === entry.table)).filter(
-    (t): t is TableTally => t !== undefined,
-  )
+  // In the order the scan read them: the catalog's tables, then the others by name.
+  const tables: TableTally[] = run.tallies
   const totals = sumTallies(tables)
   const report: RecoveryReport = {
     outcome: previous ? 'already-recovered' : dryRun ? 'dry-run' : 'reset',
@@ -90,6 +94,8 @@ export function buildReport(
     totals,
     personalData: run.options.scrubPii ? run.personal : null,
     outsideCatalog: {values: totals.outsideCatalog, reset: run.options.resetUncataloged, first: run.outsideCatalog},
+    sweep:
+      run.sweep && !previous ? {tables: run.sweep.tables.map((t) => t.table), notSwept: [...run.sweep.notSwept]} : null,
     salvage: run.salvaged && !previous ? {candidates: run.salvaged} : null,
     quarantine:
       run.options.quarantine && !dryRun && !previous

@@ -54,6 +54,17 @@ function outsideCatalog(report: RecoveryReport): string[] {
   return out
 }
 
+/** Which tables were read for ciphertexts, and which with a JSON column were not (docs/catalog.md). */
+function sweep(report: RecoveryReport): string[] {
+  if (!report.sweep) return []
+  const {tables, notSwept} = report.sweep
+  const left = notSwept.map((t) => `${t.table} (${t.reason})`).join(', ')
+  return [
+    `Swept:        every table with a JSON column, the ${n(tables.length)} above${left ? `; not swept: ${left}` : ''}`,
+    '',
+  ]
+}
+
 /**
  * What each candidate key salvaged, named by source and fingerprint (docs/recovery.md, "Salvage with candidate keys").
  */
@@ -101,7 +112,7 @@ function tallyTables(report: RecoveryReport): string[] {
     'Outside catalog',
     'Malformed',
   ]
-  out.push(...table(headers, rows), '', ...candidates(report), ...outsideCatalog(report))
+  out.push(...table(headers, rows), '', ...sweep(report), ...candidates(report), ...outsideCatalog(report))
   if (report.personalData) {
     out.push(
       ...table(

@@ -24,7 +24,9 @@ export function recordedThumbprint(json: string | undefined): string | undefined
 
 /**
  * The `certificate-global` document with the new certificate's fields put in place; every other field of
- * the old document is kept as it was. A missing or malformed old document is replaced by a fresh one.
+ * the old document is kept as it was. A field the document holds twice gets the new value in every copy: the server
+ * reads the last, and no copy may keep the old ciphertext (docs/catalog.md, "Duplicate keys"). A missing or
+ * malformed old document is replaced by a fresh one.
  */
 export function serverCertificateDocument(oldJson: string | undefined, fields: NewServerCertificateFields): string {
   if (oldJson !== undefined) {
@@ -34,9 +36,10 @@ export function serverCertificateDocument(oldJson: string | undefined, fields: N
         const edits: JsonEdit[] = []
         const missing: string[] = []
         for (const [key, value] of Object.entries(fields)) {
-          const node = entryOf(root, key)
-          if (node) edits.push({start: node.start, end: node.end, replacement: JSON.stringify(value)})
-          else missing.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`)
+          const copies = root.entries.filter((entry) => entry.key === key)
+          for (const {value: node} of copies)
+            edits.push({start: node.start, end: node.end, replacement: JSON.stringify(value)})
+          if (copies.length === 0) missing.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`)
         }
         if (missing.length > 0) {
           // Before the closing brace, after any existing entry.

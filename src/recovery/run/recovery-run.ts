@@ -11,6 +11,7 @@ import type {RecoveryOptions} from './recovery-options.js'
 import type {ReentryList} from '../report/reentry-list.js'
 import type {TableTally} from '../report/table-tally.js'
 import type {OutsideCatalogValue} from '../reset/reset-table.js'
+import type {SweptTables} from '../reset/swept-tables.js'
 import type {CandidateKey} from '../salvage/candidate-keys.js'
 import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../pii/scrub-personal-data.js'
@@ -61,6 +62,8 @@ export interface RecoveryRun {
   sealedWith?: KeySource
   /** A machine key this run created to seal the new key: removed again if the run is undone. */
   createdMachineKey?: string
+  /** The tables the scan read, and those with a JSON column it did not (set inside the transaction). */
+  sweep?: SweptTables
   tallies: TableTally[]
   /** The first ciphertexts found outside the catalog (the tallies count them all; the re-entry list lists them all). */
   outsideCatalog: OutsideCatalogValue[]

@@ -8,7 +8,7 @@ import {streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {CATALOG_TABLES, PERSONAL_CATALOG, SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
+import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {findCommitOutcome} from '../run/commit-outcome.js'
 import {formatCount} from '../report/format-count.js'
 import {need} from '../run/need.js'
@@ -20,6 +20,7 @@ import {recoveryEvent} from '../run/recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../pii/scrub-personal-data.js'
 import {serverCertificateDocument} from '../reset/server-certificate-document.js'
+import {sweptTables} from '../reset/swept-tables.js'
 import {sumTallies} from '../report/table-tally.js'
 import type {Step} from './step.js'
 
@@ -58,15 +59,18 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       line.start(sumCounts(await countRows(trx, tables)))
       return line
     }
-    const documents = await countedLine('documents', CATALOG_TABLES)
+    // The catalog's tables and every other one with a JSON column (docs/catalog.md, "Outside the catalog").
+    const {tables} = (run.sweep = await sweptTables(trx))
+    const documents = await countedLine(
+      'documents',
+      tables.map((t) => t.table),
+    )
     const writes = new WriteInFlight()
     const read = (index: number) =>
-      index < SENSITIVE_CATALOG.length
-        ? streamDocuments(trx, SENSITIVE_CATALOG[index].table, {batchSize: options.batchSize})
-        : undefined
+      index < tables.length ? streamDocuments(trx, tables[index].table, {batchSize: options.batchSize}) : undefined
     // Each table's first batch is asked for when the table before it starts, so no table starts with a wait.
     let next = read(0)
-    for (const [index, table] of SENSITIVE_CATALOG.entries()) {
+    for (const [index, table] of tables.entries()) {
       const tableDocuments = next!
       next = read(index + 1)
       const tally = await resetTable(trx, table, {

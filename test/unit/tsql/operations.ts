@@ -9,6 +9,7 @@ import {
 import {countDocuments, streamDocuments, writeDocuments} from '../../../src/database/operations/documents.js'
 import {insertEvent, latestEventJson} from '../../../src/database/operations/events.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
+import {tablesWithJsonColumn} from '../../../src/database/operations/json-tables.js'
 import {
   ensureQuarantineTable,
   insertQuarantineRows,
@@ -111,6 +112,13 @@ export const OPERATIONS: readonly Operation[] = [
     run: (ctx, capture) => (
       (capture.respond = answers([[/COUNT_BIG/i, CATALOG_TABLES.map((t) => ({TableName: t, Count: '3'}))]])),
       countRows(ctx, CATALOG_TABLES)
+    ),
+  },
+  {
+    name: 'tablesWithJsonColumn',
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/INFORMATION_SCHEMA/, [{Table: 'Feed', HasId: 1}]]])),
+      tablesWithJsonColumn(ctx)
     ),
   },
   {name: 'tableExists', run: (ctx, capture) => ((capture.respond = answers([exists(true)])), tableExists(ctx, 'Feed'))},

@@ -28,6 +28,19 @@ export function tableExistsQuery(table: string): RawBuilder<{Found: number}> {
   return sql`SELECT CASE WHEN OBJECT_ID(QUOTENAME(${table}), N'U') IS NULL THEN 0 ELSE 1 END AS "Found"`
 }
 
+/**
+ * The base tables of the user's default schema with a `JSON` column (`Table`), and whether each has an `Id` column
+ * (`HasId`, 1 or 0). Names compared case-insensitively, as SQL Server's usual collations resolve them.
+ */
+export function jsonTablesQuery(): RawBuilder<{Table: string; HasId: number}> {
+  return sql`SELECT t.TABLE_NAME AS "Table", MAX(CASE WHEN UPPER(c.COLUMN_NAME) = N'ID' THEN 1 ELSE 0 END) AS "HasId"
+    FROM INFORMATION_SCHEMA.TABLES AS t
+    INNER JOIN INFORMATION_SCHEMA.COLUMNS AS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME
+    WHERE t.TABLE_TYPE = N'BASE TABLE' AND t.TABLE_SCHEMA = SCHEMA_NAME() AND UPPER(c.COLUMN_NAME) IN (N'ID', N'JSON')
+    GROUP BY t.TABLE_NAME
+    HAVING MAX(CASE WHEN UPPER(c.COLUMN_NAME) = N'JSON' THEN 1 ELSE 0 END) = 1`
+}
+
 function jsonPath(column: string): RawBuilder<unknown> {
   return sql.lit(`$."${column}"`)
 }

@@ -60,6 +60,7 @@ function resetReport(rng: Prng): RecoveryReport {
       reset: false,
       first: [{table: 'Feed', documentId: 'Feeds-1', path: 'Password', reset: false}],
     },
+    sweep: {tables: tables.map((t) => t.table), notSwept: [{table: 'Event', reason: 'the audit log'}]},
     salvage: {candidates: [candidate]},
     quarantine: {table: 'LostMasterKeyQuarantine', runId: RUN_ID, values: totals.valuesReset},
     certificate: {oldThumbprint: THUMBPRINT, newThumbprint: THUMBPRINT, notAfter: '2124-01-01T00:00:00.000Z'},
