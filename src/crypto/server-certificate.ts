@@ -1,6 +1,6 @@
 /**
- * The server's own certificate (docs/recovery.md, "The proof of a key"): created anew in a recovery, and read back from the
- * password-less PKCS#12 stored in `certificate-global`.
+ * The server's own certificate (docs/recovery.md, "The proof of a key"): created anew in a recovery, and read back
+ * from the password-less PKCS#12 stored in `certificate-global`.
  */
 import {generateKeyPair, randomBytes, sign, X509Certificate} from 'node:crypto'
 import {promisify} from 'node:util'
