@@ -17,7 +17,7 @@ export function quarantineRows(
     documentId: where.documentId,
     path,
     value,
-    ...(written === undefined ? {} : {kind: 'salvage', written}),
+    ...(written === undefined ? {kind: 'reset'} : {kind: 'salvage', written}),
   })
   for (const leaf of result.leaves)
     if (leaf.ciphertext !== undefined) rows.push(row(leaf.path, leaf.ciphertext, leaf.written))

@@ -381,6 +381,29 @@ for (const engine of testEngines())
       const run = await runLostMasterKey([...candidates(), ...CONFIRMED, '--json', '--showMasterKey'], server.env)
       expect(run.exitCode, run.message).to.equal(0)
       data = JSON.parse(run.stdout) as SalvageJson & {runId: string}
+      const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
+      if (current.kind !== 'available') throw new Error(current.reason)
+      // The two values the wrong key opens by chance: the lost key's is reset, A's is salvaged by A.
+      const [lucky] = await query<{JSON: string}>(
+        server.database.url,
+        `SELECT "JSON" FROM "VariableSet" WHERE "Id" = $1`,
+        [LUCKY_DOCUMENT],
+      )
+      const values = (JSON.parse(lucky.JSON) as {Variables: Array<{Value: string | null}>}).Variables.map(
+        (v) => v.Value,
+      )
+      expect(values.at(-2), "the lost key's lucky value is reset, not salvaged as garbage").to.equal(null)
+      const salvaged = decryptSensitiveValue(values.at(-1), current.key)
+      expect(salvaged.kind === 'plaintext' && salvaged.plaintext, "A's lucky value, salvaged by A").to.equal('lucky, A')
+      // B is no candidate here: its values are reset like the lost key's (compareSalvage counts them as unopened).
+      const comparison = compareSalvage(documentsBefore, await catalogDocuments(server.database.url), {
+        a: split.keyA,
+        b: split.keyA,
+        lost: server.seeded.masterKey,
+        new: current.key,
+      })
+      expect(comparison.wrong).to.deep.equal([])
+      expect(comparison.lostNowNull).to.include(luckyLost)
       const [w, a] = data.salvage!.candidates
       expect(w).to.include({
         fingerprint: fingerprintOf(wrong),
@@ -390,29 +413,7 @@ for (const engine of testEngines())
       })
       expect(w.proof).to.match(/^opens 2 of [\d,]+ values: not enough to prove it/)
       expect(a).to.include({fingerprint: fingerprintOf(split.keyA), verdict: 'proven'})
-      const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
-      if (current.kind !== 'available') throw new Error(current.reason)
-      // B is no candidate here: its values are reset like the lost key's (compareSalvage counts them as unopened).
-      const comparison = compareSalvage(documentsBefore, await catalogDocuments(server.database.url), {
-        a: split.keyA,
-        b: split.keyA,
-        lost: server.seeded.masterKey,
-        new: current.key,
-      })
-      expect(comparison.wrong).to.deep.equal([])
       expect(comparison.salvaged).to.equal(a.salvaged).and.to.equal(data.totals.valuesSalvaged)
-      expect(comparison.lostNowNull, "the lost key's lucky value is reset").to.include(luckyLost)
-      const [lucky] = await query<{JSON: string}>(
-        server.database.url,
-        `SELECT "JSON" FROM "VariableSet" WHERE "Id" = $1`,
-        [LUCKY_DOCUMENT],
-      )
-      const values = (JSON.parse(lucky.JSON) as {Variables: Array<{Value: string | null}>}).Variables.map(
-        (v) => v.Value,
-      )
-      expect(values.at(-2)).to.equal(null)
-      const salvaged = decryptSensitiveValue(values.at(-1), current.key)
-      expect(salvaged.kind === 'plaintext' && salvaged.plaintext, "A's lucky value, salvaged by A").to.equal('lucky, A')
     })
 
     it('quarantines each salvaged original, each reset value and the old certificate', async () => {

@@ -124,7 +124,7 @@ describe('resetDocument with candidate keys', () => {
         kind: 'salvage',
         written: after.Variables[1].Value,
       },
-      {...where, path: 'Variables[2].Value', value: JSON.parse(values.three)},
+      {...where, path: 'Variables[2].Value', value: JSON.parse(values.three), kind: 'reset'},
       {...where, path: 'Extra.Token', value: JSON.parse(values.outside), kind: 'salvage', written: after.Extra.Token},
     ])
   })
