@@ -373,6 +373,12 @@ for (const engine of testEngines())
         ),
       )
       expect(run.stdout).to.match(new RegExp(`--candidateKey #2, fingerprint ${fingerprintOf(split.keyA)}: proven by`))
+      // The proving step reads every document for the wrong candidate, with a progress line like the other long steps.
+      const proving = run.stdout.slice(
+        run.stdout.indexOf('Prove the candidate keys on this database'),
+        run.stdout.indexOf('Generate a new master key'),
+      )
+      expect(proving, run.stdout).to.match(/: [\d,]+ of [\d,]+ documents \(\d+%\)/)
       expect(await databaseFingerprint(server.database.url)).to.equal(database)
     })
 
