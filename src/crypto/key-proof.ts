@@ -192,9 +192,13 @@ export class KeyEvidence {
   }
 }
 
+/** Counts as every report writes them, grouped in thousands whatever the locale (recovery/report/format-count.ts). */
+const COUNT = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0})
+
 /** "proven by 12 of 40 values", "opens 1 of 40 values: not enough to prove it", "opens none of 40 values". */
 export function describeProof(summary: ProofSummary): string {
-  const of = `${summary.opened} of ${summary.tried} value${summary.tried === 1 ? '' : 's'}`
+  const n = (count: number) => COUNT.format(count)
+  const of = `${n(summary.opened)} of ${n(summary.tried)} value${summary.tried === 1 ? '' : 's'}`
   switch (summary.verdict) {
     case 'proven':
       return `proven by ${of}`
@@ -204,6 +208,6 @@ export function describeProof(summary: ProofSummary): string {
         `(a wrong key would do as well with a chance of ${summary.chance.toExponential(1)})`
       )
     case 'lost':
-      return `opens none of ${summary.tried} value${summary.tried === 1 ? '' : 's'}`
+      return `opens none of ${n(summary.tried)} value${summary.tried === 1 ? '' : 's'}`
   }
 }

@@ -40,11 +40,23 @@ export interface RecoveryReport {
    */
   readonly sweep: {readonly tables: string[]; readonly notSwept: NotSwept[]} | null
   /**
-   * With `--candidateKey`/`--candidateConfig`: per candidate (by source and fingerprint, never the key), the values
-   * it salvaged and the uncataloged ones it opens that were left as they are; null without candidates.
+   * With `--candidateKey`/`--candidateConfig`: per candidate (by source and fingerprint, never the key), its proof on
+   * this database (`verdict`, and `proof` saying how), the values it salvaged and the uncataloged ones it opens that
+   * were left as they are; null without candidates.
    */
   readonly salvage: {readonly candidates: readonly CandidateTally[]} | null
-  readonly quarantine: {readonly table: string; readonly runId: string; readonly values: number} | null
+  /**
+   * The rows kept in the quarantine table: `values` in all, of them `reset` values set to null, `salvaged` originals,
+   * and whether the old server certificate's ciphertext is among them.
+   */
+  readonly quarantine: {
+    readonly table: string
+    readonly runId: string
+    readonly values: number
+    readonly reset: number
+    readonly salvaged: number
+    readonly oldCertificate: boolean
+  } | null
   readonly certificate: {
     readonly oldThumbprint: string | null
     readonly newThumbprint: string | null
@@ -64,6 +76,13 @@ export interface RecoveryReport {
   readonly nextSteps: string[]
   /** Set when something failed after the commit: the changes stand, but this needs the operator's attention. */
   readonly problem?: string
+}
+
+function quarantined(run: RecoveryRun, totals: TallyTotals): NonNullable<RecoveryReport['quarantine']> {
+  const oldCertificate = run.oldCertificateQuarantined === true
+  const {valuesReset: reset, valuesSalvaged: salvaged} = totals
+  const values = reset + salvaged + (oldCertificate ? 1 : 0)
+  return {table: QUARANTINE_TABLE, runId: run.runId, values, reset, salvaged, oldCertificate}
 }
 
 export function buildReport(
@@ -97,10 +116,7 @@ export function buildReport(
     sweep:
       run.sweep && !previous ? {tables: run.sweep.tables.map((t) => t.table), notSwept: [...run.sweep.notSwept]} : null,
     salvage: run.salvaged && !previous ? {candidates: run.salvaged} : null,
-    quarantine:
-      run.options.quarantine && !dryRun && !previous
-        ? {table: QUARANTINE_TABLE, runId: run.runId, values: totals.valuesReset}
-        : null,
+    quarantine: run.options.quarantine && !dryRun && !previous ? quarantined(run, totals) : null,
     certificate: {
       oldThumbprint: run.oldThumbprint ?? null,
       newThumbprint: run.newCertificate?.thumbprint ?? previous?.newThumbprint ?? null,

@@ -72,15 +72,15 @@ function candidates(report: RecoveryReport): string[] {
   if (!report.salvage) return []
   const dryRun = report.outcome === 'dry-run'
   const lines = report.salvage.candidates.map((c) => {
+    const name = `  ${c.source}, fingerprint ${c.fingerprint}`
+    if (c.verdict !== 'proven') return `${name}: ${c.proof}; ignored, it salvages nothing`
     const left =
       c.opensOutsideCatalog > 0
         ? `; opens ${n(c.opensOutsideCatalog)} values outside the catalog, left as they are`
         : ''
-    return `  ${c.source}, fingerprint ${c.fingerprint}: ${n(c.salvaged)} values ${
-      dryRun ? 'would be salvaged' : 'salvaged'
-    }${left}`
+    return `${name}: ${c.proof}; ${n(c.salvaged)} values ${dryRun ? 'would be salvaged' : 'salvaged'}${left}`
   })
-  return ['Candidate keys (what one opens is re-encrypted with the new key instead of reset):', ...lines, '']
+  return ['Candidate keys (what a proven one opens is re-encrypted with the new key instead of reset):', ...lines, '']
 }
 
 /** Per table, what was found and done; and the personal data, when scrubbed. */
@@ -125,6 +125,14 @@ function tallyTables(report: RecoveryReport): string[] {
   return out
 }
 
+/** "1,204 old ciphertexts in LostMasterKeyQuarantine (1,180 reset, 23 salvaged, the old server certificate)". */
+function describeQuarantine(quarantine: NonNullable<RecoveryReport['quarantine']>): string {
+  const parts = [`${n(quarantine.reset)} reset`]
+  if (quarantine.salvaged > 0) parts.push(`${n(quarantine.salvaged)} salvaged`)
+  if (quarantine.oldCertificate) parts.push('the old server certificate')
+  return `${n(quarantine.values)} old ciphertexts in ${quarantine.table} (${parts.join(', ')})`
+}
+
 /** The report as plain text: no colours or cursor codes, so it reads the same in a terminal, a log or CI. */
 export function renderReport(report: RecoveryReport): string {
   const dryRun = report.outcome === 'dry-run'
@@ -157,11 +165,7 @@ export function renderReport(report: RecoveryReport): string {
     )
     if (report.sealedWith) out.push(`Sealed with:  ${describeKeySource(report.sealedWith)}`)
     out.push(`Verified:     ${report.verified ? 'yes, the key in the config opens the new certificate' : 'NO'}`)
-    if (report.quarantine)
-      out.push(
-        `Quarantine:   ${n(report.quarantine.values)} old ciphertexts in ${report.quarantine.table}, RunId ` +
-          `${report.runId}`,
-      )
+    if (report.quarantine) out.push(`Quarantine:   ${describeQuarantine(report.quarantine)}, RunId ${report.runId}`)
     if (report.previousConfigCopy) out.push(`Old config:   ${report.previousConfigCopy}`)
     if (report.reentryFile) out.push(`Re-entry list: ${report.reentryFile}`)
   }

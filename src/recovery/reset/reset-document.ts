@@ -15,21 +15,25 @@ export interface LeafReport {
   readonly kind: string
   readonly label: string | undefined
   readonly outcome: LeafOutcome
-  /** The ciphertext that was reset, for the quarantine; only when the outcome is `reset`. */
+  /** The ciphertext that was reset or salvaged, for the quarantine. */
   readonly ciphertext?: string
   /** The candidate (index into the salvage's candidates) that opened it; only when the outcome is `salvaged`. */
   readonly candidate?: number
+  /** What the salvage wrote in its place (under the new key); only when the outcome is `salvaged`. */
+  readonly written?: string
 }
 
 /** A ciphertext outside the catalog's fields: listed, and reset only when the operator asks. */
 export interface OutsideCatalogReport {
   readonly path: string
   readonly name: string | undefined
-  /** The ciphertext, set only when it was reset (for the quarantine). */
+  /** The ciphertext, set only when it was reset or salvaged (for the quarantine). */
   readonly ciphertext?: string
   /** The candidate that opens it: re-encrypted with the new key when `salvaged`, else only named in the listing. */
   readonly candidate?: number
   readonly salvaged?: boolean
+  /** What the salvage wrote in its place; only when `salvaged`. */
+  readonly written?: string
 }
 
 export type DocumentReset =
@@ -50,9 +54,10 @@ export interface ResetDocumentOptions {
   readonly salvage?: Salvage
 }
 
-/** The edit that puts a salvaged value, under the new key, in place of its old ciphertext. */
-function salvageEdit(at: {start: number; end: number}, opened: Opened, salvage: Salvage): JsonEdit {
-  return {start: at.start, end: at.end, replacement: JSON.stringify(salvagedValue(opened, salvage))}
+/** The edit that puts a salvaged value, under the new key, in place of its old ciphertext; and that value. */
+function salvageEdit(at: {start: number; end: number}, opened: Opened, salvage: Salvage): JsonEdit & {written: string} {
+  const written = salvagedValue(opened, salvage)
+  return {start: at.start, end: at.end, replacement: JSON.stringify(written), written}
 }
 
 /** The index of the string that starts at `start` in `found` (sorted by start), or -1. */
@@ -75,9 +80,9 @@ function indexByStart(found: readonly FoundString[], start: number): number {
  * encrypted with the lost key, so nothing is lost by keeping them. A key the document holds twice is read as
  * the server reads it (the last copy counts), and a ciphertext in an earlier copy of a sensitive key is reset
  * too. Then every other string with the encrypted-value shape is reported (and reset when asked). With candidate
- * keys, a ciphertext the first of them opens is re-encrypted with the new key instead (salvaged; an uncataloged one
- * only with `resetUncataloged`). `json` is the new text, or undefined when nothing changed; every byte outside the
- * reset and salvaged values is the original's.
+ * keys, a ciphertext the first proven one opens is re-encrypted with the new key instead (salvaged; an uncataloged one
+ * only with `resetUncataloged`), and reported with its old ciphertext and the new one, for the quarantine. `json` is
+ * the new text, or undefined when nothing changed; every byte outside the reset and salvaged values is the original's.
  */
 export function resetDocument(
   table: SensitiveTable,
@@ -111,8 +116,18 @@ export function resetDocument(
     if (shadowed && ciphertext === undefined) continue
     const opened = salvage && ciphertext !== undefined ? openWithCandidates(ciphertext, salvage) : undefined
     if (opened) {
-      leaves.push({path, kind: field.kind, label, outcome: 'salvaged', candidate: opened.candidate})
-      edits.push(salvageEdit(node, opened, salvage!))
+      const edit = salvageEdit(node, opened, salvage!)
+      const {written} = edit
+      leaves.push({
+        path,
+        kind: field.kind,
+        label,
+        outcome: 'salvaged',
+        ciphertext,
+        candidate: opened.candidate,
+        written,
+      })
+      edits.push(edit)
     } else if (ciphertext !== undefined) {
       leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext})
       edits.push({start: node.start, end: node.end, replacement: 'null'})
@@ -136,8 +151,9 @@ export function resetDocument(
     if (!options.resetUncataloged) {
       outsideCatalog.push(opened ? {path, name, candidate: opened.candidate} : {path, name})
     } else if (opened) {
-      edits.push(salvageEdit({start, end}, opened, salvage!))
-      outsideCatalog.push({path, name, candidate: opened.candidate, salvaged: true})
+      const edit = salvageEdit({start, end}, opened, salvage!)
+      edits.push(edit)
+      outsideCatalog.push({path, name, ciphertext, candidate: opened.candidate, salvaged: true, written: edit.written})
     } else {
       edits.push({start, end, replacement: 'null'})
       outsideCatalog.push({path, name, ciphertext})

@@ -7,6 +7,7 @@ import type {SensitiveTable} from '../catalog/catalog.js'
 import type {Interruption} from '../run/interruption.js'
 import type {ReentryList} from '../report/reentry-list.js'
 import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTally} from '../report/table-tally.js'
+import {quarantineRows} from './quarantine-rows.js'
 import {resetDocument} from './reset-document.js'
 import type {Salvage} from '../salvage/salvage.js'
 import type {WriteInFlight} from '../../database/write-in-flight.js'
@@ -98,20 +99,11 @@ export async function resetTable(
               ? salvagedBy(candidate.fingerprint)
               : (leaf.outcome as 'reset' | 'not-a-sensitive-value'),
           })
-          if (leaf.ciphertext !== undefined && options.quarantineRunId !== undefined) {
-            quarantine.push({
-              runId: options.quarantineRunId,
-              tableName: table.table,
-              documentId: row.Id,
-              path: leaf.path,
-              value: leaf.ciphertext,
-            })
-          }
         }
         if (result.duplicateKeys) tally.duplicateKeyDocuments++
         for (const outside of result.outsideCatalog) {
-          const reset = outside.ciphertext !== undefined
           const {path, salvaged} = outside
+          const reset = outside.ciphertext !== undefined && !salvaged
           const candidate = outside.candidate === undefined ? undefined : salvage!.tallies[outside.candidate]
           tally.outsideCatalog++
           if (reset) tally.valuesReset++
@@ -128,16 +120,11 @@ export async function resetTable(
             kind: OUTSIDE_CATALOG_KIND,
             outcome: reset ? 'reset' : salvaged ? salvagedBy(opensWith!) : leftOutsideCatalog(opensWith),
           })
-          if (reset && options.quarantineRunId !== undefined) {
-            quarantine.push({
-              runId: options.quarantineRunId,
-              tableName: table.table,
-              documentId: row.Id,
-              path,
-              value: outside.ciphertext!,
-            })
-          }
         }
+        if (options.quarantineRunId !== undefined)
+          quarantine.push(
+            ...quarantineRows({runId: options.quarantineRunId, table: table.table, documentId: row.Id}, result),
+          )
         if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
       }
       tally.documentsChanged += changed.length

@@ -26,7 +26,10 @@ export function recoveryEventId(runId: string): string {
 export function recoveryEvent(run: RecoveryRun): EventRecord {
   const {valuesReset, valuesSalvaged, documentsChanged} = sumTallies(run.tallies)
   const newThumbprint = need(run.newCertificate, 'the new certificate').thumbprint
-  const salvaged = run.salvaged ? `, ${valuesSalvaged} were salvaged with candidate keys,` : ''
+  const proven = run.salvaged?.filter((c) => c.verdict === 'proven').length
+  const salvaged = run.salvaged
+    ? `, ${valuesSalvaged} were salvaged with ${proven} proven candidate keys of ${run.salvaged.length},`
+    : ''
   const message =
     `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values ` +
     `in ${documentsChanged} documents were reset${salvaged} and a new server certificate ${newThumbprint} was issued.`
@@ -36,9 +39,15 @@ export function recoveryEvent(run: RecoveryRun): EventRecord {
     NewThumbprint: newThumbprint,
     ScriptsApplied: run.appliedScripts,
     PersonalDataScrubbed: run.options.scrubPii,
-    // Candidates by fingerprint only: the audit log never holds a key.
+    // Candidates by fingerprint only, with their proof on this database: the audit log never holds a key.
     ...(run.salvaged && {
-      Salvaged: run.salvaged.map(({fingerprint, salvaged}) => ({Fingerprint: fingerprint, Values: salvaged})),
+      Salvaged: run.salvaged.map(({fingerprint, verdict, salvaged}, i) => ({
+        Fingerprint: fingerprint,
+        Verdict: verdict,
+        ValuesTried: run.candidateProofs?.[i].tried ?? 0,
+        ValuesOpened: run.candidateProofs?.[i].opened ?? 0,
+        Values: salvaged,
+      })),
     }),
     Tables: run.tallies.map(({table, valuesReset: reset, documentsChanged: changed}) => ({
       Table: table,

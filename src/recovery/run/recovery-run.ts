@@ -13,6 +13,7 @@ import type {TableTally} from '../report/table-tally.js'
 import type {OutsideCatalogValue} from '../reset/reset-table.js'
 import type {SweptTables} from '../reset/swept-tables.js'
 import type {CandidateKey} from '../salvage/candidate-keys.js'
+import type {CandidateProof} from '../salvage/prove-candidates.js'
 import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../pii/scrub-personal-data.js'
 import type {KeyVerdict} from '../steps/test-current-key.js'
@@ -47,6 +48,10 @@ export interface RecoveryRun {
   oldThumbprint?: string
   /** Candidate keys (`--candidateKey`, `--candidateConfig`), read and tested; what each salvaged, once the scan ran. */
   candidates?: CandidateKey[]
+  /** Fingerprints of the candidates that open the server certificate (only with --skipCurrentMasterKeyTest). */
+  candidatesOpeningCertificate?: ReadonlySet<string>
+  /** How each candidate was proven on this database, in the same order (salvage/prove-candidates.ts). */
+  candidateProofs?: CandidateProof[]
   salvaged?: readonly CandidateTally[]
   newKey?: Buffer
   /**
@@ -55,6 +60,8 @@ export interface RecoveryRun {
    */
   certificateInProgress?: Promise<ServerCertificate>
   newCertificate?: ServerCertificate
+  /** The old certificate's CertificateData was quarantined (the witness restore proves the old key by). */
+  oldCertificateQuarantined?: boolean
   /** Where the config was before the new key went in: the way back. */
   previousConfigCopy?: string
   masterKeyFileWritten?: string

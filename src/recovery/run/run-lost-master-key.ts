@@ -18,6 +18,7 @@ import {generateNewKey, startServerCertificate} from '../steps/generate-new-key.
 import {openTheServer} from '../steps/open-server.js'
 import {sealTheNewKey, undoNewKey} from '../steps/persist-new-key.js'
 import type {Step} from '../steps/step.js'
+import {proveTheCandidateKeys} from '../steps/prove-candidate-keys.js'
 import {takeTheLock} from '../steps/take-lock.js'
 import {testTheCandidateKeys} from '../steps/test-candidate-keys.js'
 import {testTheKey} from '../steps/test-current-key.js'
@@ -33,6 +34,7 @@ export const LOST_MASTER_KEY_STEPS: ReadonlyArray<Step<RecoveryRun>> = [
   checkNoNodeIsRunning,
   testTheKey,
   testTheCandidateKeys,
+  proveTheCandidateKeys,
   generateNewKey,
   sealTheNewKey,
   resetTheValues,

@@ -5,7 +5,7 @@ import {inTransaction} from '../../database/in-transaction.js'
 import {replaceConfigurationDocument} from '../../database/operations/configuration-documents.js'
 import {insertEvent} from '../../database/operations/events.js'
 import {streamDocuments} from '../../database/operations/documents.js'
-import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
+import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
 import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
@@ -19,6 +19,7 @@ import {WriteInFlight} from '../../database/write-in-flight.js'
 import {recoveryEvent} from '../run/recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../pii/scrub-personal-data.js'
+import {oldCertificateRow} from '../reset/old-certificate-row.js'
 import {serverCertificateDocument} from '../reset/server-certificate-document.js'
 import {sweptTables} from '../reset/swept-tables.js'
 import {sumTallies} from '../report/table-tally.js'
@@ -51,7 +52,11 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     const quarantineRunId = write && options.quarantine ? run.runId : undefined
     if (quarantineRunId) await ensureQuarantineTable(trx)
     // A dry run has no new key: what it salvages goes under a throwaway one, and is rolled back with the rest.
-    const salvage = startSalvage(run.candidates, write ? need(run.newKey, 'the new master key') : generateMasterKey())
+    const salvage = startSalvage(
+      run.candidates,
+      run.candidates ? need(run.candidateProofs, "the candidate keys' proofs") : [],
+      write ? need(run.newKey, 'the new master key') : generateMasterKey(),
+    )
     run.salvaged = salvage?.tallies
     // Counted inside the transaction, after any upgrade: the whole each progress line measures against.
     const countedLine = async (unit: string, tables: readonly string[]) => {
@@ -110,6 +115,10 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       Subject: certificate.subject,
       NotAfter: certificate.notAfter.toISOString(),
     })
+    // Kept before it is replaced: the old key's one sure witness, for restore (reset/old-certificate-row.ts).
+    const oldCertificate = quarantineRunId && oldCertificateRow(quarantineRunId, certificateDocument)
+    if (oldCertificate) await insertQuarantineRows(trx, [oldCertificate])
+    run.oldCertificateQuarantined = Boolean(oldCertificate)
     await replaceConfigurationDocument(trx, SERVER_CERTIFICATE_DOCUMENT.id, newDocument)
     await insertEvent(trx, recoveryEvent(run))
     run.interruption.throwIfInterrupted()

@@ -17,6 +17,8 @@ export interface CandidateState {
   /** The `certificate-global` document as the key test read it. */
   readonly certificateDocument?: string
   candidates?: CandidateKey[]
+  /** Fingerprints of the candidates that open the server certificate (only with --skipCurrentMasterKeyTest). */
+  candidatesOpeningCertificate?: ReadonlySet<string>
 }
 
 /** A candidate that opens the server certificate is the current key in all but name: put it back, do not reset. */
@@ -59,6 +61,7 @@ export const testTheCandidateKeys: Step<CandidateState> = {
       opening.push(candidate.fingerprint)
     }
     state.candidates = candidates
+    state.candidatesOpeningCertificate = new Set(opening)
     const named = candidates.map((c) => describeCandidate(c)).join('; ')
     const note =
       opening.length > 0

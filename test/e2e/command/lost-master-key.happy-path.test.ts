@@ -123,9 +123,10 @@ for (const engine of testEngines())
       const lines = (await readFile(reportFile, 'utf8')).trim().split('\n')
       expect(lines[0]).to.equal('table,document_id,name,field_path,kind,outcome')
       const reset = lines.filter((l) => l.endsWith(',reset')).length
+      // The old certificate's row aside (a witness for restore, not a value to enter again).
       const [{count}] = await query<{count: string}>(
         server.database.url,
-        'SELECT count(*) AS "count" FROM "LostMasterKeyQuarantine"',
+        `SELECT count(*) AS "count" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" <> 'certificate-global'`,
       )
       expect(reset).to.equal(Number(count))
       expect((await stat(reportFile)).mode & 0o777).to.equal(0o600)

@@ -3,7 +3,8 @@ import {createHash} from 'node:crypto'
 import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {decryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
+import {Prng} from '../../../scripts/seeder/prng.js'
+import {decryptSensitiveValue, encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey, sealNewMasterKey} from '../../../src/instance/current-master-key.js'
 import {catalogDocuments} from '../../support/restore-loop.js'
@@ -17,6 +18,8 @@ import {
 import {type CommandRun, CONFIRMED, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
 import {scanForSecrets, type Secret, seededSecrets} from '../../support/secret-scan.js'
 import {compareSalvage, splitKeys, type SplitKeys} from '../../support/split-key-database.js'
+import {luckyValues} from '../../support/lucky-ciphertexts.js'
+import {testEngines} from '../../support/targets.js'
 
 const SEED = 1207
 
@@ -25,6 +28,8 @@ const fingerprintOf = (key: Buffer) => createHash('sha256').update(key).digest('
 interface CandidateJson {
   source: string
   fingerprint: string
+  verdict: string
+  proof: string
   salvaged: number
   opensOutsideCatalog: number
 }
@@ -136,7 +141,10 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     const text = await run(args)
     expect(text.exitCode, text.message).to.equal(0)
     expect(text.stdout).to.match(
-      new RegExp(`--candidateKey #1, fingerprint ${fingerprintOf(split.keyA)}: [\\d,]+ values would be salvaged`),
+      new RegExp(
+        `--candidateKey #1, fingerprint ${fingerprintOf(split.keyA)}: proven by [\\d,]+ of [\\d,]+ values; ` +
+          `[\\d,]+ values would be salvaged`,
+      ),
     )
     expect(text.stdout).to.include(`--candidateConfig ${configB}, fingerprint ${fingerprintOf(split.keyB)}:`)
     const json = await run([...args, '--json'])
@@ -175,10 +183,12 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
       runId = (JSON.parse(result.stdout) as {runId: string}).runId
     })
 
-    it('names each candidate by source and fingerprint with what it salvaged', () => {
+    it('names each candidate by source and fingerprint with its proof and what it salvaged', () => {
       const [a, b] = data.salvage!.candidates
-      expect(a).to.include({source: '--candidateKey #1', fingerprint: fingerprintOf(split.keyA)})
+      expect(a).to.include({source: '--candidateKey #1', fingerprint: fingerprintOf(split.keyA), verdict: 'proven'})
       expect(b).to.include({source: `--candidateConfig ${configB}`, fingerprint: fingerprintOf(split.keyB)})
+      expect(b.verdict).to.equal('proven')
+      expect(a.proof).to.match(/^proven by [\d,]+ of [\d,]+ values$/)
       expect(a.salvaged).to.be.greaterThan(0)
       expect(b.salvaged).to.be.greaterThan(0)
       expect(data.totals.valuesSalvaged).to.equal(a.salvaged + b.salvaged)
@@ -189,8 +199,8 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     })
 
     it(
-      "opens each A and B value with the new key to its original plaintext; the lost key's values are null and " +
-        'quarantined',
+      "opens each A and B value with the new key to its original plaintext; the lost key's values are null; both " +
+        'are quarantined',
       async () => {
         const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
         if (current.kind !== 'available') throw new Error(current.reason)
@@ -207,17 +217,20 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
         expect(comparison.leftOpenable, 'only uncataloged values stay under a candidate').to.equal(leftOpenable)
         expect(comparison.lostNowNull.length).to.be.greaterThan(0)
 
-        const quarantined = await query<{Value: string}>(
+        const quarantined = await query<{DocumentId: string; Value: string}>(
           server.database.url,
-          'SELECT "Value" FROM "LostMasterKeyQuarantine" WHERE "RunId" = $1',
+          'SELECT "DocumentId", "Value" FROM "LostMasterKeyQuarantine" WHERE "RunId" = $1',
           [runId],
         )
-        expect(quarantined.length).to.equal(data.totals.valuesReset)
+        // Every reset value, every salvaged original, and the old server certificate.
+        expect(quarantined.length).to.equal(data.totals.valuesReset + data.totals.valuesSalvaged + 1)
         const openedByCandidate = quarantined.filter(({Value}) =>
           [split.keyA, split.keyB].some((key) => decryptSensitiveValue(Value, key).kind === 'plaintext'),
         )
-        expect(openedByCandidate, 'nothing a candidate opens is quarantined').to.have.length(0)
+        expect(openedByCandidate, 'every salvaged original is quarantined').to.have.length(data.totals.valuesSalvaged)
+        // The old certificate (which the lost key opens too) aside: the ciphertexts reset.
         const openedByLost = quarantined
+          .filter((q) => q.DocumentId !== 'certificate-global')
           .map((q) => q.Value)
           .filter((value) => decryptSensitiveValue(value, server.seeded.masterKey).kind === 'plaintext')
         expect(openedByLost.sort()).to.deep.equal([...comparison.lostNowNull].sort())
@@ -288,3 +301,170 @@ describe('server:lost-master-key with candidate keys: salvage on a split-key dat
     })
   })
 })
+
+/** Every string of a JSON value, depth first. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(strings)
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings)
+  return []
+}
+
+const LUCKY_DOCUMENT = 'VariableSets-lucky'
+
+for (const engine of testEngines())
+  describe(`server:lost-master-key: a wrong candidate that opens a few values by chance, on ${engine}`, () => {
+    const seed = SEED + 1
+    let server: LostServer
+    let split: SplitKeys
+    let wrong: Buffer
+    /** One value the lost key owns and one A owns; the wrong key opens both (valid padding and UTF-8, by search). */
+    let luckyLost: string
+    let luckyA: string
+    let certificateData: string
+    let documentsBefore: Map<string, Map<string, string>>
+    let data: SalvageJson & {runId: string}
+
+    before(async () => {
+      console.log(`      seed ${seed}`)
+      server = await createLostServer({documents: 80, seed, engine})
+      split = await splitKeys(server.database.url, server.seeded.masterKey, seed)
+      wrong = new Prng(seed, 'wrong candidate').bytes(32)
+      ;[luckyLost] = luckyValues(server.seeded.masterKey, wrong, ['lucky, lost'], seed).values
+      ;[luckyA] = luckyValues(split.keyA, wrong, ['lucky, A'], seed + 1).values
+      // Enough other one-block values before the two that two openings by chance prove nothing (key-proof.ts).
+      const others = Array.from({length: 20}, (_, i) => encryptSensitiveValue(`other ${i}`, server.seeded.masterKey))
+      const variables = [...others, luckyLost, luckyA].map((value, i) => ({
+        Name: `V${i}`,
+        Type: 'Sensitive',
+        Value: value,
+      }))
+      await query(server.database.url, `INSERT INTO "VariableSet" ("Id", "OwnerId", "JSON") VALUES ($1, $2, $3)`, [
+        LUCKY_DOCUMENT,
+        'Projects-lucky',
+        JSON.stringify({Id: LUCKY_DOCUMENT, Variables: variables}),
+      ])
+      const [certificate] = await query<{JSON: string}>(
+        server.database.url,
+        `SELECT "JSON" FROM "Configuration" WHERE "Id" = 'certificate-global'`,
+      )
+      certificateData = (JSON.parse(certificate.JSON) as {CertificateData: string}).CertificateData
+      expect(decryptSensitiveValue(luckyLost, wrong).kind, 'the wrong key opens the lucky values').to.equal('plaintext')
+      expect(decryptSensitiveValue(luckyA, wrong).kind).to.equal('plaintext')
+    })
+
+    after(() => server?.dispose())
+
+    const candidates = () => [
+      '--candidateKey',
+      wrong.toString('base64'),
+      '--candidateKey',
+      split.keyA.toString('base64'),
+    ]
+
+    it('a dry run reports the wrong candidate unproven and ignored, and changes nothing', async () => {
+      const database = await databaseFingerprint(server.database.url)
+      const run = await runLostMasterKey([...candidates(), '--dryRun'], server.env)
+      expect(run.exitCode, run.message).to.equal(0)
+      expect(run.stdout).to.match(
+        new RegExp(
+          `--candidateKey #1, fingerprint ${fingerprintOf(wrong)}: opens 2 of [\\d,]+ values: not enough to prove ` +
+            `it .*; ignored, it salvages nothing`,
+        ),
+      )
+      expect(run.stdout).to.match(new RegExp(`--candidateKey #2, fingerprint ${fingerprintOf(split.keyA)}: proven by`))
+      // The proving step reads every document for the wrong candidate, with a progress line like the other long steps.
+      const proving = run.stdout.slice(
+        run.stdout.indexOf('Prove the candidate keys on this database'),
+        run.stdout.indexOf('Generate a new master key'),
+      )
+      expect(proving, run.stdout).to.match(/: [\d,]+ of [\d,]+ documents \(\d+%\)/)
+      expect(await databaseFingerprint(server.database.url)).to.equal(database)
+    })
+
+    it('salvages nothing with the wrong candidate; the right one, listed second, salvages all it owns', async () => {
+      documentsBefore = await catalogDocuments(server.database.url)
+      const run = await runLostMasterKey([...candidates(), ...CONFIRMED, '--json', '--showMasterKey'], server.env)
+      expect(run.exitCode, run.message).to.equal(0)
+      data = JSON.parse(run.stdout) as SalvageJson & {runId: string}
+      const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
+      if (current.kind !== 'available') throw new Error(current.reason)
+      // The two values the wrong key opens by chance: the lost key's is reset, A's is salvaged by A.
+      const [lucky] = await query<{JSON: string}>(
+        server.database.url,
+        `SELECT "JSON" FROM "VariableSet" WHERE "Id" = $1`,
+        [LUCKY_DOCUMENT],
+      )
+      const values = (JSON.parse(lucky.JSON) as {Variables: Array<{Value: string | null}>}).Variables.map(
+        (v) => v.Value,
+      )
+      expect(values.at(-2), "the lost key's lucky value is reset, not salvaged as garbage").to.equal(null)
+      const salvaged = decryptSensitiveValue(values.at(-1), current.key)
+      expect(salvaged.kind === 'plaintext' && salvaged.plaintext, "A's lucky value, salvaged by A").to.equal('lucky, A')
+      // B is no candidate here: its values are reset like the lost key's (compareSalvage counts them as unopened).
+      const comparison = compareSalvage(documentsBefore, await catalogDocuments(server.database.url), {
+        a: split.keyA,
+        b: split.keyA,
+        lost: server.seeded.masterKey,
+        new: current.key,
+      })
+      expect(comparison.wrong).to.deep.equal([])
+      expect(comparison.lostNowNull).to.include(luckyLost)
+      const [w, a] = data.salvage!.candidates
+      expect(w).to.include({
+        fingerprint: fingerprintOf(wrong),
+        verdict: 'unproven',
+        salvaged: 0,
+        opensOutsideCatalog: 0,
+      })
+      expect(w.proof).to.match(/^opens 2 of [\d,]+ values: not enough to prove it/)
+      expect(a).to.include({fingerprint: fingerprintOf(split.keyA), verdict: 'proven'})
+      expect(comparison.salvaged).to.equal(a.salvaged).and.to.equal(data.totals.valuesSalvaged)
+    })
+
+    it('quarantines each salvaged original, each reset value and the old certificate', async () => {
+      const rows = await query<{TableName: string; DocumentId: string; Path: string; Value: string}>(
+        server.database.url,
+        'SELECT "TableName", "DocumentId", "Path", "Value" FROM "LostMasterKeyQuarantine" WHERE "RunId" = $1',
+        [data.runId],
+      )
+      expect(rows.length).to.equal(data.totals.valuesReset + data.totals.valuesSalvaged + 1)
+      const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
+      if (current.kind !== 'available') throw new Error(current.reason)
+      const after = await catalogDocuments(server.database.url)
+      const openWith = (value: unknown, key: Buffer) => {
+        const opened = decryptSensitiveValue(value, key)
+        return opened.kind === 'plaintext' ? opened.plaintext : undefined
+      }
+      const salvagedRows = rows.filter((row) => openWith(row.Value, split.keyA) !== undefined)
+      expect(salvagedRows.length, 'one row per salvaged value').to.equal(data.totals.valuesSalvaged)
+      for (const row of salvagedRows) {
+        // Its document now holds, in its place, a value the new key opens to the same plaintext.
+        const written = strings(JSON.parse(after.get(row.TableName)!.get(row.DocumentId)!))
+        const plaintexts = written.map((value) => openWith(value, current.key))
+        expect(plaintexts, `${row.TableName} ${row.DocumentId} ${row.Path}`).to.include(openWith(row.Value, split.keyA))
+      }
+      expect(rows.map((row) => row.Value))
+        .to.include(luckyLost)
+        .and.include(luckyA)
+      const certificate = rows.filter(
+        (row) => row.TableName === 'Configuration' && row.DocumentId === 'certificate-global',
+      )
+      expect(certificate.map((row) => [row.Path, row.Value])).to.deep.equal([['CertificateData', certificateData]])
+    })
+
+    it("names the candidates' verdicts in the audit event", async () => {
+      const [event] = await query<{JSON: string}>(
+        server.database.url,
+        `SELECT "JSON" FROM "Event" WHERE "Category" = 'MasterKeyReset'`,
+      )
+      const details = JSON.parse(event.JSON) as {
+        Details: {Salvaged: Array<{Fingerprint: string; Verdict: string; ValuesOpened: number; Values: number}>}
+      }
+      expect(details.Details.Salvaged.map((c) => [c.Fingerprint, c.Verdict, c.Values])).to.deep.equal([
+        [fingerprintOf(wrong), 'unproven', 0],
+        [fingerprintOf(split.keyA), 'proven', data.salvage!.candidates[1].salvaged],
+      ])
+      expect(details.Details.Salvaged[0].ValuesOpened).to.equal(2)
+    })
+  })

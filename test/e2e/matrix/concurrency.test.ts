@@ -64,9 +64,10 @@ async function expectOneConsistentRecovery(target: MatrixServer): Promise<Buffer
       alreadyNull: seeded.alreadyNull + seeded.readable + seeded.corrupt,
     })
   }
+  // The old certificate's row aside (reset/old-certificate-row.ts): one per run, checked by the salvage tests.
   const [{count}] = await query<{count: string}>(
     server.database.url,
-    'SELECT count(*) AS "count" FROM "LostMasterKeyQuarantine"',
+    `SELECT count(*) AS "count" FROM "LostMasterKeyQuarantine" WHERE "DocumentId" <> 'certificate-global'`,
   )
   const expected = SENSITIVE_CATALOG.reduce(
     (sum, {table}) =>

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
 import type {Prng} from '../../../../scripts/seeder/prng.js'
+import {describeProof, type ProofVerdict} from '../../../../src/crypto/key-proof.js'
 import {ExitCode} from '../../../../src/exit-codes.js'
 import type {CheckReport} from '../../../../src/recovery/check/check-master-key.js'
 import {emptyCheckTally} from '../../../../src/recovery/check/check-tally.js'
@@ -41,8 +42,18 @@ const RUN_ID = 'run-0000-seeded'
 function resetReport(rng: Prng): RecoveryReport {
   const tables = ['Feed', 'VariableSet', 'Account'].map((table) => largeTally(rng, table))
   const totals = sumTallies(tables)
-  const candidate = {fingerprint: 'fp-abc', source: '--candidateKey 1', salvaged: large(rng), opensOutsideCatalog: 0}
+  const proof = (verdict: ProofVerdict) =>
+    describeProof({verdict, tried: large(rng) + 10_000_000, opened: large(rng), chance: 1e-7})
+  const candidate = {
+    fingerprint: 'fp-abc',
+    source: '--candidateKey 1',
+    verdict: 'proven' as const,
+    proof: proof('proven'),
+    salvaged: large(rng),
+    opensOutsideCatalog: 0,
+  }
   candidate.opensOutsideCatalog = large(rng)
+  const unproven = {...candidate, fingerprint: 'fp-def', verdict: 'unproven' as const, proof: proof('unproven')}
   const report: RecoveryReport = {
     outcome: 'reset',
     runId: RUN_ID,
@@ -61,8 +72,15 @@ function resetReport(rng: Prng): RecoveryReport {
       first: [{table: 'Feed', documentId: 'Feeds-1', path: 'Password', reset: false}],
     },
     sweep: {tables: tables.map((t) => t.table), notSwept: [{table: 'Event', reason: 'the audit log'}]},
-    salvage: {candidates: [candidate]},
-    quarantine: {table: 'LostMasterKeyQuarantine', runId: RUN_ID, values: totals.valuesReset},
+    salvage: {candidates: [candidate, unproven]},
+    quarantine: {
+      table: 'LostMasterKeyQuarantine',
+      runId: RUN_ID,
+      values: totals.valuesReset + totals.valuesSalvaged + 1,
+      reset: totals.valuesReset,
+      salvaged: totals.valuesSalvaged,
+      oldCertificate: true,
+    },
     certificate: {oldThumbprint: THUMBPRINT, newThumbprint: THUMBPRINT, notAfter: '2124-01-01T00:00:00.000Z'},
     sealedWith: null,
     masterKeyFile: null,
