@@ -13,10 +13,10 @@ export type GivenKeySource =
 /** A key file or standard input holding more than this is not a key file: refused before it is all read. */
 const MAX_KEY_TEXT = 64 * 1024
 
-/** How reports name the source, never the key: `--masterKey`, `--masterKeyFrom /path`, `standard input`. */
+/** How reports name the source, never the key: `--masterKey`, `--masterKeyFrom /path`, `--masterKeyFrom -`. */
 export function describeGivenKeySource(source: GivenKeySource): string {
   if (source.kind === 'value') return '--masterKey'
-  return source.kind === 'file' ? `--masterKeyFrom ${source.path}` : 'standard input (--masterKeyFrom -)'
+  return `--masterKeyFrom ${source.kind === 'file' ? source.path : '-'}`
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {

@@ -54,7 +54,9 @@ export const unsealTheKeyToShow: Step<ShowState> = {
 export const proveTheShownKey: Step<ShowState> = {
   title: 'Test the key on the database',
   async run(state) {
-    const whence = describeShownSource(need(state.source, 'the key source'))
+    const source = need(state.source, 'the key source')
+    // As the key test names a key: "MASTER_KEY", "config, unsealed with machine-id (/etc/machine-id)".
+    const whence = source.kind === 'MASTER_KEY' ? 'MASTER_KEY' : `config, unsealed with ${describeKeySource(source)}`
     try {
       state.database = await connectToConfigDatabase(need(state.config, 'the config file'))
       const verdict = await proveKeyOnDatabase(state.database, need(state.key, 'the key'), whence)

@@ -45,7 +45,7 @@ describe('readGivenMasterKey: a key from --masterKey, a file, or standard input'
     const typo = key.toString('base64').slice(0, -2) + '!='
     const error = await refusal(readGivenMasterKey({kind: 'stdin'}, Readable.from([typo])))
     expect(error.exitCode).to.equal(2)
-    expect(error.message).to.include('standard input').and.include('not valid base64')
+    expect(error.message).to.include('from --masterKeyFrom -').and.include('not valid base64')
     expect(error.message + error.suggestions.join('\n')).not.to.include(typo.slice(0, 12))
     const short = await refusal(readGivenMasterKey({kind: 'value', text: randomBytes(20).toString('base64')}))
     expect(short.exitCode).to.equal(2)
