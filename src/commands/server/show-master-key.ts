@@ -32,7 +32,9 @@ ${exitCodeHelp('server:show-master-key')}`
     format: Flags.option({
       options: ['text', 'json'] as const,
       default: 'text' as const,
-      description: 'The format of the output (as Octopus Server). json is the same data as --json.',
+      description:
+        'The format of the output, as Octopus Server takes it. json is the data --json gives; errors come as JSON ' +
+        'only with --json.',
     })(),
   })
 
