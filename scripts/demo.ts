@@ -4,7 +4,10 @@
  * (as when the server's machine died and only the config and the database survive on a new one), backs the
  * database up with pg_dump, and runs the commands through bin/run.js exactly as an operator would: the check
  * (key lost, 11), the reset (0; the OpenSSL CLI then opens the newly sealed key), the check (healthy, 0), the
- * restore with the old key (0) and the check once more (0). It exits 1 when any step's exit code is not that one.
+ * restore with the old key (0) and the check once more (0). Then a second node, whose config still holds the old key
+ * sealed on the dead machine, gets the new key: show-master-key prints it (0), set-master-key seals it into that
+ * node's config from standard input (0), and the check on that config agrees (0). It exits 1 when any step's exit
+ * code is not that one.
  * `DEMO_SEAL_WITH=machinekey` shows a pre-2021 server (machinekey file) instead of a newer one (machine id). The
  * machine key sources are stand-ins under a temporary folder, never /etc. `npm run demo -- --engine mssql` does the
  * same on SQL Server: the Babelfish stand-in from ../shared/babelfish, which has no msdb backup history, so there the
@@ -12,7 +15,7 @@
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {copyFile, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
@@ -85,6 +88,10 @@ try {
   console.log(`config: ${seeded.configPath}\nserver certificate: ${seeded.thumbprint}`)
   console.log(`master key sealed with: ${sealWith}`)
 
+  // Another node of the cluster: its config is the same file, the old key sealed on the machine that died.
+  const secondNodeConfig = path.join(root, 'SecondNode.config')
+  await copyFile(seeded.configPath, secondNodeConfig)
+
   const args = ['server:lost-master-key', '--instance=OctopusServer']
   args.push('--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase')
   if (sealWith === 'machine-id') {
@@ -140,17 +147,41 @@ try {
     ok &&= tool('Restoring the quarantined values with the old key', restore, 0)
   }
   ok &&= tool('Checking again (the restored values open with the new key: exit 0 expected)', check, 0)
+  if (ok) ok = secondNode(secondNodeConfig, seeded.env)
   say(ok ? 'Every step ended with the exit code expected.' : 'A step did not end with the exit code expected.')
   exitCode = ok ? 0 : 1
 } finally {
   await server.stop()
   await rm(root, {recursive: true, force: true})
 }
-/** Runs one command through bin/run.js as an operator would, showing all it prints; true when it exits `expected`. */
-function runTool(what: string, toolArgs: string[], expected: number, env: InstanceEnv): boolean {
+/**
+ * The other node gets the new key without a reset: show-master-key prints it for the backup (and, as JSON, for the
+ * pipe), set-master-key seals it into that node's config from standard input, and the check agrees.
+ */
+function secondNode(configPath: string, env: InstanceEnv): boolean {
+  const show = ['server:show-master-key', '--instance=OctopusServer']
+  if (!runTool('Showing the new master key, to back it up (exit 0 expected)', show, 0, env)) return false
+  const shown = spawnSync(process.execPath, [path.join(PLUGIN_ROOT, 'bin', 'run.js'), ...show, '--format=json'], {
+    env: {...process.env, ...env},
+    encoding: 'utf8',
+  })
+  const {masterKey} = JSON.parse(shown.stdout) as {masterKey: string}
+  const set = ['server:set-master-key', `--config=${configPath}`, '--masterKeyFrom=-']
+  const what = `The second node ${configPath} still holds the old key. Setting the new one, read from standard input`
+  if (!runTool(`${what} (exit 0 expected)`, set, 0, env, masterKey + '\n')) return false
+  const check = ['server:check-master-key', `--config=${configPath}`]
+  return runTool('Checking the second node (healthy: exit 0 expected)', check, 0, env)
+}
+
+/**
+ * Runs one command through bin/run.js as an operator would, showing all it prints (`input`, if given, on its standard
+ * input); true when it exits `expected`.
+ */
+function runTool(what: string, toolArgs: string[], expected: number, env: InstanceEnv, input?: string): boolean {
   say(`${what}: bin/run.js ${toolArgs.join(' ')}`)
   const result = spawnSync(process.execPath, [path.join(PLUGIN_ROOT, 'bin', 'run.js'), ...toolArgs], {
-    stdio: 'inherit',
+    stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'],
+    input,
     env: {...process.env, ...env},
   })
   const ok = result.status === expected

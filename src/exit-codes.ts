@@ -6,6 +6,8 @@
 const RESET = 'server:lost-master-key'
 const CHECK = 'server:check-master-key'
 const RESTORE = 'server:restore-quarantined'
+const SHOW = 'server:show-master-key'
+const SET = 'server:set-master-key'
 
 export const EXIT_CODES = [
   {code: 0, name: 'Done', meaning: 'done, or a dry run completed'},
@@ -43,7 +45,7 @@ export const EXIT_CODES = [
     name: 'NotFound',
     meaning:
       'the instance, config, machine key or database cannot be found, read or reached, ' +
-      'or --masterKeyFile or --reportFile cannot be written',
+      'or --masterKeyFile or --reportFile cannot be written, or --masterKeyFrom cannot be read',
   },
   {
     code: 8,
@@ -62,14 +64,14 @@ export const EXIT_CODES = [
   {
     code: 11,
     name: 'KeyLost',
-    meaning: 'the key is lost',
-    onlyFor: [CHECK, RESTORE],
+    meaning: 'the key is lost, or cannot be unsealed on this machine',
+    onlyFor: [CHECK, RESTORE, SHOW],
   },
   {
     code: 12,
     name: 'KeyDoesNotOpen',
     meaning: 'the key given does not open this database: it is not proven on it (docs/recovery.md), nothing written',
-    onlyFor: [RESTORE],
+    onlyFor: [RESTORE, SET],
   },
   {code: 130, name: 'Interrupted', meaning: 'interrupted (Ctrl-C); everything rolled back', onlyFor: [RESET]},
 ] as const satisfies ReadonlyArray<ExitCodeEntry>

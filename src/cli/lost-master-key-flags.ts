@@ -4,6 +4,7 @@ import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
 import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
 import {dryRunFlag} from './flag-groups/dry-run-flag.js'
 import {instanceFlags} from './flag-groups/instance-flags.js'
+import {sealWithFlag} from './flag-groups/seal-with-flag.js'
 import {withKebabAliases} from './kebab-aliases.js'
 
 /**
@@ -71,12 +72,7 @@ export const lostMasterKeyFlags = withKebabAliases({
   masterKeyFile: Flags.string({
     description: 'Also writes the new master key to this file (mode 0600) before the database is changed.',
   }),
-  sealWith: Flags.option({
-    options: ['machine-id', 'machinekey'] as const,
-    description:
-      'Linux and macOS: the machine key source that seals the new master key. Default: the first that works ' +
-      '(machine-id, then machinekey, created if needed). Servers released before mid-2021 read only machinekey.',
-  })(),
+  ...sealWithFlag,
   reportFile: Flags.string({
     description:
       'Writes the re-entry list (CSV: table, document Id, name, field path) of every reset value to this file (mode ' +

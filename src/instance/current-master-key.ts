@@ -111,7 +111,7 @@ export interface SealedConfig {
  * before mid-2021 read only machinekey); else the first that works. A machinekey file created here is owned
  * like the config file, so the server's account can read both. A machinekey value that the machine-id key
  * would also open with valid padding (1 time in 256) would be noise to a newer server, which tries machine-id
- * first: `redraw` gives another master key until the value does not collide.
+ * first: `redraw` gives another master key until the value does not collide, or throws to refuse.
  */
 export async function sealNewMasterKey(
   config: ConfigFile,
@@ -142,9 +142,15 @@ export async function sealNewMasterKey(
   let seal = await sealWithMachineKeys(key, env, {sealWith: options.sealWith, owner, ops})
   // Only the first call can create the machinekey file; later ones find it.
   const {createdMachineKey} = seal
-  while (seal.collides) {
-    key = redraw()
-    seal = await sealWithMachineKeys(key, env, {sealWith: options.sealWith, owner, ops})
+  try {
+    while (seal.collides) {
+      key = redraw()
+      seal = await sealWithMachineKeys(key, env, {sealWith: options.sealWith, owner, ops})
+    }
+  } catch (error) {
+    // A redraw may refuse (a key the operator gave cannot be drawn again): the machinekey file made here goes too.
+    if (createdMachineKey) await ops.unlink(createdMachineKey).catch(() => {})
+    throw error
   }
   const text = withSetting(config.text, SettingKey.MasterKey, seal.sealed)
   return {text, key, sealedWith: seal.source, createdMachineKey}

@@ -1,5 +1,6 @@
 import {describeProof} from '../../crypto/key-proof.js'
 import {formatCount} from '../report/format-count.js'
+import {UNSEALABLE_KEY_ADVICE} from '../report/unsealable-key-advice.js'
 import type {CheckReport, KeyProof} from './check-master-key.js'
 
 const n = formatCount
@@ -31,6 +32,8 @@ export function renderCheck(report: CheckReport, keySource: string): string {
     `Master key check: ${VERDICT[report.verdict.state]} (exit ${report.verdict.exitCode}).`,
     `Key: ${keySource}.`,
   ]
+  if (report.certificate.verdict === 'lost' && report.certificate.reason === 'cannot-unseal')
+    lines.push(UNSEALABLE_KEY_ADVICE)
   const {certificate} = report
   lines.push(
     certificate.verdict === 'works'

@@ -1,11 +1,18 @@
 import {formatCount as n} from './format-count.js'
 import type {RecoveryRun} from '../run/recovery-run.js'
 import type {RecoveryReport} from './recovery-report.js'
+import {UNSEALABLE_KEY_ADVICE} from './unsealable-key-advice.js'
 
 /** What the operator does after the run, with the exact commands. */
 export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
   if (report.outcome === 'dry-run') {
+    const unsealable =
+      typeof run.keyTest === 'object' &&
+      run.keyTest.certificate.verdict === 'lost' &&
+      run.keyTest.certificate.reason === 'cannot-unseal'
+    // Before anything is reset, a key backed up elsewhere is the better way back (after a reset it opens nothing).
     return [
+      ...(unsealable ? [UNSEALABLE_KEY_ADVICE] : []),
       'Nothing was changed. Back up the database, then run again without --dry-run and with both confirmation flags.',
     ]
   }

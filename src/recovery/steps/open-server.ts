@@ -1,12 +1,8 @@
 import type {DatabaseHandle} from '../../database/context.js'
-import {openDatabase} from '../../database/open-database.js'
-import {ExitCode} from '../../exit-codes.js'
-import {type ConfigFile, readConfigFile} from '../../instance/config-file.js'
-import {instancesDirectory} from '../../instance/instances-directory.js'
-import {type ResolvedInstance, resolveInstance} from '../../instance/registry.js'
-import {SettingKey} from '../../instance/setting-keys.js'
-import {RecoveryError} from '../../recovery-error.js'
+import type {ConfigFile} from '../../instance/config-file.js'
+import type {ResolvedInstance} from '../../instance/registry.js'
 import {checkOutputPaths} from '../guards/output-paths.js'
+import {connectToConfigDatabase, findTheConfig} from './open-config.js'
 import type {Step} from './step.js'
 
 export interface OpenedServer {
@@ -20,17 +16,8 @@ export async function openServerDatabase(
   selection: {instance?: string; config?: string},
   env: NodeJS.ProcessEnv,
 ): Promise<OpenedServer> {
-  const instance = await resolveInstance(selection, instancesDirectory(env))
-  const config = await readConfigFile(instance.configPath)
-  const connectionString = config.settings.get(SettingKey.ConnectionString)
-  if (!connectionString) {
-    throw new RecoveryError(
-      `The config file ${config.path} has no ${SettingKey.ConnectionString} setting.`,
-      ExitCode.NotFound,
-      ['Point --config or --instance at the config file of the server whose key is lost.'],
-    )
-  }
-  return {instance, config, database: await openDatabase(connectionString)}
+  const {instance, config} = await findTheConfig(selection, env)
+  return {instance, config, database: await connectToConfigDatabase(config)}
 }
 
 /** What opening the server reads (which instance) and learns: any command that works on a server has this part. */

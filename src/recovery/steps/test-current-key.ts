@@ -82,8 +82,11 @@ export function describeKeyTest(verdict: KeyVerdict): string {
   return `${key} is lost: ${reason}`
 }
 
-/** The certificate first; a sample of the catalog's ciphertexts, judged by the standard of proof, when it cannot. */
-async function judgeKey(
+/**
+ * The certificate first; a sample of the catalog's ciphertexts, judged by the standard of proof, when it cannot. Every
+ * command that judges one key on a database asks this (show-master-key, set-master-key).
+ */
+export async function judgeKey(
   ctx: DbContext,
   key: Buffer,
   whence: string,

@@ -21,4 +21,13 @@ describe('exit codes, each worded once', () => {
     for (const {code, meaning} of exitCodesOf('server:lost-master-key')) expect(help).to.include(`${code} ${meaning}`)
     expect(exitCodesOf('server:check-master-key').map((e) => e.code)).to.include.members([10, 11])
   })
+
+  it('give show-master-key 11 (no key to show), set-master-key 12 (the key does not open), in their help', async () => {
+    const {default: ShowMasterKey} = await import('../../../src/commands/server/show-master-key.js')
+    const {default: SetMasterKey} = await import('../../../src/commands/server/set-master-key.js')
+    expect(exitCodesOf('server:show-master-key').map((e) => e.code)).to.deep.equal([0, 1, 2, 6, 7, 11])
+    expect(exitCodesOf('server:set-master-key').map((e) => e.code)).to.deep.equal([0, 1, 2, 6, 7, 12])
+    expect(ShowMasterKey.description).to.include(exitCodeHelp('server:show-master-key'))
+    expect(SetMasterKey.description).to.include(exitCodeHelp('server:set-master-key'))
+  })
 })

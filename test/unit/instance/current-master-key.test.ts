@@ -255,6 +255,28 @@ describe(`current master key (seed ${SEED})`, () => {
       },
     )
 
+    it('removes the machinekey file it created when a redraw refuses (a key the operator gave)', async () => {
+      await fs.writeFile(idPath, `${randomBytes(16).toString('hex')}\n`)
+      const refusal = new Error('this key cannot be drawn again')
+      const redraw = () => {
+        throw refusal
+      }
+      // Each try creates a new random machinekey file; about 1 in 256 makes the key collide.
+      for (let tries = 0; tries < 5000; tries++) {
+        const outcome = await sealNewMasterKey(await configWith(undefined), randomBytes(32), env, {
+          sealWith: 'machinekey',
+          redraw,
+        }).catch((error: unknown) => error)
+        if (outcome !== refusal) {
+          await fs.rm(keyPath)
+          continue
+        }
+        expect(await fs.stat(keyPath).catch(() => 'gone')).to.equal('gone')
+        return
+      }
+      expect.fail('no collision in 5000 tries')
+    })
+
     it('keeps a key whose machinekey value does not collide, and never redraws for the machine id source', async () => {
       await fs.writeFile(idPath, `${randomBytes(16).toString('hex')}\n`)
       const newKey = randomBytes(32)

@@ -1,0 +1,47 @@
+import {need} from '../run/need.js'
+import {type RendererChoice, runSteps} from '../run/task-list.js'
+import {openTheConfig} from '../steps/open-config.js'
+import type {KeyVerdict} from '../steps/test-current-key.js'
+import {proveTheGivenKey} from './prove-given-key.js'
+import {sealTheGivenKey} from './seal-given-key.js'
+import type {SetOptions, SetOutcome, SetState} from './set-state.js'
+
+/** What set-master-key did: never the key. */
+export interface SetResult {
+  readonly configPath: string
+  readonly whence: string
+  readonly database: string | undefined
+  readonly proof: KeyVerdict | 'skipped'
+  readonly outcome: SetOutcome
+  /** MASTER_KEY is set: the server takes its key from there, not from the config. */
+  readonly masterKeyVariableSet: boolean
+}
+
+/**
+ * `server:set-master-key` (docs/recovery.md, "Show and set the key"): the given key is proven on the database, then
+ * sealed into the config with the previous config kept. No data changes, so no lock and no transaction.
+ */
+export async function runSetMasterKey(
+  options: SetOptions,
+  key: Buffer,
+  whence: string,
+  env: NodeJS.ProcessEnv,
+  renderer: RendererChoice,
+): Promise<SetResult> {
+  const state: SetState = {options, key, whence, env}
+  try {
+    await runSteps([openTheConfig, proveTheGivenKey, sealTheGivenKey], state, {renderer})
+  } catch (error) {
+    throw state.database?.explainFailure(error) ?? error
+  } finally {
+    await state.database?.close()
+  }
+  return {
+    configPath: need(state.config, 'the config file').path,
+    whence,
+    database: state.database?.description,
+    proof: state.proof ?? 'skipped',
+    outcome: need(state.outcome, 'the outcome'),
+    masterKeyVariableSet: Boolean(env.MASTER_KEY?.trim()),
+  }
+}
