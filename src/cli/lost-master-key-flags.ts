@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {backupFlags} from './flag-groups/backup-flags.js'
+import {candidateKeyFlags} from './flag-groups/candidate-key-flags.js'
 import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
 import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
 import {dryRunFlag} from './flag-groups/dry-run-flag.js'
@@ -36,19 +37,7 @@ export const lostMasterKeyFlags = withKebabAliases({
       'Also resets values outside the catalog that have the exact shape of an encrypted value (quarantined like the ' +
       'rest). Without it they are only listed.',
   }),
-  candidateKey: Flags.string({
-    description:
-      'An old master key (base64) some values may still open with; repeatable. What a candidate opens is ' +
-      're-encrypted with the new key instead of reset. Shown only by fingerprint.',
-    multiple: true,
-    multipleNonGreedy: true,
-  }),
-  candidateConfig: Flags.string({
-    description:
-      'An old config file sealed on this machine whose master key is a candidate (as --candidateKey); repeatable.',
-    multiple: true,
-    multipleNonGreedy: true,
-  }),
+  ...candidateKeyFlags,
   skipLicenseCheck: Flags.boolean({
     description: "Runs upgrade scripts even if they were released after the licence's maintenance expiry.",
     dependsOn: ['upgradeDatabase'],
