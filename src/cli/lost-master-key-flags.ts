@@ -58,7 +58,10 @@ export const lostMasterKeyFlags = withKebabAliases({
       'during the reset.',
   }),
   masterKeyFile: Flags.string({
-    description: 'Also writes the new master key to this file (mode 0600) before the database is changed.',
+    description:
+      'Also writes the new master key to this file (mode 0600) before the database is changed. The file must not ' +
+      'exist (exit 2), unless it holds the key the config holds (a re-run after a killed run); a rolled-back run ' +
+      'removes only a file it created.',
   }),
   sealWith: Flags.option({
     options: ['machine-id', 'machinekey'] as const,
