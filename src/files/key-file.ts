@@ -7,7 +7,7 @@ import {RecoveryError} from '../recovery-error.js'
 export const STANDARD_INPUT = '-'
 
 /** A key file holds one base64 key and a newline; anything much larger is not one, and is not read whole. */
-const MAX_KEY_FILE_BYTES = 4096
+export const MAX_KEY_FILE_BYTES = 4096
 
 /** How a message names where a key came from: the file, or standard input. */
 export function describeKeyFile(path: string): string {

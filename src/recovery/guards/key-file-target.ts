@@ -2,6 +2,7 @@ import {lstat, readFile} from 'node:fs/promises'
 
 import {decodeBase64Strict} from '../../crypto/base64.js'
 import {ExitCode} from '../../exit-codes.js'
+import {MAX_KEY_FILE_BYTES} from '../../files/key-file.js'
 import type {ConfigFile} from '../../instance/config-file.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {RecoveryError} from '../../recovery-error.js'
@@ -11,9 +12,6 @@ import {RecoveryError} from '../../recovery-error.js'
  * config holds (what this command wrote before a kill) — its bytes, which a rolled-back run puts back.
  */
 export type KeyFileTarget = {readonly exists: false} | {readonly exists: true; readonly bytes: Buffer}
-
-/** Larger than any key file this command writes (a base64 key and a newline). */
-const MAX_KEY_FILE_BYTES = 4096
 
 /**
  * Refuses (exit 2) a `--masterKeyFile` that already exists unless it holds exactly the key sealed in the config
