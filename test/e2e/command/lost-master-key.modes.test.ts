@@ -111,6 +111,16 @@ for (const engine of testEngines())
       const steps = (report.nextSteps as string[]).join('\n')
       expect(steps).to.not.include('shown only once')
       expect(steps).to.include('It was not shown').and.include(server.seeded.configPath).and.include('--showMasterKey')
+      // The re-run that finds the recovery done says the same, and shows the key when asked to.
+      const again = JSON.parse((await runLostMasterKey([...CONFIRMED, '--json'], server.env)).stdout)
+      expect(again.outcome).to.equal('already-recovered')
+      expect(again).to.not.have.property('masterKey')
+      expect(again.nextSteps.join('\n')).to.include('It was not shown').and.not.include('The key shown')
+      const shownAgain = JSON.parse(
+        (await runLostMasterKey([...CONFIRMED, '--json', '--showMasterKey'], server.env)).stdout,
+      )
+      expect(shownAgain.masterKey).to.equal(newKey)
+      expect(shownAgain.nextSteps.join('\n')).to.include('The key shown is the one in the config')
 
       await server.dispose()
       server = await createLostServer({documents: 50, seed: 5, engine})
