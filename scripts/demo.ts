@@ -62,7 +62,12 @@ async function startDemoServer(): Promise<DemoServer> {
   if (!onMssql) {
     say('Starting an embedded PostgreSQL')
     const postgres = await startEmbeddedPostgres()
-    return {url: await postgres.createDatabase('octopus'), stop: () => postgres.stop()}
+    try {
+      return {url: await postgres.createDatabase('octopus'), stop: () => postgres.stop()}
+    } catch (error) {
+      await postgres.stop()
+      throw error
+    }
   }
   say('Starting SQL Server (Babelfish for PostgreSQL, which speaks TDS and T-SQL) from ../shared/babelfish')
   const babelfish = await startBabelfish()
@@ -79,7 +84,12 @@ async function startDemoServer(): Promise<DemoServer> {
 
 let exitCode = 1
 const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-demo-'))
-const server = await startDemoServer()
+// A server that fails to start has stopped what it started (scripts/lib/babelfish.ts): say why, leave nothing.
+const server = await startDemoServer().catch(async (error: Error) => {
+  await rm(root, {recursive: true, force: true})
+  console.error(error.message)
+  process.exit(1)
+})
 try {
   const {url} = server
   say(`Seeding instance "OctopusServer" with ${documents} documents`)

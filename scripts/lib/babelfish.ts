@@ -32,52 +32,88 @@ export function babelfishMissing(): string | undefined {
 const USER = 'babelfish_user'
 const PASSWORD = '12345678'
 
+export interface BabelfishOptions {
+  /** The login the start script creates (default babelfish_user): a test breaks the start with one it rejects. */
+  readonly user?: string
+  /** The folder the data folder is made in (default: the system temp folder). */
+  readonly dataParent?: string
+}
+
 /**
  * Starts Babelfish in multi-db mode (one database per test) on free ports with a fresh data folder, from an
  * install extracted once into the system temp folder (keyed by the tarball's name, size and mtime), where the
- * `postgres` user the start script switches to under root can reach it.
+ * `postgres` user the start script switches to under root can reach it. A start that fails stops the server it
+ * half-started (the script may fail after the server came up) before removing its data folder, and rejects with
+ * the script's own error: removing a live server's folder fails (ENOTEMPTY) and would hide it.
  */
-export async function startBabelfish(): Promise<BabelfishServer> {
+export async function startBabelfish(options: BabelfishOptions = {}): Promise<BabelfishServer> {
   const install = await extractedInstall()
-  const data = await mkdtemp(path.join(tmpdir(), 'lost-master-key-bbf-data-'))
+  const user = options.user ?? USER
+  const data = await mkdtemp(path.join(options.dataParent ?? tmpdir(), 'lost-master-key-bbf-data-'))
   await chmod(data, 0o755)
   const tdsPort = await freePort()
   const pgPort = await freePort()
+  const removeCluster = () => stopCluster(install, data)
   try {
     await run(
       'bash',
       [path.join(BABELFISH_FOLDER, 'start-babelfish.sh'), install, data, String(tdsPort), String(pgPort)],
       {
-        env: {...process.env, BBF_MODE: 'multi-db', BBF_USER: USER, BBF_PASSWORD: PASSWORD},
+        env: {...process.env, BBF_MODE: 'multi-db', BBF_USER: user, BBF_PASSWORD: PASSWORD},
         maxBuffer: 16 * 1024 * 1024,
       },
     )
   } catch (error) {
-    await rm(data, {recursive: true, force: true})
-    throw new Error(`Babelfish did not start: ${(error as {stderr?: string}).stderr ?? (error as Error).message}`)
+    const why = (error as {stderr?: string}).stderr?.trim() || (error as Error).message
+    throw new Error(`Babelfish did not start: ${why}${await cleanUpAfter(removeCluster)}`, {cause: error})
   }
 
-  const postgresUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${pgPort}/babelfish_db`
+  const postgresUrl = `postgres://${user}:${PASSWORD}@127.0.0.1:${pgPort}/babelfish_db`
   const server: BabelfishServer = {
-    connectionString: `Server=127.0.0.1,${tdsPort};Database=master;User Id=${USER};Password=${PASSWORD};Encrypt=false`,
+    connectionString: `Server=127.0.0.1,${tdsPort};Database=master;User Id=${user};Password=${PASSWORD};Encrypt=false`,
     postgresUrl,
-    async stop() {
-      const pgCtl = [path.join(install, 'bin', 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop']
-      const asRoot = process.getuid?.() === 0
-      await run(asRoot ? 'runuser' : pgCtl[0], asRoot ? ['-u', 'postgres', '--', ...pgCtl] : pgCtl.slice(1)).catch(
-        () => {},
-      )
-      await rm(data, {recursive: true, force: true})
-    },
+    stop: removeCluster,
   }
   try {
     await patchCompatibilityLevel(postgresUrl)
   } catch (error) {
-    await server.stop()
+    const cleanup = await cleanUpAfter(removeCluster)
+    if (cleanup && error instanceof Error) error.message += cleanup
     throw error
   }
 
   return server
+}
+
+/**
+ * Runs the clean-up after a failure; what it could not do is returned as a note for the failure's message, so the
+ * failure itself stays what the user reads first.
+ */
+async function cleanUpAfter(cleanUp: () => Promise<void>): Promise<string> {
+  try {
+    await cleanUp()
+    return ''
+  } catch (error) {
+    return ` (and cleaning up failed too: ${(error as Error).message})`
+  }
+}
+
+/**
+ * Stops the cluster in `data` if its server runs (`postmaster.pid` is there), waiting until it is down, then
+ * removes the folder. Fast shutdown first; a server that does not go within seconds is stopped immediately.
+ */
+async function stopCluster(install: string, data: string): Promise<void> {
+  if (existsSync(path.join(data, 'postmaster.pid'))) {
+    const pgCtl = (mode: string) => {
+      const command = [path.join(install, 'bin', 'pg_ctl'), '-D', data, '-m', mode, '-w', '-t', '10', 'stop']
+      // As root the server runs as `postgres` (the start script's RUN_AS), and only its owner may signal it.
+      return process.getuid?.() === 0
+        ? run('runuser', ['-u', 'postgres', '--', ...command])
+        : run(command[0], command.slice(1))
+    }
+    await pgCtl('fast').catch(() => pgCtl('immediate'))
+  }
+  await rm(data, {recursive: true, force: true, maxRetries: 5})
 }
 
 /** The table a test writes a database's compatibility level into (absent: 130). See `patchCompatibilityLevel`. */

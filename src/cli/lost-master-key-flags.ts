@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {backupFlags} from './flag-groups/backup-flags.js'
+import {candidateKeyFlags} from './flag-groups/candidate-key-flags.js'
 import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
 import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
 import {dryRunFlag} from './flag-groups/dry-run-flag.js'
@@ -37,19 +38,7 @@ export const lostMasterKeyFlags = withKebabAliases({
       'Also resets values outside the catalog that have the exact shape of an encrypted value (quarantined like the ' +
       'rest). Without it they are only listed.',
   }),
-  candidateKey: Flags.string({
-    description:
-      'An old master key (base64) some values may still open with; repeatable. What a candidate opens is ' +
-      're-encrypted with the new key instead of reset. Shown only by fingerprint.',
-    multiple: true,
-    multipleNonGreedy: true,
-  }),
-  candidateConfig: Flags.string({
-    description:
-      'An old config file sealed on this machine whose master key is a candidate (as --candidateKey); repeatable.',
-    multiple: true,
-    multipleNonGreedy: true,
-  }),
+  ...candidateKeyFlags,
   skipLicenseCheck: Flags.boolean({
     description: "Runs upgrade scripts even if they were released after the licence's maintenance expiry.",
     dependsOn: ['upgradeDatabase'],
@@ -70,7 +59,10 @@ export const lostMasterKeyFlags = withKebabAliases({
       'during the reset.',
   }),
   masterKeyFile: Flags.string({
-    description: 'Also writes the new master key to this file (mode 0600) before the database is changed.',
+    description:
+      'Also writes the new master key to this file (mode 0600) before the database is changed. The file must not ' +
+      'exist (exit 2), unless it holds the key the config holds (a re-run after a killed run); a rolled-back run ' +
+      'removes only a file it created.',
   }),
   ...sealWithFlag,
   reportFile: Flags.string({

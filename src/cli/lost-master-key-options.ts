@@ -23,8 +23,9 @@ export function lostMasterKeyOptions(flags: LostMasterKeyFlags, json: boolean): 
     skipCurrentMasterKeyTest: Boolean(flags.skipCurrentMasterKeyTest),
     scrubPii: Boolean(flags.scrubPii),
     resetUncataloged: Boolean(flags.resetUncataloged),
-    // A malformed --candidateKey is refused here (exit 2), before the prerun hook looks for backup evidence.
-    candidates: candidateSources(flags.candidateKey, flags.candidateConfig),
+    // A malformed --candidateKey, or standard input read twice, is refused here (exit 2), before the prerun hook
+    // looks for backup evidence.
+    candidates: candidateSources(flags),
     skipLicenseCheck: Boolean(flags.skipLicenseCheck),
     dryRun: Boolean(flags.dryRun),
     quarantine: flags.quarantine,

@@ -23,11 +23,16 @@ export class AtomicWriteError extends Error {
   }
 }
 
-/** A flushed temporary file beside its target, not yet in place: published (renamed over it) or discarded. */
+/**
+ * A flushed temporary file beside its target, not yet in place: published (renamed over it), created (only where
+ * nothing has the target's name), or discarded.
+ */
 export interface PreparedFile {
   readonly temporary: string
   /** Renames the temporary file over the target (a symbolic link there is replaced, never followed). */
   publish(): Promise<void>
+  /** Links the temporary file in as the target unless something has that name by now (then 'exists'); removes it. */
+  create(): Promise<'created' | 'exists'>
   discard(): Promise<void>
 }
 
@@ -53,6 +58,7 @@ export async function prepareFile(
 
       await syncFolder(target, options, true)
     },
+    create: () => linkIntoPlace(temporary, target, options),
     discard: () => options.ops.unlink(temporary).catch(() => {}),
   }
 }
@@ -75,7 +81,15 @@ export async function createFileAtomic(
   data: Uint8Array,
   options: AtomicWriteOptions,
 ): Promise<'created' | 'exists'> {
-  const temporary = await writeTemporary(target, data, options)
+  return linkIntoPlace(await writeTemporary(target, data, options), target, options)
+}
+
+/** The temporary file hard-linked in as `target` unless that name is taken; the temporary name goes either way. */
+async function linkIntoPlace(
+  temporary: string,
+  target: string,
+  options: AtomicWriteOptions,
+): Promise<'created' | 'exists'> {
   try {
     await options.ops.link(temporary, target)
   } catch (error) {

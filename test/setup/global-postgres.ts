@@ -14,8 +14,19 @@ import {countMssqlTest, reportMssqlCount} from './mssql-count.js'
 let postgres: EmbeddedServer | undefined
 let babelfish: BabelfishServer | undefined
 
+/**
+ * Both servers start side by side. When one fails, the other may still be starting: wait for it, stop every
+ * server that came up, and fail with the first error (the run then ends at once instead of waiting forever on a
+ * server left running).
+ */
 export async function mochaGlobalSetup(): Promise<void> {
-  await Promise.all([setUpPostgres(), setUpMssql()])
+  const results = await Promise.allSettled([setUpPostgres(), setUpMssql()])
+  const failure = results.find((result) => result.status === 'rejected')
+  if (!failure) return
+  await mochaGlobalTeardown().catch((error: Error) => {
+    console.error(`Stopping the test servers after the failed setup failed too: ${error.message}`)
+  })
+  throw failure.reason
 }
 
 async function setUpPostgres(): Promise<void> {
@@ -42,7 +53,9 @@ async function setUpMssql(): Promise<void> {
 
 export async function mochaGlobalTeardown(): Promise<void> {
   await closeMssqlPools()
-  await Promise.all([postgres?.stop(), babelfish?.stop()])
+  const servers = [postgres, babelfish]
+  postgres = babelfish = undefined
+  await Promise.all(servers.map((server) => server?.stop()))
 }
 
 /** Counts the SQL Server tests that passed, and prints the count at the end (`mssql: N passing on ...`). */

@@ -22,7 +22,8 @@ export const actionTemplateGenerator: TableGenerator = {
         HelpText: ESCAPED_UNICODE,
         // The second parameter, when plain, holds a decoy: its control type says it is not sensitive.
         DefaultValue: sensitive ? null : p === 1 ? new Decoy('parameter default') : `default-${p}`,
-        DisplaySettings: {ControlType: sensitive ? 'Sensitive' : rng.pick(PLAIN_CONTROLS)},
+        // A string dictionary with a dotted key, as for project templates (docs/catalog.md).
+        DisplaySettings: {'Octopus.ControlType': sensitive ? 'Sensitive' : rng.pick(PLAIN_CONTROLS)},
       })
     }
 

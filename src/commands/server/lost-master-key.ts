@@ -44,7 +44,7 @@ ${exitCodeHelp('server:lost-master-key')}`
       description: 'Some values are under old keys: re-encrypt what they open instead of resetting it (salvage):',
       command:
         '<%= config.bin %> <%= command.id %> --iReallyWantToResetAllMySensitiveData --iHaveBackedUpMyDatabase ' +
-        '--candidateKey=<old key, base64> --candidateConfig=/etc/octopus/OctopusServer.config.old',
+        '--candidateKeyFile=old-master-key.txt --candidateConfig=/etc/octopus/OctopusServer.config.old',
     },
     {
       description: 'An older database: upgrade it and scrub personal data in the same run:',

@@ -53,7 +53,9 @@ ${exitCodeHelp('server:restore-quarantined')}`
       exactlyOne: OLD_KEY_FLAGS,
     }),
     oldMasterKeyFile: Flags.string({
-      description: 'A file holding the old master key (base64).',
+      description:
+        'A file holding the old master key (base64); "-" reads it from standard input, which keeps it out of the ' +
+        'command line and shell history.',
       exactlyOne: OLD_KEY_FLAGS,
     }),
     oldConfig: Flags.string({

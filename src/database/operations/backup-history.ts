@@ -6,33 +6,14 @@ export type BackupHistory =
   {state: 'found'; finishedAt: Date} | {state: 'none'} | {state: 'unreadable'; reason: string} | {state: 'not-recorded'}
 
 /**
- * TEST ONLY, not a setting for users: a table of msdb.dbo.backupset's shape to read instead of it (`name`,
- * `schema.name` or `database.schema.name`), for SQL Server stand-ins that have no msdb backup history (Babelfish),
- * so the evidence rules are still exercised over TDS.
- */
-export const TEST_BACKUP_HISTORY_VARIABLE = 'LOST_MASTER_KEY_TEST_BACKUPSET'
-
-function backupsetTable(): readonly string[] {
-  const override = process.env[TEST_BACKUP_HISTORY_VARIABLE]
-  if (!override) return MSDB_BACKUPSET
-  const parts = override.split('.')
-  if (parts.length > 3 || !parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) {
-    throw new Error(`${TEST_BACKUP_HISTORY_VARIABLE} must name a table as [database.][schema.]name`)
-  }
-
-  return parts
-}
-
-/**
  * The newest full backup SQL Server recorded in msdb for `databaseName`. PostgreSQL keeps no history (its evidence
  * is a pg_dump archive). Call it outside a transaction: a failed read must not doom one.
  */
 export async function latestFullBackup(ctx: DbContext, databaseName: string): Promise<BackupHistory> {
   if (ctx.kind === 'postgres') return {state: 'not-recorded'}
-  const table = backupsetTable()
-  const name = table.join('.')
+  const name = MSDB_BACKUPSET.join('.')
   try {
-    const {rows: permission} = await canReadBackupHistoryQuery(table).execute(ctx.db)
+    const {rows: permission} = await canReadBackupHistoryQuery().execute(ctx.db)
     const canRead = permission[0]?.CanRead
     if (canRead === null || canRead === undefined) {
       return {state: 'unreadable', reason: `the backup history (${name}) is not reachable from this database`}
@@ -42,7 +23,7 @@ export async function latestFullBackup(ctx: DbContext, databaseName: string): Pr
       return {state: 'unreadable', reason: `this login may not read the backup history (SELECT on ${name})`}
     }
 
-    const {rows} = await latestFullBackupQuery(databaseName, table).execute(ctx.db)
+    const {rows} = await latestFullBackupQuery(databaseName).execute(ctx.db)
     return rows.length === 0 ? {state: 'none'} : {state: 'found', finishedAt: new Date(rows[0].FinishedAt)}
   } catch (error) {
     return {state: 'unreadable', reason: `reading ${name} failed: ${(error as Error).message}`}

@@ -204,7 +204,9 @@ export const SENSITIVE_CATALOG: readonly SensitiveTable[] = [
       {path: 'SensitiveProperties.*', label: 'Name', kind: 'template property'},
       {
         path: 'Parameters[].DefaultValue',
-        when: {'DisplaySettings.ControlType': 'Sensitive'},
+        // Octopus.Client's ActionTemplateParameterResource.DisplaySettings is a string dictionary, as for project
+        // templates (docs/catalog.md).
+        when: SENSITIVE_TEMPLATE,
         label: 'Parameters[].Name',
         kind: 'parameter default',
       },

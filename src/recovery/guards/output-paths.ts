@@ -1,9 +1,11 @@
 import {ExitCode} from '../../exit-codes.js'
 import {type FileIdentity, identifyFile, type SameFile, sameFile} from '../../files/file-identity.js'
+import {readConfigFile} from '../../instance/config-file.js'
 import {machineIdPath} from '../../instance/machine-id-key.js'
 import {machineKeyPath} from '../../instance/machine-key.js'
 import {RecoveryError} from '../../recovery-error.js'
 import type {RecoveryOptions} from '../run/recovery-options.js'
+import {inspectKeyFileTarget} from './key-file-target.js'
 
 interface NamedFile {
   /** How the message names it: "the config file", "the --reportFile". */
@@ -14,8 +16,9 @@ interface NamedFile {
 /**
  * Refuses (exit 2) a `--masterKeyFile` or `--reportFile` that would overwrite a file the server or this run
  * depends on — the config file, a machine key source, the backup archive, or the other output — whether
- * named directly, through a symbolic link or as a hard link; and one that is itself a symbolic link, which
- * could point the new master key anywhere. Runs before anything is written, in dry runs too.
+ * named directly, through a symbolic link or as a hard link; one that is itself a symbolic link, which
+ * could point the new master key anywhere; and a `--masterKeyFile` that exists unless it holds the config's key
+ * (inspectKeyFileTarget). Runs before anything is written, in dry runs too.
  */
 export async function checkOutputPaths(
   options: Pick<RecoveryOptions, 'masterKeyFile' | 'reportFile' | 'backupFile'>,
@@ -46,6 +49,7 @@ export async function checkOutputPaths(
       if (how) throw sameFileError(output, other, how)
     }
   }
+  if (options.masterKeyFile) await inspectKeyFileTarget(options.masterKeyFile, await readConfigFile(configPath), env)
 }
 
 function flagOf(output: NamedFile): string {

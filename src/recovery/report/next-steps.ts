@@ -19,9 +19,10 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
   const {oldThumbprint, newThumbprint} = report.certificate
   if (report.outcome === 'already-recovered') {
     return [
-      `Nothing was changed now: run ${report.runId} already replaced the master key and committed its changes. The ` +
-        `key shown is the one in the config.`,
-      'Store the master key in your password manager or vault, if that run did not get to show it.',
+      `Nothing was changed now: run ${report.runId} already replaced the master key and committed its changes.` +
+        (report.masterKey === undefined ? '' : ' The key shown is the one in the config.'),
+      'Store the master key in your password manager or vault, if that run did not get to show it' +
+        (report.masterKey === undefined ? `. ${whereTheKeyIs(report)}.` : '.'),
       `Re-trust Tentacles with the certificate ${newThumbprint} (Tentacle configure --trust=${newThumbprint}, or ` +
         (`Tentacle update-trust --newThumbprint=${newThumbprint}), and enter the reset values again: the quarantine ` +
           `table ` +
@@ -29,9 +30,12 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
     ]
   }
   const steps = [
-    `Store the new master key now in your password manager or vault${
-      report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''
-    }: it is shown only once, and without it this database is unreadable again.`,
+    report.masterKey === undefined
+      ? `Store the new master key now in your password manager or vault: without it this database is unreadable ` +
+        `again. ${whereTheKeyIs(report)}.`
+      : `Store the new master key now in your password manager or vault${
+          report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''
+        }: it is shown only once, and without it this database is unreadable again.`,
   ]
   if (run.env.MASTER_KEY)
     steps.push(
@@ -86,4 +90,19 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
     )
   }
   return steps
+}
+
+/**
+ * Where the key is when this output does not show it (`--json` without `--showMasterKey`), and how to see it: a
+ * re-run finds the recovery done and shows the config's key (docs/recovery.md, "Running it again").
+ */
+function whereTheKeyIs(report: RecoveryReport): string {
+  const file = report.masterKeyFile
+    ? ` and written to ${report.masterKeyFile} (move it to the vault, then delete the file)`
+    : ''
+  return (
+    `It was not shown (--json without --showMasterKey): it is sealed in ${report.instance.configPath}${file}. To ` +
+    `see it, run the same command again with --showMasterKey: it finds the recovery done, changes nothing and ` +
+    `shows the key`
+  )
 }

@@ -65,6 +65,8 @@ export interface RecoveryRun {
   /** Where the config was before the new key went in: the way back. */
   previousConfigCopy?: string
   masterKeyFileWritten?: string
+  /** What `--masterKeyFile` held before this run replaced it (the config's key then): put back if the run is undone. */
+  masterKeyFilePrevious?: Buffer
   /** What the new key was sealed with (machine key, machine-id, DPAPI). */
   sealedWith?: KeySource
   /** A machine key this run created to seal the new key: removed again if the run is undone. */

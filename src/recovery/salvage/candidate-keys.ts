@@ -6,19 +6,25 @@
 import {createHash} from 'node:crypto'
 
 import {masterKeyFromBase64} from '../../crypto/master-key.js'
+import {ExitCode} from '../../exit-codes.js'
+import {describeKeyFile, readKeyFile, STANDARD_INPUT} from '../../files/key-file.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {readOldMasterKey} from '../restore/old-key.js'
 
-/** Where a candidate comes from, as the operator gave it (`--candidateKey` text is checked when the flags are read). */
+/**
+ * Where a candidate comes from, as the operator gave it (`--candidateKey` text is checked when the flags are read;
+ * a key file, `-` for standard input, when the candidates are read).
+ */
 export type CandidateSource =
   | {readonly kind: 'base64'; readonly text: string; readonly label: string}
+  | {readonly kind: 'file'; readonly path: string; readonly label: string}
   | {readonly kind: 'config'; readonly path: string; readonly label: string}
 
 export interface CandidateKey {
   readonly key: Buffer
   /** The first 8 hex digits of the key's SHA-256: tells candidates apart without showing them. */
   readonly fingerprint: string
-  /** `--candidateKey #2` or `--candidateConfig /path` */
+  /** `--candidateKey #2`, `--candidateKeyFile /path` (or `standard input`) or `--candidateConfig /path` */
   readonly source: string
   /** The old config it was unsealed from, for `--candidateConfig`. */
   readonly configPath?: string
@@ -38,8 +44,10 @@ function aboutCandidate(error: unknown, source: CandidateSource): unknown {
   if (!(error instanceof RecoveryError)) return error
   const hint =
     source.kind === 'config'
-      ? 'An old config opens only on the machine that sealed it; elsewhere give its key with --candidateKey.'
-      : 'Pass each candidate key exactly as it was shown: standard base64 of 16 or 32 bytes.'
+      ? 'An old config opens only on the machine that sealed it; elsewhere give its key with --candidateKeyFile.'
+      : source.kind === 'file'
+        ? 'Give each candidate key file one key, as it was shown: standard base64 of 16 or 32 bytes.'
+        : 'Pass each candidate key exactly as it was shown: standard base64 of 16 or 32 bytes.'
   // A config's message names its path already.
   const flag = source.kind === 'config' ? '--candidateConfig' : source.label
   return new RecoveryError(`${flag}: ${error.message} Nothing was changed.`, error.exitCode, [hint])
@@ -47,11 +55,31 @@ function aboutCandidate(error: unknown, source: CandidateSource): unknown {
 
 /**
  * The `--candidateKey` flags as sources, each decoded once now so a malformed one is refused (exit 2) before
- * anything else runs; the `--candidateConfig` flags as paths, unsealed later (readCandidateKeys).
+ * anything else runs; the `--candidateKeyFile` and `--candidateConfig` flags as paths, read later
+ * (readCandidateKeys). Standard input can be read once: `--candidateKeyFile -` twice is refused (exit 2).
  */
-export function candidateSources(keys: readonly string[] = [], configs: readonly string[] = []): CandidateSource[] {
+export function candidateSources(flags: {
+  readonly candidateKey?: readonly string[]
+  readonly candidateKeyFile?: readonly string[]
+  readonly candidateConfig?: readonly string[]
+}): CandidateSource[] {
+  const {candidateKey: keys = [], candidateKeyFile: keyFiles = [], candidateConfig: configs = []} = flags
+  const fromStandardInput = keyFiles.filter((path) => path === STANDARD_INPUT).length
+  if (fromStandardInput > 1) {
+    throw new RecoveryError(
+      `--candidateKeyFile - is given ${fromStandardInput} times, but standard input holds one key. Nothing was ` +
+        'changed.',
+      ExitCode.Usage,
+      ['Read one candidate from standard input (-) and give the others in files.'],
+    )
+  }
   const sources: CandidateSource[] = [
     ...keys.map((text, i): CandidateSource => ({kind: 'base64', text, label: `--candidateKey #${i + 1}`})),
+    ...keyFiles.map((path): CandidateSource => ({
+      kind: 'file',
+      path,
+      label: `--candidateKeyFile ${describeKeyFile(path)}`,
+    })),
     ...configs.map((path): CandidateSource => ({kind: 'config', path, label: `--candidateConfig ${path}`})),
   ]
   for (const source of sources) {
@@ -65,6 +93,12 @@ export function candidateSources(keys: readonly string[] = [], configs: readonly
   return sources
 }
 
+/** One candidate's key: from the flag's text, its key file (or standard input), or its old config. */
+async function readCandidateKey(source: CandidateSource, env: NodeJS.ProcessEnv): Promise<Buffer> {
+  if (source.kind === 'file') return masterKeyFromBase64(await readKeyFile(source.path))
+  return readOldMasterKey(source, env)
+}
+
 /**
  * Every candidate's key, in the order given; an old config is unsealed on this machine by the same code as the
  * current one (`MASTER_KEY` ignored). A key given twice counts once, under its first source.
@@ -75,7 +109,7 @@ export async function readCandidateKeys(
 ): Promise<CandidateKey[]> {
   const candidates: CandidateKey[] = []
   for (const source of sources) {
-    const key = await readOldMasterKey(source, env).catch((error: unknown) => {
+    const key = await readCandidateKey(source, env).catch((error: unknown) => {
       throw aboutCandidate(error, source)
     })
     const fingerprint = keyFingerprint(key)

@@ -1,12 +1,13 @@
 import {rm} from 'node:fs/promises'
 import {masterKeyToBase64} from '../../crypto/master-key.js'
 import {ExitCode} from '../../exit-codes.js'
-import {type PreparedFile, prepareFile} from '../../files/atomic-file.js'
+import {type PreparedFile, prepareFile, replaceFileAtomic} from '../../files/atomic-file.js'
 import {readConfigFile, restoreConfigFile, writeConfigFileAtomic} from '../../instance/config-file.js'
 import {sealNewMasterKey} from '../../instance/current-master-key.js'
 import {nodeFileOps} from '../../files/file-ops.js'
 import {describeKeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
+import {inspectKeyFileTarget} from '../guards/key-file-target.js'
 import {need} from '../run/need.js'
 import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
 import type {Step} from './step.js'
@@ -42,6 +43,8 @@ export async function persistNewKey(run: RecoveryRun, newKey: Buffer): Promise<s
   const keyFile = run.options.masterKeyFile
   let partialKeyFile: PreparedFile | undefined
   try {
+    // Again under the lock, with the config as it is now: the file is new, or holds the key this config holds.
+    const target = keyFile ? await inspectKeyFileTarget(keyFile, config, run.env) : undefined
     const sealed = await sealNewMasterKey(config, newKey, run.env, {sealWith: run.options.sealWith})
     run.createdMachineKey = sealed.createdMachineKey
     run.sealedWith = sealed.sealedWith
@@ -53,10 +56,9 @@ export async function persistNewKey(run: RecoveryRun, newKey: Buffer): Promise<s
     const {previousCopyPath} = await writeConfigFileAtomic(config.path, sealed.text)
     run.previousConfigCopy = previousCopyPath
     if (keyFile && partialKeyFile) {
-      await partialKeyFile.publish().catch((error: Error) => {
-        throw keyFileError(keyFile, error)
-      })
+      await publishKeyFile(keyFile, partialKeyFile, target?.exists ? target.bytes : undefined)
       run.masterKeyFileWritten = keyFile
+      run.masterKeyFilePrevious = target?.exists ? target.bytes : undefined
     }
     return (
       `new key sealed into ${config.path} with ${describeKeySource(sealed.sealedWith)} (previous config kept ` +
@@ -71,19 +73,39 @@ export async function persistNewKey(run: RecoveryRun, newKey: Buffer): Promise<s
 }
 
 /**
- * Puts the previous config back, and removes what now names or opens a key nobody uses: the key file and a
- * machine key this run created.
+ * Puts the key file in place: a new file only where nothing has its name (a file that appeared since the check is
+ * never replaced); over the file that held the config's key (`previous`) by a rename.
+ */
+async function publishKeyFile(keyFile: string, prepared: PreparedFile, previous: Buffer | undefined): Promise<void> {
+  try {
+    if (previous) await prepared.publish()
+    else if ((await prepared.create()) === 'exists') throw new Error('a file of that name appeared meanwhile')
+  } catch (error) {
+    throw keyFileError(keyFile, error as Error)
+  }
+}
+
+/**
+ * Removes what now names or opens a key nobody uses — the key file (or puts back what it held before, the previous
+ * config's key) and a machine key this run created — and puts the previous config back. The key file goes first:
+ * a run stopped half-way through this leaves no key file that differs from the config's key, which a re-run would
+ * refuse.
  */
 export async function undoNewKey(run: RecoveryRun): Promise<void> {
+  if (run.masterKeyFileWritten) {
+    if (run.masterKeyFilePrevious)
+      await replaceFileAtomic(run.masterKeyFileWritten, run.masterKeyFilePrevious, {mode: 0o600, ops: nodeFileOps})
+    else await rm(run.masterKeyFileWritten, {force: true})
+  }
+  run.masterKeyFileWritten = undefined
+  run.masterKeyFilePrevious = undefined
   if (run.previousConfigCopy) {
     const {path} = need(run.config, 'the config file')
     await restoreConfigFile(path, run.previousConfigCopy)
     run.previousConfigCopy = undefined
     run.config = await readConfigFile(path)
   }
-  if (run.masterKeyFileWritten) await rm(run.masterKeyFileWritten, {force: true})
   if (run.createdMachineKey) await rm(run.createdMachineKey, {force: true})
-  run.masterKeyFileWritten = undefined
   run.createdMachineKey = undefined
 }
 

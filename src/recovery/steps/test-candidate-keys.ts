@@ -49,7 +49,9 @@ export const testTheCandidateKeys: Step<CandidateState> = {
   title: 'Read and test the candidate keys',
   skip(state) {
     if (state.alreadyRecovered) return `run ${state.alreadyRecovered.runId} already did it`
-    return state.options.candidates?.length ? undefined : 'none given (--candidateKey, --candidateConfig)'
+    return state.options.candidates?.length
+      ? undefined
+      : 'none given (--candidateKey, --candidateKeyFile, --candidateConfig)'
   },
   async run(state) {
     const candidates = await readCandidateKeys(state.options.candidates ?? [], state.env)

@@ -107,11 +107,27 @@ for (const engine of testEngines())
       for (const secret of [newKey, oldKey, 'embedded-postgres-password'])
         expect(run.stdout + run.stderr).to.not.include(secret)
       expect(report.verified).to.equal(true)
+      // The key was not shown, so the next steps must not say it was: they say where it is and how to see it.
+      const steps = (report.nextSteps as string[]).join('\n')
+      expect(steps).to.not.include('shown only once')
+      expect(steps).to.include('It was not shown').and.include(server.seeded.configPath).and.include('--showMasterKey')
+      // The re-run that finds the recovery done says the same, and shows the key when asked to.
+      const again = JSON.parse((await runLostMasterKey([...CONFIRMED, '--json'], server.env)).stdout)
+      expect(again.outcome).to.equal('already-recovered')
+      expect(again).to.not.have.property('masterKey')
+      expect(again.nextSteps.join('\n')).to.include('It was not shown').and.not.include('The key shown')
+      const shownAgain = JSON.parse(
+        (await runLostMasterKey([...CONFIRMED, '--json', '--showMasterKey'], server.env)).stdout,
+      )
+      expect(shownAgain.masterKey).to.equal(newKey)
+      expect(shownAgain.nextSteps.join('\n')).to.include('The key shown is the one in the config')
 
       await server.dispose()
       server = await createLostServer({documents: 50, seed: 5, engine})
       const shown = await runLostMasterKey([...CONFIRMED, '--json', '--showMasterKey'], server.env)
-      expect(JSON.parse(shown.stdout).masterKey).to.equal(await configKey(server))
+      const shownReport = JSON.parse(shown.stdout)
+      expect(shownReport.masterKey).to.equal(await configKey(server))
+      expect(shownReport.nextSteps.join('\n')).to.include('it is shown only once').and.not.include('It was not shown')
     })
 
     it('a failure midway rolls back the database and puts the previous config back (exit 8)', async () => {

@@ -117,9 +117,8 @@ for (const target of databaseTargets()) {
       it('says PostgreSQL records no backup history; reads SQL Server’s, or says why not', async () => {
         const history = await latestFullBackup(test.ctx, test.ctx.databaseName)
         if (target.name === 'postgres') expect(history).to.deep.equal({state: 'not-recorded'})
-        // A database created for this test has no full backup, unless this login cannot read msdb at all (as on
-        // Babelfish, which has none: test/integration/database/mssql-statements.test.ts reads a stand-in of the same
-        // shape).
+        // A database created for this test has no full backup, unless this login cannot read msdb.dbo.backupset at
+        // all (as on Babelfish until a test creates it: test/support/backup-history.ts).
         else expect(history.state).to.be.oneOf(['none', 'unreadable'])
       })
     })

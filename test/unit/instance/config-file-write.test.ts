@@ -97,7 +97,7 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
     expect(await folderEntries(folder)).to.deep.equal(['link.config', 'octopus.config'])
   })
 
-  it('keeps the owner of the file, so the server account can still read it', async function () {
+  it('keeps the owner of the file, so the server account can still read it (needs root: chown)', async function () {
     if (process.getuid?.() !== 0) this.skip()
     await fs.chown(configPath, 4321, 4322)
 

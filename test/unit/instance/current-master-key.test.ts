@@ -213,7 +213,7 @@ describe(`current master key (seed ${SEED})`, () => {
       expect(await readCurrentMasterKey(await readConfigFile(config.path), env)).to.deep.include({key: newKey})
     })
 
-    it('gives a new machine key to the owner of the config file', async function () {
+    it('gives a new machine key to the owner of the config file (needs root: chown)', async function () {
       if (process.getuid?.() !== 0) this.skip()
       const config = await configWith(undefined)
       await fs.chown(config.path, 4321, 4322)

@@ -67,7 +67,7 @@ describe('machine key', () => {
     expect(await folderEntries(path.dirname(keyPath))).to.deep.equal(['machinekey'])
   })
 
-  it('is given to the owner asked for', async function () {
+  it('is given to the owner asked for (needs root: chown)', async function () {
     if (process.getuid?.() !== 0) this.skip()
     await readOrCreateMachineKey(keyPath, {owner: {uid: 4321, gid: 4322}})
     const {uid, gid} = await fs.stat(keyPath)

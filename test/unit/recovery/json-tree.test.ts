@@ -215,7 +215,7 @@ describe('parseJsonTree with an interest (what the reset parses)', () => {
       '{"Steps":[{"Name":"s","Actions":[{"Name":"a1","SensitiveProperties":{"P":"v","Q":null}},{"Name":"a2"}]}]}',
     ActionTemplate:
       '{"Name":"t","SensitiveProperties":{"K":"v"},"Parameters":[{"Name":"p","DefaultValue":"d",' +
-      '"DisplaySettings":{"ControlType":"Sensitive"}}]}',
+      '"DisplaySettings":{"Octopus.ControlType":"Sensitive"}}]}',
     Machine: '{"Name":"m","Endpoint":{"CommunicationStyle":"OfflineDrop","SensitiveVariablesEncryptionPassword":"e"}}',
     TenantVariable: '{"Name":"tv","IsSensitive":true,"Value":"v","Nested":[[{"Value":1}]]}',
   }

@@ -56,8 +56,8 @@ describe('resetDocument', () => {
       ['Steps[1].Actions[1].SensitiveProperties.C', 'Run script', 'already-null'],
     ])
     const template = `{"Name":"T","SensitiveProperties":{"P":${secret('3')}},"Parameters":[
-      {"Name":"Pwd","DefaultValue":${secret('4')},"DisplaySettings":{"ControlType":"Sensitive"}},
-      {"Name":"Url","DefaultValue":"https://x","DisplaySettings":{"ControlType":"SingleLineText"}}]}`
+      {"Name":"Pwd","DefaultValue":${secret('4')},"DisplaySettings":{"Octopus.ControlType":"Sensitive"}},
+      {"Name":"Url","DefaultValue":"https://x","DisplaySettings":{"Octopus.ControlType":"SingleLineText"}}]}`
     const t = resetDocument(table('ActionTemplate'), 'ActionTemplates-1', template)
     if (t.state !== 'scanned') throw new Error(t.reason)
     expect(t.leaves.map((l) => [l.path, l.label])).to.deep.equal([

@@ -114,10 +114,8 @@ export function compatibilityLevelQuery(): RawBuilder<{Name: string; Level: numb
 export const MSDB_BACKUPSET: readonly string[] = ['msdb', 'dbo', 'backupset']
 
 /** 1 when this login may read msdb's backup history, 0 when not, NULL when msdb is out of reach (e.g. Azure SQL). */
-export function canReadBackupHistoryQuery(
-  backupset: readonly string[] = MSDB_BACKUPSET,
-): RawBuilder<{CanRead: number | null}> {
-  return sql`SELECT HAS_PERMS_BY_NAME(${backupset.join('.')}, N'OBJECT', N'SELECT') AS "CanRead"`
+export function canReadBackupHistoryQuery(): RawBuilder<{CanRead: number | null}> {
+  return sql`SELECT HAS_PERMS_BY_NAME(${MSDB_BACKUPSET.join('.')}, N'OBJECT', N'SELECT') AS "CanRead"`
 }
 
 /**
@@ -125,11 +123,8 @@ export function canReadBackupHistoryQuery(
  * `time_zone` is its offset in 15-minute steps (127: unknown, then today's offset is the best guess). Newest by
  * UTC, not by the local time: rows recorded under different offsets (daylight saving) do not sort by local time.
  */
-export function latestFullBackupQuery(
-  databaseName: string,
-  table: readonly string[] = MSDB_BACKUPSET,
-): RawBuilder<{FinishedAt: Date}> {
-  const backupset = sql.id(...table)
+export function latestFullBackupQuery(databaseName: string): RawBuilder<{FinishedAt: Date}> {
+  const backupset = sql.id(...MSDB_BACKUPSET)
   return sql`SELECT TOP (1) TODATETIMEOFFSET(CASE WHEN time_zone IS NULL OR time_zone = 127
       THEN DATEADD(minute, DATEDIFF(minute, GETDATE(), GETUTCDATE()), backup_finish_date)
       ELSE DATEADD(minute, -15 * time_zone, backup_finish_date) END, 0) AS "FinishedAt"

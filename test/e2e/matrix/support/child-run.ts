@@ -12,6 +12,10 @@ export interface ChildOptions {
   readonly gid?: number
   /** Called with each chunk of stdout as it arrives. */
   readonly onStdout?: (text: string) => void
+  /** Written to its standard input, which is then closed (default: no standard input). */
+  readonly stdin?: string
+  /** The command (default server:lost-master-key). */
+  readonly command?: string
 }
 
 export interface ChildRun extends CommandRun {
@@ -28,8 +32,9 @@ function jsonError(stdout: string): string {
 }
 
 /**
- * `server:lost-master-key` from the sources in a child process, as an operator runs it (CI=true: plain
- * output). Resolves when it exits; `message` is what it printed as an error (stderr, or the --json error).
+ * A command (`server:lost-master-key` unless told) from the sources in a child process, as an operator runs it
+ * (CI=true: plain output). Resolves when it exits; `message` is what it printed as an error (stderr, or the --json
+ * error).
  */
 export function runChild(
   args: string[],
@@ -39,20 +44,22 @@ export function runChild(
   const childEnv: Record<string, string> = {}
   for (const [key, value] of Object.entries({...process.env, ...env, CI: 'true'}))
     if (value !== undefined) childEnv[key] = value
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'server:lost-master-key', ...args], {
+  const command = options.command ?? 'server:lost-master-key'
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', command, ...args], {
     cwd: ROOT,
     env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     uid: options.uid,
     gid: options.gid,
   })
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin)
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString()
     options.onStdout?.(stdout)
   })
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   return new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, signal) =>

@@ -214,7 +214,7 @@ describe('candidate keys', () => {
   it('refuses a malformed --candidateKey (exit 2), naming which one and never echoing it', () => {
     const bad = 'c2VjcmV0LWJ1dC10b28tc2hvcnQ='
     try {
-      candidateSources([a.toString('base64'), bad])
+      candidateSources({candidateKey: [a.toString('base64'), bad]})
       expect.fail('refused')
     } catch (error) {
       expect(error).to.be.instanceOf(RecoveryError)
@@ -227,7 +227,7 @@ describe('candidate keys', () => {
 
   it('counts a key given twice once, under its first source, with its fingerprint', async () => {
     const keys = await readCandidateKeys(
-      candidateSources([a.toString('base64'), b.toString('base64'), ` ${a.toString('base64')}\n`]),
+      candidateSources({candidateKey: [a.toString('base64'), b.toString('base64'), ` ${a.toString('base64')}\n`]}),
       {},
     )
     expect(keys.map((k) => [k.source, k.fingerprint])).to.deep.equal([
