@@ -28,6 +28,22 @@ export function tableExistsQuery(table: string): RawBuilder<{Found: number}> {
   return sql`SELECT CASE WHEN OBJECT_ID(QUOTENAME(${table}), N'U') IS NULL THEN 0 ELSE 1 END AS "Found"`
 }
 
+/** The names of `table`'s columns. */
+export function tableColumnsQuery(table: string): RawBuilder<{Name: string}> {
+  return sql`SELECT name AS "Name" FROM sys.columns WHERE object_id = OBJECT_ID(QUOTENAME(${table}), N'U')`
+}
+
+/**
+ * The Id and JSON of `table`'s rows whose Id is in `ids`, for a write back in the same transaction: update locks,
+ * held to its end, row by row, so no other writer changes what was read in between.
+ */
+export function documentsForUpdateQuery(
+  table: string,
+  ids: readonly string[],
+): RawBuilder<{Id: string; JSON: string | null}> {
+  return sql`SELECT "Id", "JSON" FROM ${sql.table(table)} WITH (UPDLOCK, ROWLOCK) WHERE "Id" IN (${sql.join([...ids])})`
+}
+
 function jsonPath(column: string): RawBuilder<unknown> {
   return sql.lit(`$."${column}"`)
 }
