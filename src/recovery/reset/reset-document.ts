@@ -1,7 +1,8 @@
 import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import type {JsonEdit} from '../json/json-splice.js'
 import {spliceJson} from '../json/json-splice.js'
-import {MalformedJsonError} from '../json/json-tree.js'
+import {type JsonNode, MalformedJsonError} from '../json/json-tree.js'
+import {elementIdentity} from '../catalog/element-identity.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
 import type {FoundString} from '../json/string-finder.js'
@@ -19,6 +20,11 @@ export interface LeafReport {
   readonly ciphertext?: string
   /** The candidate (index into the salvage's candidates) that opened it; only when the outcome is `salvaged`. */
   readonly candidate?: number
+  /**
+   * For the quarantine, when reset or salvaged: the identity of each array element the path steps into, as a JSON
+   * array (element-identity.ts), so that a restore finds the element wherever it has moved.
+   */
+  readonly elementIds?: string
 }
 
 /** A ciphertext outside the catalog's fields: listed, and reset only when the operator asks. */
@@ -99,7 +105,10 @@ export function resetDocument(
   const {shaped} = swept
   // Indices of the sweep's strings that are the catalog's own values; the rest are outside the catalog.
   const claimed: boolean[] = []
-  for (const {path, field, label, node, shadowed} of sensitiveLeaves(json, swept.root, table, documentId)) {
+  // Identities are worked out only for the values that are taken out (they are the ones a restore looks for).
+  const identities = (elements: readonly JsonNode[]) =>
+    elements.length === 0 ? '[]' : JSON.stringify(elements.map((element) => elementIdentity(json, element)))
+  for (const {path, field, label, node, shadowed, elements} of sensitiveLeaves(json, swept.root, table, documentId)) {
     // The sweep has already found every string with the shape, in document order.
     const index = indexByStart(shaped, node.start)
     let ciphertext: string | undefined
@@ -111,10 +120,17 @@ export function resetDocument(
     if (shadowed && ciphertext === undefined) continue
     const opened = salvage && ciphertext !== undefined ? openWithCandidates(ciphertext, salvage) : undefined
     if (opened) {
-      leaves.push({path, kind: field.kind, label, outcome: 'salvaged', candidate: opened.candidate})
+      leaves.push({
+        path,
+        kind: field.kind,
+        label,
+        outcome: 'salvaged',
+        candidate: opened.candidate,
+        elementIds: identities(elements),
+      })
       edits.push(salvageEdit(node, opened, salvage!))
     } else if (ciphertext !== undefined) {
-      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext})
+      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext, elementIds: identities(elements)})
       edits.push({start: node.start, end: node.end, replacement: 'null'})
     } else {
       leaves.push({
