@@ -175,7 +175,7 @@ for (const engine of testEngines())
       }
     })
 
-    it('refuses a wrong old key that opens one value by chance (12), and the database stays byte-identical', async () => {
+    it('refuses a wrong old key that opens one value by chance (12); the database stays byte-identical', async () => {
       const wrongKey = generateMasterKey()
       // A quarantined value the right key opens to its secret and the wrong key ALSO opens (padding and UTF-8).
       const lucky = luckyValue(oldKey, wrongKey, 'lucky', `restore ${engine} ${SEED}`)
@@ -192,7 +192,8 @@ for (const engine of testEngines())
       ])
       await query(
         server.database.url,
-        `INSERT INTO "LostMasterKeyQuarantine" ("RunId", "TableName", "DocumentId", "Path", "Value", "QuarantinedAt", "Kind")
+        `INSERT INTO "LostMasterKeyQuarantine"
+           ("RunId", "TableName", "DocumentId", "Path", "Value", "QuarantinedAt", "Kind")
          VALUES ($1, 'Feed', $2, 'LuckyPassword', $3, $4, 'reset')`,
         [row.RunId, feed.Id, lucky, new Date()],
       )
@@ -207,7 +208,7 @@ for (const engine of testEngines())
       }
     })
 
-    it('with the right key, follows identity: no secret lands in another variable, and the moved one gets its own', async () => {
+    it('with the right key, follows identity: no secret lands in another variable; the moved one gets its own', async () => {
       const run = await restore(['--oldMasterKey', oldKey.toString('base64'), ...BACKED_UP, '--json'])
       expect(run.exitCode, run.message).to.equal(0)
       const data = JSON.parse(run.stdout) as {
