@@ -208,7 +208,7 @@ for (const engine of testEngines())
       }
     })
 
-    it('with the right key, follows identity: no secret lands in another variable; the moved one gets its own', async () => {
+    it('the right key follows identity: no secret lands in another variable; the moved one gets its own', async () => {
       const run = await restore(['--oldMasterKey', oldKey.toString('base64'), ...BACKED_UP, '--json'])
       expect(run.exitCode, run.message).to.equal(0)
       const data = JSON.parse(run.stdout) as {
