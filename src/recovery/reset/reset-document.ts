@@ -2,7 +2,7 @@ import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catal
 import type {JsonEdit} from '../json/json-splice.js'
 import {spliceJson} from '../json/json-splice.js'
 import {type JsonNode, MalformedJsonError} from '../json/json-tree.js'
-import {elementIdentity} from '../catalog/element-identity.js'
+import {elementIdentitiesJson} from '../catalog/element-identity.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
 import type {FoundString} from '../json/string-finder.js'
@@ -106,8 +106,7 @@ export function resetDocument(
   // Indices of the sweep's strings that are the catalog's own values; the rest are outside the catalog.
   const claimed: boolean[] = []
   // Identities are worked out only for the values that are taken out (they are the ones a restore looks for).
-  const identities = (elements: readonly JsonNode[]) =>
-    elements.length === 0 ? '[]' : JSON.stringify(elements.map((element) => elementIdentity(json, element)))
+  const identities = (elements: readonly JsonNode[]) => elementIdentitiesJson(json, elements)
   for (const {path, field, label, node, shadowed, elements} of sensitiveLeaves(json, swept.root, table, documentId)) {
     // The sweep has already found every string with the shape, in document order.
     const index = indexByStart(shaped, node.start)

@@ -22,7 +22,7 @@ interface Variable {
 }
 
 /** The documents of these tests, with ciphertexts under the old (lost) key. */
-function documents(oldKey: Buffer) {
+function documents(oldKey: Buffer): Array<{table: string; id: string; json: string; columns: Record<string, string>}> {
   const cipher = (text: string) => encryptSensitiveValue(text, oldKey)
   const variable = (id: string, type: string, value: string | null): Variable => ({
     Id: id,
