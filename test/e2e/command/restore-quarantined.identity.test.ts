@@ -97,7 +97,12 @@ for (const engine of testEngines())
     let oldKey: Buffer
     let currentKey: Buffer
 
-    const restore = (args: string[]) => runPluginCommand('server:restore-quarantined', args, server.env)
+    const outputs: string[] = []
+    const restore = async (args: string[]) => {
+      const run = await runPluginCommand('server:restore-quarantined', args, server.env)
+      outputs.push(run.stdout + run.stderr + run.message)
+      return run
+    }
     const opened = (value: unknown) => {
       const result = decryptSensitiveValue(value, currentKey)
       return result.kind === 'plaintext' ? result.plaintext : result.kind
@@ -251,5 +256,17 @@ for (const engine of testEngines())
         Variables: Variable[]
       }
       expect(opened(old.Variables[0].Value)).to.equal('secret of X')
+    })
+
+    it('shows no secret, and no key, in any output', () => {
+      expect(outputs.length).to.be.greaterThan(3)
+      const secrets = [
+        'secret of',
+        'secret under NUL',
+        'lucky',
+        oldKey.toString('base64'),
+        currentKey.toString('base64'),
+      ]
+      for (const output of outputs) for (const secret of secrets) expect(output).to.not.include(secret)
     })
   })
