@@ -41,16 +41,18 @@ export function renderRestore(report: RestoreReport): string {
   const salvaged = COLUMNS.reduce((total, [, key]) => total + sum.salvage[key], 0)
   if (salvaged > 0) {
     lines.push(
-      `Salvaged values (re-encrypted by a candidate key in the reset), put back with the old key where the salvage's ` +
-        `value is still in place:`,
-      ...grid([COLUMNS.map(([title]) => title), counts(sum.salvage)]),
+      'Salvaged values (a candidate key re-encrypted them in the reset), put back where the salvage left them:',
+      ...grid([
+        ['', ...COLUMNS.map(([title]) => title)],
+        ['salvaged', ...counts(sum.salvage)],
+      ]),
       '',
     )
   }
   if (sum.matchedByPosition > 0)
     lines.push(
-      `${n(sum.matchedByPosition)} of the restored values were matched by position: their rows record no element ` +
-        'identities (written before restore followed identity, or outside the catalog).',
+      `${n(sum.matchedByPosition)} of the restored values were matched by position: their rows record no ` +
+        'element identities (written before they were recorded, or outside the catalog).',
     )
   if (sum.reEntered + sum.salvage.reEntered > 0)
     lines.push('Re-entered values were entered again (or changed) since the reset and were left as they are.')
