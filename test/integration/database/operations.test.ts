@@ -204,6 +204,12 @@ for (const target of databaseTargets()) {
           [rows[1]].map((r) => ({...r, documentId: 'Feeds-2'})),
           when,
         )
+        // A run that only salvaged has no reset rows: restore's default run is the latest reset.
+        await insertQuarantineRows(test.ctx, [{...rows[1], runId: 'run-salvage-only'}], new Date(when.getTime() + 1000))
+        expect((await quarantineRuns(test.ctx))!.map(({runId, hasReset}) => ({runId, hasReset}))).to.deep.equal([
+          {runId: 'run-salvage-only', hasReset: false},
+          {runId: 'run-ids', hasReset: true},
+        ])
         const read = await readQuarantine(test.ctx, 'run-ids')
         expect(read).to.deep.equal([
           {...rows[0], quarantinedAt: when},
