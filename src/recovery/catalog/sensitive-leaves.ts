@@ -27,7 +27,6 @@ export interface CatalogPlace {
   readonly node: JsonNode
   /** The field's conditions hold: the value there is sensitive. */
   readonly sensitive: boolean
-  readonly shadowed: boolean
 }
 
 type Segment = {readonly kind: 'key'; readonly key: string; readonly each: boolean} | {readonly kind: 'values'}
@@ -241,8 +240,8 @@ const NO_ELEMENTS: readonly JsonNode[] = []
 class PlaceWalk extends FieldWalk {
   readonly places: CatalogPlace[] = []
 
-  override reached(node: JsonNode, holder: JsonNode, shadowed: boolean): void {
-    this.places.push({node, sensitive: conditionsHold(this.text, holder, this.compiled.when), shadowed})
+  override reached(node: JsonNode, holder: JsonNode): void {
+    this.places.push({node, sensitive: conditionsHold(this.text, holder, this.compiled.when)})
   }
 }
 
