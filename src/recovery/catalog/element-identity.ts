@@ -13,7 +13,7 @@ function identityNode(element: JsonNode): JsonNode | undefined {
 }
 
 /**
- * The identity of an array element (docs/recovery.md, "Restore follows identity"): its `Id` when that is a string,
+ * The identity of an array element (docs/recovery.md, "Restore from the quarantine"): its `Id` when that is a string,
  * else its `Name` when that is a string, else null. Read as the server reads it (the last copy of a key). A
  * variable or a step keeps its `Id` when the array around it changes, so a quarantined value can find it again.
  */

@@ -17,10 +17,10 @@ export interface FoundPlace {
 }
 
 /**
- * The node a quarantine row names (docs/recovery.md, "Restore follows identity"). `path` is written the way the reset
- * writes it (`Variables[3].Value`, `Steps[0].Actions[1].SensitiveProperties.Octopus.Action.Password`); property names
- * may hold dots, so it is not split: the walk follows every branch whose path is a prefix of it, the LAST copy of a
- * duplicated key only (the one the server reads).
+ * The node a quarantine row names (docs/recovery.md, "Restore from the quarantine"). `path` is written the way the
+ * reset writes it (`Variables[3].Value`, `Steps[0].Actions[1].SensitiveProperties.Octopus.Action.Password`); property
+ * names may hold dots, so it is not split: the walk follows every branch whose path is a prefix of it, the LAST copy
+ * of a duplicated key only (the one the server reads).
  *
  * `elementIds` holds the identity the reset recorded for each array step (element-identity.ts). A step goes to the
  * element with that identity wherever it has moved: the one at the recorded position if it still has it, else the

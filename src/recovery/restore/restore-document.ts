@@ -7,7 +7,7 @@ import {type JsonNode, MalformedJsonError, parseJsonTree, scalarValue} from '../
 import {findPlace} from './find-path.js'
 
 /**
- * What became of one quarantined value (docs/recovery.md, "Restore follows identity"):
+ * What became of one quarantined value (docs/recovery.md, "Restore from the quarantine"):
  * - `restored`: the old key opened it and its place still waits for it, so it holds the value again, under the
  *   current key;
  * - `re-entered`: the place holds something else now (a value entered since the reset; for a salvaged value, anything

@@ -89,7 +89,7 @@ function keyDoesNotOpen(run: QuarantineRun, proof: OldKeyProof): RecoveryError {
 
 /**
  * Puts run `runId`'s quarantined values back where their place still waits for them, encrypted with the current key
- * (docs/recovery.md, "Restore follows identity"). One transaction on `ctx` (the caller holds the recovery lock): the
+ * (docs/recovery.md, "Restore from the quarantine"). One transaction on `ctx` (the caller holds the recovery lock): the
  * old key is first proven on the run's values (not proven: exit 12, nothing written); then each document is read
  * with a row lock, restored and written; the quarantine rows of restored values are deleted (every other row stays,
  * since a re-entered value's old one may still matter and an unopened one may yet open with another key), and a
