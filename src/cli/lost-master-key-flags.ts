@@ -4,6 +4,7 @@ import {candidateKeyFlags} from './flag-groups/candidate-key-flags.js'
 import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
 import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
 import {dryRunFlag} from './flag-groups/dry-run-flag.js'
+import {ignoreLiveNodesFlag} from './flag-groups/ignore-live-nodes-flag.js'
 import {instanceFlags} from './flag-groups/instance-flags.js'
 import {sealWithFlag} from './flag-groups/seal-with-flag.js'
 import {withKebabAliases} from './kebab-aliases.js'
@@ -53,11 +54,7 @@ export const lostMasterKeyFlags = withKebabAliases({
     default: true,
     allowNo: true,
   }),
-  ignoreLiveNodes: Flags.boolean({
-    description:
-      'Proceeds even though a server node reported in the last 5 minutes. Risk: a running server corrupts data ' +
-      'during the reset.',
-  }),
+  ...ignoreLiveNodesFlag,
   masterKeyFile: Flags.string({
     description:
       'Also writes the new master key to this file (mode 0600) before the database is changed. The file must not ' +

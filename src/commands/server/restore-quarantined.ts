@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {exitCodeHelp} from '../../cli/exit-code-help.js'
 import {backupCheckOptions, backupFlags} from '../../cli/flag-groups/backup-flags.js'
 import {dryRunFlag} from '../../cli/flag-groups/dry-run-flag.js'
+import {ignoreLiveNodesFlag} from '../../cli/flag-groups/ignore-live-nodes-flag.js'
 import {batchSizeFlag} from '../../cli/flag-groups/batch-size-flag.js'
 import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
@@ -12,6 +13,7 @@ import {type OldKeySource, readOldMasterKey} from '../../recovery/restore/old-ke
 import {renderRestore, restoreJson} from '../../recovery/restore/render-restore.js'
 import {requireBackupConfirmation, type RestoreState, restoreTheValues} from '../../recovery/restore/restore-steps.js'
 import {checkTheBackup} from '../../recovery/steps/check-backup.js'
+import {checkNoNodeIsRunning} from '../../recovery/steps/check-server-idle.js'
 import {openTheServer} from '../../recovery/steps/open-server.js'
 import {takeTheLock} from '../../recovery/steps/take-lock.js'
 import {chooseRenderer, runSteps} from '../../recovery/run/task-list.js'
@@ -23,10 +25,14 @@ export default class RestoreQuarantined extends ServerCommand {
     'Put the values a reset quarantined back, with the old master key, where they are still empty.'
 
   static override description = `Use this when the master key that server:lost-master-key replaced turns up again.
-For one reset run (default: the latest), it decrypts each quarantined value with the old key and, where the field
-is still empty, writes it back encrypted with the current key. A value entered again since the reset is never
-overwritten ("re-entered"); a value the old key cannot open is reported, never guessed. One transaction, under the
-recovery lock; restored rows leave LostMasterKeyQuarantine, the others stay; an audit event records the run.
+For one reset run (default: the latest), it first proves the old key on the run's quarantined values (by the old
+server certificate, or by enough values that a wrong key could not have opened them by chance): a key that is not
+proven writes nothing (exit 12). Then each value goes back, encrypted with the current key, to the element it was
+taken from (found by its Id or Name wherever it moved), where the field is still empty and still sensitive. A value
+entered again since the reset is never overwritten ("re-entered"); a value the old key cannot open is reported,
+never guessed. Refuses while a server node is running (exit 5; --ignoreLiveNodes). One transaction, under the
+recovery lock, with the documents it writes locked; restored rows leave LostMasterKeyQuarantine, the others stay; an
+audit event records the run.
 
 ${exitCodeHelp('server:restore-quarantined')}`
 
@@ -71,6 +77,7 @@ ${exitCodeHelp('server:restore-quarantined')}`
     ...dryRunFlag(
       'Works out what would be restored, re-entered and not openable; changes nothing. Needs no confirmation.',
     ),
+    ...ignoreLiveNodesFlag,
     ...batchSizeFlag('Quarantined values per batch.'),
   })
 
@@ -92,12 +99,13 @@ ${exitCodeHelp('server:restore-quarantined')}`
         dryRun: flags.dryRun,
         runId: flags.runId,
         batchSize: flags.batchSize,
+        ignoreLiveNodes: flags.ignoreLiveNodes,
       },
       env: process.env,
       oldKey: await readOldMasterKey(source, process.env),
     }
     try {
-      await runSteps([openTheServer, checkTheBackup, takeTheLock, restoreTheValues], state, {
+      await runSteps([openTheServer, checkTheBackup, takeTheLock, checkNoNodeIsRunning, restoreTheValues], state, {
         renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
       })
     } catch (error) {

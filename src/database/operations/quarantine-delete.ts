@@ -4,7 +4,7 @@ import type {DbContext} from '../context.js'
 import {deleteMatchingJson} from '../dialects/mssql/mssql-sql.js'
 import {QUARANTINE_TABLE} from './quarantine.js'
 
-/** One quarantined value of a document: the row's key within a run and table. */
+/** One quarantined value of a document: the row's key within a run and table (`path` as stored). */
 export interface QuarantineKey {
   readonly documentId: string
   readonly path: string

@@ -1,6 +1,7 @@
 import type {DbContext} from '../context.js'
 import {selectTop} from '../dialects/mssql/mssql-sql.js'
-import {QUARANTINE_TABLE} from './quarantine.js'
+import {unescapeQuarantinePath} from './quarantine-path.js'
+import {laterColumns, missingQuarantineColumns, QUARANTINE_TABLE, type QuarantineRow} from './quarantine.js'
 import {tableExists} from './table-exists.js'
 
 /** One reset run's rows still waiting in the quarantine. */
@@ -9,15 +10,22 @@ export interface QuarantineRun {
   readonly rows: number
   /** When the run quarantined them (its newest row). */
   readonly quarantinedAt: Date
+  /** Whether it has rows of kind `reset` (a run that only salvaged has none). */
+  readonly hasReset: boolean
 }
 
-/** A quarantined ciphertext as the restore reads it: which document, where in it, and the old value. */
-export interface QuarantinedEntry {
-  readonly tableName: string
-  readonly documentId: string
-  readonly path: string
-  readonly value: string
-}
+/**
+ * A quarantined ciphertext as the restore reads it: which document, where in it, the old value, and what the reset
+ * recorded besides (kind, element identities, what a salvage wrote). `storedPath` is the row's `Path` as stored
+ * (escaped when the row has a kind: quarantine-path.ts), the key to delete it by.
+ */
+export type QuarantinedEntry = Readonly<
+  Pick<QuarantineRow, 'tableName' | 'documentId' | 'path' | 'value' | 'kind' | 'elementIds' | 'written'> & {
+    storedPath: string
+  }
+>
+
+const ENTRY_COLUMNS = ['TableName', 'DocumentId', 'Path', 'Value', 'Kind', 'ElementIds', 'Written'] as const
 
 /** The runs with rows in the quarantine, newest first; undefined when there is no quarantine table at all. */
 export async function quarantineRuns(ctx: DbContext): Promise<QuarantineRun[] | undefined> {
@@ -27,11 +35,23 @@ export async function quarantineRuns(ctx: DbContext): Promise<QuarantineRun[] | 
     .select((eb) => ['RunId', eb.fn.countAll().as('Count'), eb.fn.max('QuarantinedAt').as('At')])
     .groupBy('RunId')
     .execute()
+  // A row without a Kind (written before the column, or a table without it) is a reset's.
+  const withKind = !(await missingQuarantineColumns(ctx)).includes('Kind')
+  const withReset = withKind
+    ? await ctx.db
+        .selectFrom(QUARANTINE_TABLE)
+        .select('RunId')
+        .distinct()
+        .where((eb) => eb.or([eb('Kind', 'is', null), eb('Kind', '=', 'reset')]))
+        .execute()
+    : rows
+  const resetRuns = new Set(withReset.map((row) => row.RunId as string))
   return rows
     .map((row) => ({
       runId: row.RunId as string,
       rows: Number(row.Count),
       quarantinedAt: new Date(row.At as Date | string),
+      hasReset: resetRuns.has(row.RunId as string),
     }))
     .sort((a, b) => b.quarantinedAt.getTime() - a.quarantinedAt.getTime() || a.runId.localeCompare(b.runId))
 }
@@ -45,8 +65,10 @@ export interface QuarantineCursor {
 const entryOf = (row: Record<string, unknown>): QuarantinedEntry => ({
   tableName: row.TableName as string,
   documentId: row.DocumentId as string,
-  path: row.Path as string,
+  path: unescapeQuarantinePath(row.Path as string, row.Kind !== null && row.Kind !== undefined),
+  storedPath: row.Path as string,
   value: row.Value as string,
+  ...laterColumns(row),
 })
 
 /**
@@ -63,7 +85,7 @@ export async function* streamQuarantine(
   for (;;) {
     let query = ctx.db
       .selectFrom(QUARANTINE_TABLE)
-      .select(['TableName', 'DocumentId', 'Path', 'Value'])
+      .select([...ENTRY_COLUMNS])
       .where('RunId', '=', runId)
       .orderBy('TableName')
       .orderBy('DocumentId')
@@ -94,7 +116,7 @@ export async function* streamQuarantine(
 }
 
 /** Every row run `runId` holds for one document. */
-async function readQuarantinedDocument(
+export async function readQuarantinedDocument(
   ctx: DbContext,
   runId: string,
   tableName: string,
@@ -102,7 +124,7 @@ async function readQuarantinedDocument(
 ): Promise<QuarantinedEntry[]> {
   const rows = await ctx.db
     .selectFrom(QUARANTINE_TABLE)
-    .select(['TableName', 'DocumentId', 'Path', 'Value'])
+    .select([...ENTRY_COLUMNS])
     .where('RunId', '=', runId)
     .where('TableName', '=', tableName)
     .where('DocumentId', '=', documentId)

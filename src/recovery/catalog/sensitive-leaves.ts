@@ -1,5 +1,6 @@
 import type {SensitiveField, SensitiveTable} from './catalog.js'
 import {parseCatalogPath, parseConditionKeys} from './catalog-path.js'
+import {IDENTITY_KEYS} from './element-identity.js'
 import {entryOf, type JsonInterest, type JsonNode, type JsonObject, scalarValue} from '../json/json-tree.js'
 
 /** One place in a document where the catalog says a sensitive value lives. */
@@ -17,6 +18,15 @@ export interface SensitiveLeaf {
    * one counts), but a ciphertext in it must not stay (docs/catalog.md, "Duplicate keys").
    */
   readonly shadowed: boolean
+  /** The array elements the path steps into, outermost first (for their identities: element-identity.ts). */
+  readonly elements: readonly JsonNode[]
+}
+
+/** A place a catalog field's path reaches in a document, whether or not the field's conditions hold there. */
+export interface CatalogPlace {
+  readonly node: JsonNode
+  /** The field's conditions hold: the value there is sensitive. */
+  readonly sensitive: boolean
 }
 
 type Segment = {readonly kind: 'key'; readonly key: string; readonly each: boolean} | {readonly kind: 'values'}
@@ -67,12 +77,18 @@ function freeze(node: InterestBuilder): JsonInterest {
 
 /**
  * What the walker can look at in a document of this table: every field's path, the conditions on the object that
- * holds its leaf, and its label path. Arrays are transparent, as in the interest.
+ * holds its leaf, its label path, and the identity of each array element on the way (`Id`, `Name`). Arrays are
+ * transparent, as in the interest.
  */
 function interestOf(fields: readonly CompiledField[]): JsonInterest {
   const root = newBuilder()
   for (const {segments, label, when} of fields) {
     want(root, segments)
+    segments.forEach((segment, at) => {
+      if (segment.kind !== 'key' || !segment.each) return
+      const element = want(root, segments.slice(0, at + 1))
+      for (const key of IDENTITY_KEYS) want(element, [{kind: 'key', key, each: false}])
+    })
     const holder = want(root, segments.slice(0, -1))
     for (const [keys] of when)
       want(
@@ -156,6 +172,8 @@ function lastIndexByKey(entries: JsonObject['entries']): Map<string, number> {
  */
 class FieldWalk {
   readonly steps: Array<string | number> = []
+  /** The array elements stepped into, outermost first. */
+  readonly elements: JsonNode[] = []
   compiled!: CompiledField
 
   constructor(
@@ -163,6 +181,16 @@ class FieldWalk {
     readonly root: JsonNode,
     readonly leaves: SensitiveLeaf[],
   ) {}
+
+  /** The walk reached the end of the field's path at `node`, inside `holder`. */
+  reached(node: JsonNode, holder: JsonNode, shadowed: boolean): void {
+    // Conditions are read as the server reads them: the last copy of each key.
+    if (!conditionsHold(this.text, holder, this.compiled.when)) return
+    const indices = this.steps.filter((step): step is number => typeof step === 'number')
+    const label = labelOf(this.text, this.root, this.compiled.label, indices) ?? this.compiled.field.title
+    const elements = this.elements.length === 0 ? NO_ELEMENTS : [...this.elements]
+    this.leaves.push({field: this.compiled.field, path: this.path(), node, label, shadowed, elements})
+  }
 
   /** The path down to where the walk is: `a.b[2].c`. */
   path(): string {
@@ -175,12 +203,7 @@ class FieldWalk {
   visit(node: JsonNode, holder: JsonNode, at: number, shadowed: boolean): void {
     const {segments} = this.compiled
     if (at === segments.length) {
-      // Conditions are read as the server reads them: the last copy of each key.
-      if (conditionsHold(this.text, holder, this.compiled.when)) {
-        const indices = this.steps.filter((step): step is number => typeof step === 'number')
-        const label = labelOf(this.text, this.root, this.compiled.label, indices) ?? this.compiled.field.title
-        this.leaves.push({field: this.compiled.field, path: this.path(), node, label, shadowed})
-      }
+      this.reached(node, holder, shadowed)
       return
     }
     if (node.type !== 'object') return
@@ -200,13 +223,40 @@ class FieldWalk {
         // Inside an array the holder is the element itself (e.g. the variable whose Type is Sensitive).
         for (let item = 0; item < child.items.length; item++) {
           this.steps.push(item)
+          this.elements.push(child.items[item])
           this.visit(child.items[item], child.items[item], at + 1, copyShadowed)
+          this.elements.pop()
           this.steps.pop()
         }
       }
       this.steps.pop()
     }
   }
+}
+
+const NO_ELEMENTS: readonly JsonNode[] = []
+
+/** A walk that keeps every place a path reaches, sensitive or not (for the restore's check of a place). */
+class PlaceWalk extends FieldWalk {
+  readonly places: CatalogPlace[] = []
+
+  override reached(node: JsonNode, holder: JsonNode): void {
+    this.places.push({node, sensitive: conditionsHold(this.text, holder, this.compiled.when)})
+  }
+}
+
+/**
+ * Every place `table`'s catalog fields reach in one document (`root`: the full tree), each with whether the field's
+ * conditions hold there. A place that several fields reach is listed once per field.
+ */
+export function catalogPlaces(text: string, root: JsonNode, table: SensitiveTable, documentId: string): CatalogPlace[] {
+  const walk = new PlaceWalk(text, root, [])
+  for (const compiled of compile(table).fields) {
+    if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
+    walk.compiled = compiled
+    walk.visit(root, root, 0, false)
+  }
+  return walk.places
 }
 
 /**

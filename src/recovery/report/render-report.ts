@@ -51,6 +51,13 @@ function outsideCatalog(report: RecoveryReport): string[] {
         `counts).`,
       '',
     )
+  const escaped = report.totals.escapedPaths
+  if (escaped > 0)
+    out.push(
+      `Unusual keys: ${n(escaped)} reset values sit under a key with a character a database text column cannot hold ` +
+        '(such as NUL); their quarantine paths are stored escaped, and restore-quarantined reads them back.',
+      '',
+    )
   return out
 }
 

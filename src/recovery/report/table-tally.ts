@@ -15,6 +15,11 @@ export interface TableTally {
   outsideCatalog: number
   /** Documents in which an object holds a key twice (read as the server reads them: the last copy counts). */
   duplicateKeyDocuments: number
+  /**
+   * Reset values whose path holds a character a database text column cannot (a NUL in a key, say): quarantined with
+   * the path escaped (docs/recovery.md, "The quarantine").
+   */
+  escapedPaths: number
 }
 
 export function emptyTally(table: string): TableTally {
@@ -29,6 +34,7 @@ export function emptyTally(table: string): TableTally {
     malformedDocuments: 0,
     outsideCatalog: 0,
     duplicateKeyDocuments: 0,
+    escapedPaths: 0,
   }
 }
 

@@ -11,16 +11,18 @@ export function quarantineRows(
   result: Extract<DocumentReset, {state: 'scanned'}>,
 ): QuarantineRow[] {
   const rows: QuarantineRow[] = []
-  const row = (path: string, value: string, written: string | undefined): QuarantineRow => ({
+  const row = (path: string, value: string, written: string | undefined, elementIds?: string): QuarantineRow => ({
     runId: where.runId,
     tableName: where.table,
     documentId: where.documentId,
     path,
     value,
     ...(written === undefined ? {kind: 'reset'} : {kind: 'salvage', written}),
+    ...(elementIds === undefined ? {} : {elementIds}),
   })
   for (const leaf of result.leaves)
-    if (leaf.ciphertext !== undefined) rows.push(row(leaf.path, leaf.ciphertext, leaf.written))
+    if (leaf.ciphertext !== undefined) rows.push(row(leaf.path, leaf.ciphertext, leaf.written, leaf.elementIds))
+  // No identities: the mark of a value outside the catalog (quarantine.ts).
   for (const outside of result.outsideCatalog)
     if (outside.ciphertext !== undefined) rows.push(row(outside.path, outside.ciphertext, outside.written))
   return rows

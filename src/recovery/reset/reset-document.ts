@@ -1,7 +1,8 @@
 import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import type {JsonEdit} from '../json/json-splice.js'
 import {spliceJson} from '../json/json-splice.js'
-import {MalformedJsonError} from '../json/json-tree.js'
+import {type JsonNode, MalformedJsonError} from '../json/json-tree.js'
+import {elementIdentitiesJson} from '../catalog/element-identity.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
 import type {FoundString} from '../json/string-finder.js'
@@ -21,6 +22,11 @@ export interface LeafReport {
   readonly candidate?: number
   /** What the salvage wrote in its place (under the new key); only when the outcome is `salvaged`. */
   readonly written?: string
+  /**
+   * For the quarantine, when reset or salvaged: the identity of each array element the path steps into, as a JSON
+   * array (element-identity.ts), so that a restore finds the element wherever it has moved.
+   */
+  readonly elementIds?: string
 }
 
 /** A ciphertext outside the catalog's fields: listed, and reset only when the operator asks. */
@@ -104,7 +110,9 @@ export function resetDocument(
   const {shaped} = swept
   // Indices of the sweep's strings that are the catalog's own values; the rest are outside the catalog.
   const claimed: boolean[] = []
-  for (const {path, field, label, node, shadowed} of sensitiveLeaves(json, swept.root, table, documentId)) {
+  // Identities are worked out only for the values that are taken out (they are the ones a restore looks for).
+  const identities = (elements: readonly JsonNode[]) => elementIdentitiesJson(json, elements)
+  for (const {path, field, label, node, shadowed, elements} of sensitiveLeaves(json, swept.root, table, documentId)) {
     // The sweep has already found every string with the shape, in document order.
     const index = indexByStart(shaped, node.start)
     let ciphertext: string | undefined
@@ -126,10 +134,11 @@ export function resetDocument(
         ciphertext,
         candidate: opened.candidate,
         written,
+        elementIds: identities(elements),
       })
       edits.push(edit)
     } else if (ciphertext !== undefined) {
-      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext})
+      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext, elementIds: identities(elements)})
       edits.push({start: node.start, end: node.end, replacement: 'null'})
     } else {
       leaves.push({

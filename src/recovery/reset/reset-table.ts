@@ -2,6 +2,7 @@ import type {DbContext} from '../../database/context.js'
 import type {DocumentRow} from '../../database/operations/documents.js'
 import {releaseArrays} from '../../database/release-arrays.js'
 import type {QuarantineRow} from '../../database/operations/quarantine.js'
+import {hasUnstorableCharacters} from '../../database/operations/quarantine-path.js'
 import {writeResetBatch} from '../../database/operations/reset-batch-write.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
 import type {Interruption} from '../run/interruption.js'
@@ -99,6 +100,7 @@ export async function resetTable(
               ? salvagedBy(candidate.fingerprint)
               : (leaf.outcome as 'reset' | 'not-a-sensitive-value'),
           })
+          if (leaf.ciphertext !== undefined && hasUnstorableCharacters(leaf.path)) tally.escapedPaths++
         }
         if (result.duplicateKeys) tally.duplicateKeyDocuments++
         for (const outside of result.outsideCatalog) {
@@ -107,6 +109,7 @@ export async function resetTable(
           const candidate = outside.candidate === undefined ? undefined : salvage!.tallies[outside.candidate]
           tally.outsideCatalog++
           if (reset) tally.valuesReset++
+          if (reset && hasUnstorableCharacters(path)) tally.escapedPaths++
           if (salvaged) tally.valuesSalvaged++
           if (candidate) candidate[salvaged ? 'salvaged' : 'opensOutsideCatalog']++
           const opensWith = candidate?.fingerprint

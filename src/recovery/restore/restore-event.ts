@@ -12,12 +12,15 @@ export function restoreEvent(
   tallies: readonly RestoreTally[],
   occurred = new Date(),
 ): EventRecord {
-  const {restored, reEntered, notOpenable, missing} = sumRestoreTallies(tallies)
+  const {restored, reEntered, noLongerSensitive, notOpenable, missing, matchedByPosition, salvage} =
+    sumRestoreTallies(tallies)
   const message =
     `Quarantined values of lost-master-key run ${runId} were restored with the old master key ` +
     `(restore ${restoreId}): ` +
-    `${restored} restored, ${reEntered} re-entered since the reset and left alone, ` +
-    `${notOpenable} not openable, ${missing} no longer in place.`
+    `${restored} restored (${matchedByPosition} by position), ` +
+    `${reEntered} re-entered since the reset and left alone, ` +
+    `${noLongerSensitive} no longer sensitive, ${notOpenable} not openable, ${missing} no longer in place; ` +
+    `salvaged values: ${salvage.restored} restored, ${salvage.reEntered} changed since and left alone.`
   const details = {
     RestoreId: restoreId,
     RunId: runId,
@@ -25,8 +28,18 @@ export function restoreEvent(
       Table: t.table,
       Restored: t.restored,
       ReEntered: t.reEntered,
+      NoLongerSensitive: t.noLongerSensitive,
       NotOpenable: t.notOpenable,
       Missing: t.missing,
+      MatchedByPosition: t.matchedByPosition,
+      Witnesses: t.witnesses,
+      Salvage: {
+        Restored: t.salvage.restored,
+        ReEntered: t.salvage.reEntered,
+        NoLongerSensitive: t.salvage.noLongerSensitive,
+        NotOpenable: t.salvage.notOpenable,
+        Missing: t.salvage.missing,
+      },
     })),
   }
   // Event Ids are short keys (50 characters): the restore's UUID without its dashes fits.

@@ -5,17 +5,20 @@ import {formatCount} from '../report/format-count.js'
 import {need} from '../run/need.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {BackupState} from '../steps/check-backup.js'
+import type {IdleState} from '../steps/check-server-idle.js'
 import type {ServerState} from '../steps/open-server.js'
 import type {Step} from '../steps/step.js'
 import type {LockState} from '../steps/take-lock.js'
 import {restoreQuarantined, type RestoreReport} from './restore-quarantined.js'
+import {rowsKept} from './restore-tally.js'
 
 /** What the restore's steps share: the parts the reused steps (open, backup, lock) need, and its own. */
 export type RestoreState = Omit<ServerState, 'options'> &
   Omit<BackupState, 'options'> &
   LockState & {
     readonly options: ServerState['options'] &
-      BackupState['options'] & {readonly runId?: string; readonly batchSize: number}
+      BackupState['options'] &
+      IdleState['options'] & {readonly runId?: string; readonly batchSize: number}
     readonly oldKey: Buffer
     report?: RestoreReport
   }
@@ -47,7 +50,7 @@ export const restoreTheValues: Step<RestoreState> = {
         ['Run server:check-master-key; if the current key is lost too, run server:lost-master-key first.'],
       )
     }
-    // The run's quarantined values are the whole: each is restored, re-entered, not openable or missing.
+    // The run's quarantined values are the whole: each is restored or kept.
     const values = progressLine(progress, state.options.dryRun ? 'values worked out' : 'values restored or kept')
     state.report = await restoreQuarantined(need(state.locked, 'the lock'), {
       runId: state.options.runId,
@@ -57,7 +60,7 @@ export const restoreTheValues: Step<RestoreState> = {
       batchSize: state.options.batchSize,
       onRun: (run) => values.start(run.rows),
       onProgress: (tallies) => {
-        for (const t of tallies) values.record(t.table, t.restored + t.reEntered + t.notOpenable + t.missing)
+        for (const t of tallies) values.record(t.table, t.restored + t.salvage.restored + rowsKept(t))
       },
     })
     return `run ${state.report.run.runId}: ${formatCount(state.report.run.rows)} values quarantined`

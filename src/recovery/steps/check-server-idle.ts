@@ -6,8 +6,8 @@ import {need} from '../run/need.js'
 import type {Step} from './step.js'
 
 /**
- * A running server node would keep writing with the old key while we reset: refuse (docs/server-formats.md, "Server
- * nodes").
+ * A running server node would keep writing while we change the database (with the old key during a reset; over a
+ * restore's values after it): refuse (docs/server-formats.md, "Server nodes").
  */
 export async function checkServerIdle(ctx: DbContext, ignoreLiveNodes: boolean): Promise<string> {
   const live = await liveNodes(ctx)
@@ -15,7 +15,8 @@ export async function checkServerIdle(ctx: DbContext, ignoreLiveNodes: boolean):
   const names = live.map((node) => `${node.name} (last seen ${node.lastSeen.toISOString()})`).join(', ')
   if (ignoreLiveNodes) return `ignoring live nodes as asked: ${names}`
   throw new RecoveryError(
-    `A server node is running against this database: ${names}. Resetting under a live server corrupts data.`,
+    `A server node is running against this database: ${names}. ` +
+      'Changing the database under a live server corrupts data.',
     ExitCode.ServerBusy,
     [
       'Stop the Octopus Server service on every node (or put them in maintenance mode), wait five minutes, and run ' +

@@ -11,11 +11,14 @@ import {insertDocuments} from '../../../src/database/operations/insert-documents
 import {
   ensureQuarantineTable,
   insertQuarantineRows,
+  missingQuarantineColumns,
   QUARANTINE_TABLE,
   readQuarantine,
 } from '../../../src/database/operations/quarantine.js'
 import {LIVE_NODE_WINDOW_MS, liveNodes} from '../../../src/database/operations/server-nodes.js'
 import {tableExists} from '../../../src/database/operations/table-exists.js'
+import {quarantineRuns} from '../../../src/database/operations/quarantine-read.js'
+import {columnTypes} from '../../../src/database/schema/column-types.js'
 import {inTransaction} from '../../../src/database/in-transaction.js'
 import {databaseTargets} from '../../support/targets.js'
 import {openTestContext, type TestContext} from './test-context.js'
@@ -145,8 +148,8 @@ for (const target of databaseTargets()) {
         )
         await insertQuarantineRows(test.ctx, [row('run-1', 'VariableSets-1', 'Variables[3].Value')], when)
         expect(await readQuarantine(test.ctx, 'run-1')).to.deep.equal([
-          {...row('run-1', 'VariableSets-1', 'Variables[3].Value'), quarantinedAt: when},
-          {...row('run-1', 'VariableSets-2', 'Variables[0].Value'), quarantinedAt: when},
+          {...row('run-1', 'VariableSets-1', 'Variables[3].Value'), kind: 'reset', quarantinedAt: when},
+          {...row('run-1', 'VariableSets-2', 'Variables[0].Value'), kind: 'reset', quarantinedAt: when},
         ])
         expect(await readQuarantine(test.ctx, 'run-3')).to.deep.equal([])
       })
@@ -167,6 +170,91 @@ for (const target of databaseTargets()) {
         expect(read.map(({documentId, path, value}) => ({documentId, path, value}))).to.have.deep.members(
           rows.map(({documentId, path, value}) => ({documentId, path, value})),
         )
+      })
+
+      it('keeps kind, element identities, what a salvage wrote, and paths with NUL or a lone surrogate', async () => {
+        await ensureQuarantineTable(test.ctx)
+        const when = new Date('2024-07-08T09:10:11.120Z')
+        const rows = [
+          {
+            runId: 'run-ids',
+            tableName: 'DeploymentProcess',
+            documentId: 'DeploymentProcesses-1',
+            path: 'Steps[0].SensitiveProperties.a\u0000b\\u0000\uD800',
+            value: 'c1|iv==',
+            kind: 'reset' as const,
+            elementIds: JSON.stringify(['Steps-1\u0000', null]),
+          },
+          {
+            runId: 'run-ids',
+            tableName: 'Feed',
+            documentId: 'Feeds-1',
+            path: 'Password',
+            value: 'c2|iv==',
+            kind: 'salvage' as const,
+            elementIds: '[]',
+            written: 'w2|iv==',
+          },
+        ]
+        // One batch per engine's insert path: PostgreSQL's arrays (with and without NULLs), SQL Server's JSON.
+        await insertQuarantineRows(test.ctx, rows, when)
+        await insertQuarantineRows(
+          test.ctx,
+          [rows[1]].map((r) => ({...r, documentId: 'Feeds-2'})),
+          when,
+        )
+        // A run that only salvaged has no reset rows: restore's default run is the latest reset.
+        await insertQuarantineRows(test.ctx, [{...rows[1], runId: 'run-salvage-only'}], new Date(when.getTime() + 1000))
+        expect((await quarantineRuns(test.ctx))!.map(({runId, hasReset}) => ({runId, hasReset}))).to.deep.equal([
+          {runId: 'run-salvage-only', hasReset: false},
+          {runId: 'run-ids', hasReset: true},
+        ])
+        const read = await readQuarantine(test.ctx, 'run-ids')
+        expect(read).to.deep.equal([
+          {...rows[0], quarantinedAt: when},
+          {...rows[1], quarantinedAt: when},
+          {...rows[1], documentId: 'Feeds-2', quarantinedAt: when},
+        ])
+      })
+
+      it('gives a table from before identities its new columns, and reads its rows as they were', async () => {
+        // The table as earlier versions made it, with a row whose path holds a backslash (stored unescaped).
+        const types = columnTypes(test.ctx.kind)
+        await test.ctx.db.schema
+          .createTable(QUARANTINE_TABLE)
+          .addColumn('RunId', types.id)
+          .addColumn('TableName', types.id)
+          .addColumn('DocumentId', types.id)
+          .addColumn('Path', types.text)
+          .addColumn('Value', types.text)
+          .addColumn('QuarantinedAt', types.timestamp)
+          .execute()
+        const when = new Date('2024-07-08T09:10:11.120Z')
+        await test.ctx.db
+          .insertInto(QUARANTINE_TABLE)
+          .values({
+            RunId: 'old',
+            TableName: 'Feed',
+            DocumentId: 'Feeds-1',
+            Path: 'a\\u0041',
+            Value: 'v|i',
+            QuarantinedAt: when,
+          })
+          .execute()
+        expect(await quarantineRuns(test.ctx)).to.deep.equal([
+          {runId: 'old', rows: 1, quarantinedAt: when, hasReset: true},
+        ])
+        // Added in the caller's transaction: a rollback takes them away again.
+        await inTransaction(test.ctx, async (trx) => {
+          await ensureQuarantineTable(trx)
+          throw new Error('rolled back')
+        }).catch(() => undefined)
+        expect(await missingQuarantineColumns(test.ctx)).to.deep.equal(['Kind', 'ElementIds', 'Written'])
+        await ensureQuarantineTable(test.ctx)
+        expect(await missingQuarantineColumns(test.ctx)).to.deep.equal([])
+        expect(await readQuarantine(test.ctx, 'old')).to.deep.equal([
+          {runId: 'old', tableName: 'Feed', documentId: 'Feeds-1', path: 'a\\u0041', value: 'v|i', quarantinedAt: when},
+        ])
       })
 
       it('creates the table inside the caller’s transaction, so a rollback removes it', async () => {

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {CompiledQuery} from 'kysely'
 
-import {textArrayLiteral} from '../../../src/database/dialects/postgres/text-array-literal.js'
+import {nullableTextArrayLiteral, textArrayLiteral} from '../../../src/database/dialects/postgres/text-array-literal.js'
 import {databaseTargets} from '../../support/targets.js'
 import {openTestContext, type TestContext} from './test-context.js'
 
@@ -29,4 +29,16 @@ describe('textArrayLiteral, read back by PostgreSQL as text[]', () => {
       expect(rows[0].a).to.deep.equal(values)
     })
   }
+
+  it('keeps SQL NULL elements apart from the text "NULL", among escaped ones (and without any)', async () => {
+    for (const values of [
+      [null, 'NULL', 'say "hi"', null, 'C:\\dir', ''],
+      ['a', 'b'],
+    ]) {
+      const {rows} = await test.ctx.db.executeQuery<{a: Array<string | null>}>(
+        CompiledQuery.raw('SELECT $1::text[] AS a', [nullableTextArrayLiteral(values)]),
+      )
+      expect(rows[0].a).to.deep.equal(values)
+    }
+  })
 })

@@ -6,7 +6,7 @@ import {openDatabase} from '../../../src/database/open-database.js'
 import {withRecoveryLock} from '../../../src/database/operations/recovery-lock.js'
 import {checkMasterKey} from '../../../src/recovery/check/check-master-key.js'
 import {parseJsonTree, scalarValue} from '../../../src/recovery/json/json-tree.js'
-import {findPath} from '../../../src/recovery/restore/find-path.js'
+import {findPlace} from '../../../src/recovery/restore/find-path.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
 
 const SEED = 23
@@ -80,7 +80,7 @@ describe('checkMasterKey on PostgreSQL', () => {
           [documentId],
         )
         const text = row.JSON
-        const node = findPath(parseJsonTree(text), path)
+        const node = findPlace(text, parseJsonTree(text), path, undefined)?.node
         expect(node, `${tally.table} ${documentId} ${path}`).to.not.equal(undefined)
         expect(decryptSensitiveValue(scalarValue(text, node!), damaged.seeded.masterKey).kind).to.equal(
           'does-not-decrypt',

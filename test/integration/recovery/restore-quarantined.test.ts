@@ -19,6 +19,9 @@ import {catalogDocuments, compareDocuments} from '../../support/restore-loop.js'
 
 const SEED = 11
 
+/** The old server certificate's quarantine row: the witness of the old key, never restored. */
+const WITNESS = `"TableName" = 'Configuration' AND "DocumentId" = 'certificate-global' AND "Path" = 'CertificateData'`
+
 describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
   let server: LostServer
   let original: Map<string, Map<string, string>>
@@ -69,8 +72,25 @@ describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
     const current = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
     if (current.kind !== 'available') throw new Error(current.reason)
     currentKey = current.key
+    // The reset quarantines the old certificate (issue 22); where this build's reset does not yet, it is added here.
+    const witness = await query(server.database.url, `SELECT 1 FROM "LostMasterKeyQuarantine" WHERE ${WITNESS}`)
+    if (witness.length === 0) {
+      const old = JSON.parse(original.get('Configuration')!.get('certificate-global')!) as {CertificateData: string}
+      await query(
+        server.database.url,
+        `INSERT INTO "LostMasterKeyQuarantine" ("RunId", "TableName", "DocumentId", "Path", "Value", "QuarantinedAt",
+           "Kind", "ElementIds")
+         SELECT "RunId", 'Configuration', 'certificate-global', 'CertificateData', $1, max("QuarantinedAt"),
+           'reset', '[]'
+         FROM "LostMasterKeyQuarantine" GROUP BY "RunId"`,
+        [old.CertificateData],
+      )
+    }
     ;[{count: quarantined}] = (
-      await query<{count: string}>(server.database.url, 'SELECT count(*) FROM "LostMasterKeyQuarantine"')
+      await query<{count: string}>(
+        server.database.url,
+        `SELECT count(*) FROM "LostMasterKeyQuarantine" WHERE NOT (${WITNESS})`,
+      )
     ).map((r) => ({count: Number(r.count)}))
     // An operator enters one feed password again after the reset.
     const [row] = await query<{DocumentId: string}>(
@@ -92,11 +112,11 @@ describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
 
   after(() => server.dispose())
 
-  it('refuses an old key that opens nothing, an unknown run, and changes nothing', async () => {
+  it('refuses an old key that opens nothing (12), an unknown run, and changes nothing', async () => {
     const fingerprint = await databaseFingerprint(server.database.url)
     const wrongKey = await refusal({oldKey: generateMasterKey()})
-    expect(wrongKey.exitCode).to.equal(2)
-    expect(wrongKey.message).to.match(/opens none of the \d+ quarantined values/)
+    expect(wrongKey.exitCode).to.equal(12)
+    expect(wrongKey.message).to.match(/does not open this database: .* opens none of \d+ values/)
     const unknownRun = await refusal({runId: 'no-such-run'})
     expect(unknownRun.exitCode).to.equal(2)
     expect(unknownRun.suggestions.join()).to.match(/Runs with quarantined values/)
@@ -116,8 +136,9 @@ describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
     const sum = sumRestoreTallies(report.tables)
     const corrupt = Object.values(server.seeded.sensitive).reduce((total, counts) => total + counts.corrupt, 0)
     expect(report.committed).to.equal(true)
-    expect(sum).to.include({reEntered: 1, notOpenable: corrupt, missing: 0})
+    expect(sum).to.include({reEntered: 1, notOpenable: corrupt, missing: 0, noLongerSensitive: 0, witnesses: 1})
     expect(sum.restored).to.equal(quarantined - corrupt - 1)
+    expect(report.proof).to.equal('proven by the old server certificate')
 
     const after = await catalogDocuments(server.database.url)
     const skip = (table: string, id: string) =>
@@ -135,7 +156,7 @@ describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
   it('keeps only the rows not restored, and records the run without secrets', async () => {
     const left = await query<{TableName: string; DocumentId: string}>(
       server.database.url,
-      'SELECT "TableName", "DocumentId" FROM "LostMasterKeyQuarantine"',
+      `SELECT "TableName", "DocumentId" FROM "LostMasterKeyQuarantine" WHERE NOT (${WITNESS})`,
     )
     const corrupt = Object.values(server.seeded.sensitive).reduce((total, counts) => total + counts.corrupt, 0)
     expect(left).to.have.length(corrupt + 1)
@@ -145,15 +166,24 @@ describe('restoreQuarantined, the whole loop on PostgreSQL', () => {
       `SELECT "JSON", "Message" FROM "Event" WHERE "Category" = 'MasterKeyRestore'`,
     )
     expect(events).to.have.length(1)
-    expect(events[0].Message).to.match(/restored, 1 re-entered/)
+    expect(events[0].Message).to.match(/restored \(0 by position\), 1 re-entered/)
     for (const key of [server.seeded.masterKey, currentKey])
       expect(events[0].JSON).to.not.include(key.toString('base64'))
   })
 
-  it('run again, restores nothing more and overwrites nothing', async () => {
+  it('run again, proves the key by the kept certificate, restores nothing more and overwrites nothing', async () => {
     const documents = await catalogDocuments(server.database.url)
     const report = await restore({})
-    expect(sumRestoreTallies(report.tables)).to.include({restored: 0, reEntered: 1})
+    expect(sumRestoreTallies(report.tables)).to.include({restored: 0, reEntered: 1, witnesses: 1})
     expect(await catalogDocuments(server.database.url)).to.deep.equal(documents)
+  })
+
+  it('without the certificate, the values left cannot prove the right key: refused (12), nothing changed', async () => {
+    await query(server.database.url, `DELETE FROM "LostMasterKeyQuarantine" WHERE ${WITNESS}`)
+    const fingerprint = await databaseFingerprint(server.database.url)
+    const refused = await refusal({})
+    expect(refused.exitCode).to.equal(12)
+    expect(refused.message).to.match(/opens 1 of \d+ values: not enough to prove it/)
+    expect(await databaseFingerprint(server.database.url)).to.equal(fingerprint)
   })
 })

@@ -7,6 +7,7 @@ import {
   replaceConfigurationDocument,
 } from '../../../src/database/operations/configuration-documents.js'
 import {countDocuments, streamDocuments, writeDocuments} from '../../../src/database/operations/documents.js'
+import {readDocumentsById} from '../../../src/database/operations/documents-by-id.js'
 import {insertEvent, latestEventJson} from '../../../src/database/operations/events.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
 import {tablesWithJsonColumn} from '../../../src/database/operations/json-tables.js'
@@ -229,6 +230,23 @@ export const OPERATIONS: readonly Operation[] = [
     run: (ctx, capture) => ((capture.respond = answers([exists(false)])), ensureQuarantineTable(ctx)),
   },
   {
+    name: 'ensureQuarantineTable (from before identities: adds Kind, ElementIds, Written)',
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/sys\.columns/i, [{Name: 'runid'}, {Name: 'path'}]], exists(true)])),
+      ensureQuarantineTable(ctx)
+    ),
+  },
+  {
+    name: `readDocumentsById for update (${LARGEST_BATCH} Ids, row locks)`,
+    run: (ctx) =>
+      readDocumentsById(
+        ctx,
+        'VariableSet',
+        Array.from({length: LARGEST_BATCH}, (_, i) => `VariableSets-${i}`),
+        {forUpdate: true},
+      ),
+  },
+  {
     name: `insertQuarantineRows (${LARGEST_BATCH} rows)`,
     run: (ctx) =>
       insertQuarantineRows(
@@ -239,6 +257,8 @@ export const OPERATIONS: readonly Operation[] = [
           documentId: row.Id,
           path: `Variables[${i % 5}].Value`,
           value: row.JSON!,
+          kind: 'reset' as const,
+          elementIds: i % 2 === 0 ? JSON.stringify([`v-${i}`]) : undefined,
         })),
       ),
   },
@@ -246,7 +266,11 @@ export const OPERATIONS: readonly Operation[] = [
   {
     name: 'quarantineRuns',
     run: (ctx, capture) => (
-      (capture.respond = answers([exists(true), [/select/i, [{RunId: 'run-1', Count: 3, At: new Date()}]]])),
+      (capture.respond = answers([
+        [/sys\.columns/i, [{Name: 'Kind'}]],
+        exists(true),
+        [/select/i, [{RunId: 'run-1', Count: 3, At: new Date()}]],
+      ])),
       quarantineRuns(ctx)
     ),
   },

@@ -41,6 +41,22 @@ export function jsonTablesQuery(): RawBuilder<{Table: string; HasId: number}> {
     HAVING MAX(CASE WHEN UPPER(c.COLUMN_NAME) = N'JSON' THEN 1 ELSE 0 END) = 1`
 }
 
+/** The names of `table`'s columns. */
+export function tableColumnsQuery(table: string): RawBuilder<{Name: string}> {
+  return sql`SELECT name AS "Name" FROM sys.columns WHERE object_id = OBJECT_ID(QUOTENAME(${table}), N'U')`
+}
+
+/**
+ * The Id and JSON of `table`'s rows whose Id is in `ids`, for a write back in the same transaction: update locks,
+ * held to its end, row by row, so no other writer changes what was read in between.
+ */
+export function documentsForUpdateQuery(
+  table: string,
+  ids: readonly string[],
+): RawBuilder<{Id: string; JSON: string | null}> {
+  return sql`SELECT "Id", "JSON" FROM ${sql.table(table)} WITH (UPDLOCK, ROWLOCK) WHERE "Id" IN (${sql.join([...ids])})`
+}
+
 function jsonPath(column: string): RawBuilder<unknown> {
   return sql.lit(`$."${column}"`)
 }

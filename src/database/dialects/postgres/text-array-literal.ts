@@ -1,6 +1,7 @@
 /** What must be escaped inside a quoted element of a PostgreSQL array literal. */
 const SPECIALS = /["\\]/g
 const needsEscape = (value: string) => value.includes('"') || value.includes('\\')
+const quoted = (value: string) => (needsEscape(value) ? value.replace(SPECIALS, '\\$&') : value)
 
 /**
  * `values` as one PostgreSQL `text[]` literal, `{"a","b"}`: every element quoted, `"` and `\` escaped, which is all
@@ -11,6 +12,11 @@ const needsEscape = (value: string) => value.includes('"') || value.includes('\\
  */
 export function textArrayLiteral(values: readonly string[]): string {
   if (values.length === 0) return '{}'
-  const elements = values.map((value) => (needsEscape(value) ? value.replace(SPECIALS, '\\$&') : value))
-  return ['{"', elements.join('","'), '"}'].join('')
+  return ['{"', values.map(quoted).join('","'), '"}'].join('')
+}
+
+/** As textArrayLiteral, where a null element is SQL NULL (an unquoted `NULL`; a quoted "NULL" is the text). */
+export function nullableTextArrayLiteral(values: ReadonlyArray<string | null>): string {
+  if (!values.includes(null)) return textArrayLiteral(values as readonly string[])
+  return ['{', values.map((value) => (value === null ? 'NULL' : `"${quoted(value)}"`)).join(','), '}'].join('')
 }

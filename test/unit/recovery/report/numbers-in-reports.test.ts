@@ -109,7 +109,7 @@ function checkReport(rng: Prng): CheckReport {
       values: {verdict: 'proven', tried: 40, opened: 40, chance: 0},
     },
     tables,
-    quarantine: [{runId: RUN_ID, rows: large(rng), quarantinedAt: new Date('2024-01-01T00:00:00Z')}],
+    quarantine: [{runId: RUN_ID, rows: large(rng), quarantinedAt: new Date('2024-01-01T00:00:00Z'), hasReset: true}],
     liveNodes: [],
     schema: {state: 'older', applied: large(rng), pending: Array.from({length: 1200}, (_, i) => `script-${i}`)},
     verdict: {state: 'some-values-unreadable', exitCode: ExitCode.SomeValuesUnreadable},
@@ -122,13 +122,20 @@ function restoreReport(rng: Prng): RestoreReport {
       emptyRestoreTally(table),
       {restored: large(rng), reEntered: large(rng)},
       {notOpenable: large(rng)},
+      {missing: large(rng), noLongerSensitive: large(rng), matchedByPosition: large(rng), witnesses: large(rng)},
       {
-        missing: large(rng),
+        salvage: {
+          restored: large(rng),
+          reEntered: large(rng),
+          noLongerSensitive: large(rng),
+          notOpenable: large(rng),
+          missing: large(rng),
+        },
       },
     ),
   )
-  const run = {runId: RUN_ID, rows: large(rng), quarantinedAt: new Date()}
-  return {restoreId: 'restore-seeded', run, tables, committed: true}
+  const run = {runId: RUN_ID, rows: large(rng), quarantinedAt: new Date(), hasReset: true}
+  return {restoreId: 'restore-seeded', run, proof: 'proven by the old server certificate', tables, committed: true}
 }
 
 describe('numbers in the reports and next steps', () => {
