@@ -102,7 +102,7 @@ describe('resetDocument with candidate keys', () => {
     expect(startSalvage([], [], fresh)).to.equal(undefined)
   })
 
-  it('quarantines every salvaged original as kind salvage, with the ciphertext the salvage wrote', () => {
+  it('quarantines every salvaged original as kind salvage, with what the salvage wrote and its identity', () => {
     const {json, values} = document()
     const result = resetDocument(table('VariableSet'), 'vs-1', json, {resetUncataloged: true, salvage: salvage()})
     if (result.state !== 'scanned') throw new Error(result.reason)
@@ -116,6 +116,7 @@ describe('resetDocument with candidate keys', () => {
         value: JSON.parse(values.one),
         kind: 'salvage',
         written: after.Variables[0].Value,
+        elementIds: '["One"]',
       },
       {
         ...where,
@@ -123,8 +124,9 @@ describe('resetDocument with candidate keys', () => {
         value: JSON.parse(values.two),
         kind: 'salvage',
         written: after.Variables[1].Value,
+        elementIds: '["Two"]',
       },
-      {...where, path: 'Variables[2].Value', value: JSON.parse(values.three), kind: 'reset'},
+      {...where, path: 'Variables[2].Value', value: JSON.parse(values.three), kind: 'reset', elementIds: '["Three"]'},
       {...where, path: 'Extra.Token', value: JSON.parse(values.outside), kind: 'salvage', written: after.Extra.Token},
     ])
   })
