@@ -29,5 +29,7 @@ export function oldCertificateRow(runId: string, certificateDocument: string | u
     path: CERTIFICATE_DATA,
     value,
     kind: 'reset',
+    // A catalog value with no array step: the same mark as any other (quarantine.ts).
+    elementIds: '[]',
   }
 }

@@ -18,6 +18,7 @@ describe("the old server certificate's quarantine row", () => {
       path: 'CertificateData',
       value,
       kind: 'reset',
+      elementIds: '[]',
     })
   })
 
