@@ -14,6 +14,7 @@ import type {OutsideCatalogValue} from '../reset/reset-table.js'
 import type {CandidateKey} from '../salvage/candidate-keys.js'
 import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../pii/scrub-personal-data.js'
+import type {IsolationTally} from '../isolate/isolate-copy.js'
 import type {KeyVerdict} from '../steps/test-current-key.js'
 
 /**
@@ -65,6 +66,8 @@ export interface RecoveryRun {
   /** The first ciphertexts found outside the catalog (the tallies count them all; the re-entry list lists them all). */
   outsideCatalog: OutsideCatalogValue[]
   personal: PersonalTally[]
+  /** With `--isolateCopy`, once the transaction has run: what the copy's isolation changed. */
+  isolation?: IsolationTally
   /** COMMIT has been sent: from here a failure may have happened before or after the database made it durable. */
   commitSent: boolean
   committed: boolean

@@ -19,6 +19,7 @@ import {WriteInFlight} from '../../database/write-in-flight.js'
 import {recoveryEvent} from '../run/recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../pii/scrub-personal-data.js'
+import {isolateCopy, withoutForgotten} from '../isolate/isolate-copy.js'
 import {serverCertificateDocument} from '../reset/server-certificate-document.js'
 import {sumTallies} from '../report/table-tally.js'
 import type {Step} from './step.js'
@@ -29,8 +30,9 @@ export type Progress = (message: string, always?: boolean) => void
 class DryRunRollback extends Error {}
 
 /**
- * The one database transaction: upgrade (if asked), quarantine and reset every sensitive value, the new
- * server certificate, personal data (if asked) and an audit event. Any failure rolls all of it back.
+ * The one database transaction: upgrade (if asked), isolate a copy (if asked: before the reset, so what it deletes is
+ * not quarantined), quarantine and reset every sensitive value, the new server certificate, personal data (if asked)
+ * and an audit event. Any failure rolls all of it back.
  * A dry run writes no document; it runs pending upgrade scripts (so it scans the schema the real run would)
  * and then rolls the transaction back.
  */
@@ -47,6 +49,13 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       })
       if (write) run.appliedScripts = applied
     }
+    if (options.isolateCopy)
+      run.isolation = await isolateCopy(trx, {
+        batchSize: options.batchSize,
+        write,
+        interruption: run.interruption,
+        progress,
+      })
     const quarantineRunId = write && options.quarantine ? run.runId : undefined
     if (quarantineRunId) await ensureQuarantineTable(trx)
     // A dry run has no new key: what it salvages goes under a throwaway one, and is rolled back with the rest.
@@ -60,10 +69,12 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     }
     const documents = await countedLine('documents', CATALOG_TABLES)
     const writes = new WriteInFlight()
-    const read = (index: number) =>
-      index < SENSITIVE_CATALOG.length
-        ? streamDocuments(trx, SENSITIVE_CATALOG[index].table, {batchSize: options.batchSize})
-        : undefined
+    const read = (index: number) => {
+      if (index >= SENSITIVE_CATALOG.length) return undefined
+      const {table} = SENSITIVE_CATALOG[index]
+      const stream = streamDocuments(trx, table, {batchSize: options.batchSize})
+      return options.isolateCopy ? withoutForgotten(table, stream) : stream
+    }
     // Each table's first batch is asked for when the table before it starts, so no table starts with a wait.
     let next = read(0)
     for (const [index, table] of SENSITIVE_CATALOG.entries()) {
