@@ -116,7 +116,9 @@ export function renderReport(report: RecoveryReport): string {
   const out: string[] = []
   const headline = {
     'dry-run': 'DRY RUN: nothing was changed. This is what a run would do:',
-    reset: 'The master key was replaced and the sensitive values reset.',
+    reset: report.isolation
+      ? 'The master key was replaced, the sensitive values reset and this copy isolated from production.'
+      : 'The master key was replaced and the sensitive values reset.',
     'already-recovered':
       `Already done: run ${report.runId} replaced the master key and committed; nothing was ` + `changed now.`,
   }[report.outcome]
