@@ -6,8 +6,10 @@
  * (key lost, 11), the reset (0; the OpenSSL CLI then opens the newly sealed key), the check (healthy, 0), the
  * restore with the old key (0) and the check once more (0). Then a second node, whose config still holds the old key
  * sealed on the dead machine, gets the new key: show-master-key prints it (0), set-master-key seals it into that
- * node's config from standard input (0), and the check on that config agrees (0). It exits 1 when any step's exit
- * code is not that one.
+ * node's config from standard input (0), and the check on that config agrees (0). Then a copy for staging:
+ * production's backup restored as another server's database, with production's nodes still looking live, which the
+ * reset with --isolateCopy refuses (5) until told --ignoreLiveNodes, and then isolates and scrubs (0). It exits 1 when
+ * any step's exit code is not that one.
  * `DEMO_SEAL_WITH=machinekey` shows a pre-2021 server (machinekey file) instead of a newer one (machine id). The
  * machine key sources are stand-ins under a temporary folder, never /etc. `npm run demo -- --engine mssql` does the
  * same on SQL Server: the Babelfish stand-in from ../shared/babelfish, which has no msdb backup history, so there the
@@ -33,6 +35,8 @@ import type {InstanceEnv} from './seeder/instance-files.js'
 import {seedInstance} from './seeder/seed-instance.js'
 
 const documents = Number(process.env.DEMO_DOCUMENTS ?? 5000)
+/** The copy for staging is smaller: it shows what --isolateCopy does, not how fast. */
+const stagingDocuments = Number(process.env.DEMO_STAGING_DOCUMENTS ?? 1500)
 const sealWith = process.env.DEMO_SEAL_WITH === 'machinekey' ? 'machinekey' : 'machine-id'
 
 function hasPgDump(): boolean {
@@ -55,6 +59,8 @@ if (onMssql && babelfishMissing()) {
 /** A database server for the demo, with one empty database `octopus` and the string its config names. */
 interface DemoServer {
   readonly url: string
+  /** Another empty database on the same server, and the string a config names it by. */
+  createDatabase(name: string): Promise<string>
   stop(): Promise<void>
 }
 
@@ -63,7 +69,11 @@ async function startDemoServer(): Promise<DemoServer> {
     say('Starting an embedded PostgreSQL')
     const postgres = await startEmbeddedPostgres()
     try {
-      return {url: await postgres.createDatabase('octopus'), stop: () => postgres.stop()}
+      return {
+        url: await postgres.createDatabase('octopus'),
+        createDatabase: (name) => postgres.createDatabase(name),
+        stop: () => postgres.stop(),
+      }
     } catch (error) {
       await postgres.stop()
       throw error
@@ -71,15 +81,21 @@ async function startDemoServer(): Promise<DemoServer> {
   }
   say('Starting SQL Server (Babelfish for PostgreSQL, which speaks TDS and T-SQL) from ../shared/babelfish')
   const babelfish = await startBabelfish()
-  try {
+  const createDatabase = async (name: string) => {
     const pool = await new sql.ConnectionPool(babelfish.connectionString).connect()
-    await pool.request().query('CREATE DATABASE octopus')
-    await pool.close()
+    try {
+      await pool.request().query(`CREATE DATABASE ${name}`)
+    } finally {
+      await pool.close()
+    }
+    return `${babelfish.connectionString};Database=${name}`
+  }
+  try {
+    return {url: await createDatabase('octopus'), createDatabase, stop: () => babelfish.stop()}
   } catch (error) {
     await babelfish.stop()
     throw error
   }
-  return {url: `${babelfish.connectionString};Database=octopus`, stop: () => babelfish.stop()}
 }
 
 let exitCode = 1
@@ -158,6 +174,7 @@ try {
   }
   ok &&= tool('Checking again (the restored values open with the new key: exit 0 expected)', check, 0)
   if (ok) ok = secondNode(secondNodeConfig, seeded.env)
+  if (ok) ok = await copyForStaging()
   say(ok ? 'Every step ended with the exit code expected.' : 'A step did not end with the exit code expected.')
   exitCode = ok ? 0 : 1
 } finally {
@@ -181,6 +198,42 @@ function secondNode(configPath: string, env: InstanceEnv): boolean {
   if (!runTool(`${what} (exit 0 expected)`, set, 0, env, masterKey + '\n')) return false
   const check = ['server:check-master-key', `--config=${configPath}`]
   return runTool('Checking the second node (healthy: exit 0 expected)', check, 0, env)
+}
+
+/**
+ * A copy for staging (docs/recovery.md, "A sanitized copy"): production's backup, restored minutes ago as the database
+ * of a staging server that cannot open production's key, with production's nodes still looking live. The reset with
+ * --isolateCopy --scrubPii refuses (5) and says why; once the operator has checked no server runs on the copy,
+ * --ignoreLiveNodes lets it isolate and scrub the copy (0).
+ */
+async function copyForStaging(): Promise<boolean> {
+  const stagingRoot = path.join(root, 'staging')
+  say(`A copy for staging: production's backup restored as another server's database (${stagingDocuments} documents)`)
+  const url = await server.createDatabase('octopus_staging')
+  const copy = await seedInstance({
+    root: stagingRoot,
+    databaseUrl: url,
+    documents: stagingDocuments,
+    seed: 43,
+    liveNode: true,
+  })
+  // The staging machine has neither of production's machine key sources: production's key is lost to it.
+  for (const source of [copy.machineIdPath, copy.machineKeyPath]) await rm(source, {force: true})
+  console.log(`staging config: ${copy.configPath}`)
+  const reset = ['server:lost-master-key', '--instance=OctopusServer']
+  reset.push('--iReallyWantToResetAllMySensitiveData', '--iHaveBackedUpMyDatabase', '--isolateCopy', '--scrubPii')
+  // The copy is itself the restore of production's backup, which stays where it was taken.
+  reset.push('--skipBackupCheck')
+  const tool = (what: string, toolArgs: string[], expected: number) => runTool(what, toolArgs, expected, copy.env)
+  const refused = "Resetting the copy (production's node reported minutes before the backup: exit 5 expected)"
+  return (
+    tool(refused, reset, 5) &&
+    tool(
+      'Checked: no server runs on the copy. Resetting, isolating and scrubbing it',
+      [...reset, '--ignoreLiveNodes'],
+      0,
+    )
+  )
 }
 
 /**

@@ -23,6 +23,7 @@ const options: RecoveryOptions = {
   upgradeDatabase: false,
   skipCurrentMasterKeyTest: false,
   scrubPii: values['scrub-pii'],
+  isolateCopy: false,
   resetUncataloged: false,
   skipLicenseCheck: false,
   dryRun: false,

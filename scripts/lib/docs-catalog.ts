@@ -1,4 +1,10 @@
 import {PERSONAL_CATALOG, SENSITIVE_CATALOG, type SensitiveField} from '../../src/recovery/catalog/catalog.js'
+import {
+  DISABLED_TABLES,
+  FORGOTTEN_DOCUMENTS,
+  SERVER_NODE_STATUS_TABLE,
+  SERVER_NODE_TABLE,
+} from '../../src/recovery/catalog/isolation.js'
 import {markedBlock} from './marked-block.js'
 
 /** docs/catalog.md's generated tables sit in this block; `npm run readme` rewrites it. */
@@ -39,5 +45,16 @@ export function catalogLines(): string[] {
     '| table | columns rewritten | columns read | what becomes of them |',
     '|---|---|---|---|',
     ...personal,
+    '',
+    'A sanitized copy (`--isolateCopy`):',
+    '',
+    '| table | what becomes of it |',
+    '|---|---|',
+    ...DISABLED_TABLES.map(
+      ({table, noun}) => `| ${table} | every ${noun}: ${code('IsDisabled')} true, in the column and in the JSON |`,
+    ),
+    `| ${SERVER_NODE_TABLE} | every row deleted |`,
+    `| ${SERVER_NODE_STATUS_TABLE} | every row deleted, where the table exists |`,
+    ...FORGOTTEN_DOCUMENTS.map(({table, id, title}) => `| ${table} | document ${code(id)} (${title}) deleted |`),
   ]
 }

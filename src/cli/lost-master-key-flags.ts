@@ -34,6 +34,12 @@ export const lostMasterKeyFlags = withKebabAliases({
       'Also replaces personal data (usernames, display names, e-mails, IP addresses in the audit log) with ' +
       'pseudonyms. Cannot be undone.',
   }),
+  isolateCopy: Flags.boolean({
+    description:
+      'For a copy of production restored elsewhere (staging, support): in the same transaction, deletes the server ' +
+      'nodes and the Octopus ID and Jira settings, and disables every subscription, project trigger, deployment ' +
+      'target and worker, so the copy cannot deploy, poll or notify anything.',
+  }),
   resetUncataloged: Flags.boolean({
     description:
       'Also resets values outside the catalog that have the exact shape of an encrypted value (quarantined like the ' +

@@ -22,6 +22,7 @@ export function lostMasterKeyOptions(flags: LostMasterKeyFlags, json: boolean): 
     upgradeDatabase: Boolean(flags.upgradeDatabase),
     skipCurrentMasterKeyTest: Boolean(flags.skipCurrentMasterKeyTest),
     scrubPii: Boolean(flags.scrubPii),
+    isolateCopy: Boolean(flags.isolateCopy),
     resetUncataloged: Boolean(flags.resetUncataloged),
     // A malformed --candidateKey, or standard input read twice, is refused here (exit 2), before the prerun hook
     // looks for backup evidence.

@@ -10,6 +10,7 @@ import {gitCredentialGenerator} from './git-credential.js'
 import {libraryVariableSetGenerator} from './library-variable-set.js'
 import {machineGenerator} from './machine.js'
 import {projectGenerator} from './project.js'
+import {projectTriggerGenerator} from './project-trigger.js'
 import {proxyGenerator} from './proxy.js'
 import {runbookProcessGenerator} from './runbook-process.js'
 import {subscriptionGenerator} from './subscription.js'
@@ -32,6 +33,7 @@ const SPECIFIC: readonly TableGenerator[] = [
   deploymentProcessGenerator,
   runbookProcessGenerator,
   subscriptionGenerator,
+  projectTriggerGenerator,
   actionTemplateGenerator,
   certificateGenerator,
   tenantVariableGenerator,

@@ -1,3 +1,4 @@
+import {seededDisabled} from '../disabled-share.js'
 import {trickyMetadata} from '../tricky-json.js'
 import type {TableGenerator} from './table-generator.js'
 
@@ -7,14 +8,15 @@ export const subscriptionGenerator: TableGenerator = {
   weight: 0.01,
   build(index) {
     const n = index + 1
+    const disabled = seededDisabled(index)
     const name = `Subscription ${n}`
     return {
-      columns: {Name: name},
+      columns: {Name: name, IsDisabled: disabled},
       document: {
         Id: `Subscriptions-${n}`,
         Name: name,
         Type: 'Event',
-        IsDisabled: false,
+        IsDisabled: disabled,
         EventNotificationSubscription: {
           Filter: {EventCategories: ['DeploymentFailed'], Projects: [], Environments: []},
           EmailTeams: [],

@@ -47,6 +47,15 @@ ${exitCodeHelp('server:lost-master-key')}`
         '--candidateKeyFile=old-master-key.txt --candidateConfig=/etc/octopus/OctopusServer.config.old',
     },
     {
+      description:
+        'A copy of production restored for staging: disable what could reach production, and scrub personal data ' +
+        "(when production's nodes look live in a fresh copy, check that no server runs on it, then add " +
+        '--ignoreLiveNodes):',
+      command:
+        '<%= config.bin %> <%= command.id %> --iReallyWantToResetAllMySensitiveData --iHaveBackedUpMyDatabase ' +
+        '--isolateCopy --scrubPii',
+    },
+    {
       description: 'An older database: upgrade it and scrub personal data in the same run:',
       command:
         '<%= config.bin %> <%= command.id %> --iReallyWantToResetAllMySensitiveData --iHaveBackedUpMyDatabase ' +

@@ -37,3 +37,8 @@ export function columnTypes(kind: DialectKind): ColumnTypes {
     integer: sql.raw(names.integer),
   }
 }
+
+/** The literal `false` of a boolean column, for a default: SQL Server's `bit` has no `false`. */
+export function falseLiteral(kind: DialectKind): Expression<unknown> {
+  return sql.raw(kind === 'mssql' ? '0' : 'false')
+}

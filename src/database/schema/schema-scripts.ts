@@ -1,7 +1,9 @@
-import type {CreateTableBuilder} from 'kysely'
+import type {ColumnDefinitionBuilder, CreateTableBuilder} from 'kysely'
 
 import type {DbContext} from '../context.js'
-import {columnTypes, type ColumnTypes} from './column-types.js'
+import {columnTypes, falseLiteral, type ColumnTypes} from './column-types.js'
+import {DISABLED_COLUMN} from '../operations/disabled-flags.js'
+import {copyDisabledFlags} from './copy-disabled-flags.js'
 
 /**
  * One upgrade script of the reference schema (docs/server-formats.md, "Schema journal and licence"), DbUp style:
@@ -125,10 +127,35 @@ const workersProjectsAndCredentials: SchemaScript = {
   },
 }
 
+/** Tables that gain an `IsDisabled` column mirroring their documents' property. */
+const DISABLEABLE_TABLES = ['Subscription', 'Machine', 'Worker'] as const
+
+/**
+ * What a sanitized copy switches off (docs/server-formats.md, "A sanitized copy"): project triggers get a table, and
+ * subscriptions, deployment targets and workers an `IsDisabled` column (false by default, then the documents' own
+ * `IsDisabled` copied in). `OctopusServerNodeStatus` is left as it is: a server may or may not have it.
+ */
+const triggersAndDisabledFlags: SchemaScript = {
+  name: '0005-project-triggers-and-disabled-flags',
+  releasedOn: '2026-12-07',
+  async apply(ctx) {
+    const types = columnTypes(ctx.kind)
+    const falseByDefault = (col: ColumnDefinitionBuilder) => col.notNull().defaultTo(falseLiteral(ctx.kind))
+    await createDocumentTable(ctx, 'ProjectTrigger', (t) =>
+      t.addColumn('ProjectId', types.id).addColumn(DISABLED_COLUMN, types.boolean, falseByDefault),
+    )
+    for (const table of DISABLEABLE_TABLES) {
+      await ctx.db.schema.alterTable(table).addColumn(DISABLED_COLUMN, types.boolean, falseByDefault).execute()
+      await copyDisabledFlags(ctx, table)
+    }
+  },
+}
+
 /** Every script, oldest first; all of them together produce the current schema. */
 export const SCHEMA_SCRIPTS: readonly SchemaScript[] = [
   documentStore,
   deploymentsAndCertificates,
   tenantsAndAuditAddresses,
   workersProjectsAndCredentials,
+  triggersAndDisabledFlags,
 ]

@@ -1,6 +1,7 @@
 import {formatCount as n} from './format-count.js'
 import type {RecoveryRun} from '../run/recovery-run.js'
 import type {RecoveryReport} from './recovery-report.js'
+import {copyNextSteps} from '../isolate/copy-next-steps.js'
 import {UNSEALABLE_KEY_ADVICE} from './unsealable-key-advice.js'
 
 /** What the operator does after the run, with the exact commands. */
@@ -42,13 +43,18 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
       'This server takes its key from the MASTER_KEY environment variable: set MASTER_KEY to the new key before ' +
         'starting it.',
     )
+  const startAndTrust = report.isolation
+    ? copyNextSteps(report.isolation, newThumbprint)
+    : [
+        'Start the Octopus Server service.',
+        `Listening Tentacles trust the old certificate. On each: Tentacle configure --reset-trust, then Tentacle ` +
+          `configure --trust=${newThumbprint}`,
+        `Polling Tentacles: on each, Tentacle update-trust --oldThumbprint=${
+          oldThumbprint ?? '<old thumbprint>'
+        } --newThumbprint=${newThumbprint}`,
+      ]
   steps.push(
-    'Start the Octopus Server service.',
-    `Listening Tentacles trust the old certificate. On each: Tentacle configure --reset-trust, then Tentacle ` +
-      `configure --trust=${newThumbprint}`,
-    `Polling Tentacles: on each, Tentacle update-trust --oldThumbprint=${
-      oldThumbprint ?? '<old thumbprint>'
-    } --newThumbprint=${newThumbprint}`,
+    ...startAndTrust,
     report.reentryFile
       ? `Enter the ${n(report.totals.valuesReset)} reset values again (sensitive variables, account passwords and ` +
           `keys, feed passwords, step and template properties, certificates): ${report.reentryFile} lists each one.`

@@ -8,6 +8,7 @@ import type {NotSwept} from '../reset/swept-tables.js'
 import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../pii/scrub-personal-data.js'
 import {describeKeyTest, describeWitness} from '../steps/test-current-key.js'
+import {isolationReport, type IsolationReport} from '../isolate/isolation-report.js'
 import {nextSteps} from './next-steps.js'
 import {sumTallies, type TableTally, type TallyTotals} from './table-tally.js'
 
@@ -29,6 +30,8 @@ export interface RecoveryReport {
   readonly tables: TableTally[]
   readonly totals: TallyTotals
   readonly personalData: PersonalTally[] | null
+  /** With `--isolateCopy` (docs/recovery.md, "A sanitized copy"); null without it, or when nothing ran now. */
+  readonly isolation: IsolationReport | null
   /**
    * Ciphertexts outside the catalog (docs/catalog.md, "Uncataloged ciphertexts"): how many (also in
    * `totals.outsideCatalog`), whether they were reset, and where the first ones are. Never their values.
@@ -112,6 +115,7 @@ export function buildReport(
     tables,
     totals,
     personalData: run.options.scrubPii ? run.personal : null,
+    isolation: run.isolation && !previous ? isolationReport(run.isolation) : null,
     outsideCatalog: {values: totals.outsideCatalog, reset: run.options.resetUncataloged, first: run.outsideCatalog},
     sweep:
       run.sweep && !previous ? {tables: run.sweep.tables.map((t) => t.table), notSwept: [...run.sweep.notSwept]} : null,

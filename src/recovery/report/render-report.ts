@@ -1,15 +1,10 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
 import {formatCount, formatTenths} from './format-count.js'
 import type {RecoveryReport} from './recovery-report.js'
+import {textTable} from './text-table.js'
+import {isolationLines} from '../isolate/render-isolation.js'
 
 const n = formatCount
-
-function table(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
-}
 
 function describeBackup(report: RecoveryReport): string {
   const backup = report.backup
@@ -119,16 +114,17 @@ function tallyTables(report: RecoveryReport): string[] {
     'Outside catalog',
     'Malformed',
   ]
-  out.push(...table(headers, rows), '', ...sweep(report), ...candidates(report), ...outsideCatalog(report))
+  out.push(...textTable(headers, rows), '', ...sweep(report), ...candidates(report), ...outsideCatalog(report))
   if (report.personalData) {
     out.push(
-      ...table(
+      ...textTable(
         ['Personal data', 'Rows', dryRun ? 'To scrub' : 'Scrubbed', 'Malformed'],
         report.personalData.map((p) => [p.table, n(p.rowsScanned), n(p.rowsChanged), n(p.malformedDocuments)]),
       ),
       '',
     )
   }
+  out.push(...isolationLines(report.isolation, dryRun))
   return out
 }
 
@@ -146,7 +142,9 @@ export function renderReport(report: RecoveryReport): string {
   const out: string[] = []
   const headline = {
     'dry-run': 'DRY RUN: nothing was changed. This is what a run would do:',
-    reset: 'The master key was replaced and the sensitive values reset.',
+    reset: report.isolation
+      ? 'The master key was replaced, the sensitive values reset and this copy isolated from production.'
+      : 'The master key was replaced and the sensitive values reset.',
     'already-recovered':
       `Already done: run ${report.runId} replaced the master key and committed; nothing was ` + `changed now.`,
   }[report.outcome]

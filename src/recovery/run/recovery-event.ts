@@ -2,6 +2,7 @@ import type {EventRecord} from '../../database/operations/events.js'
 import {need} from './need.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {sumTallies} from '../report/table-tally.js'
+import {isolationEventDetails} from '../isolate/isolation-event.js'
 
 /** The audit event category of a completed recovery. */
 export const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
@@ -30,15 +31,18 @@ export function recoveryEvent(run: RecoveryRun): EventRecord {
   const salvaged = run.salvaged
     ? `, ${valuesSalvaged} were salvaged with ${proven} proven candidate keys of ${run.salvaged.length},`
     : ''
+  const isolation = run.isolation && isolationEventDetails(run.isolation)
   const message =
     `The master key was replaced by lost-master-key run ${run.runId}: ${valuesReset} sensitive values ` +
-    `in ${documentsChanged} documents were reset${salvaged} and a new server certificate ${newThumbprint} was issued.`
+    `in ${documentsChanged} documents were reset${salvaged} and a new server certificate ${newThumbprint} was issued.` +
+    (isolation ? ` ${isolation.message}` : '')
   const details = {
     RunId: run.runId,
     OldThumbprint: run.oldThumbprint ?? null,
     NewThumbprint: newThumbprint,
     ScriptsApplied: run.appliedScripts,
     PersonalDataScrubbed: run.options.scrubPii,
+    ...(isolation && {IsolatedCopy: isolation.details}),
     // Candidates by fingerprint only, with their proof on this database: the audit log never holds a key.
     ...(run.salvaged && {
       Salvaged: run.salvaged.map(({fingerprint, verdict, salvaged}, i) => ({

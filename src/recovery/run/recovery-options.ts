@@ -8,6 +8,8 @@ export interface RecoveryOptions {
   readonly upgradeDatabase: boolean
   readonly skipCurrentMasterKeyTest: boolean
   readonly scrubPii: boolean
+  /** `--isolateCopy`: make a restored copy of production unable to reach it (docs/recovery.md, "A sanitized copy"). */
+  readonly isolateCopy: boolean
   /** `--resetUncataloged`: also reset ciphertexts outside the catalog (always listed). */
   readonly resetUncataloged: boolean
   /**

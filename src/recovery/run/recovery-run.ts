@@ -16,6 +16,7 @@ import type {CandidateKey} from '../salvage/candidate-keys.js'
 import type {CandidateProof} from '../salvage/prove-candidates.js'
 import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../pii/scrub-personal-data.js'
+import type {IsolationTally} from '../isolate/isolate-copy.js'
 import type {KeyVerdict} from '../steps/test-current-key.js'
 
 /**
@@ -77,6 +78,8 @@ export interface RecoveryRun {
   /** The first ciphertexts found outside the catalog (the tallies count them all; the re-entry list lists them all). */
   outsideCatalog: OutsideCatalogValue[]
   personal: PersonalTally[]
+  /** With `--isolateCopy`, once the transaction has run: what the copy's isolation changed. */
+  isolation?: IsolationTally
   /** COMMIT has been sent: from here a failure may have happened before or after the database made it durable. */
   commitSent: boolean
   committed: boolean

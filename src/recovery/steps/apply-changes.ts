@@ -20,6 +20,7 @@ import {recoveryEvent} from '../run/recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../pii/scrub-personal-data.js'
 import {oldCertificateRow} from '../reset/old-certificate-row.js'
+import {isolateCopy, withoutForgotten} from '../isolate/isolate-copy.js'
 import {serverCertificateDocument} from '../reset/server-certificate-document.js'
 import {sweptTables} from '../reset/swept-tables.js'
 import {sumTallies} from '../report/table-tally.js'
@@ -31,8 +32,9 @@ export type Progress = (message: string, always?: boolean) => void
 class DryRunRollback extends Error {}
 
 /**
- * The one database transaction: upgrade (if asked), quarantine and reset every sensitive value, the new
- * server certificate, personal data (if asked) and an audit event. Any failure rolls all of it back.
+ * The one database transaction: upgrade (if asked), isolate a copy (if asked: before the reset, so what it deletes is
+ * not quarantined), quarantine and reset every sensitive value, the new server certificate, personal data (if asked)
+ * and an audit event. Any failure rolls all of it back.
  * A dry run writes no document; it runs pending upgrade scripts (so it scans the schema the real run would)
  * and then rolls the transaction back.
  */
@@ -49,6 +51,13 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       })
       if (write) run.appliedScripts = applied
     }
+    if (options.isolateCopy)
+      run.isolation = await isolateCopy(trx, {
+        batchSize: options.batchSize,
+        write,
+        interruption: run.interruption,
+        progress,
+      })
     const quarantineRunId = write && options.quarantine ? run.runId : undefined
     if (quarantineRunId) await ensureQuarantineTable(trx)
     // A dry run has no new key: what it salvages goes under a throwaway one, and is rolled back with the rest.
@@ -71,8 +80,12 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       tables.map((t) => t.table),
     )
     const writes = new WriteInFlight()
-    const read = (index: number) =>
-      index < tables.length ? streamDocuments(trx, tables[index].table, {batchSize: options.batchSize}) : undefined
+    const read = (index: number) => {
+      if (index >= tables.length) return undefined
+      const {table} = tables[index]
+      const stream = streamDocuments(trx, table, {batchSize: options.batchSize})
+      return options.isolateCopy ? withoutForgotten(table, stream) : stream
+    }
     // Each table's first batch is asked for when the table before it starts, so no table starts with a wait.
     let next = read(0)
     for (const [index, table] of tables.entries()) {

@@ -21,17 +21,18 @@ const CURRENT_SCHEMA: Record<string, string[]> = {
   VariableSet: ['Id', 'JSON', 'OwnerId'],
   Account: ['Id', 'JSON', 'Name', 'AccountType'],
   Feed: ['Id', 'JSON', 'Name'],
-  Machine: ['Id', 'JSON', 'Name'],
+  Machine: ['Id', 'JSON', 'Name', 'IsDisabled'],
   DeploymentProcess: ['Id', 'JSON', 'ProjectId'],
   ActionTemplate: ['Id', 'JSON', 'Name'],
   Certificate: ['Id', 'JSON', 'Name'],
   TenantVariable: ['Id', 'JSON', 'TenantId'],
-  Worker: ['Id', 'JSON', 'Name'],
+  Worker: ['Id', 'JSON', 'Name', 'IsDisabled'],
   Proxy: ['Id', 'JSON', 'Name'],
   GitCredential: ['Id', 'JSON', 'Name'],
   Project: ['Id', 'JSON', 'Name'],
   LibraryVariableSet: ['Id', 'JSON', 'Name'],
-  Subscription: ['Id', 'JSON', 'Name'],
+  Subscription: ['Id', 'JSON', 'Name', 'IsDisabled'],
+  ProjectTrigger: ['Id', 'JSON', 'ProjectId', 'IsDisabled'],
   RunbookProcess: ['Id', 'JSON', 'ProjectId'],
   User: ['Id', 'JSON', 'Username', 'DisplayName', 'EmailAddress'],
   Event: ['Id', 'JSON', 'Occurred', 'Category', 'UserId', 'Username', 'IpAddress', 'Message'],
@@ -156,6 +157,35 @@ for (const target of databaseTargets()) {
         expect(licence.map((row) => row.Id)).to.deep.equal(['license'])
       })
     }
+
+    it('copies each document’s IsDisabled into the new column as the server reads it, whatever it holds', async () => {
+      const previous = names.indexOf('0005-project-triggers-and-disabled-flags')
+      await createSchema(test.ctx, {scripts: previous})
+      await license('2999-12-31')
+      // Only a JSON true, the last of a repeated key, at the top level, counts; nothing malformed stops the upgrade.
+      const documents: Record<string, {json: string | null; disabled: boolean}> = {
+        'Machines-1': {json: '{"Id":"Machines-1","IsDisabled":true}', disabled: true},
+        'Machines-2': {json: '{"Id":"Machines-2","IsDisabled":false}', disabled: false},
+        'Machines-3': {json: '{"Id":"Machines-3"}', disabled: false},
+        'Machines-4': {json: '{"IsDisabled":true,"IsDisabled":false}', disabled: false},
+        'Machines-5': {json: '{"IsDisabled":false,"IsDisabled":true}', disabled: true},
+        'Machines-6': {json: '{"Is\\u0044isabled":true}', disabled: true},
+        'Machines-7': {json: '{"IsDisabled":true', disabled: false},
+        'Machines-8': {json: '{"Endpoint":{"IsDisabled":true}}', disabled: false},
+        'Machines-9': {json: '{"IsDisabled":"true"}', disabled: false},
+        'Machines-10': {json: '[{"IsDisabled":true}]', disabled: false},
+        'Machines-11': {json: null, disabled: false},
+      }
+      for (const [id, {json}] of Object.entries(documents))
+        await test.ctx.db.insertInto('Machine').values({Id: id, JSON: json, Name: id}).execute()
+      await upgradeSchema(test.ctx, {skipLicenseCheck: false})
+      const rows = await test.ctx.db.selectFrom('Machine').select(['Id', 'JSON', 'IsDisabled']).execute()
+      const read = Object.fromEntries(rows.map((row) => [row.Id as string, row]))
+      for (const [id, {json, disabled}] of Object.entries(documents)) {
+        expect(Boolean(read[id].IsDisabled), id).to.equal(disabled)
+        expect(read[id].JSON, id).to.equal(json)
+      }
+    })
 
     it('reports a gap in the journal as newer or foreign', async () => {
       await createSchema(test.ctx)

@@ -6,8 +6,10 @@ import {
   readConfigurationDocument,
   replaceConfigurationDocument,
 } from '../../../src/database/operations/configuration-documents.js'
+import {setDisabledById, setDisabledInRange} from '../../../src/database/operations/disabled-flags.js'
 import {countDocuments, streamDocuments, writeDocuments} from '../../../src/database/operations/documents.js'
 import {readDocumentsById} from '../../../src/database/operations/documents-by-id.js'
+import {forgetAllRows, forgetDocuments} from '../../../src/database/operations/forget-rows.js'
 import {insertEvent, latestEventJson} from '../../../src/database/operations/events.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
 import {tablesWithJsonColumn} from '../../../src/database/operations/json-tables.js'
@@ -175,6 +177,31 @@ export const OPERATIONS: readonly Operation[] = [
       ),
   },
   {name: 'liveNodes', run: (ctx) => liveNodes(ctx)},
+  {
+    name: `setDisabledById Machine (${LARGEST_BATCH} Ids)`,
+    run: (ctx) =>
+      setDisabledById(
+        ctx,
+        'Machine',
+        Array.from({length: LARGEST_BATCH}, (_, i) => `Machines-${i}`),
+      ),
+  },
+  {name: 'setDisabledInRange Worker', run: (ctx) => setDisabledInRange(ctx, 'Worker', 'Workers-1', 'Workers-99')},
+  {name: 'forgetAllRows OctopusServerNode', run: (ctx) => forgetAllRows(ctx, 'OctopusServerNode', true)},
+  {
+    name: 'forgetAllRows OctopusServerNodeStatus (dry run: counted)',
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/count/i, [{Count: 2}]]])),
+      forgetAllRows(ctx, 'OctopusServerNodeStatus', false)
+    ),
+  },
+  {
+    name: 'forgetDocuments Configuration (found, then deleted)',
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/select/i, [{Id: 'issuetracker-jira'}]]])),
+      forgetDocuments(ctx, 'Configuration', ['authentication-octopusid', 'issuetracker-jira'], true)
+    ),
+  },
   {
     name: 'requireOpenJson',
     run: (ctx, capture) => (

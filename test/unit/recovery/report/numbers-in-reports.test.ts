@@ -66,6 +66,19 @@ function resetReport(rng: Prng): RecoveryReport {
     tables,
     totals,
     personalData: [{table: 'User', rowsScanned: large(rng), rowsChanged: large(rng), malformedDocuments: large(rng)}],
+    isolation: {
+      tables: ['Subscription', 'Machine'].map((table) => ({
+        table,
+        rows: large(rng),
+        rowsDisabled: large(rng),
+        documentsRewritten: large(rng),
+        malformedDocuments: large(rng),
+      })),
+      rowsDisabled: large(rng),
+      serverNodesDeleted: large(rng),
+      serverNodeStatusesDeleted: large(rng),
+      configurationDeleted: ['issuetracker-jira'],
+    },
     outsideCatalog: {
       values: totals.outsideCatalog,
       reset: false,
