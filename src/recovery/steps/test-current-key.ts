@@ -24,7 +24,7 @@ export type KeyWitness =
 /** One key judged by the one standard of proof (src/crypto/key-proof.ts). */
 export interface KeyVerdict {
   readonly proof: ProofVerdict
-  /** Where the key came from: `MASTER_KEY`, or the key source that unsealed the config's key. */
+  /** Where the key came from: `from MASTER_KEY`, or `unsealed with` the key source that opened the config's key. */
   readonly whence: string
   /** What the server certificate said; when it could not decide, its reason says why. */
   readonly certificate: KeyTestResult
@@ -38,6 +38,8 @@ const REASONS: Record<Exclude<KeyTestResult, {verdict: 'works'}>['reason'], stri
   'does-not-decrypt': 'it does not decrypt the server certificate',
   'not-pkcs12': 'what it decrypts is not the server certificate',
 }
+
+const FROM_MASTER_KEY = 'from MASTER_KEY'
 
 const sampled = (proof: ProofSummary) => `${proof.opened} of ${proof.tried} sampled values`
 
@@ -60,16 +62,17 @@ function certificateReason(certificate: KeyTestResult): string {
   return REASONS[certificate.reason] + (certificate.reason === 'cannot-unseal' ? ` (${certificate.detail})` : '')
 }
 
-/** One key's verdict in words: "the master key (MASTER_KEY) is proven: ...", "... is lost: ...". */
+/** One key's verdict in words: "the current master key works: ...", "the master key is lost: ...". */
 export function describeKeyTest(verdict: KeyVerdict): string {
   const {certificate, witness} = verdict
-  const key = `the master key (${verdict.whence})`
   if (verdict.proof === 'proven') {
+    const key = 'the current master key'
     if (witness?.kind === 'sampled-values')
       return `${key} works: it opens ${sampled(witness.proof)} (the server certificate cannot tell)`
     const note = certificate.verdict === 'works' && certificate.thumbprintNote ? ` (${certificate.thumbprintNote})` : ''
     return `${key} works: it opens the server certificate${note}`
   }
+  const key = 'the master key'
   const reason = certificateReason(certificate)
   if (witness?.kind === 'sampled-values' && verdict.proof === 'unproven')
     return (
@@ -118,10 +121,10 @@ function evidenceOf(verdict: KeyVerdict): string {
 
 /** The server reads MASTER_KEY when it is set: a working config key behind a wrong MASTER_KEY is the real fault. */
 function environmentHides(verdicts: readonly KeyVerdict[], proven: KeyVerdict): string[] {
-  const environment = verdicts.find((v) => v.whence === 'MASTER_KEY')
+  const environment = verdicts.find((v) => v.whence === FROM_MASTER_KEY)
   if (!environment || environment === proven) return []
   return [
-    `MASTER_KEY is set and ${describeKeyTest(environment).replace(/^the master key \(MASTER_KEY\) /, '')}; the ` +
+    `MASTER_KEY is set and ${describeKeyTest(environment).replace(/^the master key /, '')}; the ` +
       'server uses MASTER_KEY when it is set: unset it, or set it to the key in the config, and start the server.',
   ]
 }
@@ -164,8 +167,8 @@ export interface KeyTestOutcome {
 
 /** MASTER_KEY, or the key source that unsealed the config's key. */
 function whenceOf(key: Extract<CurrentMasterKey, {kind: 'available'}>): string {
-  if (key.source === 'MASTER_KEY') return 'MASTER_KEY'
-  return key.unsealedWith ? `config, unsealed with ${describeKeySource(key.unsealedWith)}` : 'config'
+  if (key.source === 'MASTER_KEY') return FROM_MASTER_KEY
+  return key.unsealedWith ? `unsealed with ${describeKeySource(key.unsealedWith)}` : 'from the config'
 }
 
 /**
@@ -189,7 +192,7 @@ export async function testTheCurrentKey(
   for (const key of keys) {
     if (key.kind !== 'available') {
       const certificate = testCurrentKey({unavailable: key.reason}, certificateDocument)
-      unavailable = {proof: 'lost', whence: 'config', certificate, witness: undefined}
+      unavailable = {proof: 'lost', whence: 'from the config', certificate, witness: undefined}
       continue
     }
     const verdict = await judgeKey(ctx, key.key, whenceOf(key), certificateDocument)

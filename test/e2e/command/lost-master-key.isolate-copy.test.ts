@@ -184,7 +184,9 @@ for (const engine of testEngines())
             const scripts = (rows: Map<string, Row>) => [...rows.values()].map((r) => r.ScriptName)
             expect(scripts(after), table).to.deep.equal(scripts(before))
           } else if (table === 'LostMasterKeyQuarantine') {
-            // What the two settings held is not quarantined: they are deleted before the reset.
+            // What the two settings held is not quarantined: they are deleted before the reset. The old certificate's
+            // row differs as the two seeded certificates do (their RSA keys are not seeded), as certificate-global
+            // does.
             const values = async (url: string) =>
               (
                 await query<Row>(
@@ -192,7 +194,7 @@ for (const engine of testEngines())
                   `SELECT "TableName", "DocumentId", "Path", "Value" FROM "LostMasterKeyQuarantine"`,
                 )
               )
-                .filter((r) => !FORGOTTEN.includes(r.DocumentId as string))
+                .filter((r) => !FORGOTTEN.includes(r.DocumentId as string) && r.DocumentId !== 'certificate-global')
                 .map((r) => JSON.stringify(r))
                 .sort()
             expect(await values(b), table).to.deep.equal(await values(a))
