@@ -7,6 +7,7 @@ import {
   replaceConfigurationDocument,
 } from '../../../src/database/operations/configuration-documents.js'
 import {countDocuments, streamDocuments, writeDocuments} from '../../../src/database/operations/documents.js'
+import {probeEvent} from '../../../src/database/operations/event-exists.js'
 import {insertEvent, latestEventJson} from '../../../src/database/operations/events.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
 import {
@@ -216,6 +217,13 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {name: 'latestEventJson', run: (ctx) => latestEventJson(ctx, 'MasterKeyReset')},
+  {
+    name: 'probeEvent (a lock timeout for the read, set back after it)',
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/"Event"/, [{Id: 'Events-1'}]]])),
+      probeEvent(ctx, 'Events-1', 9500)
+    ),
+  },
   {
     name: 'insertEvent',
     run: (ctx) =>

@@ -206,3 +206,12 @@ export function deleteMatchingJson(
   )
   return sql`DELETE t FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON ${on}`
 }
+
+/**
+ * How long this session's statements wait for a lock before failing with error 1222, in milliseconds; -1 (SQL Server's
+ * default) waits without end. A session setting: set it back when done.
+ */
+export function setLockTimeoutQuery(milliseconds: number): RawBuilder<unknown> {
+  if (!Number.isSafeInteger(milliseconds) || milliseconds < -1) throw new RangeError(`lock timeout ${milliseconds}`)
+  return sql`SET LOCK_TIMEOUT ${sql.lit(milliseconds)}`
+}
