@@ -2,7 +2,7 @@ import {sql, type RawBuilder, type SelectQueryBuilder} from 'kysely'
 
 /**
  * Every piece of SQL-Server-only syntax the operations use, in one place: `TOP`, `OPENJSON`, `OBJECT_ID`,
- * `sp_getapplock`, the msdb backup history and the T-SQL column types. Batches travel as ONE nvarchar(max) JSON
+ * `sp_getapplock`, `SET LOCK_TIMEOUT`, the msdb backup history and the T-SQL column types. Batches travel as ONE nvarchar(max) JSON
  * parameter opened with OPENJSON (SQL Server 2016+), because a request may carry at most 2,100 parameters.
  */
 
