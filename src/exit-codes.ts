@@ -53,7 +53,7 @@ export const EXIT_CODES = [
     meaning:
       'failed while changing; everything rolled back (database and config). If the connection was lost during the ' +
       'commit and its outcome cannot be told, both config files are kept and the message says which holds which key',
-    onlyFor: [RESET],
+    onlyFor: [RESET, RESTORE],
   },
   {
     code: 10,

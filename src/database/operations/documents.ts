@@ -2,8 +2,10 @@ import {CompiledQuery} from 'kysely'
 
 import {BoundedCache} from '../bounded-cache.js'
 import type {DbContext} from '../context.js'
-import {idCollationQuery, selectTop, updateFromJson} from '../dialects/mssql/mssql-sql.js'
+import {selectTop, updateFromJson} from '../dialects/mssql/mssql-sql.js'
+import {idColumn} from './id-column.js'
 import {jsonArrays} from './json-batches.js'
+import {requireEveryDocumentWritten} from './unwritten-documents.js'
 
 /** A document and any extra columns asked for, as text; SQL NULL stays null. */
 export type DocumentRow = {Id: string; JSON: string | null} & Record<string, string | null>
@@ -71,10 +73,11 @@ export function streamDocuments(
 }
 
 /**
- * Sets `columns` of each row (matched by Id) and returns how many rows changed: on SQL Server one statement per
- * batch (one JSON parameter, so its size is not bound by parameter limits; split only past
- * MAX_STATEMENT_JSON_CHARS), matching Ids in the `Id` column's own collation; on PostgreSQL one statement per
- * 65,535 parameters (one per value, so nothing is escaped or parsed on either side). Keep batches ≤ 2,000 rows so
+ * Sets `columns` of each row (matched by Id) and returns how many rows changed, which is every one: a row the UPDATE
+ * did not reach fails the call (unwritten-documents.ts), so the caller's transaction rolls back. On SQL Server one
+ * statement per batch (one JSON parameter, so its size is not bound by parameter limits; split only past
+ * MAX_STATEMENT_JSON_CHARS), matching Ids as the `Id` column holds them (id-column.ts); on PostgreSQL one statement
+ * per 65,535 parameters (one per value, so nothing is escaped or parsed on either side). Keep batches ≤ 2,000 rows so
  * SQL Server does not escalate to a table lock.
  */
 export async function writeDocuments(
@@ -84,43 +87,28 @@ export async function writeDocuments(
   rows: ReadonlyArray<Record<string, string | null>>,
 ): Promise<number> {
   if (rows.length === 0 || columns.length === 0) return 0
+  let changed = 0
   if (ctx.kind === 'mssql') {
-    const collation = await idCollation(ctx, table)
-    let changed = 0
+    const id = await idColumn(ctx, table)
     for (const json of jsonArrays(rows.map((row) => pick(row, ['Id', ...columns])))) {
-      const result = await updateFromJson(table, columns, json, collation).execute(ctx.db)
+      const result = await updateFromJson(table, columns, json, id).execute(ctx.db)
       changed += Number(result.numAffectedRows ?? 0)
     }
-    return changed
+  } else {
+    const perStatement = Math.floor(POSTGRES_MAX_PARAMETERS / (columns.length + 1))
+    for (let from = 0; from < rows.length; from += perStatement) {
+      const result = await ctx.db.executeQuery(postgresUpdate(table, columns, rows.slice(from, from + perStatement)))
+      changed += Number(result.numAffectedRows ?? 0)
+    }
   }
-  const perStatement = Math.floor(POSTGRES_MAX_PARAMETERS / (columns.length + 1))
-  let changed = 0
-  for (let from = 0; from < rows.length; from += perStatement) {
-    const result = await ctx.db.executeQuery(postgresUpdate(table, columns, rows.slice(from, from + perStatement)))
-    changed += Number(result.numAffectedRows ?? 0)
-  }
+  await requireEveryDocumentWritten(
+    ctx,
+    table,
+    rows.map((row) => row.Id!),
+    changed,
+  )
   return changed
 }
-
-/**
- * The collation of `table`'s Id column on SQL Server, so a batch's Ids (in the database's default collation, as
- * OPENJSON returns them) are compared in the column's: no collation conflict when the two differ, no match across
- * case in a case-sensitive column, and the primary key's index still serves the join.
- *
- * Asked once per table and transaction: a run writes hundreds of batches, and a column's collation cannot change
- * under a transaction that has written to its table (altering it needs a schema lock the writes block).
- */
-async function idCollation(ctx: DbContext, table: string): Promise<string | undefined> {
-  const ask = async () => (await idCollationQuery(table).execute(ctx.db)).rows[0]?.Collation ?? undefined
-  if (!ctx.db.isTransaction) return ask()
-  let known = idCollations.get(ctx.db)
-  if (!known) idCollations.set(ctx.db, (known = new Map()))
-  if (!known.has(table)) known.set(table, await ask())
-  return known.get(table)
-}
-
-/** Id collations by table, per open transaction (its Kysely executor). */
-const idCollations = new WeakMap<object, Map<string, string | undefined>>()
 
 /** The most bind parameters one PostgreSQL statement may carry (the protocol counts them in 16 bits). */
 const POSTGRES_MAX_PARAMETERS = 65_535

@@ -65,7 +65,8 @@ export async function ensureQuarantineTable(ctx: DbContext): Promise<void> {
     .createTable(QUARANTINE_TABLE)
     .addColumn('RunId', types.id, (col) => col.notNull())
     .addColumn('TableName', types.id, (col) => col.notNull())
-    .addColumn('DocumentId', types.id, (col) => col.notNull())
+    // Text, not an Id column's width: a server's own Id columns may be wider than this schema's (nvarchar(210)).
+    .addColumn('DocumentId', types.text, (col) => col.notNull())
     .addColumn('Path', types.text, (col) => col.notNull())
     .addColumn('Value', types.text, (col) => col.notNull())
     .addColumn('QuarantinedAt', types.timestamp, (col) => col.notNull())

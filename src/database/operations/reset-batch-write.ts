@@ -3,6 +3,7 @@ import {CompiledQuery} from 'kysely'
 import type {DbContext} from '../context.js'
 import {postgresUpdate, writeDocuments} from './documents.js'
 import {BoundedCache} from '../bounded-cache.js'
+import {requireEveryDocumentWritten} from './unwritten-documents.js'
 import {
   insertQuarantineRows,
   POSTGRES_QUARANTINE_INSERT,
@@ -23,7 +24,8 @@ const combinedTexts = new BoundedCache<string>(1024)
 /**
  * A reset batch's writes, in its transaction: the quarantine copies, then the documents. On PostgreSQL they go as one
  * statement — the INSERT as a data-modifying `WITH` ahead of the UPDATE, which PostgreSQL runs exactly once — so a
- * batch costs one round trip instead of two (a reset of 200,000 documents writes in about 800 batches).
+ * batch costs one round trip instead of two (a reset of 200,000 documents writes in about 800 batches). Either way
+ * every document must be written (unwritten-documents.ts), or the batch fails and the run rolls back.
  */
 export async function writeResetBatch(
   ctx: DbContext,
@@ -37,11 +39,18 @@ export async function writeResetBatch(
     const insert = postgresQuarantineInsert(groups[0], new Date())
     // The UPDATE's placeholders follow the INSERT's.
     const update = postgresUpdate(table, ['JSON'], changed, insert.parameters.length + 1)
-    await ctx.db.executeQuery(
+    const result = await ctx.db.executeQuery(
       CompiledQuery.raw(
         combinedTexts.get(update.sql, () => `WITH quarantined AS (${POSTGRES_QUARANTINE_INSERT}) ${update.sql}`),
         [...insert.parameters, ...update.parameters],
       ),
+    )
+    // The statement's count is the UPDATE's (the INSERT runs in its WITH).
+    await requireEveryDocumentWritten(
+      ctx,
+      table,
+      changed.map((document) => document.Id),
+      Number(result.numAffectedRows ?? 0),
     )
     return
   }

@@ -1,14 +1,22 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import type {DatabaseHandle, DbContext} from '../../database/context.js'
-import {eventExists} from '../../database/operations/event-exists.js'
-import {withRecoveryLock} from '../../database/operations/recovery-lock.js'
+import type {DatabaseHandle} from '../../database/context.js'
+import {probeEvent} from '../../database/operations/event-exists.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
+import {type HeldLock, holdRecoveryLock} from '../guards/hold-recovery-lock.js'
 import {recoveryEventId} from './recovery-event.js'
 
 export type CommitOutcome =
-  | {readonly committed: true; /** A connection that works, for the steps after the commit. */ readonly ctx: DbContext}
+  | {
+      readonly committed: true
+      /**
+       * The recovery lock for the steps after the commit: the run's own, or taken again on a new connection. Undefined
+       * when the lost session still held it at the deadline (`whyUnlocked`): those steps must not run without it.
+       */
+      readonly lock?: HeldLock
+      readonly whyUnlocked?: string
+    }
   | {readonly committed: false}
 
 export interface CommitCheckOptions {
@@ -29,6 +37,23 @@ export class CommitOutcomeUnknown extends Error {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
+const LOST_SESSION_OPEN = 'the database still holds the lost session (and its transaction) open'
+/** Committed, yet the steps after the commit cannot run: they need the lock. */
+const LOST_SESSION_LOCKED = 'the session lost during the commit still holds the recovery lock'
+
+/**
+ * Whether the recovery lock could be taken: undefined when another session holds it (on a new connection, that is
+ * the lost session, until the server has ended it).
+ */
+async function tryHoldLock(database: DatabaseHandle): Promise<HeldLock | undefined> {
+  try {
+    return await holdRecoveryLock(database)
+  } catch (error) {
+    if (error instanceof RecoveryError && error.exitCode === ExitCode.ServerBusy) return undefined
+    throw error
+  }
+}
+
 /**
  * COMMIT was sent and then the run's connection failed, so the changes may or may not be durable
  * (docs/recovery.md, "When something fails"). This run's audit event is written in the same transaction, so it
@@ -37,34 +62,53 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * - else, on new connections from the same connection string: the event is visible → committed. Not visible is
  *   final only once the recovery lock can be taken, because the old session holds it until the server has ended
  *   that session, and with it the transaction (committed or rolled back; a COMMIT in progress is finished first).
- * Throws CommitOutcomeUnknown when neither answers within the time allowed.
+ * Every look waits for locks only until the deadline: while the lost transaction is open its event row is locked,
+ * and SQL Server's locking read would wait for it for as long as its request timeout allows. A look that runs out of
+ * time is "not known yet". Committed on a new connection, the lock is taken again there for the steps after (the
+ * verification), waiting for the lost session to end until the same deadline.
+ * Throws CommitOutcomeUnknown when nothing answers within the time allowed.
  */
 export async function findCommitOutcome(
   runId: string,
-  own: DbContext,
+  own: HeldLock,
   database: DatabaseHandle,
   options: CommitCheckOptions = COMMIT_CHECK,
 ): Promise<CommitOutcome> {
   const id = recoveryEventId(runId)
+  const deadline = Date.now() + options.timeoutMs
+  const timeLeft = () => deadline - Date.now()
   try {
-    return (await eventExists(own, id)) ? {committed: true, ctx: own} : {committed: false}
+    const seen = await probeEvent(own.ctx, id, timeLeft())
+    if (seen !== 'blocked') return seen === 'visible' ? {committed: true, lock: own} : {committed: false}
   } catch {
     // The connection is gone; ask on a new one.
   }
-  const deadline = Date.now() + options.timeoutMs
-  let reason = 'the database could not be reached again'
+  let committed = false
+  let reason = LOST_SESSION_OPEN
   for (;;) {
     try {
-      if (await eventExists(database, id)) return {committed: true, ctx: database}
-      const seenUnderLock = await withRecoveryLock(database, (locked) => eventExists(locked, id))
-      return seenUnderLock ? {committed: true, ctx: database} : {committed: false}
+      const lock = await tryHoldLock(database)
+      if (lock) {
+        const seen = await probeEvent(lock.ctx, id, timeLeft()).catch(async (error: unknown) => {
+          await lock.release().catch(() => {})
+          throw error
+        })
+        if (seen === 'visible') return {committed: true, lock}
+        await lock.release()
+        if (seen === 'absent') return {committed: false}
+        reason = 'the audit event stays locked by another session'
+      } else {
+        if (!committed) committed = (await probeEvent(database, id, timeLeft())) === 'visible'
+        reason = committed ? LOST_SESSION_LOCKED : LOST_SESSION_OPEN
+      }
     } catch (error) {
-      reason =
-        error instanceof RecoveryError && error.exitCode === ExitCode.ServerBusy
-          ? 'the database still holds the lost session (and its transaction) open'
-          : `the database could not be reached again (${database.explainFailure(error)?.message ?? messageOf(error)})`
+      const detail = database.explainFailure(error)?.message ?? messageOf(error)
+      reason = `the database could not be reached again (${detail})`
     }
-    if (Date.now() + options.retryMs > deadline) throw new CommitOutcomeUnknown(reason)
+    if (Date.now() + options.retryMs > deadline) {
+      if (committed) return {committed: true, whyUnlocked: reason}
+      throw new CommitOutcomeUnknown(reason)
+    }
     await sleep(options.retryMs)
   }
 }

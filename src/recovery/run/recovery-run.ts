@@ -37,6 +37,8 @@ export interface RecoveryRun {
   lock?: HeldLock
   /** The connection every step after the lock uses (the lock's, or a new one after a lost connection). */
   locked?: DbContext
+  /** Why the lock could not be taken again after the connection was lost during the commit (then `locked` is unset). */
+  unlockedAfterCommit?: string
   backup?: BackupEvidence
   /** Upgrade scripts that are pending, and (after the commit) that ran. */
   pendingScripts: string[]

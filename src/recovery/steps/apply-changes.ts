@@ -148,9 +148,19 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     if (error instanceof DryRunRollback) return
     if (!run.commitSent) throw error
     // The connection failed during COMMIT: find out rather than guess (docs/recovery.md, "When something fails").
-    const outcome = await findCommitOutcome(run.runId, locked, need(run.database, 'the database'))
+    const outcome = await findCommitOutcome(
+      run.runId,
+      need(run.lock, 'the recovery lock'),
+      need(run.database, 'the database'),
+    )
     if (!outcome.committed) throw error
-    run.locked = outcome.ctx
+    if (outcome.lock !== run.lock) {
+      // The lost connection's lock ends with its session; the steps after the commit hold it again, or do not run.
+      await run.lock?.release().catch(() => {})
+      run.lock = outcome.lock
+      run.locked = outcome.lock?.ctx
+      run.unlockedAfterCommit = outcome.whyUnlocked
+    }
   }
   run.committed = true
 }

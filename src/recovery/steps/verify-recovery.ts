@@ -14,6 +14,15 @@ import type {Step} from './step.js'
  * one in memory) decrypts the certificate read back from the database, and its thumbprint is the new one.
  */
 export async function verifyRecovery(run: RecoveryRun): Promise<string> {
+  // Under the recovery lock, as every step that reads or writes the database: taken again on a new connection when the
+  // run's own was lost during the commit (run/commit-outcome.ts).
+  if (run.unlockedAfterCommit !== undefined) {
+    throw new RecoveryError(
+      `The changes were committed, but they could not be verified: ${run.unlockedAfterCommit}.`,
+      ExitCode.Internal,
+      ['Run server:check-master-key once the database has ended the lost session, to check the new key.'],
+    )
+  }
   const config = await readConfigFile(need(run.config, 'the config file').path)
   // The config's key, not MASTER_KEY: the config is what this run wrote.
   const key = await readCurrentMasterKey(config, {...run.env, MASTER_KEY: undefined})

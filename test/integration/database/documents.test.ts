@@ -6,8 +6,11 @@ import {
   writeDocuments,
   type DocumentRow,
 } from '../../../src/database/operations/documents.js'
+import {inTransaction} from '../../../src/database/in-transaction.js'
 import {insertDocuments} from '../../../src/database/operations/insert-documents.js'
 import {MAX_STATEMENT_JSON_CHARS} from '../../../src/database/operations/json-batches.js'
+import {ExitCode} from '../../../src/exit-codes.js'
+import {RecoveryError} from '../../../src/recovery-error.js'
 import {databaseTargets} from '../../support/targets.js'
 import {openTestContext, type TestContext} from './test-context.js'
 
@@ -108,7 +111,6 @@ for (const target of databaseTargets()) {
           {Id: 'Users-0002', JSON: '{"a":1.50,"b":"ü"}', DisplayName: null},
           {Id: 'Users-0005', JSON: '{"n":98765432109876543210}', DisplayName: 'Renamed'},
           {Id: 'Users-0006', JSON: null, DisplayName: 'Also renamed', Username: 'not-a-written-column'},
-          {Id: 'Users-9999', JSON: '{}', DisplayName: 'no such row'},
         ],
       )
       expect(changed).to.equal(3)
@@ -120,6 +122,32 @@ for (const target of databaseTargets()) {
         return row
       })
       expect(after).to.deep.equal(expected)
+    })
+
+    it('fails a write that reaches fewer rows than it was given (exit 8, naming the Ids); it rolls back', async () => {
+      await seedUsers(4)
+      const before = await users()
+      const missing = ['Users-9999', 'Users-0004x']
+      const failure = await inTransaction(test.ctx, (trx) =>
+        writeDocuments(
+          trx,
+          'User',
+          ['JSON'],
+          [
+            {Id: 'Users-0001', JSON: '{"written":true}'},
+            {Id: missing[0], JSON: '{}'},
+            {Id: 'Users-0002', JSON: '{"written":true}'},
+            {Id: missing[1], JSON: '{}'},
+          ],
+        ),
+      ).catch((error: unknown) => error)
+      expect(failure).to.be.instanceOf(RecoveryError)
+      const {exitCode, message} = failure as RecoveryError
+      expect(exitCode).to.equal(ExitCode.RolledBack)
+      expect(message).to.include('Writing 4 documents of User changed 2 rows')
+      expect(message).to.include(`"${missing[0]}"`).and.include(`"${missing[1]}"`)
+      expect(message).to.not.include('Users-0001').and.not.include('Users-0002')
+      expect(await users(), 'rolled back: the two rows it did reach are as they were').to.deep.equal(before)
     })
 
     it('updates exactly 1, 3, 17 and 20 rows when the statement is written for more (NULL rows)', async () => {

@@ -148,6 +148,61 @@ for (const target of databaseTargets().filter((t) => t.name === 'mssql')) {
       expect(insensitive).to.deep.equal([{Id: 'B', JSON: '{"second":true}'}])
     })
 
+    it('reads a batch’s Ids as the Id column’s own type and width: Ids past 50 characters are written', async () => {
+      // Each Id's first 50 characters are the same: an Id read as nvarchar(50) is cut to them and matches no row.
+      const long = (column: string, i: number) => `${column}-${'x'.repeat(60)}-${i}`
+      const tables = [
+        {table: 'WideUnicodeIds', type: 'nvarchar(210)'},
+        {table: 'WideAsciiIds', type: 'varchar(300)'},
+        {table: 'UnboundedIds', type: 'nvarchar(max)'},
+      ]
+      for (const {table, type} of tables) {
+        // nvarchar(max) cannot be a key: the other two are, as Octopus's Id columns are.
+        const id = sql.raw(type.endsWith('(max)') ? type : `${type} PRIMARY KEY`)
+        await sql`CREATE TABLE ${sql.table(table)} ("Id" ${id}, "JSON" nvarchar(max))`.execute(test.ctx.db)
+        await sql`INSERT INTO ${sql.table(table)} ("Id", "JSON") VALUES (${long(table, 1)}, N'{}'), (${long(table, 2)},
+          N'{}')`.execute(test.ctx.db)
+      }
+      const written = await inTransaction(test.ctx, async (trx) => {
+        const counts: number[] = []
+        for (const {table} of tables)
+          counts.push(await writeDocuments(trx, table, ['JSON'], [{Id: long(table, 2), JSON: '{"reset":true}'}]))
+        return counts
+      })
+      expect(written).to.deep.equal([1, 1, 1])
+      for (const {table} of tables) {
+        const rows = await test.ctx.db.selectFrom(table).select(['Id', 'JSON']).orderBy('Id').execute()
+        expect(rows, table).to.deep.equal([
+          {Id: long(table, 1), JSON: '{}'},
+          {Id: long(table, 2), JSON: '{"reset":true}'},
+        ])
+      }
+    })
+
+    it('fails a batch whose UPDATE reaches fewer rows than it was sent, naming the Ids, and rolls back', async () => {
+      await sql`CREATE TABLE "CountedWrites" ("Id" nvarchar(50) PRIMARY KEY, "JSON" nvarchar(max))`.execute(test.ctx.db)
+      await sql`INSERT INTO "CountedWrites" ("Id", "JSON") VALUES (N'kept', N'{}')`.execute(test.ctx.db)
+      const failure = await inTransaction(test.ctx, (trx) =>
+        writeDocuments(
+          trx,
+          'CountedWrites',
+          ['JSON'],
+          [
+            {Id: 'kept', JSON: '{"changed":true}'},
+            {Id: 'gone', JSON: '{}'},
+          ],
+        ),
+      ).catch((error: unknown) => error)
+      expect(failure).to.be.instanceOf(RecoveryError)
+      expect((failure as RecoveryError).exitCode).to.equal(ExitCode.RolledBack)
+      expect((failure as RecoveryError).message)
+        .to.include('changed 1 rows')
+        .and.include('"gone"')
+      expect((failure as RecoveryError).message).to.not.include('"kept"')
+      const rows = await test.ctx.db.selectFrom('CountedWrites').select(['Id', 'JSON']).execute()
+      expect(rows).to.deep.equal([{Id: 'kept', JSON: '{}'}])
+    })
+
     it('refuses a database below compatibility level 130 with exit 6, read-only', async () => {
       await requireOpenJson(test.ctx)
       await setCompatibilityLevel(test.name, 120)

@@ -8,6 +8,7 @@ import {
 } from '../../../src/database/operations/configuration-documents.js'
 import {setDisabledById, setDisabledInRange} from '../../../src/database/operations/disabled-flags.js'
 import {countDocuments, streamDocuments, writeDocuments} from '../../../src/database/operations/documents.js'
+import {probeEvent} from '../../../src/database/operations/event-exists.js'
 import {readDocumentsById} from '../../../src/database/operations/documents-by-id.js'
 import {forgetAllRows, forgetDocuments} from '../../../src/database/operations/forget-rows.js'
 import {insertEvent, latestEventJson} from '../../../src/database/operations/events.js'
@@ -64,6 +65,11 @@ const journalOf = (count: number): [RegExp, Rows] => [
   /"SchemaVersions"/,
   SCHEMA_SCRIPTS.slice(0, count).map((s) => ({ScriptName: s.name})),
 ]
+/** The Id column as sys.columns describes it: an nvarchar(210) in a case-insensitive collation. */
+const ID_COLUMN: [RegExp, Rows] = [
+  /collation_name/i,
+  [{Collation: 'SQL_Latin1_General_CP1_CI_AS', Type: 'nvarchar', MaxLength: 420}],
+]
 const LICENSE = JSON.stringify({MaintenanceExpiresOn: '2099-12-31'})
 
 /** Tables the recovery rewrites, with the columns it writes besides JSON. */
@@ -88,11 +94,20 @@ function eachRewrittenTable(): Operation[] {
       },
     },
     {
-      name: `writeDocuments ${table} (${LARGEST_BATCH} rows, Ids compared in the column's collation)`,
+      name: `writeDocuments ${table} (${LARGEST_BATCH} rows, Ids read as the column's type and collation)`,
       run: (ctx, capture) => (
-        (capture.respond = answers([[/collation_name/i, [{Collation: 'SQL_Latin1_General_CP1_CI_AS'}]]])),
+        (capture.respond = answers([ID_COLUMN, [/^\s*update/i, documentRows(table, columns)]])),
         writeDocuments(ctx, table, ['JSON', ...columns], documentRows(table, columns))
       ),
+    },
+    {
+      name: `writeDocuments ${table} (a row not reached: the Ids that matched none, then the refusal)`,
+      async run(ctx, capture) {
+        const rows = documentRows(table, columns)
+        capture.respond = answers([ID_COLUMN, [/^\s*update/i, rows.slice(1)], [/not exists/i, [{Id: rows[0].Id}]]])
+        const refused = await writeDocuments(ctx, table, ['JSON', ...columns], rows).catch((error: unknown) => error)
+        if (!(refused instanceof RecoveryError)) throw new Error('a write that missed a row was not refused')
+      },
     },
     {
       name: `insertDocuments ${table} (${LARGEST_BATCH} rows)`,
@@ -238,6 +253,13 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {name: 'latestEventJson', run: (ctx) => latestEventJson(ctx, 'MasterKeyReset')},
+  {
+    name: 'probeEvent (a lock timeout for the read, set back after it)',
+    run: (ctx, capture) => (
+      (capture.respond = answers([[/"Event"/, [{Id: 'Events-1'}]]])),
+      probeEvent(ctx, 'Events-1', 9500)
+    ),
+  },
   {
     name: 'insertEvent',
     run: (ctx) =>

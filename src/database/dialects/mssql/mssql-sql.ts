@@ -2,8 +2,9 @@ import {sql, type RawBuilder, type SelectQueryBuilder} from 'kysely'
 
 /**
  * Every piece of SQL-Server-only syntax the operations use, in one place: `TOP`, `OPENJSON`, `OBJECT_ID`,
- * `sp_getapplock`, the msdb backup history and the T-SQL column types. Batches travel as ONE nvarchar(max) JSON
- * parameter opened with OPENJSON (SQL Server 2016+), because a request may carry at most 2,100 parameters.
+ * `sp_getapplock`, `SET LOCK_TIMEOUT`, the msdb backup history and the T-SQL column types. Batches travel as ONE
+ * nvarchar(max) JSON parameter opened with OPENJSON (SQL Server 2016+), because a request may carry at most 2,100
+ * parameters.
  */
 
 export const MSSQL_COLUMN_TYPES = {
@@ -62,36 +63,86 @@ function jsonPath(column: string): RawBuilder<unknown> {
 }
 
 /**
- * The collation of `table`'s `Id` column (sys.columns compares names in the catalog's, case-insensitive, collation).
+ * The collation and declared type of `table`'s `Id` column (sys.columns compares names in the catalog's,
+ * case-insensitive, collation). `Type` is the system type beneath any alias type; `MaxLength` is in bytes, -1 for max.
  */
-export function idCollationQuery(table: string): RawBuilder<{Collation: string | null}> {
-  return sql`SELECT collation_name AS "Collation" FROM sys.columns
-    WHERE object_id = OBJECT_ID(QUOTENAME(${table}), N'U') AND name = N'Id'`
+export function idColumnQuery(
+  table: string,
+): RawBuilder<{Collation: string | null; Type: string | null; MaxLength: number | null}> {
+  return sql`SELECT c.collation_name AS "Collation", y.name AS "Type", c.max_length AS "MaxLength"
+    FROM sys.columns AS c INNER JOIN sys.types AS y ON y.user_type_id = c.system_type_id
+    WHERE c.object_id = OBJECT_ID(QUOTENAME(${table}), N'U') AND c.name = N'Id'`
+}
+
+/** How OPENJSON must read a batch's Ids to compare them with the `Id` column as the column holds them. */
+export interface IdColumn {
+  /** The column's collation; else the database default. */
+  readonly collation?: string
+  /** A T-SQL type no narrower than the column's (idColumnType). */
+  readonly type: string
 }
 
 /** A collation name as sys.columns reports it; anything else is never spliced into a statement. */
 const COLLATION_NAME = /^[A-Za-z0-9_]+$/
 
+/** Bytes per character of the character types sys.columns measures max_length in. */
+const CHARACTER_TYPES = new Map([
+  ['nvarchar', 2],
+  ['nchar', 2],
+  ['varchar', 1],
+  ['char', 1],
+])
+
+/**
+ * The type OPENJSON reads Ids as: the column's own character type and width, so an Id is never cut short (an Id cut
+ * to a narrower width matches no row) and the primary key's index serves the join. Any other type (or none found)
+ * reads as nvarchar(max), which holds every Id whole.
+ */
+export function idColumnType(type: string | null | undefined, maxLength: number | null | undefined): string {
+  const name = type?.toLowerCase() ?? ''
+  const bytesPerCharacter = CHARACTER_TYPES.get(name)
+  if (bytesPerCharacter === undefined || typeof maxLength !== 'number') return MSSQL_COLUMN_TYPES.text
+  if (maxLength === -1) return `${name}(max)`
+  const characters = maxLength / bytesPerCharacter
+  return Number.isSafeInteger(characters) && characters > 0 ? `${name}(${characters})` : MSSQL_COLUMN_TYPES.text
+}
+
+function idShape(id: IdColumn): {type: RawBuilder<unknown>; collation: RawBuilder<unknown>} {
+  const collation = id.collation && COLLATION_NAME.test(id.collation) ? id.collation : 'DATABASE_DEFAULT'
+  return {type: sql.raw(id.type), collation: sql.raw(collation)}
+}
+
 /**
  * Updates `columns` of every row of `table` whose Id is in `json` (an array of objects with `Id` and the
- * columns), in one statement. JSON null becomes SQL NULL. The Ids are compared in `idCollation` (the column's),
- * else in the database default: OPENJSON's values carry the database default, so a column of another collation
- * would otherwise be a collation conflict.
+ * columns), in one statement. JSON null becomes SQL NULL. The Ids are read as the column's type and compared in its
+ * collation (else the database default): OPENJSON's values carry the database default, so a column of another
+ * collation would otherwise be a collation conflict.
  */
 export function updateFromJson(
   table: string,
   columns: readonly string[],
   json: string,
-  idCollation?: string,
+  id: IdColumn,
 ): RawBuilder<unknown> {
-  const collation = idCollation && COLLATION_NAME.test(idCollation) ? idCollation : 'DATABASE_DEFAULT'
+  const {type, collation} = idShape(id)
   const assignments = sql.join(columns.map((c) => sql`${sql.id(c)} = v.${sql.id(c)}`))
   const shape = sql.join([
-    sql`"Id" ${sql.raw(MSSQL_COLUMN_TYPES.id)} ${jsonPath('Id')}`,
+    sql`"Id" ${type} ${jsonPath('Id')}`,
     ...columns.map((c) => sql`${sql.id(c)} ${sql.raw(MSSQL_COLUMN_TYPES.text)} ${jsonPath(c)}`),
   ])
   return sql`UPDATE t SET ${assignments} FROM ${sql.table(table)} AS t
-    INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON t."Id" = v."Id" COLLATE ${sql.raw(collation)}`
+    INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON t."Id" = v."Id" COLLATE ${collation}`
+}
+
+/**
+ * The Ids of `json` (an array of objects with `Id`) that updateFromJson, given the same `id`, matches to no row of
+ * `table`: each as it was sent.
+ */
+export function unmatchedIdsQuery(table: string, json: string, id: IdColumn): RawBuilder<{Id: string}> {
+  const {type, collation} = idShape(id)
+  return sql`SELECT v."Sent" AS "Id" FROM OPENJSON(${json})
+    WITH ("Id" ${type} ${jsonPath('Id')}, "Sent" ${sql.raw(MSSQL_COLUMN_TYPES.text)} ${jsonPath('Id')}) AS v
+    WHERE NOT EXISTS (SELECT 1 FROM ${sql.table(table)} AS t WHERE t."Id" = v."Id" COLLATE ${collation})`
 }
 
 /** The T-SQL type OPENJSON reads a column as, from the first non-null value the caller sends for it. */
@@ -179,4 +230,13 @@ export function deleteMatchingJson(
     sql` AND `,
   )
   return sql`DELETE t FROM ${sql.table(table)} AS t INNER JOIN OPENJSON(${json}) WITH (${shape}) AS v ON ${on}`
+}
+
+/**
+ * How long this session's statements wait for a lock before failing with error 1222, in milliseconds; -1 (SQL Server's
+ * default) waits without end. A session setting: set it back when done.
+ */
+export function setLockTimeoutQuery(milliseconds: number): RawBuilder<unknown> {
+  if (!Number.isSafeInteger(milliseconds) || milliseconds < -1) throw new RangeError(`lock timeout ${milliseconds}`)
+  return sql`SET LOCK_TIMEOUT ${sql.lit(milliseconds)}`
 }
