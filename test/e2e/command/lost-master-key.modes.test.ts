@@ -9,6 +9,7 @@ import {SCHEMA_SCRIPTS} from '../../../src/database/schema/schema-scripts.js'
 import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../../src/instance/current-master-key.js'
 import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
+import {failSecondBatch} from '../../support/fail-second-batch.js'
 import {
   createLostServer,
   databaseFingerprint,
@@ -17,42 +18,12 @@ import {
   query,
 } from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
-import {type EngineName, testEngines} from '../../support/targets.js'
+import {testEngines} from '../../support/targets.js'
 
 async function configKey(server: LostServer): Promise<string> {
   const key = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
   if (key.kind !== 'available') throw new Error(key.reason)
   return masterKeyToBase64(key.key)
-}
-
-/**
- * Makes the second UPDATE statement on VariableSet fail, after the first batch was written: a PL/pgSQL trigger,
- * or a T-SQL one counting in a table (the count's change is rolled back with everything else).
- */
-async function failSecondBatch(url: string, engine: EngineName): Promise<void> {
-  if (engine === 'mssql') {
-    await query(url, 'CREATE TABLE "FailAfter" ("Batches" int NOT NULL)')
-    await query(url, 'INSERT INTO "FailAfter" ("Batches") VALUES (0)')
-    await query(
-      url,
-      `CREATE TRIGGER "FailSecondBatch" ON "VariableSet" AFTER UPDATE AS
-       BEGIN
-         UPDATE "FailAfter" SET "Batches" = "Batches" + 1;
-         IF (SELECT "Batches" FROM "FailAfter") >= 2 THROW 50000, 'injected failure on batch 2', 1;
-       END`,
-    )
-    return
-  }
-
-  await query(
-    url,
-    `CREATE SEQUENCE fail_after;
-     CREATE FUNCTION fail_second_batch() RETURNS trigger AS $$
-     BEGIN IF nextval('fail_after') >= 2 THEN RAISE EXCEPTION 'injected failure on batch 2'; END IF; RETURN NULL; ` +
-      `END $$ LANGUAGE plpgsql;
-     CREATE TRIGGER fail_second_batch AFTER UPDATE ON "VariableSet" FOR EACH STATEMENT EXECUTE FUNCTION ` +
-      `fail_second_batch();`,
-  )
 }
 
 for (const engine of testEngines())

@@ -5,6 +5,7 @@ import path from 'node:path'
 import {generateMasterKey, masterKeyToBase64} from '../../../src/crypto/master-key.js'
 import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey, sealNewMasterKey} from '../../../src/instance/current-master-key.js'
+import {failSecondBatch} from '../../support/fail-second-batch.js'
 import {
   createLostServer,
   databaseFingerprint,
@@ -13,19 +14,6 @@ import {
   query,
 } from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
-
-/** Fails the reset's second batch on VariableSet (after the config and the key file were written): exit 8. */
-async function failSecondBatch(url: string): Promise<void> {
-  await query(
-    url,
-    `CREATE SEQUENCE fail_after;
-     CREATE FUNCTION fail_second_batch() RETURNS trigger AS $$
-     BEGIN IF nextval('fail_after') >= 2 THEN RAISE EXCEPTION 'injected failure on batch 2'; END IF; RETURN NULL; ` +
-      `END $$ LANGUAGE plpgsql;
-     CREATE TRIGGER fail_second_batch AFTER UPDATE ON "VariableSet" FOR EACH STATEMENT EXECUTE FUNCTION ` +
-      `fail_second_batch();`,
-  )
-}
 
 async function configKey(server: LostServer): Promise<Buffer | undefined> {
   const key = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
@@ -77,7 +65,7 @@ describe('server:lost-master-key --masterKeyFile and files already there', () =>
       const before = await filesFingerprint([server.seeded.configPath, keyFile])
       const database = await databaseFingerprint(server.database.url)
 
-      await failSecondBatch(server.database.url)
+      await failSecondBatch(server.database.url, 'postgres')
       const failed = await runLostMasterKey([...CONFIRMED, '--batchSize', '10', '--masterKeyFile', keyFile], server.env)
       expect(failed.exitCode, failed.message).to.equal(8)
       expect(await filesFingerprint([server.seeded.configPath, keyFile]), 'config and key file').to.equal(before)
@@ -94,7 +82,7 @@ describe('server:lost-master-key --masterKeyFile and files already there', () =>
 
   it('a rolled-back run removes the key file it created, and nothing else', async () => {
     const config = await readFile(server.seeded.configPath)
-    await failSecondBatch(server.database.url)
+    await failSecondBatch(server.database.url, 'postgres')
     const failed = await runLostMasterKey([...CONFIRMED, '--batchSize', '10', '--masterKeyFile', keyFile], server.env)
     expect(failed.exitCode, failed.message).to.equal(8)
     expect(await readFile(keyFile).catch(() => 'absent')).to.equal('absent')

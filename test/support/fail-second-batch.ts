@@ -1,0 +1,32 @@
+import {query} from './lost-server.js'
+import type {EngineName} from './engines.js'
+
+/**
+ * Makes the second UPDATE statement on VariableSet fail, after the first batch was written: a PL/pgSQL trigger,
+ * or a T-SQL one counting in a table (the count's change is rolled back with everything else).
+ */
+export async function failSecondBatch(url: string, engine: EngineName): Promise<void> {
+  if (engine === 'mssql') {
+    await query(url, 'CREATE TABLE "FailAfter" ("Batches" int NOT NULL)')
+    await query(url, 'INSERT INTO "FailAfter" ("Batches") VALUES (0)')
+    await query(
+      url,
+      `CREATE TRIGGER "FailSecondBatch" ON "VariableSet" AFTER UPDATE AS
+       BEGIN
+         UPDATE "FailAfter" SET "Batches" = "Batches" + 1;
+         IF (SELECT "Batches" FROM "FailAfter") >= 2 THROW 50000, 'injected failure on batch 2', 1;
+       END`,
+    )
+    return
+  }
+
+  await query(
+    url,
+    `CREATE SEQUENCE fail_after;
+     CREATE FUNCTION fail_second_batch() RETURNS trigger AS $$
+     BEGIN IF nextval('fail_after') >= 2 THEN RAISE EXCEPTION 'injected failure on batch 2'; END IF; RETURN NULL; ` +
+      `END $$ LANGUAGE plpgsql;
+     CREATE TRIGGER fail_second_batch AFTER UPDATE ON "VariableSet" FOR EACH STATEMENT EXECUTE FUNCTION ` +
+      `fail_second_batch();`,
+  )
+}
