@@ -41,7 +41,12 @@ for (const target of databaseTargets()) {
       const {tables, notSwept} = await sweptTables(test.ctx)
       const names = tables.map((t) => t.table)
       expect(names.slice(0, CATALOG_TABLES.length)).to.deep.equal(CATALOG_TABLES)
-      expect(names.slice(CATALOG_TABLES.length)).to.deep.equal(['CustomDocument', 'OctopusServerNode', 'User'])
+      expect(names.slice(CATALOG_TABLES.length)).to.deep.equal([
+        'CustomDocument',
+        'OctopusServerNode',
+        'ProjectTrigger',
+        'User',
+      ])
       for (const table of tables.slice(CATALOG_TABLES.length)) expect(table.fields).to.deep.equal([])
       expect(notSwept).to.deep.equal([
         {table: 'Dotted.Document', reason: 'a dot in its name'},
