@@ -4,6 +4,9 @@ import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
 import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
 import {dryRunFlag} from './flag-groups/dry-run-flag.js'
 import {instanceFlags} from './flag-groups/instance-flags.js'
+import {liveNodesFlag} from './flag-groups/live-nodes-flag.js'
+import {newKeyOutputFlags} from './flag-groups/new-key-output-flags.js'
+import {upgradeFlags} from './flag-groups/upgrade-flags.js'
 import {withKebabAliases} from './kebab-aliases.js'
 
 /**
@@ -18,11 +21,7 @@ export const lostMasterKeyFlags = withKebabAliases({
       `and must be entered again. ${CONFIRMATION_HELP}`,
   }),
   ...backupFlags,
-  upgradeDatabase: Flags.boolean({
-    description:
-      'Runs the schema upgrade scripts first if the database is older than this tool (in the same transaction as ' +
-      'the reset). Without it an older schema is refused.',
-  }),
+  ...upgradeFlags,
   skipCurrentMasterKeyTest: Flags.boolean({
     description: 'Resets even if the current master key still works. Risk: destroys secrets that could still be read.',
   }),
@@ -49,10 +48,6 @@ export const lostMasterKeyFlags = withKebabAliases({
     multiple: true,
     multipleNonGreedy: true,
   }),
-  skipLicenseCheck: Flags.boolean({
-    description: "Runs upgrade scripts even if they were released after the licence's maintenance expiry.",
-    dependsOn: ['upgradeDatabase'],
-  }),
   ...dryRunFlag(
     'Checks everything and shows what would be reset, upgraded and scrubbed; changes nothing. Needs no confirmations.',
   ),
@@ -63,27 +58,12 @@ export const lostMasterKeyFlags = withKebabAliases({
     default: true,
     allowNo: true,
   }),
-  ignoreLiveNodes: Flags.boolean({
-    description:
-      'Proceeds even though a server node reported in the last 5 minutes. Risk: a running server corrupts data ' +
-      'during the reset.',
-  }),
-  masterKeyFile: Flags.string({
-    description: 'Also writes the new master key to this file (mode 0600) before the database is changed.',
-  }),
-  sealWith: Flags.option({
-    options: ['machine-id', 'machinekey'] as const,
-    description:
-      'Linux and macOS: the machine key source that seals the new master key. Default: the first that works ' +
-      '(machine-id, then machinekey, created if needed). Servers released before mid-2021 read only machinekey.',
-  })(),
+  ...liveNodesFlag,
+  ...newKeyOutputFlags('Also writes the new master key to this file (mode 0600) before the database is changed.'),
   reportFile: Flags.string({
     description:
       'Writes the re-entry list (CSV: table, document Id, name, field path) of every reset value to this file (mode ' +
       '0600).',
-  }),
-  showMasterKey: Flags.boolean({
-    description: 'Includes the new master key in --json output.',
   }),
   ...batchSizeFlag(),
 })

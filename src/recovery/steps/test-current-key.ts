@@ -83,7 +83,7 @@ export function describeKeyTest(verdict: KeyVerdict): string {
 }
 
 /** The certificate first; a sample of the catalog's ciphertexts, judged by the standard of proof, when it cannot. */
-async function judgeKey(
+export async function judgeKey(
   ctx: DbContext,
   key: Buffer,
   whence: string,
