@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {artifactsFlag} from './flag-groups/artifacts-flag.js'
 import {backupFlags} from './flag-groups/backup-flags.js'
 import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
 import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
@@ -65,5 +66,6 @@ export const lostMasterKeyFlags = withKebabAliases({
       'Writes the re-entry list (CSV: table, document Id, name, field path) of every reset value to this file (mode ' +
       '0600).',
   }),
+  ...artifactsFlag,
   ...batchSizeFlag(),
 })
