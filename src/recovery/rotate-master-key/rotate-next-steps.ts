@@ -1,7 +1,9 @@
 import {formatCount as n} from '../report/format-count.js'
 import type {RotateReport} from './rotate-report.js'
 
-/** The `set-master-key` line for every other node the database knows (docs/recovery.md, "Rotating a key"). */
+/**
+ * The `set-master-key` line for every other node the database knows (docs/recovery.md, "Rotating a key that works").
+ */
 function otherNodes(report: RotateReport): string[] {
   const others = report.nodes.all.filter((name) => name !== report.nodes.thisNode)
   const keyFrom = report.masterKeyFile ? `--masterKeyFrom=<a copy of ${report.masterKeyFile}>` : '--masterKeyFrom=-'
