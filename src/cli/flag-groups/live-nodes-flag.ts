@@ -1,6 +1,9 @@
 import {Flags} from '@oclif/core'
 
-/** Every command that rewrites encrypted values refuses a live node (docs/server-formats.md, "Server nodes"); this overrides it. */
+/**
+ * Every command that rewrites encrypted values refuses a live node (docs/server-formats.md, "Server nodes"); this
+ * overrides it.
+ */
 export const liveNodesFlag = {
   ignoreLiveNodes: Flags.boolean({
     description:

@@ -1,6 +1,9 @@
 import {Flags} from '@oclif/core'
 
-/** The schema upgrade and its licence check (docs/server-formats.md, "Schema journal and licence"): for every command that writes data. */
+/**
+ * The schema upgrade and its licence check (docs/server-formats.md, "Schema journal and licence"): for every command
+ * that writes data.
+ */
 export const upgradeFlags = {
   upgradeDatabase: Flags.boolean({
     description:
