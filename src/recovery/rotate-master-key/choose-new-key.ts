@@ -1,7 +1,7 @@
-import {lstat} from 'node:fs/promises'
+import {lstat, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {generateMasterKey} from '../../crypto/master-key.js'
+import {generateMasterKey, masterKeyFromBase64} from '../../crypto/master-key.js'
 import {ExitCode} from '../../exit-codes.js'
 import {errorCode} from '../../files/file-ops.js'
 import {RecoveryError} from '../../recovery-error.js'
@@ -16,13 +16,27 @@ export function defaultKeyFile(configPath: string, now: Date): string {
   return path.join(path.dirname(configPath), `${path.basename(configPath)}.master-key-${stamp}`)
 }
 
-/** The key file is never written over an existing one: it may be the only copy of an earlier key. */
-async function refuseExisting(file: string): Promise<void> {
+/** The key `file` holds, or undefined when it does not exist or holds no key. */
+export async function keyInFile(file: string | undefined): Promise<Buffer | undefined> {
+  if (file === undefined) return undefined
+  const text = await readFile(file, 'utf8').catch(() => undefined)
+  try {
+    return text === undefined ? undefined : masterKeyFromBase64(text)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The key file is never written over another file: it may be the only copy of an earlier key. One that already holds
+ * the new key is the one a stopped run of this rotation wrote, and stays.
+ */
+async function refuseExisting(file: string, key: Buffer): Promise<void> {
   const exists = await lstat(file).then(
     () => true,
     (error: unknown) => errorCode(error) !== 'ENOENT',
   )
-  if (!exists) return
+  if (!exists || (await keyInFile(file))?.equals(key)) return
   throw new RecoveryError(
     `The --masterKeyFile ${file} already exists: a rotation never writes over a file, which may hold an earlier ` +
       'key. Nothing was changed.',
@@ -45,9 +59,9 @@ export const chooseTheNewKey: Step<RotateRun> = {
       ...run.options,
       masterKeyFile: run.options.masterKeyFile ?? defaultKeyFile(config.path, run.startedAt),
     }
-    await refuseExisting(run.options.masterKeyFile!)
     const source = run.options.newKey ? 'given' : run.newKey ? 'sealed by the stopped rotation' : 'generated'
     run.newKey = run.options.newKey ?? run.newKey ?? generateMasterKey(32)
+    await refuseExisting(run.options.masterKeyFile!, run.newKey)
     if (run.newKey.equals(need(run.current, 'the current key').key)) {
       throw new RecoveryError(
         'The new master key is the current one: a rotation must change the key. Nothing was changed.',

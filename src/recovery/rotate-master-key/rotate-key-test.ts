@@ -11,6 +11,7 @@ import {need} from '../run/need.js'
 import {recordedThumbprint} from '../reset/server-certificate-document.js'
 import type {Step} from '../steps/step.js'
 import {describeKeyTest, describeWitness, judgeKey, type KeyVerdict} from '../steps/test-current-key.js'
+import {keyInFile} from './choose-new-key.js'
 import {keptConfigCopies} from './kept-config-copies.js'
 import type {CurrentKey, RotateRun} from './rotate-run.js'
 
@@ -67,7 +68,7 @@ export async function testRotationKey(
   ctx: DbContext,
   config: ConfigFile,
   env: NodeJS.ProcessEnv,
-  newKey: Buffer | undefined,
+  done: {readonly newKey?: Buffer; readonly keyFileKey?: Buffer},
 ): Promise<RotationKeyTest> {
   const certificateDocument = await readConfigurationDocument(ctx, SERVER_CERTIFICATE_DOCUMENT.id)
   const verdicts: KeyVerdict[] = []
@@ -81,7 +82,9 @@ export async function testRotationKey(
     if (key.source === 'config') configKey = key.key
     const verdict = await judgeKey(ctx, key.key, whenceOf(key), certificateDocument)
     if (verdict.proof === 'proven') {
-      const alreadyDone = key.source === 'config' && newKey !== undefined && newKey.equals(key.key)
+      // The config's key is the one asked for, or the one this command's --masterKeyFile already holds.
+      const asked = [done.newKey, done.keyFileKey].some((k) => k?.equals(key.key))
+      const alreadyDone = key.source === 'config' && asked
       return {current: {key: key.key, verdict}, alreadyDone, certificateDocument}
     }
     verdicts.push(verdict)
@@ -111,7 +114,7 @@ export const testTheRotationKey: Step<RotateRun> = {
       need(run.locked, 'the locked connection'),
       need(run.config, 'the config file'),
       run.env,
-      run.options.newKey,
+      {newKey: run.options.newKey, keyFileKey: await keyInFile(run.options.masterKeyFile)},
     )
     run.current = tested.current
     run.nodes = await serverNodeNames(need(run.locked, 'the locked connection'))

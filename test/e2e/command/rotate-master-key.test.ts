@@ -210,7 +210,7 @@ for (const engine of testEngines())
       expect(run.stdout).to.include('server:show-master-key')
     })
 
-    it('run again with the same key: says it is already done and changes nothing', async () => {
+    it('run again with the same key, or the same key file: says it is already done and changes nothing', async () => {
       const fingerprint = await databaseFingerprint(server.database.url)
       const again = await runPluginCommand(
         ROTATE,
@@ -219,6 +219,15 @@ for (const engine of testEngines())
       )
       expect(again.exitCode, again.message).to.equal(0)
       expect(again.stdout).to.include('Already done')
+      expect(await databaseFingerprint(server.database.url)).to.equal(fingerprint)
+      // The same command with a generated key: its --masterKeyFile holds the key now in force.
+      const same = await runPluginCommand(
+        ROTATE,
+        ['--instance=OctopusServer', ...CONFIRMED, `--masterKeyFile=${keyFile}`],
+        server.env,
+      )
+      expect(same.exitCode, same.message).to.equal(0)
+      expect(same.stdout).to.include('Already done')
       expect(await databaseFingerprint(server.database.url)).to.equal(fingerprint)
       const left = await readdir(server.root)
       expect(left.filter((name) => name.includes('.master-key-'))).to.deep.equal([])
