@@ -79,7 +79,7 @@ export function renderRotateReport(report: RotateReport): string {
   const headline = {
     'dry-run': 'DRY RUN: nothing was changed. This is what a rotation would do:',
     rotated: 'The master key was rotated: every value it opened is encrypted again under the new key.',
-    'already-done': 'Already done: the config holds the new key and the database opens under it; nothing was changed.',
+    'already-done': 'Already done: the config holds the new key and the database opens under it.',
   }[report.outcome]
   const out = [headline, '']
   out.push(`Instance:     ${report.instance.name ?? '(from --config)'} (${report.instance.configPath})`)
@@ -107,6 +107,7 @@ export function renderRotateReport(report: RotateReport): string {
     out.push(...attachments(report))
     out.push(`Verified:     ${report.verified ? 'yes, the key in the config opens the database' : 'NO'}`)
   }
+  if (report.outcome === 'already-done') out.push(...attachments(report).filter((line) => !line.includes(' 0 files')))
   out.push(`Elapsed:      ${formatTenths(report.elapsedSeconds)} s`, '')
   if (report.masterKey) {
     out.push(

@@ -33,7 +33,7 @@ export function rotateNextSteps(report: RotateReport, masterKeyVariable: boolean
     : []
   if (report.outcome === 'already-done') {
     return [
-      'Nothing was changed: the config already holds this key (fingerprint ' +
+      'The database was not changed: the config already holds this key (fingerprint ' +
         `${report.newKeyFingerprint}) and the database opens under it.`,
       ...otherNodes(report),
       ...container,

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
-import {mkdir, readFile, readdir, stat, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {readBackSensitive} from '../../../scripts/seeder/verify-seed.js'
@@ -231,5 +231,22 @@ for (const engine of testEngines())
       expect(await databaseFingerprint(server.database.url)).to.equal(fingerprint)
       const left = await readdir(server.root)
       expect(left.filter((name) => name.includes('.master-key-'))).to.deep.equal([])
+    })
+
+    it('the same command finishes attachments a kill left in the backup folder only', async () => {
+      const folder = path.join(artifacts, 'KubernetesResourceManifests')
+      await rm(path.join(folder, 'nested', 'c.yaml'))
+      const litter = path.join(folder, `.b.yaml.${'0'.repeat(24)}.tmp`)
+      await writeFile(litter, 'half written')
+      const again = await runPluginCommand(
+        ROTATE,
+        ['--instance=OctopusServer', ...CONFIRMED, `--masterKeyFile=${keyFile}`, `--artifactsDirectory=${artifacts}`],
+        server.env,
+      )
+      expect(again.exitCode, again.message).to.equal(0)
+      expect(again.stdout).to.include('Already done')
+      for (const [name, content] of attachments)
+        expect(decryptAttachment(await readFile(path.join(folder, name)), newKey), name).to.deep.equal(content)
+      expect(await readdir(folder)).to.not.include(path.basename(litter))
     })
   })
