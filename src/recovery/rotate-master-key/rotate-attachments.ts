@@ -92,12 +92,30 @@ async function keptKeys(run: RotateRun): Promise<Buffer[]> {
   return keys
 }
 
+/** The key that opens most of `files` (a wrong key passes the padding check 1 time in 256), if any opens one. */
+async function likeliestKey(keys: readonly Buffer[], files: readonly Buffer[]): Promise<Buffer | undefined> {
+  let likeliest: Buffer | undefined
+  let best = 0
+  for (const key of keys) {
+    const opened = files.filter((bytes) => decryptAttachment(bytes, key)).length
+    if (opened > best) [likeliest, best] = [key, opened]
+  }
+  return likeliest
+}
+
 /**
- * A rotation killed after its commit, while it rewrote the attachments, left some files only in its backup folder (and
- * perhaps a temporary file beside them): the re-run that finds the rotation done writes each missing one back under
- * the key in force, from the newest backup, with the kept key that opens most of that backup's files.
+ * A rotation killed after its commit left its attachments half done. The folder not yet moved (its files still under
+ * the old key) is rotated now. Files left only in the backup folder (perhaps with a temporary file beside them) are
+ * written back under the key in force, from the newest backup, with the kept key that opens most of them.
  */
 async function finishFolder(folder: string, run: RotateRun, keyInForce: Buffer): Promise<FolderRotation> {
+  // Killed after the commit and before the folder moved: its files are still under the old key.
+  const live = (await pathExists(folder)) ? await filesBelow(folder) : []
+  const bytes = await Promise.all(live.map((f) => readFile(path.join(folder, f))))
+  if (bytes.filter((b) => decryptAttachment(b, keyInForce)).length * 2 < live.length) {
+    const oldKey = await likeliestKey(await keptKeys(run), bytes)
+    if (oldKey) return rotateFolder(folder, run.runId, oldKey, keyInForce)
+  }
   const backup = await newestBackup(folder)
   if (!backup) return {folder, rotated: 0, notOpened: []}
   const {mode} = await stat(backup)
@@ -108,12 +126,7 @@ async function finishFolder(folder: string, run: RotateRun, keyInForce: Buffer):
   const missing = (await filesBelow(backup)).filter((f) => !present.has(f))
   if (missing.length === 0) return {folder, backup, rotated: 0, notOpened: []}
   const originals = await Promise.all(missing.map((f) => readFile(path.join(backup, f))))
-  let oldKey: Buffer | undefined
-  let best = 0
-  for (const key of await keptKeys(run)) {
-    const opened = originals.filter((bytes) => decryptAttachment(bytes, key)).length
-    if (opened > best) [oldKey, best] = [key, opened]
-  }
+  const oldKey = await likeliestKey(await keptKeys(run), originals)
   let rotated = 0
   const notOpened: string[] = []
   for (const [index, relative] of missing.entries()) {

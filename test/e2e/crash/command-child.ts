@@ -37,13 +37,18 @@ const HANG_MS = 120_000
 const STARTED = /^❯ (.+)$/
 
 /**
- * Runs `server:lost-master-key` from the sources in a child process, as an operator would (plain output: CI=true),
- * and optionally SIGKILLs it at an instant set relative to a step it announced.
+ * Runs `command` (the reset by default) from the sources in a child process, as an operator would (plain output:
+ * CI=true), and optionally SIGKILLs it at an instant set relative to a step it announced.
  */
-export async function runCommandChild(args: string[], env: Record<string, string>, kill?: KillAt): Promise<ChildRun> {
+export async function runCommandChild(
+  args: string[],
+  env: Record<string, string>,
+  kill?: KillAt,
+  command = 'server:lost-master-key',
+): Promise<ChildRun> {
   const started = performance.now()
   const since = () => performance.now() - started
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'server:lost-master-key', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', command, ...args], {
     cwd: PLUGIN_ROOT,
     // NODE_ENV=development makes oclif load the TypeScript sources rather than a possibly stale dist/.
     env: {...process.env, ...env, CI: 'true', NODE_ENV: 'development'},
