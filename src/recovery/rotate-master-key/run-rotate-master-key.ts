@@ -1,6 +1,8 @@
 import {randomUUID} from 'node:crypto'
 
 import {ExitCode} from '../../exit-codes.js'
+import {machineKeyPath} from '../../instance/machine-key.js'
+import {removeStaleTemporaryFiles} from '../../instance/stale-temporary-files.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {CommitOutcomeUnknown} from '../run/commit-outcome.js'
 import {Interruption} from '../run/interruption.js'
@@ -77,6 +79,18 @@ function outcomeUnknown(run: RotateRun, unknown: CommitOutcomeUnknown): Recovery
 }
 
 /**
+ * Once the key in force is settled, the temporary files a killed earlier run left beside the files a rotation writes
+ * (config, key file, machine key) are litter, and one may hold a key: removed, never failing the run.
+ */
+async function removeLeftovers(run: RotateRun): Promise<void> {
+  const written = [run.config?.path, run.options.masterKeyFile, machineKeyPath(run.env)]
+  await removeStaleTemporaryFiles(
+    written.filter((t): t is string => t !== undefined),
+    run.startedAt,
+  ).catch(() => {})
+}
+
+/**
  * The whole rotation: every value moves to the new key, or none does. Returns the report; throws a RecoveryError with
  * the exit code of src/exit-codes.ts.
  */
@@ -119,6 +133,7 @@ export async function runRotateMasterKey(options: RotateOptions, settings: Rotat
       if (changing || interruption.isRequested) throw asUndone(explained, interruption.isRequested, changing)
       throw explained
     }
+    if (run.committed || run.alreadyDone) await removeLeftovers(run)
     return buildRotateReport(run, includeMasterKey)
   } finally {
     interruption.stop()
