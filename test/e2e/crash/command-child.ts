@@ -11,6 +11,8 @@ import {PhaseTracker} from './phases.js'
 export interface KillAt {
   readonly afterPhase: number
   readonly delayMs: number
+  /** Instead of a phase: the line (trimmed) after which to wait `delayMs`, for a command without PHASES. */
+  readonly afterLine?: string
 }
 
 export interface ChildRun {
@@ -74,7 +76,7 @@ export async function runCommandChild(
     if (kill.delayMs === 0) killNow()
     else timer = setTimeout(killNow, kill.delayMs)
   }
-  if (kill && kill.afterPhase === 0) armKill()
+  if (kill && kill.afterPhase === 0 && kill.afterLine === undefined) armKill()
   let timedOut = false
   const hang = setTimeout(() => {
     timedOut = true
@@ -89,7 +91,8 @@ export async function runCommandChild(
     for (const line of complete) {
       lines.push({text: line, atMs: at})
       phases.see(line)
-      if (kill && phases.current >= kill.afterPhase) armKill()
+      if (kill && (kill.afterLine === undefined ? phases.current >= kill.afterPhase : line.trim() === kill.afterLine))
+        armKill()
       const match = STARTED.exec(line.trim())
       if (match) titles.push({title: match[1], atMs: at})
     }

@@ -31,7 +31,7 @@ import {KillPlanner} from './kill-plan.js'
 import {leftoverTemporaryFiles} from './leftover-files.js'
 import {seedMssqlTrial} from './mssql-trial-source.js'
 import {PHASES, type PhaseSpan, phaseSpans} from './phases.js'
-import {calibrateRotation, type MakeDatabase, runRotationTrial} from './rotation-trial.js'
+import {calibrateRotation, type MakeDatabase, type RotationMoment, runRotationTrial} from './rotation-trial.js'
 import {seedTemplate} from './seeded-template.js'
 import {createTestDatabase} from '../../support/test-database.js'
 
@@ -55,7 +55,6 @@ const trials = Array.from({length: options.trials}, (_, i) => ({
   rotation: isRotation(i),
 }))
 const resetTrials = trials.filter((t) => !t.rotation).length
-const rotationTrials = trials.length - resetTrials
 const mssqlOptions = {documents: Math.min(options.documents, MSSQL_DOCUMENTS), seed: options.seed}
 const hits = new Map<string, string[]>(PHASES.map((phase) => [phase.name, []]))
 let ranToEnd = 0
@@ -64,7 +63,7 @@ try {
   const sources = new Map<number, TrialSource>()
   const spans = new Map<string, Array<PhaseSpan | undefined>>()
   const planner = new KillPlanner(resetTrials, options.seed)
-  const rotationRunMs = new Map<EngineName, number>()
+  const rotationMoments = new Map<EngineName, RotationMoment[]>()
   let rotationIndex = 0
   if (missing) console.log(`SQL Server trials skipped: ${missing}, and ${MSSQL_VARIABLE} is not set`)
   for (const [i, trial] of trials.entries()) {
@@ -72,10 +71,10 @@ try {
       const documents = trial.engine === 'mssql' ? mssqlOptions.documents : options.documents
       const seeded = {documents, seed: options.seed + i}
       const make = makeDatabase(trial.engine)
-      if (!rotationRunMs.has(trial.engine))
-        rotationRunMs.set(trial.engine, await calibrateRotation(root, make, {documents, seed: options.seed}))
-      const slice = {index: rotationIndex++, count: rotationTrials, runMs: rotationRunMs.get(trial.engine)!}
-      const result = await runRotationTrial(trial.name, root, make, seeded, slice)
+      if (!rotationMoments.has(trial.engine))
+        rotationMoments.set(trial.engine, await calibrateRotation(root, make, {documents, seed: options.seed}))
+      const aim = {index: rotationIndex++, moments: rotationMoments.get(trial.engine)!}
+      const result = await runRotationTrial(trial.name, root, make, seeded, aim)
       if (result.problems.length > 0) inconsistent++
       console.log(`${trial.engine.padEnd(8)} ${result.line}`)
       continue

@@ -152,8 +152,14 @@ async function someKeptKeyOpensAll(server: RotationServer): Promise<{problems: s
   return {problems: [`no kept key opens the database (${tried.join('; ') || 'no key found'})`]}
 }
 
-function lastTitle(run: ChildRun): string {
-  return run.titles.at(-1)?.title ?? 'start-up'
+/** The last step start or step output the killed run printed. */
+function lastLine(run: ChildRun): string {
+  return (
+    run.lines
+      .map((l) => l.text.trim())
+      .filter((text) => /^[❯›]/.test(text))
+      .at(-1) ?? 'start-up'
+  )
 }
 
 function outcome(run: ChildRun): string {
@@ -161,12 +167,21 @@ function outcome(run: ChildRun): string {
   return run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode}`
 }
 
-/** One uninterrupted rotation on a fresh server: its length is what the trials' kill instants are drawn within. */
+/** A line an uninterrupted rotation printed, and how long until the next: a kill is aimed within that gap. */
+export interface RotationMoment {
+  readonly line: string
+  readonly gapMs: number
+}
+
+/**
+ * One uninterrupted rotation on a fresh server: each line it printed is a moment the trials' kills are aimed after
+ * (the steps' starts, the key being sealed, COMMIT, the attachments), so every part of the run gets its share.
+ */
 export async function calibrateRotation(
   root: string,
   make: MakeDatabase,
   options: {documents: number; seed: number},
-): Promise<number> {
+): Promise<RotationMoment[]> {
   const server = await seedRotationServer(root, 'rotation-calibration', make, options)
   try {
     const run = await runCommandChild(rotationArgs(server), server.seeded.env, undefined, 'server:rotate-master-key')
@@ -174,30 +189,38 @@ export async function calibrateRotation(
     if (run.exitCode !== 0 || check.problems.length > 0)
       throw new Error(`The uninterrupted rotation failed (exit ${run.exitCode}): ${run.stderr} ${check.problems}`)
     console.log(`rotation, ${options.documents} documents: an uninterrupted run takes ${Math.round(run.durationMs)} ms`)
-    return run.durationMs
+    const seen = new Set<string>()
+    const lines = run.lines.filter(
+      ({text}) => /^[❯›]/.test(text.trim()) && !seen.has(text.trim()) && seen.add(text.trim()),
+    )
+    return [
+      {line: '', gapMs: lines[0]?.atMs ?? run.durationMs},
+      ...lines.map((l, i) => ({line: l.text.trim(), gapMs: (lines[i + 1]?.atMs ?? run.durationMs) - l.atMs})),
+    ]
   } finally {
     await server.dispose()
   }
 }
 
 /**
- * Trial `index` of `count` rotation trials: killed within the `index`-th of `count` equal slices of the run's length
- * (seeded), so the trials spread over the whole run.
+ * Trial `index` of `count` rotation trials: aimed after the moment `index` turns to (from the end, where the writes
+ * are), at a seeded instant within its gap; the moment '' is the spawn.
  */
 export async function runRotationTrial(
   name: string,
   root: string,
   make: MakeDatabase,
   options: {documents: number; seed: number},
-  slice: {index: number; count: number; runMs: number},
+  aim: {index: number; moments: readonly RotationMoment[]},
 ): Promise<{line: string; problems: string[]}> {
   const server = await seedRotationServer(root, name, make, options)
   try {
-    const fraction = (slice.index + new Prng(options.seed, `rotation-kill-${name}`).next()) / slice.count
-    const delayMs = Math.floor(fraction * slice.runMs)
+    const moment = aim.moments[aim.moments.length - 1 - (aim.index % aim.moments.length)]
+    const delayMs = Math.floor(new Prng(options.seed, `rotation-kill-${name}`).next() * moment.gapMs)
     const args = rotationArgs(server)
     const command = 'server:rotate-master-key'
-    const killed = await runCommandChild(args, server.seeded.env, {afterPhase: 0, delayMs}, command)
+    const at = moment.line === '' ? {afterPhase: 0, delayMs} : {afterPhase: Infinity, delayMs, afterLine: moment.line}
+    const killed = await runCommandChild(args, server.seeded.env, at, command)
     const afterKill = await someKeptKeyOpensAll(server)
     const problems = afterKill.problems.map((p) => `after the kill: ${p}`)
     const rerun = await runCommandChild(args, server.seeded.env, undefined, command)
@@ -219,8 +242,8 @@ export async function runRotationTrial(
     problems.push(...temporary.map((file) => `after the re-run: temporary file ${file} is left`))
     const hit =
       killed.signal === 'SIGKILL'
-        ? `killed at ${Math.round(killed.killedAtMs ?? delayMs)} ms in "${lastTitle(killed)}"`
-        : `ran to its end (${outcome(killed)}; aimed at +${delayMs} ms)`
+        ? `killed at ${Math.round(killed.killedAtMs ?? delayMs)} ms after "${lastLine(killed).slice(0, 80)}"`
+        : `ran to its end (${outcome(killed)}; aimed at "${moment.line.slice(0, 80)}" +${delayMs} ms)`
     const verdict = problems.length ? `INCONSISTENT: ${problems.join('; ')}` : 'consistent'
     const holder = afterKill.holder ? `; ${afterKill.holder} opened it all` : ''
     return {line: `${name} [${ROTATION_FLAG_SET}]: ${hit}${holder}; re-run ${outcome(rerun)}; ${verdict}`, problems}
