@@ -20,7 +20,7 @@ export const rotateMasterKeyFlags = withKebabAliases({
   }),
   ...backupFlags,
   ...upgradeFlags,
-  ...masterKeyInputFlags('The new master key; generated (32 bytes) when absent'),
+  ...masterKeyInputFlags('the new master key', 'generated (32 bytes) when absent'),
   resetUnreadable: Flags.boolean({
     description:
       'Resets (and quarantines) the sensitive values the current key cannot open, as lost-master-key would, instead ' +
