@@ -27,6 +27,9 @@ import {median, round} from './lib/stats.js'
 import {sweptDocuments} from './lib/swept-tables.js'
 import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
+// `--rotate`: the rotation against its own floor (rotate-vs-floor.ts), which exits when done.
+if (process.argv.includes('--rotate')) await import('./rotate-vs-floor.js')
+
 let args: BenchArgs
 try {
   args = parseBenchArgs(process.argv.slice(2))

@@ -8,6 +8,7 @@ const CHECK = 'server:check-master-key'
 const RESTORE = 'server:restore-quarantined'
 const SHOW = 'server:show-master-key'
 const SET = 'server:set-master-key'
+const ROTATE = 'server:rotate-master-key'
 
 export const EXIT_CODES = [
   {code: 0, name: 'Done', meaning: 'done, or a dry run completed'},
@@ -21,7 +22,7 @@ export const EXIT_CODES = [
     code: 3,
     name: 'NotConfirmed',
     meaning: 'not confirmed: a confirmation flag or the backup evidence is missing',
-    onlyFor: [RESET, RESTORE],
+    onlyFor: [RESET, RESTORE, ROTATE],
   },
   {
     code: 4,
@@ -33,7 +34,7 @@ export const EXIT_CODES = [
     code: 5,
     name: 'ServerBusy',
     meaning: 'server busy: a live node, or another recovery holds the lock',
-    onlyFor: [RESET, RESTORE],
+    onlyFor: [RESET, RESTORE, ROTATE],
   },
   {
     code: 6,
@@ -53,27 +54,27 @@ export const EXIT_CODES = [
     meaning:
       'failed while changing; everything rolled back (database and config). If the connection was lost during the ' +
       'commit and its outcome cannot be told, both config files are kept and the message says which holds which key',
-    onlyFor: [RESET, RESTORE],
+    onlyFor: [RESET, RESTORE, ROTATE],
   },
   {
     code: 10,
     name: 'SomeValuesUnreadable',
     meaning: 'some values cannot be opened with this key',
-    onlyFor: [CHECK],
+    onlyFor: [CHECK, ROTATE],
   },
   {
     code: 11,
     name: 'KeyLost',
     meaning: 'the key is lost, or cannot be unsealed on this machine',
-    onlyFor: [CHECK, RESTORE, SHOW],
+    onlyFor: [CHECK, RESTORE, SHOW, ROTATE],
   },
   {
     code: 12,
     name: 'KeyDoesNotOpen',
     meaning: 'the key given does not open this database: it is not proven on it (docs/recovery.md), nothing written',
-    onlyFor: [RESTORE, SET],
+    onlyFor: [RESTORE, SET, ROTATE],
   },
-  {code: 130, name: 'Interrupted', meaning: 'interrupted (Ctrl-C); everything rolled back', onlyFor: [RESET]},
+  {code: 130, name: 'Interrupted', meaning: 'interrupted (Ctrl-C); everything rolled back', onlyFor: [RESET, ROTATE]},
 ] as const satisfies ReadonlyArray<ExitCodeEntry>
 
 export interface ExitCodeEntry {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {startEmbeddedPostgres, type EmbeddedServer} from '../../scripts/lib/embedded-postgres.js'
 import {seedInstance, type SeededInstance} from '../../scripts/seeder/seed-instance.js'
 
-/** A seeded, key-lost server kept as a template, so every round starts from the same bytes. */
+/** A seeded server (key lost, or kept for a rotation) kept as a template, so every round starts from the same bytes. */
 export interface SeededTemplate {
   readonly seeded: SeededInstance
   /** The database the instance's config names: a fresh copy of the template after `freshCopy()`. */
@@ -19,13 +19,14 @@ export interface SeededTemplate {
 
 /**
  * Seeds `documents` documents into database `name` (the one the config names), deletes the machine key sources
- * (the key is now lost; a run creates a machinekey file), vacuums, and keeps the database as template `<name>_seeded`
- * and the instance files as a copy.
+ * (the key is now lost; a run creates a machinekey file) unless `keepKey` (a rotation needs the key), vacuums, and
+ * keeps the database as template `<name>_seeded` and the instance files as a copy.
  */
 export async function createSeededTemplate(
   server: EmbeddedServer,
   name: string,
   documents: number,
+  keepKey = false,
 ): Promise<SeededTemplate> {
   const root = await mkdtemp(path.join(tmpdir(), `bench-${name}-`))
   const instanceRoot = path.join(root, 'instance')
@@ -33,7 +34,7 @@ export async function createSeededTemplate(
   const template = `${name}_seeded`
   await server.createDatabase(name)
   const seeded = await seedInstance({root: instanceRoot, databaseUrl: server.urlFor(name), documents})
-  for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
+  if (!keepKey) for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
   await cp(instanceRoot, pristineRoot, {recursive: true})
   // Settled pages (hint bits set, statistics known), as on a server that has been running for a while.
   await server.execute('VACUUM (FREEZE, ANALYZE)', name)

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {artifactsFlag} from './flag-groups/artifacts-flag.js'
 import {backupFlags} from './flag-groups/backup-flags.js'
 import {candidateKeyFlags} from './flag-groups/candidate-key-flags.js'
 import {batchSizeFlag} from './flag-groups/batch-size-flag.js'
@@ -6,7 +7,8 @@ import {CONFIRMATION_HELP} from './flag-groups/confirmation-help.js'
 import {dryRunFlag} from './flag-groups/dry-run-flag.js'
 import {ignoreLiveNodesFlag} from './flag-groups/ignore-live-nodes-flag.js'
 import {instanceFlags} from './flag-groups/instance-flags.js'
-import {sealWithFlag} from './flag-groups/seal-with-flag.js'
+import {newKeyOutputFlags} from './flag-groups/new-key-output-flags.js'
+import {upgradeFlags} from './flag-groups/upgrade-flags.js'
 import {withKebabAliases} from './kebab-aliases.js'
 
 /**
@@ -21,11 +23,7 @@ export const lostMasterKeyFlags = withKebabAliases({
       `and must be entered again. ${CONFIRMATION_HELP}`,
   }),
   ...backupFlags,
-  upgradeDatabase: Flags.boolean({
-    description:
-      'Runs the schema upgrade scripts first if the database is older than this tool (in the same transaction as ' +
-      'the reset). Without it an older schema is refused.',
-  }),
+  ...upgradeFlags,
   skipCurrentMasterKeyTest: Flags.boolean({
     description: 'Resets even if the current master key still works. Risk: destroys secrets that could still be read.',
   }),
@@ -46,10 +44,6 @@ export const lostMasterKeyFlags = withKebabAliases({
       'rest). Without it they are only listed.',
   }),
   ...candidateKeyFlags,
-  skipLicenseCheck: Flags.boolean({
-    description: "Runs upgrade scripts even if they were released after the licence's maintenance expiry.",
-    dependsOn: ['upgradeDatabase'],
-  }),
   ...dryRunFlag(
     'Checks everything and shows what would be reset, upgraded and scrubbed; changes nothing. Needs no confirmations.',
   ),
@@ -61,20 +55,16 @@ export const lostMasterKeyFlags = withKebabAliases({
     allowNo: true,
   }),
   ...ignoreLiveNodesFlag,
-  masterKeyFile: Flags.string({
-    description:
-      'Also writes the new master key to this file (mode 0600) before the database is changed. The file must not ' +
+  ...newKeyOutputFlags(
+    'Also writes the new master key to this file (mode 0600) before the database is changed. The file must not ' +
       'exist (exit 2), unless it holds the key the config holds (a re-run after a killed run); a rolled-back run ' +
       'removes only a file it created.',
-  }),
-  ...sealWithFlag,
+  ),
   reportFile: Flags.string({
     description:
       'Writes the re-entry list (CSV: table, document Id, name, field path) of every reset value to this file (mode ' +
       '0600).',
   }),
-  showMasterKey: Flags.boolean({
-    description: 'Includes the new master key in --json output.',
-  }),
+  ...artifactsFlag,
   ...batchSizeFlag(),
 })

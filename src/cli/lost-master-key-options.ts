@@ -34,6 +34,7 @@ export function lostMasterKeyOptions(flags: LostMasterKeyFlags, json: boolean): 
     masterKeyFile: flags.masterKeyFile,
     sealWith: flags.sealWith,
     reportFile: flags.reportFile,
+    artifactsDirectory: flags.artifactsDirectory,
     showMasterKey: Boolean(flags.showMasterKey),
     json,
     batchSize: flags.batchSize,

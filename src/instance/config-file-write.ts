@@ -6,7 +6,8 @@ import {describeError, type FileOps, nodeFileOps} from '../files/file-ops.js'
 
 /** A config file holds the database password and the sealed master key: owner only. */
 const CONFIG_MODE = 0o600
-const COPY_SUFFIX = '.before-lost-master-key-'
+/** The name a kept previous config gets: `<config><suffix><timestamp>`. */
+export const COPY_SUFFIX = '.before-lost-master-key-'
 /** Copies made within the same millisecond get a counter; this many is surely something else going on. */
 const MAX_COPY_ATTEMPTS = 100
 

@@ -4,4 +4,5 @@ export const SettingKey = {
   MasterKey: 'Octopus.Storage.MasterKey',
   NodeName: 'Octopus.Server.NodeName',
   Home: 'Octopus.Home',
+  ArtifactsDirectory: 'Octopus.Folders.ArtifactsDirectory',
 } as const

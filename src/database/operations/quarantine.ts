@@ -28,7 +28,8 @@ export interface QuarantineRow {
   /**
    * What put it here: `reset` (the value was set to null; the old server certificate's CertificateData too, kept as
    * the witness that proves the old key and never restored), `salvage` (re-encrypted with a proven candidate key:
-   * `written` is what the salvage wrote). Undefined is `reset`.
+   * `written` is what the salvage wrote), `rotation` (a value outside the catalog that the key being rotated opened,
+   * re-encrypted with the new key: `written` is what the rotation wrote). Undefined is `reset`.
    */
   kind?: QuarantineKind
   /**
@@ -38,11 +39,11 @@ export interface QuarantineRow {
    * (found by position, under no catalog condition).
    */
   elementIds?: string
-  /** For a salvaged value: the ciphertext the salvage wrote in its place (under the new key). */
+  /** For a salvaged or rotated value: the ciphertext written in its place (under the new key). */
   written?: string
 }
 
-export type QuarantineKind = 'reset' | 'salvage'
+export type QuarantineKind = 'reset' | 'salvage' | 'rotation'
 
 export interface QuarantinedValue extends QuarantineRow {
   quarantinedAt: Date

@@ -77,6 +77,12 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
         `they can be restored; otherwise drop the rows once the values are re-entered.`,
     )
   }
+  for (const f of report.attachments ?? [])
+    if (f.outcome === 'moved')
+      steps.push(
+        `The encrypted attachments of ${f.folder} were moved to ${f.backup}: the new key cannot read them. Keep that ` +
+          'folder while the old key may turn up; delete it once it is certainly gone.',
+      )
   if (report.totals.notASensitiveValue > 0) {
     steps.push(
       `${n(report.totals.notASensitiveValue)} sensitive fields held something that is not an encrypted value and ` +

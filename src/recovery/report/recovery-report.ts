@@ -1,4 +1,5 @@
 import {masterKeyToBase64} from '../../crypto/master-key.js'
+import type {MovedFolder} from '../attachments/move-aside.js'
 import type {BackupEvidence} from '../guards/backup-evidence.js'
 import type {KeySource} from '../../instance/machine-key-sources.js'
 import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
@@ -74,6 +75,8 @@ export interface RecoveryReport {
   readonly masterKeyFile: string | null
   readonly reentryFile: string | null
   readonly previousConfigCopy: string | null
+  /** The encrypted-attachment folders moved aside (or, in a dry run, that would be); null when none was looked at. */
+  readonly attachments: readonly MovedFolder[] | null
   readonly verified: boolean
   readonly elapsedSeconds: number
   readonly nextSteps: string[]
@@ -130,6 +133,7 @@ export function buildReport(
     masterKeyFile: run.masterKeyFileWritten ?? null,
     reentryFile: options.reentryFile ?? null,
     previousConfigCopy: run.previousConfigCopy ?? null,
+    attachments: run.attachments ?? null,
     verified: run.verified || previous !== undefined,
     elapsedSeconds: Math.round((Date.now() - run.startedAt.getTime()) / 100) / 10,
     nextSteps: [],

@@ -174,6 +174,8 @@ export function renderReport(report: RecoveryReport): string {
     if (report.previousConfigCopy) out.push(`Old config:   ${report.previousConfigCopy}`)
     if (report.reentryFile) out.push(`Re-entry list: ${report.reentryFile}`)
   }
+  for (const f of report.attachments ?? [])
+    out.push(`Attachments:  ${f.folder}: ${f.outcome}${f.backup ? ` → ${f.backup}` : ''}`)
   out.push(`Elapsed:      ${formatTenths(report.elapsedSeconds)} s`, '')
   if (report.masterKey) {
     out.push(

@@ -112,3 +112,30 @@ export async function findCommitOutcome(
     await sleep(options.retryMs)
   }
 }
+
+/** What a run that lost its connection during COMMIT holds: its lock, the connection the later steps use, and why. */
+export interface CommitProbeState {
+  readonly runId: string
+  readonly database?: DatabaseHandle
+  lock?: HeldLock
+  locked?: HeldLock['ctx']
+  /** Set when the commit went through but the recovery lock could not be held again: nothing after may run. */
+  unlockedAfterCommit?: string
+}
+
+/**
+ * After COMMIT failed on the wire (docs/recovery.md, "When something fails"): rethrows `error` unless the run's own
+ * audit event shows the commit went through; then the steps after it hold the recovery lock again, on a new
+ * connection when the old one is gone, or are told why they cannot.
+ */
+export async function settleLostCommit(run: CommitProbeState, error: unknown): Promise<void> {
+  if (!run.lock || !run.database) throw error
+  const outcome = await findCommitOutcome(run.runId, run.lock, run.database)
+  if (!outcome.committed) throw error
+  if (outcome.lock === run.lock) return
+  // The lost connection's lock ends with its session.
+  await run.lock.release().catch(() => {})
+  run.lock = outcome.lock
+  run.locked = outcome.lock?.ctx
+  run.unlockedAfterCommit = outcome.whyUnlocked
+}

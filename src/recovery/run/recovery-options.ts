@@ -27,6 +27,8 @@ export interface RecoveryOptions {
   /** Linux and macOS: the machine key source to seal with; else the first that works. */
   readonly sealWith?: MachineKeySourceKind
   readonly reportFile?: string
+  /** `--artifactsDirectory`: where the encrypted attachments are (else from the config). */
+  readonly artifactsDirectory?: string
   readonly showMasterKey: boolean
   readonly json: boolean
   /** Documents per batch: one read and at most two writes per batch. */

@@ -3,6 +3,7 @@ import type {ServerCertificate} from '../../crypto/server-certificate.js'
 import type {ConfigFile} from '../../instance/config-file.js'
 import type {KeySource} from '../../instance/machine-key-sources.js'
 import type {ResolvedInstance} from '../../instance/registry.js'
+import type {MovedFolder} from '../attachments/move-aside.js'
 import type {BackupEvidence} from '../guards/backup-evidence.js'
 import type {HeldLock} from '../guards/hold-recovery-lock.js'
 import type {Interruption} from './interruption.js'
@@ -86,6 +87,8 @@ export interface RecoveryRun {
   commitSent: boolean
   committed: boolean
   verified: boolean
+  /** The encrypted-attachment folders, after the commit: moved aside (or, in a dry run, would be). */
+  attachments?: readonly MovedFolder[]
 }
 
 /** Why the steps that change something do not run this time; undefined when they do. */

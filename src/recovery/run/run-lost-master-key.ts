@@ -17,6 +17,7 @@ import {checkNoNodeIsRunning} from '../steps/check-server-idle.js'
 import {generateNewKey, startServerCertificate} from '../steps/generate-new-key.js'
 import {openTheServer} from '../steps/open-server.js'
 import {sealTheNewKey, undoNewKey} from '../steps/persist-new-key.js'
+import {moveTheAttachmentsAside} from '../steps/move-attachments-aside.js'
 import type {Step} from '../steps/step.js'
 import {proveTheCandidateKeys} from '../steps/prove-candidate-keys.js'
 import {takeTheLock} from '../steps/take-lock.js'
@@ -39,6 +40,7 @@ export const LOST_MASTER_KEY_STEPS: ReadonlyArray<Step<RecoveryRun>> = [
   sealTheNewKey,
   resetTheValues,
   verifyTheResult,
+  moveTheAttachmentsAside,
 ]
 
 export interface RunSettings {

@@ -9,7 +9,7 @@ import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operat
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
 import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {findCommitOutcome} from '../run/commit-outcome.js'
+import {settleLostCommit} from '../run/commit-outcome.js'
 import {formatCount} from '../report/format-count.js'
 import {need} from '../run/need.js'
 import {progressLine} from '../progress/progress-line.js'
@@ -148,19 +148,7 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     if (error instanceof DryRunRollback) return
     if (!run.commitSent) throw error
     // The connection failed during COMMIT: find out rather than guess (docs/recovery.md, "When something fails").
-    const outcome = await findCommitOutcome(
-      run.runId,
-      need(run.lock, 'the recovery lock'),
-      need(run.database, 'the database'),
-    )
-    if (!outcome.committed) throw error
-    if (outcome.lock !== run.lock) {
-      // The lost connection's lock ends with its session; the steps after the commit hold it again, or do not run.
-      await run.lock?.release().catch(() => {})
-      run.lock = outcome.lock
-      run.locked = outcome.lock?.ctx
-      run.unlockedAfterCommit = outcome.whyUnlocked
-    }
+    await settleLostCommit(run, error)
   }
   run.committed = true
 }

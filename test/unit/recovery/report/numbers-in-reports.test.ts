@@ -99,6 +99,7 @@ function resetReport(rng: Prng): RecoveryReport {
     masterKeyFile: null,
     reentryFile: '/tmp/re-enter.csv',
     previousConfigCopy: null,
+    attachments: null,
     verified: true,
     elapsedSeconds: large(rng) / 10,
     nextSteps: [],

@@ -1,0 +1,62 @@
+/**
+ * Child process, run once per seeded database and never timed: the rotation's honest floor plan (see
+ * ../lib/floor-plan.ts). It reads every document of the tables the tool reads (../lib/swept-tables.ts) and runs the
+ * tool's own per-document rotation over it, from the key the instance's config holds to a new one: what changes, and
+ * the quarantine rows (the uncataloged originals). The key is unsealed here from the instance (the environment names
+ * it), never passed. Prints the plan's totals, so the parent can check the floor writes what the tool writes.
+ *
+ * Usage: rotate-floor-plan.ts --database-url URL --config PATH --plan FILE
+ */
+import {once} from 'node:events'
+import {createWriteStream} from 'node:fs'
+import {parseArgs} from 'node:util'
+import pg from 'pg'
+
+import {generateMasterKey} from '../../src/crypto/master-key.js'
+import {readConfigFile} from '../../src/instance/config-file.js'
+import {readCurrentMasterKey} from '../../src/instance/current-master-key.js'
+import {rotateDocument} from '../../src/recovery/rotate-master-key/rotate-document.js'
+import type {PlannedDocument} from '../lib/floor-plan.js'
+import {sweptTableRows} from '../lib/swept-tables.js'
+
+const {values} = parseArgs({
+  options: {'database-url': {type: 'string'}, config: {type: 'string'}, plan: {type: 'string'}},
+})
+if (!values['database-url'] || !values.plan || !values.config)
+  throw new Error('usage: rotate-floor-plan.ts --database-url URL --config PATH --plan FILE')
+
+const current = await readCurrentMasterKey(await readConfigFile(values.config), process.env)
+if (current.kind !== 'available') throw new Error(`the instance's key cannot be unsealed: ${current.reason}`)
+const keys = {current: current.key, next: generateMasterKey()}
+const {tables} = await sweptTableRows(values['database-url'])
+const client = new pg.Client({connectionString: values['database-url']})
+await client.connect()
+const out = createWriteStream(values.plan)
+let documents = 0
+let documentsChanged = 0
+let quarantineRows = 0
+for (const table of tables) {
+  let last = ''
+  for (;;) {
+    const {rows} = await client.query<{Id: string; JSON: string | null}>(
+      `SELECT "Id", "JSON" FROM "${table.table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT 2000`,
+      [last],
+    )
+    for (const row of rows) {
+      documents++
+      const result = rotateDocument(table, row.Id, row.JSON, keys, false)
+      if (result.state !== 'scanned' || result.json === undefined) continue
+      documentsChanged++
+      const quarantine = result.uncatalogedRotated.map((value) => [value.path, value.ciphertext] as const)
+      quarantineRows += quarantine.length
+      const planned: PlannedDocument = {table: table.table, id: row.Id, json: result.json, quarantine}
+      if (!out.write(JSON.stringify(planned) + '\n')) await once(out, 'drain')
+    }
+    if (rows.length < 2000) break
+    last = rows.at(-1)!.Id
+  }
+}
+out.end()
+await once(out, 'finish')
+await client.end()
+process.stdout.write(JSON.stringify({documents, documentsChanged, quarantineRows}) + '\n')

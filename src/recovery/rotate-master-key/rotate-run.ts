@@ -1,0 +1,75 @@
+import type {DatabaseHandle, DbContext} from '../../database/context.js'
+import type {ConfigFile} from '../../instance/config-file.js'
+import type {KeySource} from '../../instance/machine-key-sources.js'
+import type {ResolvedInstance} from '../../instance/registry.js'
+import type {BackupEvidence} from '../guards/backup-evidence.js'
+import type {HeldLock} from '../guards/hold-recovery-lock.js'
+import type {SweptTables} from '../reset/swept-tables.js'
+import type {Interruption} from '../run/interruption.js'
+import type {KeyVerdict} from '../steps/test-current-key.js'
+import type {AttachmentsRotation} from './rotate-attachments.js'
+import type {RotateOptions} from './rotate-options.js'
+import type {ValuePlace} from './rotate-table.js'
+import type {RotateTally} from './rotate-tally.js'
+
+/** The key the values are under now, as the key test proved it. */
+export interface CurrentKey {
+  readonly key: Buffer
+  readonly verdict: KeyVerdict
+  /**
+   * A config copy an earlier rotation kept, when its key (not the config's) is the one the database opens under: that
+   * run was stopped after it sealed its new key and before it committed, and this one finishes it.
+   */
+  readonly keptCopy?: string
+}
+
+/** Everything one rotation learns and does; the report is made from it (as RecoveryRun is for the reset). */
+export interface RotateRun {
+  /** `masterKeyFile` is settled once the config is known (a new file beside it by default). */
+  options: RotateOptions
+  readonly env: NodeJS.ProcessEnv
+  readonly runId: string
+  readonly startedAt: Date
+  readonly interruption: Interruption
+  instance?: ResolvedInstance
+  config?: ConfigFile
+  database?: DatabaseHandle
+  lock?: HeldLock
+  locked?: DbContext
+  /** Set when the commit went through but the recovery lock could not be held again (run/commit-outcome.ts). */
+  unlockedAfterCommit?: string
+  backup?: BackupEvidence
+  pendingScripts: string[]
+  appliedScripts: string[]
+  current?: CurrentKey
+  /** The config's key is already the new one and the database opens under it: nothing is left to do. */
+  alreadyDone?: boolean
+  /** The server certificate's thumbprint (unchanged by a rotation). */
+  thumbprint?: string
+  /** Every server node the database knows. */
+  nodes: string[]
+  newKey?: Buffer
+  previousConfigCopy?: string
+  masterKeyFileWritten?: string
+  sealedWith?: KeySource
+  createdMachineKey?: string
+  sweep?: SweptTables
+  tallies: RotateTally[]
+  /** The first catalog values the current key does not open, and the first uncataloged ones it does not open. */
+  unreadable: ValuePlace[]
+  left: ValuePlace[]
+  attachments?: AttachmentsRotation
+  commitSent: boolean
+  committed: boolean
+  verified: boolean
+}
+
+/** How many places of each kind the report names (the tallies count them all). */
+export const PLACES_SHOWN = 50
+
+/** Why the steps that change something do not run this time; undefined when they do. */
+export function whyNothingIsRotated(run: Pick<RotateRun, 'options' | 'alreadyDone'>): string | undefined {
+  if (run.options.dryRun) return 'dry run: nothing is written'
+  if (run.alreadyDone) return 'the config already holds the new key, and the database opens under it'
+  return undefined
+}
