@@ -3,7 +3,8 @@ import type {EngineName} from './engines.js'
 
 /**
  * Makes the second UPDATE statement on VariableSet fail, after the first batch was written: a PL/pgSQL trigger,
- * or a T-SQL one counting in a table (the count's change is rolled back with everything else).
+ * or a T-SQL one counting in a table (the count's change is rolled back with everything else). The T-SQL trigger sets
+ * NOCOUNT, as triggers are written: otherwise its own UPDATE adds to the rows the batch reports changed.
  */
 export async function failSecondBatch(url: string, engine: EngineName): Promise<void> {
   if (engine === 'mssql') {
@@ -13,6 +14,7 @@ export async function failSecondBatch(url: string, engine: EngineName): Promise<
       url,
       `CREATE TRIGGER "FailSecondBatch" ON "VariableSet" AFTER UPDATE AS
        BEGIN
+         SET NOCOUNT ON;
          UPDATE "FailAfter" SET "Batches" = "Batches" + 1;
          IF (SELECT "Batches" FROM "FailAfter") >= 2 THROW 50000, 'injected failure on batch 2', 1;
        END`,
