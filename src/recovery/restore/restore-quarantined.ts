@@ -24,6 +24,7 @@ import {type OldKeyProof, proveOldKey} from './prove-old-key.js'
 import {restoreDocument} from './restore-document.js'
 import {restoreEvent} from './restore-event.js'
 import {countRestoreOutcome, emptyRestoreTally, type RestoreTally} from './restore-tally.js'
+import {DryRunRollback} from '../run/run-transaction.js'
 
 export interface RestoreOptions {
   /** The run to restore; undefined: the latest one with values a reset took out. */
@@ -51,8 +52,6 @@ export interface RestoreReport {
   readonly tables: readonly RestoreTally[]
   readonly committed: boolean
 }
-
-class DryRunRollback extends Error {}
 
 /** The run to restore: the one named, or the latest that has rows of a reset; refused when there is none. */
 async function chooseRun(ctx: DbContext, runId: string | undefined): Promise<QuarantineRun> {

@@ -1,6 +1,5 @@
 import {generateMasterKey} from '../../crypto/master-key.js'
 import type {DbContext} from '../../database/context.js'
-import {inTransaction} from '../../database/in-transaction.js'
 import {streamDocuments} from '../../database/operations/documents.js'
 import {insertEvent} from '../../database/operations/events.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
@@ -12,7 +11,7 @@ import {RecoveryError} from '../../recovery-error.js'
 import {progressLine} from '../progress/progress-line.js'
 import {formatCount as n} from '../report/format-count.js'
 import {sweptTables} from '../reset/swept-tables.js'
-import {settleLostCommit} from '../run/commit-outcome.js'
+import {DryRunRollback, runTransaction} from '../run/run-transaction.js'
 import {need} from '../run/need.js'
 import {persistNewKey} from '../steps/persist-new-key.js'
 import type {Step} from '../steps/step.js'
@@ -25,8 +24,6 @@ import {sumRotateTallies} from './rotate-tally.js'
 type Progress = (message: string, always?: boolean) => void
 
 /** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */
-class DryRunRollback extends Error {}
-
 const IN_ERROR = 10
 
 function place(p: ValuePlace): string {
@@ -134,14 +131,7 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
     progress('every change is written; committing the transaction', true)
     run.commitSent = true
   }
-  try {
-    await inTransaction(locked, work)
-  } catch (error) {
-    if (error instanceof DryRunRollback) return
-    if (!run.commitSent) throw error
-    await settleLostCommit(run, error)
-  }
-  run.committed = true
+  await runTransaction(run, locked, work)
 }
 
 export const rotateTheValues: Step<RotateRun> = {

@@ -1,7 +1,6 @@
 import {generateMasterKey} from '../../crypto/master-key.js'
 import {encryptSensitiveValue} from '../../crypto/sensitive-value.js'
 import type {DbContext} from '../../database/context.js'
-import {inTransaction} from '../../database/in-transaction.js'
 import {replaceConfigurationDocument} from '../../database/operations/configuration-documents.js'
 import {insertEvent} from '../../database/operations/events.js'
 import {streamDocuments} from '../../database/operations/documents.js'
@@ -9,8 +8,8 @@ import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operat
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
 import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {settleLostCommit} from '../run/commit-outcome.js'
 import {formatCount} from '../report/format-count.js'
+import {DryRunRollback, runTransaction} from '../run/run-transaction.js'
 import {need} from '../run/need.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {RecoveryRun} from '../run/recovery-run.js'
@@ -29,8 +28,6 @@ import type {Step} from './step.js'
 export type Progress = (message: string, always?: boolean) => void
 
 /** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */
-class DryRunRollback extends Error {}
-
 /**
  * The one database transaction: upgrade (if asked), isolate a copy (if asked: before the reset, so what it deletes is
  * not quarantined), quarantine and reset every sensitive value, the new server certificate, personal data (if asked)
@@ -142,15 +139,7 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     progress('every change is written; committing the transaction', true)
     run.commitSent = true
   }
-  try {
-    await inTransaction(locked, work)
-  } catch (error) {
-    if (error instanceof DryRunRollback) return
-    if (!run.commitSent) throw error
-    // The connection failed during COMMIT: find out rather than guess (docs/recovery.md, "When something fails").
-    await settleLostCommit(run, error)
-  }
-  run.committed = true
+  await runTransaction(run, locked, work)
 }
 
 export const resetTheValues: Step<RecoveryRun> = {
