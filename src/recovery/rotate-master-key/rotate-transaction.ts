@@ -1,7 +1,6 @@
 import {generateMasterKey} from '../../crypto/master-key.js'
 import type {DbContext} from '../../database/context.js'
 import {streamDocuments} from '../../database/operations/documents.js'
-import {insertEvent} from '../../database/operations/events.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
@@ -11,7 +10,7 @@ import {RecoveryError} from '../../recovery-error.js'
 import {progressLine} from '../progress/progress-line.js'
 import {formatCount as n} from '../report/format-count.js'
 import {sweptTables} from '../reset/swept-tables.js'
-import {DryRunRollback, runTransaction} from '../run/run-transaction.js'
+import {DryRunRollback, type Progress, recordAndCommit, runTransaction} from '../run/run-transaction.js'
 import {need} from '../run/need.js'
 import {persistNewKey} from '../steps/persist-new-key.js'
 import type {Step} from '../steps/step.js'
@@ -20,8 +19,6 @@ import {PLACES_SHOWN, type RotateRun} from './rotate-run.js'
 import type {ValuePlace} from './rotate-table.js'
 import {rotateTable} from './rotate-table.js'
 import {sumRotateTallies} from './rotate-tally.js'
-
-type Progress = (message: string, always?: boolean) => void
 
 /** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */
 const IN_ERROR = 10
@@ -125,11 +122,7 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
     if (unreadable > 0 && !options.resetUnreadable) throw unreadableError(run, unreadable)
     // Persisted before the commit: from here on a kept file holds each key the database may be under.
     progress(await persistNewKey(run, keys.next, refuseRedraw(options.newKey !== undefined)), true)
-    await insertEvent(trx, rotationEvent(run))
-    run.interruption.throwIfInterrupted()
-    run.interruption.ignoreFromNowOn()
-    progress('every change is written; committing the transaction', true)
-    run.commitSent = true
+    await recordAndCommit(trx, run, rotationEvent(run), progress)
   }
   await runTransaction(run, locked, work)
 }

@@ -2,14 +2,13 @@ import {generateMasterKey} from '../../crypto/master-key.js'
 import {encryptSensitiveValue} from '../../crypto/sensitive-value.js'
 import type {DbContext} from '../../database/context.js'
 import {replaceConfigurationDocument} from '../../database/operations/configuration-documents.js'
-import {insertEvent} from '../../database/operations/events.js'
 import {streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
 import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {formatCount} from '../report/format-count.js'
-import {DryRunRollback, runTransaction} from '../run/run-transaction.js'
+import {DryRunRollback, type Progress, recordAndCommit, runTransaction} from '../run/run-transaction.js'
 import {need} from '../run/need.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {RecoveryRun} from '../run/recovery-run.js'
@@ -24,8 +23,6 @@ import {serverCertificateDocument} from '../reset/server-certificate-document.js
 import {sweptTables} from '../reset/swept-tables.js'
 import {sumTallies} from '../report/table-tally.js'
 import type {Step} from './step.js'
-
-export type Progress = (message: string, always?: boolean) => void
 
 /** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */
 /**
@@ -130,14 +127,7 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
     if (oldCertificate) await insertQuarantineRows(trx, [oldCertificate])
     run.oldCertificateQuarantined = Boolean(oldCertificate)
     await replaceConfigurationDocument(trx, SERVER_CERTIFICATE_DOCUMENT.id, newDocument)
-    await insertEvent(trx, recoveryEvent(run))
-    run.interruption.throwIfInterrupted()
-    // Past this point the commit is under way: a signal can no longer undo it, so it must not abandon the report.
-    run.interruption.ignoreFromNowOn()
-    // Shown even in a paced log: on a large database the commit itself takes a while, and from here on it cannot be
-    // undone.
-    progress('every change is written; committing the transaction', true)
-    run.commitSent = true
+    await recordAndCommit(trx, run, recoveryEvent(run), progress)
   }
   await runTransaction(run, locked, work)
 }
