@@ -11,14 +11,12 @@
  *
  * Usage: honest-floor-plan.ts --database-url URL --plan FILE
  */
-import {once} from 'node:events'
 import {performance} from 'node:perf_hooks'
-import {createWriteStream} from 'node:fs'
 import {parseArgs} from 'node:util'
 import pg from 'pg'
 
 import {resetDocument} from '../../src/recovery/reset/reset-document.js'
-import type {PlannedDocument} from '../lib/floor-plan.js'
+import {writeFloorPlan} from '../lib/floor-plan.js'
 import {sweptTableRows} from '../lib/swept-tables.js'
 
 const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}}})
@@ -50,35 +48,14 @@ const secondPassSeconds = timedPass()
 const warmUp = {documents: sample.length, firstPassSeconds, secondPassSeconds}
 sample.length = 0
 
-const out = createWriteStream(values.plan)
-let documents = 0
-let documentsChanged = 0
-let quarantineRows = 0
-for (const table of tables) {
-  let last = ''
-  for (;;) {
-    const {rows} = await client.query<{Id: string; JSON: string | null}>(
-      `SELECT "Id", "JSON" FROM "${table.table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT 2000`,
-      [last],
-    )
-    for (const row of rows) {
-      documents++
-      const result = resetDocument(table, row.Id, row.JSON)
-      if (result.state !== 'scanned') continue
-      const quarantine = result.leaves.flatMap((leaf) =>
-        leaf.ciphertext === undefined ? [] : [[leaf.path, leaf.ciphertext] as const],
-      )
-      if (result.json === undefined && quarantine.length === 0) continue
-      if (result.json !== undefined) documentsChanged++
-      quarantineRows += quarantine.length
-      const planned: PlannedDocument = {table: table.table, id: row.Id, json: result.json, quarantine}
-      if (!out.write(JSON.stringify(planned) + '\n')) await once(out, 'drain')
-    }
-    if (rows.length < 2000) break
-    last = rows.at(-1)!.Id
-  }
-}
-out.end()
-await once(out, 'close')
+const totals = await writeFloorPlan(client, tables, values.plan, (table, id, json) => {
+  const result = resetDocument(table, id, json)
+  if (result.state !== 'scanned') return undefined
+  const quarantine = result.leaves.flatMap((leaf) =>
+    leaf.ciphertext === undefined ? [] : [[leaf.path, leaf.ciphertext] as const],
+  )
+  if (result.json === undefined && quarantine.length === 0) return undefined
+  return {table: table.table, id, json: result.json, quarantine}
+})
 await client.end()
-console.log(JSON.stringify({documents, documentsChanged, quarantineRows, warmUp}))
+console.log(JSON.stringify({...totals, warmUp}))

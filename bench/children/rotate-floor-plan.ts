@@ -7,8 +7,6 @@
  *
  * Usage: rotate-floor-plan.ts --database-url URL --config PATH --plan FILE
  */
-import {once} from 'node:events'
-import {createWriteStream} from 'node:fs'
 import {parseArgs} from 'node:util'
 import pg from 'pg'
 
@@ -16,7 +14,7 @@ import {generateMasterKey} from '../../src/crypto/master-key.js'
 import {readConfigFile} from '../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../src/instance/current-master-key.js'
 import {rotateDocument} from '../../src/recovery/rotate-master-key/rotate-document.js'
-import type {PlannedDocument} from '../lib/floor-plan.js'
+import {writeFloorPlan} from '../lib/floor-plan.js'
 import {sweptTableRows} from '../lib/swept-tables.js'
 
 const {values} = parseArgs({
@@ -31,32 +29,11 @@ const keys = {current: current.key, next: generateMasterKey()}
 const {tables} = await sweptTableRows(values['database-url'])
 const client = new pg.Client({connectionString: values['database-url']})
 await client.connect()
-const out = createWriteStream(values.plan)
-let documents = 0
-let documentsChanged = 0
-let quarantineRows = 0
-for (const table of tables) {
-  let last = ''
-  for (;;) {
-    const {rows} = await client.query<{Id: string; JSON: string | null}>(
-      `SELECT "Id", "JSON" FROM "${table.table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT 2000`,
-      [last],
-    )
-    for (const row of rows) {
-      documents++
-      const result = rotateDocument(table, row.Id, row.JSON, keys, false)
-      if (result.state !== 'scanned' || result.json === undefined) continue
-      documentsChanged++
-      const quarantine = result.uncatalogedRotated.map((value) => [value.path, value.ciphertext] as const)
-      quarantineRows += quarantine.length
-      const planned: PlannedDocument = {table: table.table, id: row.Id, json: result.json, quarantine}
-      if (!out.write(JSON.stringify(planned) + '\n')) await once(out, 'drain')
-    }
-    if (rows.length < 2000) break
-    last = rows.at(-1)!.Id
-  }
-}
-out.end()
-await once(out, 'finish')
+const totals = await writeFloorPlan(client, tables, values.plan, (table, id, json) => {
+  const result = rotateDocument(table, id, json, keys, false)
+  if (result.state !== 'scanned' || result.json === undefined) return undefined
+  const quarantine = result.uncatalogedRotated.map((value) => [value.path, value.ciphertext] as const)
+  return {table: table.table, id, json: result.json, quarantine}
+})
 await client.end()
-process.stdout.write(JSON.stringify({documents, documentsChanged, quarantineRows}) + '\n')
+process.stdout.write(JSON.stringify(totals) + '\n')
