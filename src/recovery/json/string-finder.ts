@@ -172,3 +172,17 @@ export class StringFinder implements ParseObserver {
     this.foundBefore = grown(this.foundBefore)
   }
 }
+
+/** The index of the string that starts at `start` in `found` (in document order, as StringFinder finds them), or -1. */
+export function indexByStart(found: readonly FoundString[], start: number): number {
+  let low = 0
+  let high = found.length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    const at = found[middle].start
+    if (at === start) return middle
+    if (at < start) low = middle + 1
+    else high = middle - 1
+  }
+  return -1
+}

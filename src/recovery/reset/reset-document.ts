@@ -5,7 +5,7 @@ import {type JsonNode, MalformedJsonError} from '../json/json-tree.js'
 import {elementIdentitiesJson} from '../catalog/element-identity.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
-import type {FoundString} from '../json/string-finder.js'
+import {indexByStart} from '../json/string-finder.js'
 import {parseAndSweep, type SweptDocument} from './uncataloged-ciphertexts.js'
 
 /** What happened to one catalog value of a document. */
@@ -64,20 +64,6 @@ export interface ResetDocumentOptions {
 function salvageEdit(at: {start: number; end: number}, opened: Opened, salvage: Salvage): JsonEdit & {written: string} {
   const written = salvagedValue(opened, salvage)
   return {start: at.start, end: at.end, replacement: JSON.stringify(written), written}
-}
-
-/** The index of the string that starts at `start` in `found` (sorted by start), or -1. */
-function indexByStart(found: readonly FoundString[], start: number): number {
-  let low = 0
-  let high = found.length - 1
-  while (low <= high) {
-    const middle = (low + high) >>> 1
-    const at = found[middle].start
-    if (at === start) return middle
-    if (at < start) low = middle + 1
-    else high = middle - 1
-  }
-  return -1
 }
 
 /**

@@ -8,7 +8,7 @@ import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catal
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type JsonEdit, spliceJson} from '../json/json-splice.js'
 import {MalformedJsonError} from '../json/json-tree.js'
-import type {FoundString} from '../json/string-finder.js'
+import {indexByStart} from '../json/string-finder.js'
 import {parseAndSweep, type SweptDocument} from '../reset/uncataloged-ciphertexts.js'
 
 /** The key the values are under now, and the one they go under. */
@@ -45,20 +45,6 @@ export type DocumentRotation =
       /** The new text, or undefined when nothing changed. */
       readonly json: string | undefined
     }
-
-/** The index of the string that starts at `start` in `found` (sorted by start), or -1. */
-function indexByStart(found: readonly FoundString[], start: number): number {
-  let low = 0
-  let high = found.length - 1
-  while (low <= high) {
-    const middle = (low + high) >>> 1
-    const at = found[middle].start
-    if (at === start) return middle
-    if (at < start) low = middle + 1
-    else high = middle - 1
-  }
-  return -1
-}
 
 /** The edit that puts `plaintext`, under the new key, where `at` was. */
 function reencrypt(at: {start: number; end: number}, plaintext: string, keys: RotationKeys) {
