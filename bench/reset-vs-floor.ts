@@ -18,12 +18,13 @@ import {compileChildren} from './lib/compiled-children.js'
 import {fixedSeconds, stepMedians} from './lib/fixed-costs.js'
 import {measureOnFreshCopy, type Run} from './lib/fresh-copy-run.js'
 import {allPass, judgeGoals} from './lib/goals.js'
+import {backendCpu, limitRatio} from './lib/limit-ratio.js'
 import type {Measurement} from './lib/measurement.js'
 import {PostgresCpu} from './lib/postgres-cpu.js'
 import {createMssqlSeededTemplate} from './lib/mssql-template.js'
 import {runMeasuringChild} from './lib/run-child.js'
 import {createSeededTemplate, startEmbeddedPostgres, type SeededTemplate} from './lib/seeded-template.js'
-import {median, round} from './lib/stats.js'
+import {median, nullable, round} from './lib/stats.js'
 import {sweptDocuments} from './lib/swept-tables.js'
 import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
@@ -44,7 +45,7 @@ const elapsed = (from: number) => ((performance.now() - from) / 1000).toFixed(1)
 const toolChild = (template: SeededTemplate) => () =>
   runMeasuringChild(
     'tool-run.ts',
-    [],
+    args.engine === 'postgres' ? ['--database-url', template.databaseUrl] : [],
     template.env,
     args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : [],
     compiled,
@@ -310,6 +311,14 @@ try {
           .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
           .join('; ')}`,
       )
+      const toolLimit = limitRatio(size.tool)
+      const floorLimit = limitRatio(floorOf(size))
+      if (toolLimit !== undefined && floorLimit !== undefined)
+        log(
+          `  against the physical limit (the transaction's wall time over its PostgreSQL backend's own CPU for it): ` +
+            `tool ${toolLimit.toFixed(2)} (backend CPU ${backendCpu(size.tool)!.toFixed(2)} s), floor ` +
+            `${floorLimit.toFixed(2)} (backend CPU ${backendCpu(floorOf(size))!.toFixed(2)} s)`,
+        )
       log(memoryLine(size.tool))
     }
     const {leastCpuSeconds, mostCpuSeconds, mainThreadSeconds} = certificate.detail
@@ -329,6 +338,7 @@ try {
       smallUpTo: SMALL_DOCUMENTS,
       peakRssMb: [large.tool, small?.tool ?? [], otherTool].filter((runs) => runs.length > 0).map(rss),
       memoryGrowth: memoryRatio,
+      ...(args.engine === 'postgres' && {limitRatio: limitRatio(large.tool)}),
     })
     log(
       JSON.stringify({
@@ -340,6 +350,10 @@ try {
         old_floor_s: large.floor.length > 0 ? round(seconds(large.floor)) : null,
         ratio: round(ratio(large)!),
         fixed_s: round(fixedSeconds(large.tool)),
+        limit_ratio: nullable(limitRatio(large.tool)),
+        backend_cpu_s: nullable(backendCpu(large.tool)),
+        floor_limit_ratio: nullable(limitRatio(floorOf(large))),
+        floor_backend_cpu_s: nullable(backendCpu(floorOf(large))),
         warm_up_s: large.plan ? round(warmUpSeconds(large.plan)) : null,
         small_documents: small ? args.smallDocuments : null,
         small_tool_s: small ? round(seconds(small.tool)) : null,

@@ -5,19 +5,31 @@
  * OCTOPUS_MACHINE_ID_FILE, OCTOPUS_MACHINE_KEY_FILE). Prints its wall time, CPU, peak RSS and each step's wall time
  * (`step:<title>`, so the fixed costs show apart from the transaction); never the key.
  *
- * Usage: tool-run.ts [--scrub-pii] [--batch-size N]   (N: the command's default unless given)
+ * With `--database-url` (the database the instance's config names), also the transaction step's wall time and the CPU
+ * of the tool's PostgreSQL backends over it (`transactionSeconds`, `backendCpuSeconds`: ../lib/backend-cpu.ts).
+ *
+ * Usage: tool-run.ts [--scrub-pii] [--batch-size N] [--database-url URL]   (N: the command's default unless given)
  */
 import {performance} from 'node:perf_hooks'
 import {parseArgs} from 'node:util'
 
 import {lostMasterKeyFlags} from '../../src/cli/lost-master-key-flags.js'
+import {APPLICATION_NAME} from '../../src/database/open-database.js'
 import type {RecoveryOptions} from '../../src/recovery/run/recovery-options.js'
 import {LOST_MASTER_KEY_STEPS, runLostMasterKey} from '../../src/recovery/run/run-lost-master-key.js'
 import type {RecoveryRun} from '../../src/recovery/run/recovery-run.js'
+import {resetTheValues} from '../../src/recovery/steps/apply-changes.js'
 import type {Step} from '../../src/recovery/steps/step.js'
+import {type BackendSample, BackendWatch, backendCpuBetween} from '../lib/backend-cpu.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
-const {values} = parseArgs({options: {'scrub-pii': {type: 'boolean', default: false}, 'batch-size': {type: 'string'}}})
+const {values} = parseArgs({
+  options: {
+    'scrub-pii': {type: 'boolean', default: false},
+    'batch-size': {type: 'string'},
+    'database-url': {type: 'string'},
+  },
+})
 
 const options: RecoveryOptions = {
   upgradeDatabase: false,
@@ -38,15 +50,24 @@ const options: RecoveryOptions = {
 
 /** Wall seconds of each step that ran, by title: the steps are wrapped here, in this process only. */
 const steps: Record<string, number> = {}
+/** The transaction step's wall time and its backends' CPU (the step also holds the little before BEGIN). */
+const transaction: Record<string, number> = {}
+const watch = values['database-url'] ? await BackendWatch.open(values['database-url'], APPLICATION_NAME) : undefined
 for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
   const run = step.run
+  const watched = step === resetTheValues ? watch : undefined
   const timed: Step<RecoveryRun>['run'] = async (state, progress) => {
+    const backendBefore: BackendSample | undefined = await watched?.sample()
     const from = performance.now()
     try {
       return await run(state, progress)
     } finally {
-      steps[`step:${typeof step.title === 'string' ? step.title : step.title(state)}`] =
-        (performance.now() - from) / 1000
+      const seconds = (performance.now() - from) / 1000
+      steps[`step:${typeof step.title === 'string' ? step.title : step.title(state)}`] = seconds
+      if (watched && backendBefore) {
+        transaction.transactionSeconds = seconds
+        transaction.backendCpuSeconds = backendCpuBetween(backendBefore, await watched.sample())
+      }
     }
   }
   Object.assign(step, {run: timed})
@@ -65,6 +86,7 @@ const loop = performance.eventLoopUtilization()
 const started = performance.now()
 const result = await runLostMasterKey(options, {env: process.env, renderer: 'silent'})
 clearInterval(sampler)
+await watch?.close()
 const seconds = (performance.now() - started) / 1000
 const cpuSeconds = cpuSecondsSince(cpu)
 /** The main thread's busy time: what a run costs the one thread that parses, apart from the waits on the database. */
@@ -89,6 +111,7 @@ report({
     documentsChanged: result.totals.documentsChanged,
     ...personal,
     ...memory,
+    ...transaction,
     ...steps,
   },
 })

@@ -2,6 +2,7 @@ import {parseArgs} from 'node:util'
 import pg from 'pg'
 
 import {cpuSecondsSince, peakRssMb, report} from './measurement.js'
+import {processCpuSeconds} from './postgres-cpu.js'
 
 export interface FloorArguments {
   readonly databaseUrl: string
@@ -26,7 +27,8 @@ export function floorArguments(usage: string, needsPlan: boolean): FloorArgument
 
 /**
  * Runs a floor's `work` in one transaction over one connection, timed from connecting to the end of the COMMIT, and
- * prints the measurement as the child's last line.
+ * prints the measurement as the child's last line, with the transaction's own wall time (BEGIN to the end of COMMIT)
+ * and its backend's CPU over it (`transactionSeconds`, `backendCpuSeconds`: see backend-cpu.ts).
  */
 export async function measureFloorTransaction(
   databaseUrl: string,
@@ -36,15 +38,22 @@ export async function measureFloorTransaction(
   const cpu = process.cpuUsage()
   const started = performance.now()
   await client.connect()
+  const {rows} = await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid')
+  const backendBefore = await processCpuSeconds(rows[0].pid)
+  const begun = performance.now()
   await client.query('BEGIN')
   const {documents, detail} = await work(client)
   await client.query('COMMIT')
+  const transactionSeconds = (performance.now() - begun) / 1000
+  const backendAfter = await processCpuSeconds(rows[0].pid)
   await client.end()
+  const backend: Record<string, number> =
+    backendBefore === undefined || backendAfter === undefined ? {} : {backendCpuSeconds: backendAfter - backendBefore}
   report({
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: cpuSecondsSince(cpu),
     peakRssMb: peakRssMb(),
     documents,
-    detail,
+    detail: {...detail, transactionSeconds, ...backend},
   })
 }

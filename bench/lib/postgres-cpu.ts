@@ -24,6 +24,12 @@ async function procStat(pid: number): Promise<ProcStat | undefined> {
   }
 }
 
+/** CPU seconds (user + system) process `pid` has used so far, from the kernel's own accounting; undefined if gone. */
+export async function processCpuSeconds(pid: number): Promise<number | undefined> {
+  const stat = await procStat(pid)
+  return stat && stat.own / TICKS_PER_SECOND
+}
+
 /**
  * CPU seconds used so far by one PostgreSQL server: the postmaster, the children it has reaped (backends of
  * finished connections) and the ones still running (background writers, WAL writer...). The difference across a

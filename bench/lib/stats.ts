@@ -9,6 +9,11 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * factor) / factor
 }
 
+/** `round(value)`, or null for a JSON line when it was not measured. */
+export function nullable(value: number | undefined): number | null {
+  return value === undefined ? null : round(value)
+}
+
 export function mean(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('mean of nothing')
   return values.reduce((sum, value) => sum + value, 0) / values.length

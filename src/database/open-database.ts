@@ -10,8 +10,8 @@ import type {DatabaseHandle} from './context.js'
 import {databaseError, knownDatabaseError} from './database-errors.js'
 import {createPostgresDialect, createPostgresPool} from './dialects/postgres/postgres-dialect.js'
 
-/** How this tool names its sessions on the database server. */
-const APPLICATION_NAME = 'lost-master-key'
+/** How the tool names its connections (pg_stat_activity, sys.dm_exec_sessions): an operator can see who holds them. */
+export const APPLICATION_NAME = 'lost-master-key'
 
 /**
  * Opens the database a connection string names and proves it with one round trip, so a wrong host,
