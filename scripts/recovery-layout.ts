@@ -18,7 +18,9 @@ const folderCycles = cycles(folderLinks)
 const inFolderCycle = new Set(folderCycles.flat())
 const folderLevel = levels(folderLinks)
 const backUp = [...arrows].flatMap(([from, out]) =>
-  [...out.keys()].filter((to) => inFolderCycle.has(from) && folderCycles.some((c) => c.includes(from) && c.includes(to))).map((to) => `${from} → ${to}`),
+  [...out.keys()]
+    .filter((to) => inFolderCycle.has(from) && folderCycles.some((c) => c.includes(from) && c.includes(to)))
+    .map((to) => `${from} → ${to}`),
 )
 
 console.log(`${BASE}: ${folders.length} folders on ${Math.max(...folderLevel.values())} levels`)
@@ -33,10 +35,17 @@ const moduleCycles = cycles(graph)
 console.log(`import cycles in src/: ${moduleCycles.length}`)
 for (const cycle of moduleCycles) console.log(`  ${cycle.join(' ↔ ')}`)
 console.log('longest functions in src/:')
-for (const fn of (await functionLengths([...graph.keys()])).slice(0, 5)) console.log(`  ${fn.lines} ${fn.name} (${fn.file})`)
+for (const fn of (await functionLengths([...graph.keys()])).slice(0, 5))
+  console.log(`  ${fn.lines} ${fn.name} (${fn.file})`)
 
 function folderOf(file: string): string {
-  return file.slice(BASE.length + 1).split('/').slice(0, -1).join('/') || '.'
+  return (
+    file
+      .slice(BASE.length + 1)
+      .split('/')
+      .slice(0, -1)
+      .join('/') || '.'
+  )
 }
 
 async function functionLengths(files: string[]): Promise<Array<{file: string; name: string; lines: number}>> {

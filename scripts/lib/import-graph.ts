@@ -29,9 +29,7 @@ export async function importGraph(root: string): Promise<ImportGraph> {
 
 /** The strongly connected groups of more than one node (or a node importing itself): every import cycle. */
 export function cycles(graph: ImportGraph): string[][] {
-  return stronglyConnected(graph).filter(
-    (group) => group.length > 1 || (graph.get(group[0]) ?? []).includes(group[0]),
-  )
+  return stronglyConnected(graph).filter((group) => group.length > 1 || (graph.get(group[0]) ?? []).includes(group[0]))
 }
 
 /** The folder-to-folder arrows below `base`, each with how many imports make it up. */
