@@ -14,7 +14,7 @@ import {lostMasterKeyFlags} from '../../src/cli/lost-master-key-flags.js'
 import type {RecoveryOptions} from '../../src/recovery/run/recovery-options.js'
 import {LOST_MASTER_KEY_STEPS, runLostMasterKey} from '../../src/recovery/run/run-lost-master-key.js'
 import type {RecoveryRun} from '../../src/recovery/run/recovery-run.js'
-import type {Step} from '../../src/recovery/steps/step.js'
+import type {Step} from '../../src/recovery/flow/step.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
 const {values} = parseArgs({options: {'scrub-pii': {type: 'boolean', default: false}, 'batch-size': {type: 'string'}}})

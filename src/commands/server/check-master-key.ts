@@ -3,11 +3,11 @@ import {batchSizeFlag} from '../../cli/flag-groups/batch-size-flag.js'
 import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
-import {need} from '../../recovery/run/need.js'
+import {need} from '../../recovery/flow/need.js'
 import {checkEveryValue, type CheckState, unsealTheKey} from '../../recovery/check/check-steps.js'
 import {checkJson, renderCheck} from '../../recovery/check/render-check.js'
-import {openTheServer, type ServerState} from '../../recovery/steps/open-server.js'
-import {chooseRenderer, runSteps} from '../../recovery/run/task-list.js'
+import {openTheServer, type ServerState} from '../../recovery/flow/open-the-server.js'
+import {chooseRenderer, runSteps} from '../../recovery/flow/task-list.js'
 
 export default class CheckMasterKey extends ServerCommand {
   static override summary =

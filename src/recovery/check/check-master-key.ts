@@ -10,7 +10,7 @@ import {SENSITIVE_CATALOG, type SensitiveTable, SERVER_CERTIFICATE_DOCUMENT} fro
 import type {CheckTally} from './check-tally.js'
 import {checkTable} from './check-table.js'
 import {checkVerdict, type CheckVerdict} from './check-verdict.js'
-import {type KnownSchema, requireKnownSchema} from '../guards/known-schema.js'
+import {type KnownSchema, requireKnownSchema} from '../flow/known-schema.js'
 
 export interface CheckOptions {
   readonly batchSize: number

@@ -3,9 +3,9 @@ import {readKeysAtHand} from '../../instance/current-master-key.js'
 import type {DatabaseHandle} from '../../database/context.js'
 import {sumCounts} from '../../database/operations/row-counts.js'
 import {formatCount} from '../report/format-count.js'
-import {need} from '../run/need.js'
+import {need} from '../flow/need.js'
 import {progressLine} from '../progress/progress-line.js'
-import type {Step} from '../steps/step.js'
+import type {Step} from '../flow/step.js'
 import {type CheckReport, checkMasterKey} from './check-master-key.js'
 
 export interface CheckState {

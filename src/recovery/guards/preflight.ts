@@ -1,10 +1,10 @@
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {checkBackupEvidence} from './backup-evidence.js'
-import {handOverBackupEvidence} from './backup-evidence-handoff.js'
+import {checkBackupEvidence} from '../flow/backup-evidence.js'
+import {handOverBackupEvidence} from '../flow/backup-evidence-handoff.js'
 import type {RecoveryOptions} from '../run/recovery-options.js'
-import {checkOutputPaths} from './output-paths.js'
-import {openServerDatabase} from '../steps/open-server.js'
+import {checkOutputPaths} from '../flow/output-paths.js'
+import {openServerDatabase} from '../flow/open-the-server.js'
 
 /**
  * Before the command runs, on confirmed options: evidence of a recent backup of this very database (handed

@@ -1,6 +1,6 @@
 import {masterKeyToBase64} from '../../crypto/master-key.js'
 import type {MovedFolder} from '../attachments/move-aside.js'
-import type {BackupEvidence} from '../guards/backup-evidence.js'
+import type {BackupEvidence} from '../flow/backup-evidence.js'
 import type {KeySource} from '../../instance/machine-key-sources.js'
 import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
 import type {RecoveryRun} from '../run/recovery-run.js'

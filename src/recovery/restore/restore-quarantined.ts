@@ -19,12 +19,12 @@ import {tableExists} from '../../database/operations/table-exists.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {requireKnownSchema} from '../guards/known-schema.js'
+import {requireKnownSchema} from '../flow/known-schema.js'
 import {type OldKeyProof, proveOldKey} from './prove-old-key.js'
 import {restoreDocument} from './restore-document.js'
 import {restoreEvent} from './restore-event.js'
 import {countRestoreOutcome, emptyRestoreTally, type RestoreTally} from './restore-tally.js'
-import {DryRunRollback} from '../run/run-transaction.js'
+import {DryRunRollback} from '../flow/run-transaction.js'
 
 export interface RestoreOptions {
   /** The run to restore; undefined: the latest one with values a reset took out. */

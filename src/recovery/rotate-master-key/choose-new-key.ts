@@ -5,9 +5,9 @@ import {generateMasterKey, masterKeyFromBase64} from '../../crypto/master-key.js
 import {ExitCode} from '../../exit-codes.js'
 import {errorCode} from '../../files/file-ops.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {need} from '../run/need.js'
+import {need} from '../flow/need.js'
 import {keyFingerprint} from '../salvage/candidate-keys.js'
-import type {Step} from '../steps/step.js'
+import type {Step} from '../flow/step.js'
 import {type RotateRun, whyNothingIsRotated} from './rotate-run.js'
 
 /** The key file a rotation writes when `--masterKeyFile` is not given: a new file beside the config. */

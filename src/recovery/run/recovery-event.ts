@@ -1,5 +1,5 @@
 import type {EventRecord} from '../../database/operations/events.js'
-import {need} from './need.js'
+import {need} from '../flow/need.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {sumTallies} from '../report/table-tally.js'
 import {isolationEventDetails} from '../isolate/isolation-event.js'

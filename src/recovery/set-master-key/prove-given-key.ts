@@ -1,9 +1,9 @@
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {need} from '../run/need.js'
-import {connectToConfigDatabase} from '../steps/open-config.js'
+import {need} from '../flow/need.js'
+import {connectToConfigDatabase} from '../flow/open-the-config.js'
 import {proveKeyOnDatabase} from '../steps/prove-key-on-database.js'
-import type {Step} from '../steps/step.js'
+import type {Step} from '../flow/step.js'
 import {describeKeyTest} from '../steps/test-current-key.js'
 import type {SetState} from './set-state.js'
 

@@ -5,8 +5,8 @@ import {type ConfigFile, readConfigFile, restoreConfigFile, writeConfigFileAtomi
 import {readCurrentMasterKey, sealNewMasterKey} from '../../instance/current-master-key.js'
 import {describeKeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {need} from '../run/need.js'
-import type {Step} from '../steps/step.js'
+import {need} from '../flow/need.js'
+import type {Step} from '../flow/step.js'
 import type {SetState} from './set-state.js'
 
 /** The config's own key (MASTER_KEY aside: it is not in the config), when it unseals here. */

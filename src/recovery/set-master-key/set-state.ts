@@ -1,6 +1,6 @@
 import type {DatabaseHandle} from '../../database/context.js'
 import type {MachineKeySourceKind, KeySource} from '../../instance/machine-key-sources.js'
-import type {ConfigState} from '../steps/open-config.js'
+import type {ConfigState} from '../flow/open-the-config.js'
 import type {KeyVerdict} from '../steps/test-current-key.js'
 
 export interface SetOptions {

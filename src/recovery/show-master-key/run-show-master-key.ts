@@ -1,6 +1,6 @@
-import {need} from '../run/need.js'
-import {type RendererChoice, runSteps} from '../run/task-list.js'
-import {openTheConfig} from '../steps/open-config.js'
+import {need} from '../flow/need.js'
+import {type RendererChoice, runSteps} from '../flow/task-list.js'
+import {openTheConfig} from '../flow/open-the-config.js'
 import {
   type DatabaseFinding,
   proveTheShownKey,

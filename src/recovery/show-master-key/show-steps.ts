@@ -4,10 +4,10 @@ import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {describeKeySource, type KeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {UNSEALABLE_KEY_ADVICE} from '../report/unsealable-key-advice.js'
-import {need} from '../run/need.js'
-import {connectToConfigDatabase, type ConfigState} from '../steps/open-config.js'
+import {need} from '../flow/need.js'
+import {connectToConfigDatabase, type ConfigState} from '../flow/open-the-config.js'
 import {proveKeyOnDatabase} from '../steps/prove-key-on-database.js'
-import type {Step} from '../steps/step.js'
+import type {Step} from '../flow/step.js'
 import {describeKeyTest, type KeyVerdict} from '../steps/test-current-key.js'
 
 /** Where the key shown came from: the environment (container installs), or the protection that unsealed it. */

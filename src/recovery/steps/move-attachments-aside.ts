@@ -1,8 +1,8 @@
 import {encryptedAttachmentFolders} from '../attachments/artifacts-folder.js'
 import {moveAttachmentsAside} from '../attachments/move-aside.js'
-import {need} from '../run/need.js'
+import {need} from '../flow/need.js'
 import type {RecoveryRun} from '../run/recovery-run.js'
-import type {Step} from './step.js'
+import type {Step} from '../flow/step.js'
 
 /**
  * After the commit (and in a dry run, to list them; and in a re-run after a committed reset, to finish a move a kill

@@ -2,12 +2,12 @@ import type {DbContext} from '../../database/context.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {CATALOG_TABLES} from '../catalog/catalog.js'
 import {progressLine} from '../progress/progress-line.js'
-import type {Interruption} from '../run/interruption.js'
-import {need} from '../run/need.js'
+import type {Interruption} from '../flow/interruption.js'
+import {need} from '../flow/need.js'
 import type {PreviousRecovery} from '../run/recovery-event.js'
 import {type CandidateKey, describeCandidate} from '../salvage/candidate-keys.js'
 import {type CandidateProof, proveCandidates} from '../salvage/prove-candidates.js'
-import type {Step} from './step.js'
+import type {Step} from '../flow/step.js'
 
 export interface ProveState {
   readonly options: {readonly batchSize: number}

@@ -8,7 +8,7 @@ import {
   describeCandidate,
   readCandidateKeys,
 } from '../salvage/candidate-keys.js'
-import type {Step} from './step.js'
+import type {Step} from '../flow/step.js'
 
 export interface CandidateState {
   readonly options: {readonly candidates?: readonly CandidateSource[]; readonly skipCurrentMasterKeyTest: boolean}

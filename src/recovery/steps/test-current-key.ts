@@ -10,10 +10,10 @@ import {describeKeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {sampleCiphertexts} from '../guards/key-test-sample.js'
-import {need} from '../run/need.js'
+import {need} from '../flow/need.js'
 import {parseRecoveryEvent, type PreviousRecovery, RECOVERY_EVENT_CATEGORY} from '../run/recovery-event.js'
 import {recordedThumbprint} from '../reset/server-certificate-document.js'
-import type {Step} from './step.js'
+import type {Step} from '../flow/step.js'
 
 /** What decided the key test (docs/recovery.md, "The proof of a key"). */
 export type KeyWitness =

@@ -5,9 +5,9 @@ import {readConfigFile} from '../../instance/config-file.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {need} from '../run/need.js'
+import {need} from '../flow/need.js'
 import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
-import type {Step} from './step.js'
+import type {Step} from '../flow/step.js'
 
 /**
  * Proves the result the way the server will see it: the key read back from the config file on disk (not the

@@ -1,7 +1,7 @@
 import {Listr, type ListrTask} from 'listr2'
 
 import {paced} from '../progress/paced.js'
-import type {Step} from '../steps/step.js'
+import type {Step} from './step.js'
 
 export type RendererChoice = 'default' | 'simple' | 'silent'
 

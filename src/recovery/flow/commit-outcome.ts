@@ -4,8 +4,8 @@ import type {DatabaseHandle} from '../../database/context.js'
 import {probeEvent} from '../../database/operations/event-exists.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {type HeldLock, holdRecoveryLock} from '../guards/hold-recovery-lock.js'
-import {recoveryEventId} from './recovery-event.js'
+import {type HeldLock, holdRecoveryLock} from './hold-recovery-lock.js'
+import {recoveryEventId} from '../run/recovery-event.js'
 
 export type CommitOutcome =
   | {

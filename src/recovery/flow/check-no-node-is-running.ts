@@ -2,7 +2,7 @@ import {liveNodes} from '../../database/operations/server-nodes.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import type {DbContext} from '../../database/context.js'
-import {need} from '../run/need.js'
+import {need} from './need.js'
 import type {Step} from './step.js'
 
 /**

@@ -1,8 +1,8 @@
 import type {DatabaseHandle} from '../../database/context.js'
 import type {ConfigFile} from '../../instance/config-file.js'
 import type {ResolvedInstance} from '../../instance/registry.js'
-import {checkOutputPaths} from '../guards/output-paths.js'
-import {connectToConfigDatabase, findTheConfig} from './open-config.js'
+import {checkOutputPaths} from './output-paths.js'
+import {connectToConfigDatabase, findTheConfig} from './open-the-config.js'
 import type {Step} from './step.js'
 
 export interface OpenedServer {

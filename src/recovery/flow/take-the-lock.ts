@@ -1,8 +1,8 @@
 import type {DatabaseHandle, DbContext} from '../../database/context.js'
 import {RECOVERY_LOCK_NAME} from '../../database/operations/recovery-lock.js'
 import {type ConfigFile, readConfigFile} from '../../instance/config-file.js'
-import {type HeldLock, holdRecoveryLock} from '../guards/hold-recovery-lock.js'
-import {need} from '../run/need.js'
+import {type HeldLock, holdRecoveryLock} from './hold-recovery-lock.js'
+import {need} from './need.js'
 import type {Step} from './step.js'
 
 export interface LockState {

@@ -1,6 +1,6 @@
 import type {DatabaseHandle} from '../../database/context.js'
-import {type BackupCheckOptions, type BackupEvidence, checkBackupEvidence} from '../guards/backup-evidence.js'
-import {need} from '../run/need.js'
+import {type BackupCheckOptions, type BackupEvidence, checkBackupEvidence} from './backup-evidence.js'
+import {need} from './need.js'
 import type {Step} from './step.js'
 
 export interface BackupState {

@@ -3,8 +3,8 @@ import {requireOpenJson} from '../../database/operations/compatibility-level.js'
 import {checkLicense} from '../../database/schema/license-check.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {requireKnownSchemaStatus} from '../guards/known-schema.js'
-import {need} from '../run/need.js'
+import {requireKnownSchemaStatus} from './known-schema.js'
+import {need} from './need.js'
 import type {Step} from './step.js'
 
 export interface SchemaDecision {
