@@ -11,9 +11,9 @@ import {performance} from 'node:perf_hooks'
 import {parseArgs} from 'node:util'
 
 import {lostMasterKeyFlags} from '../../src/cli/lost-master-key-flags.js'
-import type {RecoveryOptions} from '../../src/recovery/run/recovery-options.js'
-import {LOST_MASTER_KEY_STEPS, runLostMasterKey} from '../../src/recovery/run/run-lost-master-key.js'
-import type {RecoveryRun} from '../../src/recovery/run/recovery-run.js'
+import type {RecoveryOptions} from '../../src/recovery/lost-master-key/recovery-options.js'
+import {LOST_MASTER_KEY_STEPS, runLostMasterKey} from '../../src/recovery/lost-master-key/run.js'
+import type {RecoveryRun} from '../../src/recovery/lost-master-key/recovery-run.js'
 import type {Step} from '../../src/recovery/flow/step.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 

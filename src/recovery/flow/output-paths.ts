@@ -4,7 +4,7 @@ import {readConfigFile} from '../../instance/config-file.js'
 import {machineIdPath} from '../../instance/machine-id-key.js'
 import {machineKeyPath} from '../../instance/machine-key.js'
 import {RecoveryError} from '../../recovery-error.js'
-import type {RecoveryOptions} from '../run/recovery-options.js'
+import type {RecoveryOptions} from '../lost-master-key/recovery-options.js'
 import {inspectKeyFileTarget} from './key-file-target.js'
 
 interface NamedFile {

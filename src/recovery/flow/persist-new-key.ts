@@ -9,7 +9,7 @@ import {describeKeySource, type KeySource, type MachineKeySourceKind} from '../.
 import {RecoveryError} from '../../recovery-error.js'
 import {inspectKeyFileTarget} from './key-file-target.js'
 import {need} from './need.js'
-import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
+import {type RecoveryRun, whyNothingChanges} from '../lost-master-key/recovery-run.js'
 import type {Step} from './step.js'
 
 /**

@@ -1,7 +1,7 @@
 import {encryptedAttachmentFolders} from '../attachments/artifacts-folder.js'
 import {moveAttachmentsAside} from '../attachments/move-aside.js'
 import {need} from '../flow/need.js'
-import type {RecoveryRun} from '../run/recovery-run.js'
+import type {RecoveryRun} from './recovery-run.js'
 import type {Step} from '../flow/step.js'
 
 /**

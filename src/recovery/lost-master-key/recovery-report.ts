@@ -3,7 +3,7 @@ import type {MovedFolder} from '../attachments/move-aside.js'
 import type {BackupEvidence} from '../flow/backup-evidence.js'
 import type {KeySource} from '../../instance/machine-key-sources.js'
 import {QUARANTINE_TABLE} from '../../database/operations/quarantine.js'
-import type {RecoveryRun} from '../run/recovery-run.js'
+import type {RecoveryRun} from './recovery-run.js'
 import type {OutsideCatalogValue} from '../reset/reset-table.js'
 import type {NotSwept} from '../reset/swept-tables.js'
 import type {CandidateTally} from '../salvage/salvage.js'
@@ -11,7 +11,7 @@ import type {PersonalTally} from '../pii/scrub-personal-data.js'
 import {describeKeyTest, describeWitness} from '../steps/test-current-key.js'
 import {isolationReport, type IsolationReport} from '../isolate/isolation-report.js'
 import {nextSteps} from './next-steps.js'
-import {sumTallies, type TableTally, type TallyTotals} from './table-tally.js'
+import {sumTallies, type TableTally, type TallyTotals} from '../report/table-tally.js'
 
 /** The run's result, as the operator reads it and as `--json` returns it. */
 export interface RecoveryReport {

@@ -6,7 +6,7 @@ import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {need} from '../flow/need.js'
-import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
+import {type RecoveryRun, whyNothingChanges} from './recovery-run.js'
 import type {Step} from '../flow/step.js'
 
 /**

@@ -1,6 +1,6 @@
 import {generateMasterKey} from '../../crypto/master-key.js'
 import {createServerCertificate, type ServerCertificate} from '../../crypto/server-certificate.js'
-import {type RecoveryRun, whyNothingChanges} from '../run/recovery-run.js'
+import {type RecoveryRun, whyNothingChanges} from './recovery-run.js'
 import type {Step} from '../flow/step.js'
 
 export type NewKeyState = Pick<RecoveryRun, 'options' | 'alreadyRecovered' | 'newKey'>

@@ -2,7 +2,7 @@ import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {checkBackupEvidence} from '../flow/backup-evidence.js'
 import {handOverBackupEvidence} from '../flow/backup-evidence-handoff.js'
-import type {RecoveryOptions} from '../run/recovery-options.js'
+import type {RecoveryOptions} from './recovery-options.js'
 import {checkOutputPaths} from '../flow/output-paths.js'
 import {openServerDatabase} from '../flow/open-the-server.js'
 

@@ -22,7 +22,7 @@ import type {KeyVerdict} from '../steps/test-current-key.js'
 
 /**
  * Everything one run learns and does, step by step; the report is made from it. Each step declares the part it
- * reads and writes (see steps/); a field an earlier step sets is read with `need()`.
+ * reads and writes (see its steps here and in ../flow/); a field an earlier step sets is read with `need()`.
  */
 export interface RecoveryRun {
   readonly options: RecoveryOptions
@@ -60,7 +60,7 @@ export interface RecoveryRun {
   newKey?: Buffer
   /**
    * The new certificate while it is being made: RSA key generation takes a few hundred milliseconds of the thread
-   * pool, so it starts with the run and is awaited only when the transaction writes it (steps/generate-new-key.ts).
+   * pool, so it starts with the run and is awaited only when the transaction writes it (generate-new-key.ts).
    */
   certificateInProgress?: Promise<ServerCertificate>
   newCertificate?: ServerCertificate

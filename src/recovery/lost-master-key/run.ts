@@ -8,22 +8,22 @@ import {CommitOutcomeUnknown} from '../flow/commit-outcome.js'
 import {Interruption} from '../flow/interruption.js'
 import type {RecoveryOptions} from './recovery-options.js'
 import type {RecoveryRun} from './recovery-run.js'
-import {buildReport, type RecoveryReport} from '../report/recovery-report.js'
+import {buildReport, type RecoveryReport} from './recovery-report.js'
 import {ReentryList} from '../report/reentry-list.js'
-import {resetTheValues} from '../steps/apply-changes.js'
+import {resetTheValues} from './reset-the-values.js'
 import {checkTheBackup} from '../flow/check-the-backup.js'
 import {checkTheSchema} from '../flow/check-the-schema.js'
 import {checkNoNodeIsRunning} from '../flow/check-no-node-is-running.js'
-import {generateNewKey, startServerCertificate} from '../steps/generate-new-key.js'
+import {generateNewKey, startServerCertificate} from './generate-new-key.js'
 import {openTheServer} from '../flow/open-the-server.js'
 import {sealTheNewKey, undoNewKey} from '../flow/persist-new-key.js'
-import {moveTheAttachmentsAside} from '../steps/move-attachments-aside.js'
+import {moveTheAttachmentsAside} from './move-the-attachments-aside.js'
 import type {Step} from '../flow/step.js'
-import {proveTheCandidateKeys} from '../steps/prove-candidate-keys.js'
+import {proveTheCandidateKeys} from './prove-the-candidate-keys.js'
 import {takeTheLock} from '../flow/take-the-lock.js'
-import {testTheCandidateKeys} from '../steps/test-candidate-keys.js'
+import {testTheCandidateKeys} from './test-the-candidate-keys.js'
 import {testTheKey} from '../steps/test-current-key.js'
-import {verifyTheResult} from '../steps/verify-recovery.js'
+import {verifyTheResult} from './verify-the-result.js'
 import {type RendererChoice, runSteps} from '../flow/task-list.js'
 
 /** The recovery, step by step (docs/recovery.md): each step says what it does and when it does not run. */
@@ -146,7 +146,7 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
     committed: false,
     verified: false,
   }
-  // Started now so its RSA key is made while the server is opened and checked (steps/generate-new-key.ts).
+  // Started now so its RSA key is made while the server is opened and checked (generate-new-key.ts).
   if (!options.dryRun) run.certificateInProgress = startServerCertificate()
   interruption.listen()
   try {
