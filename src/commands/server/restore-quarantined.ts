@@ -9,9 +9,13 @@ import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {need} from '../../recovery/flow/need.js'
-import {type OldKeySource, readOldMasterKey} from '../../recovery/restore/old-key.js'
-import {renderRestore, restoreJson} from '../../recovery/restore/render-restore.js'
-import {requireBackupConfirmation, type RestoreState, restoreTheValues} from '../../recovery/restore/restore-steps.js'
+import {type OldKeySource, readOldMasterKey} from '../../recovery/key-input/old-master-key.js'
+import {renderRestore, restoreJson} from '../../recovery/restore-quarantined/render-restore.js'
+import {
+  requireBackupConfirmation,
+  type RestoreState,
+  restoreTheValues,
+} from '../../recovery/restore-quarantined/restore-steps.js'
 import {checkTheBackup} from '../../recovery/flow/check-the-backup.js'
 import {checkNoNodeIsRunning} from '../../recovery/flow/check-no-node-is-running.js'
 import {openTheServer} from '../../recovery/flow/open-the-server.js'

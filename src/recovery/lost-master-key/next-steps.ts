@@ -1,8 +1,8 @@
-import {formatCount as n} from '../report/format-count.js'
+import {formatCount as n} from '../format/format-count.js'
 import type {RecoveryRun} from './recovery-run.js'
 import type {RecoveryReport} from './recovery-report.js'
 import {copyNextSteps} from '../isolate/copy-next-steps.js'
-import {UNSEALABLE_KEY_ADVICE} from '../report/unsealable-key-advice.js'
+import {UNSEALABLE_KEY_ADVICE} from '../key-proof/unsealable-key-advice.js'
 
 /** What the operator does after the run, with the exact commands. */
 export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {

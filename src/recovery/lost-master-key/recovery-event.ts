@@ -1,7 +1,7 @@
 import type {EventRecord} from '../../database/operations/events.js'
 import {need} from '../flow/need.js'
 import type {RecoveryRun} from './recovery-run.js'
-import {sumTallies} from '../report/table-tally.js'
+import {sumTallies} from '../reset/table-tally.js'
 import {isolationEventDetails} from '../isolate/isolation-event.js'
 
 /** The audit event category of a completed recovery. */

@@ -8,10 +8,10 @@ import type {OutsideCatalogValue} from '../reset/reset-table.js'
 import type {NotSwept} from '../reset/swept-tables.js'
 import type {CandidateTally} from '../salvage/salvage.js'
 import type {PersonalTally} from '../pii/scrub-personal-data.js'
-import {describeKeyTest, describeWitness} from '../steps/test-current-key.js'
+import {describeKeyTest, describeWitness} from '../key-proof/test-the-key.js'
 import {isolationReport, type IsolationReport} from '../isolate/isolation-report.js'
 import {nextSteps} from './next-steps.js'
-import {sumTallies, type TableTally, type TallyTotals} from '../report/table-tally.js'
+import {sumTallies, type TableTally, type TallyTotals} from '../reset/table-tally.js'
 
 /** The run's result, as the operator reads it and as `--json` returns it. */
 export interface RecoveryReport {

@@ -1,7 +1,7 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
-import {formatCount, formatTenths} from '../report/format-count.js'
+import {formatCount, formatTenths} from '../format/format-count.js'
 import type {RecoveryReport} from './recovery-report.js'
-import {textTable} from '../report/text-table.js'
+import {textTable} from '../format/text-table.js'
 import {isolationLines} from '../isolate/render-isolation.js'
 
 const n = formatCount

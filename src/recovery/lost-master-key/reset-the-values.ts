@@ -7,7 +7,7 @@ import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operat
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
 import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {formatCount} from '../report/format-count.js'
+import {formatCount} from '../format/format-count.js'
 import {DryRunRollback, type Progress, recordAndCommit, runTransaction} from '../flow/run-transaction.js'
 import {need} from '../flow/need.js'
 import {progressLine} from '../progress/progress-line.js'
@@ -21,7 +21,7 @@ import {oldCertificateRow} from '../reset/old-certificate-row.js'
 import {isolateCopy, withoutForgotten} from '../isolate/isolate-copy.js'
 import {serverCertificateDocument} from '../reset/server-certificate-document.js'
 import {sweptTables} from '../reset/swept-tables.js'
-import {sumTallies} from '../report/table-tally.js'
+import {sumTallies} from '../reset/table-tally.js'
 import type {Step} from '../flow/step.js'
 
 /** Thrown at the end of a dry run's transaction so that even its schema upgrade is rolled back. */

@@ -6,7 +6,7 @@ import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {need} from '../flow/need.js'
 import type {Step} from '../flow/step.js'
-import {describeKeyTest, judgeKey} from '../steps/test-current-key.js'
+import {describeKeyTest, judgeKey} from '../key-proof/test-the-key.js'
 import {type RotateRun, whyNothingIsRotated} from './rotate-run.js'
 
 function failed(what: string): RecoveryError {

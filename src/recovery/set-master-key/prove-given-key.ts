@@ -2,9 +2,9 @@ import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {need} from '../flow/need.js'
 import {connectToConfigDatabase} from '../flow/open-the-config.js'
-import {proveKeyOnDatabase} from '../steps/prove-key-on-database.js'
+import {proveKeyOnDatabase} from '../key-proof/prove-key-on-database.js'
 import type {Step} from '../flow/step.js'
-import {describeKeyTest} from '../steps/test-current-key.js'
+import {describeKeyTest} from '../key-proof/test-the-key.js'
 import type {SetState} from './set-state.js'
 
 const SKIP_SUGGESTION =

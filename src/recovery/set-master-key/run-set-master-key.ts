@@ -1,7 +1,7 @@
 import {need} from '../flow/need.js'
 import {type RendererChoice, runSteps} from '../flow/task-list.js'
 import {openTheConfig} from '../flow/open-the-config.js'
-import type {KeyVerdict} from '../steps/test-current-key.js'
+import type {KeyVerdict} from '../key-proof/test-the-key.js'
 import {proveTheGivenKey} from './prove-given-key.js'
 import {sealTheGivenKey} from './seal-given-key.js'
 import type {SetOptions, SetOutcome, SetState} from './set-state.js'

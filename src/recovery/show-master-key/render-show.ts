@@ -1,5 +1,5 @@
 import {masterKeyToBase64} from '../../crypto/master-key.js'
-import {describeKeyTest} from '../steps/test-current-key.js'
+import {describeKeyTest} from '../key-proof/test-the-key.js'
 import type {ShownKey} from './run-show-master-key.js'
 import {describeShownSource} from './show-steps.js'
 

@@ -4,9 +4,9 @@ import {KeyEvidence} from '../../../../src/crypto/key-proof.js'
 import {generateMasterKey} from '../../../../src/crypto/master-key.js'
 import {encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
 import {SENSITIVE_CATALOG} from '../../../../src/recovery/catalog/catalog.js'
-import {checkDocument} from '../../../../src/recovery/check/check-document.js'
-import {emptyCheckTally} from '../../../../src/recovery/check/check-tally.js'
-import {checkVerdict} from '../../../../src/recovery/check/check-verdict.js'
+import {checkDocument} from '../../../../src/recovery/check-master-key/check-document.js'
+import {emptyCheckTally} from '../../../../src/recovery/check-master-key/check-tally.js'
+import {checkVerdict} from '../../../../src/recovery/check-master-key/check-verdict.js'
 
 const key = generateMasterKey()
 const otherKey = generateMasterKey()

@@ -4,8 +4,11 @@ import {generateMasterKey} from '../../../../src/crypto/master-key.js'
 import {decryptSensitiveValue, encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
 import {SENSITIVE_CATALOG} from '../../../../src/recovery/catalog/catalog.js'
 import {resetDocument} from '../../../../src/recovery/reset/reset-document.js'
-import {findPlace} from '../../../../src/recovery/restore/find-path.js'
-import {type QuarantinedValueAt, restoreDocument} from '../../../../src/recovery/restore/restore-document.js'
+import {findPlace} from '../../../../src/recovery/restore-quarantined/find-path.js'
+import {
+  type QuarantinedValueAt,
+  restoreDocument,
+} from '../../../../src/recovery/restore-quarantined/restore-document.js'
 import {parseJsonTree, scalarValue} from '../../../../src/recovery/json/json-tree.js'
 
 const oldKey = generateMasterKey()

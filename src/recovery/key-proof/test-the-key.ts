@@ -9,7 +9,7 @@ import {type CurrentMasterKey, readKeysAtHand} from '../../instance/current-mast
 import {describeKeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {sampleCiphertexts} from '../guards/key-test-sample.js'
+import {sampleCiphertexts} from './key-test-sample.js'
 import {need} from '../flow/need.js'
 import {parseRecoveryEvent, type PreviousRecovery, RECOVERY_EVENT_CATEGORY} from '../lost-master-key/recovery-event.js'
 import {recordedThumbprint} from '../reset/server-certificate-document.js'

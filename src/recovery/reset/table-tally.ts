@@ -1,4 +1,4 @@
-import type {LeafOutcome} from '../reset/reset-document.js'
+import type {LeafOutcome} from './reset-document.js'
 
 /** What the run found and did in one table. */
 export interface TableTally {

@@ -1,6 +1,6 @@
 import {describeProof} from '../../crypto/key-proof.js'
-import {formatCount} from '../report/format-count.js'
-import {UNSEALABLE_KEY_ADVICE} from '../report/unsealable-key-advice.js'
+import {formatCount} from '../format/format-count.js'
+import {UNSEALABLE_KEY_ADVICE} from '../key-proof/unsealable-key-advice.js'
 import type {CheckReport, KeyProof} from './check-master-key.js'
 
 const n = formatCount

@@ -1,4 +1,4 @@
-import {formatCount} from '../report/format-count.js'
+import {formatCount} from '../format/format-count.js'
 import type {RestoreReport} from './restore-quarantined.js'
 import {type OutcomeCounts, rowsKept, sumRestoreTallies} from './restore-tally.js'
 

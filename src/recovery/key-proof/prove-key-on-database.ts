@@ -1,7 +1,7 @@
 import type {DbContext} from '../../database/context.js'
 import {readConfigurationDocument} from '../../database/operations/configuration-documents.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {judgeKey, type KeyVerdict} from './test-current-key.js'
+import {judgeKey, type KeyVerdict} from './test-the-key.js'
 
 /**
  * One key judged on this database as the key test judges it (docs/recovery.md, "The proof of a key"): the server

@@ -1,7 +1,7 @@
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {formatCount} from '../report/format-count.js'
+import {formatCount} from '../format/format-count.js'
 import {need} from '../flow/need.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {BackupState} from '../flow/check-the-backup.js'
