@@ -5,7 +5,7 @@ import {readPkcs12Certificate} from '../../crypto/server-certificate.js'
 import type {DbContext} from '../../database/context.js'
 import {readQuarantinedDocument, streamQuarantine} from '../../database/operations/quarantine-read.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {isCertificateWitness} from '../restore-quarantined/restore-document.js'
+import {isCertificateWitness} from './restore-document.js'
 
 /** How the old key was judged on a run's quarantined values: never a key, never a value. */
 export interface OldKeyProof {
