@@ -5,7 +5,7 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {ExitCode} from '../../exit-codes.js'
 import {renderRotateReport} from '../../recovery/rotate-master-key/render-rotate-report.js'
 import type {RotateReport} from '../../recovery/rotate-master-key/rotate-report.js'
-import {runRotateMasterKey} from '../../recovery/rotate-master-key/run-rotate-master-key.js'
+import {runRotateMasterKey} from '../../recovery/rotate-master-key/run.js'
 import {chooseRenderer} from '../../recovery/flow/task-list.js'
 
 export default class RotateMasterKey extends ServerCommand {

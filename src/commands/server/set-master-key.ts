@@ -10,7 +10,7 @@ import {describeGivenKeySource, readGivenMasterKey} from '../../recovery/key-inp
 import {need} from '../../recovery/flow/need.js'
 import {chooseRenderer} from '../../recovery/flow/task-list.js'
 import {renderSet, setJson} from '../../recovery/set-master-key/render-set.js'
-import {runSetMasterKey} from '../../recovery/set-master-key/run-set-master-key.js'
+import {runSetMasterKey} from '../../recovery/set-master-key/run.js'
 
 export default class SetMasterKey extends ServerCommand {
   static override summary = "Seal a master key into this node's config file; no data changes."

@@ -11,7 +11,7 @@ import {need} from '../flow/need.js'
 import {recordedThumbprint} from '../reset/server-certificate-document.js'
 import type {Step} from '../flow/step.js'
 import {describeKeyTest, describeWitness, judgeKey, type KeyVerdict} from '../key-proof/test-the-key.js'
-import {keyInFile} from './choose-new-key.js'
+import {keyInFile} from './choose-the-new-key.js'
 import {keptConfigCopies} from './kept-config-copies.js'
 import type {CurrentKey, RotateRun} from './rotate-run.js'
 

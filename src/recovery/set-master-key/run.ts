@@ -2,8 +2,8 @@ import {need} from '../flow/need.js'
 import {type RendererChoice, runSteps} from '../flow/task-list.js'
 import {openTheConfig} from '../flow/open-the-config.js'
 import type {KeyVerdict} from '../key-proof/test-the-key.js'
-import {proveTheGivenKey} from './prove-given-key.js'
-import {sealTheGivenKey} from './seal-given-key.js'
+import {proveTheGivenKey} from './prove-the-given-key.js'
+import {sealTheGivenKey} from './seal-the-given-key.js'
 import type {SetOptions, SetOutcome, SetState} from './set-state.js'
 
 /** What set-master-key did: never the key. */
