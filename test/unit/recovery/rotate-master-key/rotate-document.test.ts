@@ -1,10 +1,10 @@
 import {expect} from 'chai'
 
-import {generateMasterKey} from '../../../src/crypto/master-key.js'
-import {decryptSensitiveValue, encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import {SENSITIVE_CATALOG, type SensitiveTable} from '../../../src/recovery/catalog/catalog.js'
-import {rotateDocument} from '../../../src/recovery/rotate-master-key/rotate-document.js'
-import {compareRotated} from '../../support/rotation-check.js'
+import {generateMasterKey} from '../../../../src/crypto/master-key.js'
+import {decryptSensitiveValue, encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
+import {SENSITIVE_CATALOG, type SensitiveTable} from '../../../../src/recovery/catalog/catalog.js'
+import {rotateDocument} from '../../../../src/recovery/rotate-master-key/rotate-document.js'
+import {compareRotated} from '../../../support/rotation-check.js'
 
 const current = generateMasterKey()
 const next = generateMasterKey(16)

@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
-import type {DatabaseHandle} from '../../../src/database/context.js'
-import {CommitOutcomeUnknown, findCommitOutcome} from '../../../src/recovery/flow/commit-outcome.js'
-import {capturingContext} from '../tsql/capturing-driver.js'
+import type {DatabaseHandle} from '../../../../src/database/context.js'
+import {CommitOutcomeUnknown, findCommitOutcome} from '../../../../src/recovery/flow/commit-outcome.js'
+import {capturingContext} from '../../tsql/capturing-driver.js'
 
 /** SQL Server's answer to a statement that waited LOCK_TIMEOUT for a lock (error 1222). */
 function lockRequestTimedOut(): Error {

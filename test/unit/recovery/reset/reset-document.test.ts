@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import {generateMasterKey} from '../../../src/crypto/master-key.js'
-import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import {SENSITIVE_CATALOG, type SensitiveTable} from '../../../src/recovery/catalog/catalog.js'
-import {resetDocument} from '../../../src/recovery/reset/reset-document.js'
+import {generateMasterKey} from '../../../../src/crypto/master-key.js'
+import {encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
+import {SENSITIVE_CATALOG, type SensitiveTable} from '../../../../src/recovery/catalog/catalog.js'
+import {resetDocument} from '../../../../src/recovery/reset/reset-document.js'
 
 const key = generateMasterKey()
 const secret = (text: string) => JSON.stringify(encryptSensitiveValue(text, key))

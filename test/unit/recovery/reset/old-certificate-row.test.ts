@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
-import {generateMasterKey} from '../../../src/crypto/master-key.js'
-import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import {oldCertificateRow} from '../../../src/recovery/reset/old-certificate-row.js'
+import {generateMasterKey} from '../../../../src/crypto/master-key.js'
+import {encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
+import {oldCertificateRow} from '../../../../src/recovery/reset/old-certificate-row.js'
 
 describe("the old server certificate's quarantine row", () => {
   const value = encryptSensitiveValue('pfx', generateMasterKey())

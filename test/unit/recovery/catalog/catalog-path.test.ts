@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {CatalogPathError, parseCatalogPath, parseConditionKeys} from '../../../src/recovery/catalog/catalog-path.js'
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
+import {CatalogPathError, parseCatalogPath, parseConditionKeys} from '../../../../src/recovery/catalog/catalog-path.js'
+import {SENSITIVE_CATALOG} from '../../../../src/recovery/catalog/catalog.js'
 
 const key = (name: string, each = false) => ({kind: 'key', key: name, each})
 const VALUES = {kind: 'values'}

@@ -1,10 +1,10 @@
 import {expect} from 'chai'
 
-import {PersonalReplacements} from '../../../src/recovery/pii/personal-replacements.js'
-import {Pseudonymizer} from '../../../src/recovery/pii/pseudonymizer.js'
-import {scrubEvent} from '../../../src/recovery/pii/scrub-event.js'
-import {scrubUser} from '../../../src/recovery/pii/scrub-user.js'
-import {Prng} from '../../../scripts/seeder/prng.js'
+import {PersonalReplacements} from '../../../../src/recovery/pii/personal-replacements.js'
+import {Pseudonymizer} from '../../../../src/recovery/pii/pseudonymizer.js'
+import {scrubEvent} from '../../../../src/recovery/pii/scrub-event.js'
+import {scrubUser} from '../../../../src/recovery/pii/scrub-user.js'
+import {Prng} from '../../../../scripts/seeder/prng.js'
 
 describe('personal data scrub', () => {
   it('gives a person one pseudonym across their user row and the audit log', () => {

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
-import {spliceJson} from '../../../src/recovery/json/json-splice.js'
+import {SENSITIVE_CATALOG} from '../../../../src/recovery/catalog/catalog.js'
+import {spliceJson} from '../../../../src/recovery/json/json-splice.js'
 import {
   entryOf,
   MalformedJsonError,
@@ -9,11 +9,11 @@ import {
   parseJsonTree,
   scalarValue,
   type JsonNode,
-} from '../../../src/recovery/json/json-tree.js'
-import {rewriteJsonStrings} from '../../../src/recovery/json/rewrite-json-strings.js'
-import {sensitiveInterest, sensitiveLeaves} from '../../../src/recovery/catalog/sensitive-leaves.js'
-import {fuzzPrng} from './support/fuzz-seed.js'
-import {randomJson} from './support/random-json.js'
+} from '../../../../src/recovery/json/json-tree.js'
+import {rewriteJsonStrings} from '../../../../src/recovery/json/rewrite-json-strings.js'
+import {sensitiveInterest, sensitiveLeaves} from '../../../../src/recovery/catalog/sensitive-leaves.js'
+import {fuzzPrng} from '../support/fuzz-seed.js'
+import {randomJson} from '../support/random-json.js'
 
 /**
  * Turns a tree back into a plain value, decoding scalars from the source text, to compare with JSON.parse (a repeated

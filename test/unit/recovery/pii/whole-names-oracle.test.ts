@@ -1,13 +1,13 @@
 import {expect} from 'chai'
 
-import {isWholeAt, WholeNameReplacer} from '../../../src/recovery/pii/whole-names.js'
-import {findCiphertexts} from '../../../src/recovery/reset/uncataloged-ciphertexts.js'
-import {parseJsonTree, scalarValue, type JsonNode} from '../../../src/recovery/json/json-tree.js'
-import {isSensitiveValueShape} from '../../../src/crypto/sensitive-value.js'
-import {fuzzPrng} from './support/fuzz-seed.js'
-import type {Prng} from '../../../scripts/seeder/prng.js'
-import {type JsonEdit, spliceJson} from '../../../src/recovery/json/json-splice.js'
-import {rewriteJsonStrings} from '../../../src/recovery/json/rewrite-json-strings.js'
+import {isWholeAt, WholeNameReplacer} from '../../../../src/recovery/pii/whole-names.js'
+import {findCiphertexts} from '../../../../src/recovery/reset/uncataloged-ciphertexts.js'
+import {parseJsonTree, scalarValue, type JsonNode} from '../../../../src/recovery/json/json-tree.js'
+import {isSensitiveValueShape} from '../../../../src/crypto/sensitive-value.js'
+import {fuzzPrng} from '../support/fuzz-seed.js'
+import type {Prng} from '../../../../scripts/seeder/prng.js'
+import {type JsonEdit, spliceJson} from '../../../../src/recovery/json/json-splice.js'
+import {rewriteJsonStrings} from '../../../../src/recovery/json/rewrite-json-strings.js'
 
 /**
  * Oracles for two rewrites made for speed (issue 13): each is compared with the plain form it replaced, on seeded

@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
-import {generateMasterKey} from '../../../src/crypto/master-key.js'
-import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import {serverCertificateDocument} from '../../../src/recovery/reset/server-certificate-document.js'
+import {generateMasterKey} from '../../../../src/crypto/master-key.js'
+import {encryptSensitiveValue} from '../../../../src/crypto/sensitive-value.js'
+import {serverCertificateDocument} from '../../../../src/recovery/reset/server-certificate-document.js'
 
 const oldKey = generateMasterKey()
 const newKey = generateMasterKey()

@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import {ExitCode} from '../../../src/exit-codes.js'
-import {RecoveryError} from '../../../src/recovery-error.js'
-import type {RecoveryRun} from '../../../src/recovery/lost-master-key/recovery-run.js'
-import {verifyRecovery} from '../../../src/recovery/lost-master-key/verify-the-result.js'
+import {ExitCode} from '../../../../src/exit-codes.js'
+import {RecoveryError} from '../../../../src/recovery-error.js'
+import type {RecoveryRun} from '../../../../src/recovery/lost-master-key/recovery-run.js'
+import {verifyRecovery} from '../../../../src/recovery/lost-master-key/verify-the-result.js'
 
 describe('the verification after a commit whose connection was lost', () => {
   it('does not run without the recovery lock: says the changes were committed but not verified, and why', async () => {
