@@ -9,7 +9,7 @@ import {tableExists} from '../../database/operations/table-exists.js'
 import {SENSITIVE_CATALOG, type SensitiveTable, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import type {CheckTally} from './check-tally.js'
 import {checkTable} from './check-table.js'
-import {checkVerdict, type CheckVerdict} from './check-verdict.js'
+import {checkVerdict, type CheckVerdict, type KeyProof} from './check-verdict.js'
 import {type KnownSchema, requireKnownSchema} from '../flow/known-schema.js'
 
 export interface CheckOptions {
@@ -19,15 +19,6 @@ export interface CheckOptions {
   /** The documents of each table to be checked, counted before the first is read (for progress). */
   readonly onCounted?: (documents: ReadonlyMap<string, number>) => void
   readonly onProgress?: (tally: CheckTally) => void
-}
-
-/** A key judged by the one standard of proof: the certificate, else every catalog value (docs/recovery.md). */
-export interface KeyProof {
-  /** Proven by the certificate, proven by the values, or not. */
-  readonly verdict: ProofSummary['verdict']
-  readonly witness: 'server-certificate' | 'values' | 'none'
-  /** What the values said (the certificate aside). */
-  readonly values: ProofSummary
 }
 
 /** The key beside the one the server uses (the config's, when MASTER_KEY is set), judged on the same values. */

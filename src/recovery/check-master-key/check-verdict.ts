@@ -1,7 +1,16 @@
 import type {KeyTestResult} from '../../crypto/current-key-test.js'
+import type {ProofSummary} from '../../crypto/key-proof.js'
 import {ExitCode} from '../../exit-codes.js'
-import type {KeyProof} from './check-master-key.js'
 import type {CheckTally} from './check-tally.js'
+
+/** A key judged by the one standard of proof: the certificate, else every catalog value (docs/recovery.md). */
+export interface KeyProof {
+  /** Proven by the certificate, proven by the values, or not. */
+  readonly verdict: ProofSummary['verdict']
+  readonly witness: 'server-certificate' | 'values' | 'none'
+  /** What the values said (the certificate aside). */
+  readonly values: ProofSummary
+}
 
 export type CheckVerdict =
   | {readonly state: 'healthy'; readonly exitCode: typeof ExitCode.Done}

@@ -1,7 +1,8 @@
 import {describeProof} from '../../crypto/key-proof.js'
 import {formatCount} from '../format/format-count.js'
 import {UNSEALABLE_KEY_ADVICE} from '../key-proof/unsealable-key-advice.js'
-import type {CheckReport, KeyProof} from './check-master-key.js'
+import type {CheckReport} from './check-master-key.js'
+import type {KeyProof} from './check-verdict.js'
 
 const n = formatCount
 const seen = (node: {name: string; lastSeen: Date}) => `${node.name} (last seen ${node.lastSeen.toISOString()})`

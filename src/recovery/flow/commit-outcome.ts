@@ -5,7 +5,7 @@ import {probeEvent} from '../../database/operations/event-exists.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {type HeldLock, holdRecoveryLock} from './hold-recovery-lock.js'
-import {recoveryEventId} from '../lost-master-key/recovery-event.js'
+import {recoveryEventId} from './previous-recovery.js'
 
 export type CommitOutcome =
   | {

@@ -4,8 +4,14 @@ import {readConfigFile} from '../../instance/config-file.js'
 import {machineIdPath} from '../../instance/machine-id-key.js'
 import {machineKeyPath} from '../../instance/machine-key.js'
 import {RecoveryError} from '../../recovery-error.js'
-import type {RecoveryOptions} from '../lost-master-key/recovery-options.js'
 import {inspectKeyFileTarget} from './key-file-target.js'
+
+/** The files a run writes, and the backup archive they must not overwrite. */
+export interface OutputPaths {
+  readonly masterKeyFile?: string
+  readonly reportFile?: string
+  readonly backupFile?: string
+}
 
 interface NamedFile {
   /** How the message names it: "the config file", "the --reportFile". */
@@ -21,7 +27,7 @@ interface NamedFile {
  * (inspectKeyFileTarget). Runs before anything is written, in dry runs too.
  */
 export async function checkOutputPaths(
-  options: Pick<RecoveryOptions, 'masterKeyFile' | 'reportFile' | 'backupFile'>,
+  options: OutputPaths,
   configPath: string,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {

@@ -9,8 +9,6 @@ import {describeKeySource, type KeySource, type MachineKeySourceKind} from '../.
 import {RecoveryError} from '../../recovery-error.js'
 import {inspectKeyFileTarget} from './key-file-target.js'
 import {need} from './need.js'
-import {type RecoveryRun, whyNothingChanges} from '../lost-master-key/recovery-run.js'
-import type {Step} from './step.js'
 
 /**
  * The key, flushed to a new temporary file beside `path` (0600, created exclusively under a random name); it
@@ -122,14 +120,4 @@ export async function undoNewKey(run: PersistState): Promise<void> {
   }
   if (run.createdMachineKey) await rm(run.createdMachineKey, {force: true})
   run.createdMachineKey = undefined
-}
-
-export const sealTheNewKey: Step<RecoveryRun> = {
-  title: 'Seal the new master key into the config file',
-  skip: whyNothingChanges,
-  async run(run) {
-    // The re-entry list must be writable before anything changes: it cannot fail half-way through the reset.
-    await run.reentry.open()
-    return persistNewKey(run, need(run.newKey, 'the new master key'))
-  },
 }

@@ -11,7 +11,7 @@ import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {sampleCiphertexts} from './key-test-sample.js'
 import {need} from '../flow/need.js'
-import {parseRecoveryEvent, type PreviousRecovery, RECOVERY_EVENT_CATEGORY} from '../lost-master-key/recovery-event.js'
+import {parseRecoveryEvent, type PreviousRecovery, RECOVERY_EVENT_CATEGORY} from '../flow/previous-recovery.js'
 import {recordedThumbprint} from '../reset/server-certificate-document.js'
 import type {Step} from '../flow/step.js'
 

@@ -1,16 +1,19 @@
 import {formatCount as n} from '../format/format-count.js'
-import type {RecoveryRun} from './recovery-run.js'
 import type {RecoveryReport} from './recovery-report.js'
 import {copyNextSteps} from '../isolate/copy-next-steps.js'
 import {UNSEALABLE_KEY_ADVICE} from '../key-proof/unsealable-key-advice.js'
 
+/** What the report does not say but the next steps depend on: the key test's and the environment's facts. */
+export interface KeyAtHand {
+  /** The config's key cannot be unsealed on this machine (so a backed-up key is the better way back). */
+  readonly unsealable: boolean
+  /** The server takes its key from the MASTER_KEY environment variable. */
+  readonly keyFromEnvironment: boolean
+}
+
 /** What the operator does after the run, with the exact commands. */
-export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
+export function nextSteps(report: RecoveryReport, {unsealable, keyFromEnvironment}: KeyAtHand): string[] {
   if (report.outcome === 'dry-run') {
-    const unsealable =
-      typeof run.keyTest === 'object' &&
-      run.keyTest.certificate.verdict === 'lost' &&
-      run.keyTest.certificate.reason === 'cannot-unseal'
     // Before anything is reset, a key backed up elsewhere is the better way back (after a reset it opens nothing).
     return [
       ...(unsealable ? [UNSEALABLE_KEY_ADVICE] : []),
@@ -38,7 +41,7 @@ export function nextSteps(report: RecoveryReport, run: RecoveryRun): string[] {
           report.masterKeyFile ? ` (it is also in ${report.masterKeyFile}; move it there and delete the file)` : ''
         }: it is shown only once, and without it this database is unreadable again.`,
   ]
-  if (run.env.MASTER_KEY)
+  if (keyFromEnvironment)
     steps.push(
       'This server takes its key from the MASTER_KEY environment variable: set MASTER_KEY to the new key before ' +
         'starting it.',

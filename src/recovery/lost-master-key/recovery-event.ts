@@ -1,27 +1,9 @@
 import type {EventRecord} from '../../database/operations/events.js'
 import {need} from '../flow/need.js'
+import {RECOVERY_EVENT_CATEGORY, recoveryEventId} from '../flow/previous-recovery.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {sumTallies} from '../reset/table-tally.js'
 import {isolationEventDetails} from '../isolate/isolation-event.js'
-
-/** The audit event category of a completed recovery. */
-export const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
-
-/** A completed recovery, as its audit event records it. */
-export interface PreviousRecovery {
-  readonly runId: string
-  readonly occurred: string
-  readonly newThumbprint: string
-}
-
-/**
- * The Id of a run's audit event, known before it is written: a run whose connection failed during COMMIT looks
- * for it to learn whether the commit went through. Event Ids are short keys (50 characters): the run's UUID
- * without its dashes fits.
- */
-export function recoveryEventId(runId: string): string {
-  return `Events-${runId.replaceAll('-', '')}`
-}
 
 /** The audit event of this run: counts and thumbprints, never a secret. */
 export function recoveryEvent(run: RecoveryRun): EventRecord {
@@ -76,19 +58,5 @@ export function recoveryEvent(run: RecoveryRun): EventRecord {
       Message: message,
       Details: details,
     }),
-  }
-}
-
-/** Reads a recovery event back; undefined when it is not one this tool wrote. */
-export function parseRecoveryEvent(json: string | undefined): PreviousRecovery | undefined {
-  if (json === undefined) return undefined
-  try {
-    const event = JSON.parse(json) as {Occurred?: unknown; Details?: {RunId?: unknown; NewThumbprint?: unknown}}
-    const {RunId, NewThumbprint} = event.Details ?? {}
-    if (typeof RunId !== 'string' || typeof NewThumbprint !== 'string' || typeof event.Occurred !== 'string')
-      return undefined
-    return {runId: RunId, occurred: event.Occurred, newThumbprint: NewThumbprint}
-  } catch {
-    return undefined
   }
 }

@@ -1,7 +1,7 @@
 import {testCurrentKey} from '../../crypto/current-key-test.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import type {PreviousRecovery} from './recovery-event.js'
+import type {PreviousRecovery} from '../flow/previous-recovery.js'
 import {
   type CandidateKey,
   type CandidateSource,

@@ -1,5 +1,5 @@
 import type {EventRecord} from '../../database/operations/events.js'
-import {recoveryEventId} from '../lost-master-key/recovery-event.js'
+import {recoveryEventId} from '../flow/previous-recovery.js'
 import {need} from '../flow/need.js'
 import {keyFingerprint} from '../salvage/candidate-keys.js'
 import type {RotateRun} from './rotate-run.js'

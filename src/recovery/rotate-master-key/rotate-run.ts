@@ -7,7 +7,6 @@ import type {HeldLock} from '../flow/hold-recovery-lock.js'
 import type {SweptTables} from '../reset/swept-tables.js'
 import type {Interruption} from '../flow/interruption.js'
 import type {KeyVerdict} from '../key-proof/test-the-key.js'
-import type {AttachmentsRotation} from './rotate-the-attachments.js'
 import type {RotateOptions} from './rotate-options.js'
 import type {ValuePlace} from './rotate-table.js'
 import type {RotateTally} from './rotate-tally.js'
@@ -21,6 +20,21 @@ export interface CurrentKey {
    * run was stopped after it sealed its new key and before it committed, and this one finishes it.
    */
   readonly keptCopy?: string
+}
+
+/** One encrypted-attachment folder after the rotation (rotate-the-attachments.ts). */
+export interface FolderRotation {
+  readonly folder: string
+  /** Undefined when the folder does not exist (nothing to do: not an error). */
+  readonly backup?: string
+  /** Files encrypted again under the new key. */
+  readonly rotated: number
+  /** Files the old key does not open: copied back as they were, and named here. */
+  readonly notOpened: readonly string[]
+}
+
+export interface AttachmentsRotation {
+  readonly folders: readonly FolderRotation[]
 }
 
 /** Everything one rotation learns and does; the report is made from it (as RecoveryRun is for the reset). */

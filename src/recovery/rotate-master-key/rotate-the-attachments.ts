@@ -19,22 +19,7 @@ import {formatCount as n} from '../format/format-count.js'
 import {readConfigFile} from '../../instance/config-file.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {keptConfigCopies} from './kept-config-copies.js'
-import type {RotateRun} from './rotate-run.js'
-
-/** One encrypted-attachment folder after the rotation. */
-export interface FolderRotation {
-  readonly folder: string
-  /** Undefined when the folder does not exist (nothing to do: not an error). */
-  readonly backup?: string
-  /** Files encrypted again under the new key. */
-  readonly rotated: number
-  /** Files the old key does not open: copied back as they were, and named here. */
-  readonly notOpened: readonly string[]
-}
-
-export interface AttachmentsRotation {
-  readonly folders: readonly FolderRotation[]
-}
+import type {FolderRotation, RotateRun} from './rotate-run.js'
 
 /** Every file below `folder`, as paths relative to it. */
 async function filesBelow(folder: string, prefix = ''): Promise<string[]> {

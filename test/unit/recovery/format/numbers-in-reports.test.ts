@@ -7,7 +7,6 @@ import type {CheckReport} from '../../../../src/recovery/check-master-key/check-
 import {emptyCheckTally} from '../../../../src/recovery/check-master-key/check-tally.js'
 import {renderCheck} from '../../../../src/recovery/check-master-key/render-check.js'
 import {formatCount, formatTenths} from '../../../../src/recovery/format/format-count.js'
-import type {RecoveryRun} from '../../../../src/recovery/lost-master-key/recovery-run.js'
 import {nextSteps} from '../../../../src/recovery/lost-master-key/next-steps.js'
 import type {RecoveryReport} from '../../../../src/recovery/lost-master-key/recovery-report.js'
 import {renderReport} from '../../../../src/recovery/lost-master-key/render-report.js'
@@ -104,8 +103,7 @@ function resetReport(rng: Prng): RecoveryReport {
     elapsedSeconds: large(rng) / 10,
     nextSteps: [],
   }
-  // The next steps read only the environment of the run.
-  return {...report, nextSteps: nextSteps(report, {env: {}} as unknown as RecoveryRun)}
+  return {...report, nextSteps: nextSteps(report, {unsealable: false, keyFromEnvironment: false})}
 }
 
 function checkReport(rng: Prng): CheckReport {
