@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {isWholeAt, WholeNameReplacer} from '../../../../src/recovery/pii/whole-names.js'
-import {findCiphertexts} from '../../../../src/recovery/reset/uncataloged-ciphertexts.js'
+import {findCiphertexts} from '../../../../src/recovery/catalog/uncataloged-ciphertexts.js'
 import {parseJsonTree, scalarValue, type JsonNode} from '../../../../src/recovery/json/json-tree.js'
 import {isSensitiveValueShape} from '../../../../src/crypto/sensitive-value.js'
 import {fuzzPrng} from '../support/fuzz-seed.js'
