@@ -26,7 +26,8 @@ import {takeTheLock} from '../flow/take-the-lock.js'
 import {testTheCandidateKeys} from './test-the-candidate-keys.js'
 import {testTheKey} from '../key-proof/test-the-key.js'
 import {verifyTheResult} from './verify-the-result.js'
-import {type RendererChoice, runSteps} from '../flow/task-list.js'
+import {runFlow} from '../flow/run-flow.js'
+import type {RendererChoice} from '../flow/task-list.js'
 
 /** The recovery, step by step (docs/recovery.md): each step says what it does and when it does not run. */
 export const LOST_MASTER_KEY_STEPS: ReadonlyArray<Step<RecoveryRun>> = [
@@ -150,36 +151,28 @@ export async function runLostMasterKey(options: RecoveryOptions, settings: RunSe
   }
   // Started now so its RSA key is made while the server is opened and checked (generate-new-key.ts).
   if (!options.dryRun) run.certificateInProgress = startServerCertificate()
-  interruption.listen()
-  try {
-    try {
-      await runSteps(LOST_MASTER_KEY_STEPS, run, {
-        renderer: settings.renderer,
-        beforeEachStep: () => interruption.throwIfInterrupted(),
+  return runFlow(LOST_MASTER_KEY_STEPS, run, {
+    renderer: settings.renderer,
+    interruption,
+    finish: async () => {
+      if (run.committed || run.alreadyRecovered) await removeLeftovers(run)
+      if (run.committed) return committedReport(run, undefined)
+      // A dry run, or a run that found an earlier one complete: no list of its own (an earlier one stays as it was).
+      await run.reentry.discard()
+      return buildReport(run, {
+        includeMasterKey: !options.dryRun && (!options.json || options.showMasterKey),
+        reentryFile: undefined,
       })
-    } catch (error) {
+    },
+    onFailure: async (error, explained) => {
       // Committed: the new key is in force, so the report (and the key) must still reach the operator.
       if (run.committed) return committedReport(run, error)
       if (error instanceof CommitOutcomeUnknown) throw await outcomeUnknown(run, error)
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
       await run.reentry.discard()
-      // A driver's failure in the operator's words (database-errors.ts); the plugin's own errors pass as they are.
-      const explained = run.database?.explainFailure(error) ?? error
       if (changing || interruption.isRequested) throw asUndone(explained, interruption.isRequested, changing)
       throw explained
-    }
-    if (run.committed || run.alreadyRecovered) await removeLeftovers(run)
-    if (run.committed) return committedReport(run, undefined)
-    // A dry run, or a run that found an earlier one complete: no list of its own (an earlier one stays as it was).
-    await run.reentry.discard()
-    return buildReport(run, {
-      includeMasterKey: !options.dryRun && (!options.json || options.showMasterKey),
-      reentryFile: undefined,
-    })
-  } finally {
-    interruption.stop()
-    await run.lock?.release().catch(() => {})
-    await run.database?.close().catch(() => {})
-  }
+    },
+  })
 }

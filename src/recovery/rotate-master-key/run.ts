@@ -6,7 +6,8 @@ import {removeStaleTemporaryFiles} from '../../instance/stale-temporary-files.js
 import {RecoveryError} from '../../recovery-error.js'
 import {CommitOutcomeUnknown} from '../flow/commit-outcome.js'
 import {Interruption} from '../flow/interruption.js'
-import {type RendererChoice, runSteps} from '../flow/task-list.js'
+import {runFlow} from '../flow/run-flow.js'
+import type {RendererChoice} from '../flow/task-list.js'
 import {checkTheBackup} from '../flow/check-the-backup.js'
 import {checkTheSchema} from '../flow/check-the-schema.js'
 import {checkNoNodeIsRunning} from '../flow/check-no-node-is-running.js'
@@ -114,14 +115,14 @@ export async function runRotateMasterKey(options: RotateOptions, settings: Rotat
     verified: false,
   }
   const includeMasterKey = !options.json || options.showMasterKey
-  interruption.listen()
-  try {
-    try {
-      await runSteps(ROTATE_MASTER_KEY_STEPS, run, {
-        renderer: settings.renderer,
-        beforeEachStep: () => interruption.throwIfInterrupted(),
-      })
-    } catch (error) {
+  return runFlow(ROTATE_MASTER_KEY_STEPS, run, {
+    renderer: settings.renderer,
+    interruption,
+    finish: async () => {
+      if (run.committed || run.alreadyDone) await removeLeftovers(run)
+      return buildRotateReport(run, includeMasterKey)
+    },
+    onFailure: async (error, explained) => {
       // Committed: the new key is in force, so the report (and the key) must still reach the operator.
       if (run.committed) {
         const problem = error instanceof Error ? error.message : String(error)
@@ -130,15 +131,8 @@ export async function runRotateMasterKey(options: RotateOptions, settings: Rotat
       if (error instanceof CommitOutcomeUnknown) throw outcomeUnknown(run, error)
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
-      const explained = run.database?.explainFailure(error) ?? error
       if (changing || interruption.isRequested) throw asUndone(explained, interruption.isRequested, changing)
       throw explained
-    }
-    if (run.committed || run.alreadyDone) await removeLeftovers(run)
-    return buildRotateReport(run, includeMasterKey)
-  } finally {
-    interruption.stop()
-    await run.lock?.release().catch(() => {})
-    await run.database?.close().catch(() => {})
-  }
+    },
+  })
 }

@@ -1,5 +1,6 @@
 import {need} from '../flow/need.js'
-import {type RendererChoice, runSteps} from '../flow/task-list.js'
+import {runFlow} from '../flow/run-flow.js'
+import type {RendererChoice} from '../flow/task-list.js'
 import {openTheConfig} from '../flow/open-the-config.js'
 import type {KeyVerdict} from '../key-proof/test-the-key.js'
 import {proveTheGivenKey} from './prove-the-given-key.js'
@@ -29,19 +30,15 @@ export async function runSetMasterKey(
   renderer: RendererChoice,
 ): Promise<SetResult> {
   const state: SetState = {options, key, whence, env}
-  try {
-    await runSteps([openTheConfig, proveTheGivenKey, sealTheGivenKey], state, {renderer})
-  } catch (error) {
-    throw state.database?.explainFailure(error) ?? error
-  } finally {
-    await state.database?.close()
-  }
-  return {
-    configPath: need(state.config, 'the config file').path,
-    whence,
-    database: state.database?.description,
-    proof: state.proof ?? 'skipped',
-    outcome: need(state.outcome, 'the outcome'),
-    masterKeyVariableSet: Boolean(env.MASTER_KEY?.trim()),
-  }
+  return runFlow([openTheConfig, proveTheGivenKey, sealTheGivenKey], state, {
+    renderer,
+    finish: async () => ({
+      configPath: need(state.config, 'the config file').path,
+      whence,
+      database: state.database?.description,
+      proof: state.proof ?? 'skipped',
+      outcome: need(state.outcome, 'the outcome'),
+      masterKeyVariableSet: Boolean(env.MASTER_KEY?.trim()),
+    }),
+  })
 }

@@ -1,5 +1,6 @@
 import {need} from '../flow/need.js'
-import {type RendererChoice, runSteps} from '../flow/task-list.js'
+import {runFlow} from '../flow/run-flow.js'
+import type {RendererChoice} from '../flow/task-list.js'
 import {openTheConfig} from '../flow/open-the-config.js'
 import {
   type DatabaseFinding,
@@ -27,15 +28,13 @@ export async function runShowMasterKey(
   renderer: RendererChoice,
 ): Promise<ShownKey> {
   const state: ShowState = {options: selection, env}
-  try {
-    await runSteps([openTheConfig, unsealTheKeyToShow, proveTheShownKey], state, {renderer})
-  } finally {
-    await state.database?.close()
-  }
-  return {
-    configPath: need(state.config, 'the config file').path,
-    key: need(state.key, 'the key'),
-    source: need(state.source, 'the key source'),
-    finding: need(state.finding, 'the database finding'),
-  }
+  return runFlow([openTheConfig, unsealTheKeyToShow, proveTheShownKey], state, {
+    renderer,
+    finish: async () => ({
+      configPath: need(state.config, 'the config file').path,
+      key: need(state.key, 'the key'),
+      source: need(state.source, 'the key source'),
+      finding: need(state.finding, 'the database finding'),
+    }),
+  })
 }
