@@ -15,7 +15,7 @@ import type {Step} from '../flow/step.js'
  */
 export async function verifyRecovery(run: RecoveryRun): Promise<string> {
   // Under the recovery lock, as every step that reads or writes the database: taken again on a new connection when the
-  // run's own was lost during the commit (run/commit-outcome.ts).
+  // run's own was lost during the commit (flow/commit-outcome.ts).
   if (run.unlockedAfterCommit !== undefined) {
     throw new RecoveryError(
       `The changes were committed, but they could not be verified: ${run.unlockedAfterCommit}.`,

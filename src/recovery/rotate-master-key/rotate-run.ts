@@ -50,7 +50,7 @@ export interface RotateRun {
   database?: DatabaseHandle
   lock?: HeldLock
   locked?: DbContext
-  /** Set when the commit went through but the recovery lock could not be held again (run/commit-outcome.ts). */
+  /** Set when the commit went through but the recovery lock could not be held again (flow/commit-outcome.ts). */
   unlockedAfterCommit?: string
   backup?: BackupEvidence
   pendingScripts: string[]

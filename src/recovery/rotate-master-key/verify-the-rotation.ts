@@ -24,7 +24,7 @@ export const verifyTheRotation: Step<RotateRun> = {
   title: 'Verify: the key in the config opens the rotated database',
   skip: whyNothingIsRotated,
   async run(run) {
-    // Under the recovery lock, as every step that reads the database (run/commit-outcome.ts).
+    // Under the recovery lock, as every step that reads the database (flow/commit-outcome.ts).
     if (run.unlockedAfterCommit !== undefined) throw failed(`it could not be checked: ${run.unlockedAfterCommit}`)
     const config = await readConfigFile(need(run.config, 'the config file').path)
     const key = await readCurrentMasterKey(config, {...run.env, MASTER_KEY: undefined})
