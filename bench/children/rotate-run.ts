@@ -10,7 +10,7 @@ import {performance} from 'node:perf_hooks'
 
 import {rotateMasterKeyFlags} from '../../src/cli/rotate-master-key-flags.js'
 import type {RotateOptions} from '../../src/recovery/rotate-master-key/rotate-options.js'
-import {runRotateMasterKey} from '../../src/recovery/rotate-master-key/run-rotate-master-key.js'
+import {runRotateMasterKey} from '../../src/recovery/rotate-master-key/run.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
 const options: RotateOptions = {

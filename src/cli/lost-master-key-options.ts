@@ -1,6 +1,6 @@
 import type {Interfaces} from '@oclif/core'
-import {missingConfirmationError, missingConfirmations} from '../recovery/guards/confirmations.js'
-import type {RecoveryOptions} from '../recovery/run/recovery-options.js'
+import {missingConfirmationError, missingConfirmations} from '../recovery/flow/confirmations.js'
+import type {RecoveryOptions} from '../recovery/lost-master-key/recovery-options.js'
 import {candidateSources} from '../recovery/salvage/candidate-keys.js'
 import {backupCheckOptions} from './flag-groups/backup-flags.js'
 import {instanceSelection} from './flag-groups/instance-flags.js'

@@ -1,5 +1,5 @@
 import {RecoveryError} from '../recovery-error.js'
-import {preflight} from '../recovery/guards/preflight.js'
+import {preflight} from '../recovery/lost-master-key/preflight.js'
 import {lostMasterKeyFlags} from './lost-master-key-flags.js'
 import {lostMasterKeyOptions} from './lost-master-key-options.js'
 import {parseFlagsQuietly} from './parse-flags-quietly.js'

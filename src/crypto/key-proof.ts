@@ -192,7 +192,7 @@ export class KeyEvidence {
   }
 }
 
-/** Counts as every report writes them, grouped in thousands whatever the locale (recovery/report/format-count.ts). */
+/** Counts as every report writes them, grouped in thousands whatever the locale (recovery/format/format-count.ts). */
 const COUNT = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0})
 
 /** "proven by 12 of 40 values", "opens 1 of 40 values: not enough to prove it", "opens none of 40 values". */

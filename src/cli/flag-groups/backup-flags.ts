@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import type {BackupCheckOptions} from '../../recovery/guards/backup-evidence.js'
+import type {BackupCheckOptions} from '../../recovery/flow/backup-evidence.js'
 import {CONFIRMATION_HELP} from './confirmation-help.js'
 
 /** The backup confirmation and its evidence (docs/recovery.md, "Backup evidence"): for every command that writes. */

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {DEFAULT_BATCH_SIZE} from '../../recovery/run/recovery-options.js'
+import {DEFAULT_BATCH_SIZE} from '../../recovery/lost-master-key/recovery-options.js'
 
 /** Hidden: how many rows each read and write handles (bench/ measured the default). */
 export function batchSizeFlag(description = 'Documents per batch.') {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-/** `--ignoreLiveNodes`: the override of the live-node guard (src/recovery/steps/check-server-idle.ts). */
+/** `--ignoreLiveNodes`: the override of the live-node guard (src/recovery/flow/check-no-node-is-running.ts). */
 export const ignoreLiveNodesFlag = {
   ignoreLiveNodes: Flags.boolean({
     description:

@@ -3,11 +3,11 @@ import {batchSizeFlag} from '../../cli/flag-groups/batch-size-flag.js'
 import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
-import {need} from '../../recovery/run/need.js'
-import {checkEveryValue, type CheckState, unsealTheKey} from '../../recovery/check/check-steps.js'
-import {checkJson, renderCheck} from '../../recovery/check/render-check.js'
-import {openTheServer, type ServerState} from '../../recovery/steps/open-server.js'
-import {chooseRenderer, runSteps} from '../../recovery/run/task-list.js'
+import type {CheckState} from '../../recovery/check-master-key/check-steps.js'
+import {runCheckMasterKey} from '../../recovery/check-master-key/run.js'
+import {checkJson, renderCheck} from '../../recovery/check-master-key/render-check.js'
+import type {ServerState} from '../../recovery/flow/open-the-server.js'
+import {chooseRenderer} from '../../recovery/flow/task-list.js'
 
 export default class CheckMasterKey extends ServerCommand {
   static override summary =
@@ -44,17 +44,10 @@ ${exitCodeHelp('server:check-master-key')}`
       env: process.env,
       batchSize: flags.batchSize,
     }
-    try {
-      await runSteps([openTheServer, unsealTheKey, checkEveryValue], state, {
-        renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
-      })
-    } catch (error) {
-      throw state.database?.explainFailure(error) ?? error
-    } finally {
-      await state.database?.close()
-    }
-    const report = need(state.report, 'the check')
-    const keySource = need(state.keySource, 'the key')
+    const {report, keySource} = await runCheckMasterKey(
+      state,
+      chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
+    )
     if (!json) this.log('\n' + renderCheck(report, keySource))
     process.exitCode = report.verdict.exitCode
     return checkJson(report, keySource)

@@ -8,15 +8,11 @@ import {batchSizeFlag} from '../../cli/flag-groups/batch-size-flag.js'
 import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
-import {need} from '../../recovery/run/need.js'
-import {type OldKeySource, readOldMasterKey} from '../../recovery/restore/old-key.js'
-import {renderRestore, restoreJson} from '../../recovery/restore/render-restore.js'
-import {requireBackupConfirmation, type RestoreState, restoreTheValues} from '../../recovery/restore/restore-steps.js'
-import {checkTheBackup} from '../../recovery/steps/check-backup.js'
-import {checkNoNodeIsRunning} from '../../recovery/steps/check-server-idle.js'
-import {openTheServer} from '../../recovery/steps/open-server.js'
-import {takeTheLock} from '../../recovery/steps/take-lock.js'
-import {chooseRenderer, runSteps} from '../../recovery/run/task-list.js'
+import {type OldKeySource, readOldMasterKey} from '../../recovery/key-input/old-master-key.js'
+import {renderRestore, restoreJson} from '../../recovery/restore-quarantined/render-restore.js'
+import {requireBackupConfirmation, type RestoreState} from '../../recovery/restore-quarantined/restore-steps.js'
+import {chooseRenderer} from '../../recovery/flow/task-list.js'
+import {runRestoreQuarantined} from '../../recovery/restore-quarantined/run.js'
 
 const OLD_KEY_FLAGS = ['oldMasterKey', 'oldMasterKeyFile', 'oldConfig']
 
@@ -104,17 +100,7 @@ ${exitCodeHelp('server:restore-quarantined')}`
       env: process.env,
       oldKey: await readOldMasterKey(source, process.env),
     }
-    try {
-      await runSteps([openTheServer, checkTheBackup, takeTheLock, checkNoNodeIsRunning, restoreTheValues], state, {
-        renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
-      })
-    } catch (error) {
-      throw state.database?.explainFailure(error) ?? error
-    } finally {
-      await state.lock?.release()
-      await state.database?.close()
-    }
-    const report = need(state.report, 'the restore')
+    const report = await runRestoreQuarantined(state, chooseRenderer(json, Boolean(process.stdout.isTTY), process.env))
     if (!json) this.log('\n' + renderRestore(report))
     return restoreJson(report)
   }

@@ -5,8 +5,8 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {ExitCode} from '../../exit-codes.js'
 import {renderRotateReport} from '../../recovery/rotate-master-key/render-rotate-report.js'
 import type {RotateReport} from '../../recovery/rotate-master-key/rotate-report.js'
-import {runRotateMasterKey} from '../../recovery/rotate-master-key/run-rotate-master-key.js'
-import {chooseRenderer} from '../../recovery/run/task-list.js'
+import {runRotateMasterKey} from '../../recovery/rotate-master-key/run.js'
+import {chooseRenderer} from '../../recovery/flow/task-list.js'
 
 export default class RotateMasterKey extends ServerCommand {
   static override summary = 'Replace a master key that still works: every value is encrypted again under a new key.'

@@ -7,10 +7,10 @@ import {sealWithFlag} from '../../cli/flag-groups/seal-with-flag.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {describeGivenKeySource, readGivenMasterKey} from '../../recovery/key-input/given-master-key.js'
-import {need} from '../../recovery/run/need.js'
-import {chooseRenderer} from '../../recovery/run/task-list.js'
+import {need} from '../../recovery/flow/need.js'
+import {chooseRenderer} from '../../recovery/flow/task-list.js'
 import {renderSet, setJson} from '../../recovery/set-master-key/render-set.js'
-import {runSetMasterKey} from '../../recovery/set-master-key/run-set-master-key.js'
+import {runSetMasterKey} from '../../recovery/set-master-key/run.js'
 
 export default class SetMasterKey extends ServerCommand {
   static override summary = "Seal a master key into this node's config file; no data changes."

@@ -5,8 +5,8 @@ import {instanceFlags, instanceSelection} from '../../cli/flag-groups/instance-f
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {renderShow, showJson} from '../../recovery/show-master-key/render-show.js'
-import {runShowMasterKey} from '../../recovery/show-master-key/run-show-master-key.js'
-import {chooseRenderer} from '../../recovery/run/task-list.js'
+import {runShowMasterKey} from '../../recovery/show-master-key/run.js'
+import {chooseRenderer} from '../../recovery/flow/task-list.js'
 
 export default class ShowMasterKey extends ServerCommand {
   static override summary = 'Print the master key, so that it can be backed up, and whether it opens the database.'

@@ -1,5 +1,5 @@
 import {DISABLED_TABLES, FORGOTTEN_DOCUMENTS} from '../catalog/isolation.js'
-import {formatCount as n} from '../report/format-count.js'
+import {formatCount as n} from '../format/format-count.js'
 import type {IsolationReport} from './isolation-report.js'
 
 /**

@@ -3,7 +3,7 @@ import {DISABLED_COLUMN, setDisabledInRange} from '../../database/operations/dis
 import {streamDocuments, writeDocuments} from '../../database/operations/documents.js'
 import {releaseArrays} from '../../database/release-arrays.js'
 import {WriteInFlight} from '../../database/write-in-flight.js'
-import type {Interruption} from '../run/interruption.js'
+import type {Interruption} from '../flow/interruption.js'
 import {disableDocument} from './disable-document.js'
 
 /** One table of a sanitized copy, counted (docs/recovery.md, "A sanitized copy"). */

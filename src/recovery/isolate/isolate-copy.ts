@@ -11,7 +11,7 @@ import {
   type ForgottenDocument,
 } from '../catalog/isolation.js'
 import {progressLine} from '../progress/progress-line.js'
-import type {Interruption} from '../run/interruption.js'
+import type {Interruption} from '../flow/interruption.js'
 import {disableTable, type DisabledTally} from './disable-table.js'
 
 /** What a sanitized copy changed (or, in a dry run, would change), table by table. */

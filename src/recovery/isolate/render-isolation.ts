@@ -1,6 +1,6 @@
 import {FORGOTTEN_DOCUMENTS} from '../catalog/isolation.js'
-import {formatCount as n} from '../report/format-count.js'
-import {textTable} from '../report/text-table.js'
+import {formatCount as n} from '../format/format-count.js'
+import {textTable} from '../format/text-table.js'
 import type {IsolationReport} from './isolation-report.js'
 
 /** The isolation of a copy in the text report: what was disabled per table, and what was deleted. */

@@ -3,7 +3,7 @@ import {streamDocuments, writeDocuments} from '../../database/operations/documen
 import {releaseArrays} from '../../database/release-arrays.js'
 import {PERSONAL_CATALOG, type PersonalTable} from '../catalog/catalog.js'
 import {WriteInFlight} from '../../database/write-in-flight.js'
-import type {Interruption} from '../run/interruption.js'
+import type {Interruption} from '../flow/interruption.js'
 import {PersonalReplacements} from './personal-replacements.js'
 import {Pseudonymizer} from './pseudonymizer.js'
 import {scrubEvent, type EventRow} from './scrub-event.js'

@@ -1,4 +1,4 @@
-import {formatCount} from '../report/format-count.js'
+import {formatCount} from '../format/format-count.js'
 import type {ProgressSnapshot} from './work-progress.js'
 
 /** "about 45 s", "about 3 min 10 s", "about 2 h 5 min": coarse enough not to flicker, fine enough to plan by. */

@@ -6,7 +6,7 @@ import {elementIdentitiesJson} from '../catalog/element-identity.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
 import {indexByStart} from '../json/string-finder.js'
-import {parseAndSweep, type SweptDocument} from './uncataloged-ciphertexts.js'
+import {parseAndSweep, type SweptDocument} from '../catalog/uncataloged-ciphertexts.js'
 
 /** What happened to one catalog value of a document. */
 export type LeafOutcome = 'reset' | 'salvaged' | 'already-null' | 'not-a-sensitive-value'

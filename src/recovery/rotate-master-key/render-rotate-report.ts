@@ -1,5 +1,5 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
-import {formatCount as n, formatTenths} from '../report/format-count.js'
+import {formatCount as n, formatTenths} from '../format/format-count.js'
 import type {RotateReport} from './rotate-report.js'
 import type {ValuePlace} from './rotate-table.js'
 

@@ -9,7 +9,7 @@ import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js
 import {type JsonEdit, spliceJson} from '../json/json-splice.js'
 import {MalformedJsonError} from '../json/json-tree.js'
 import {indexByStart} from '../json/string-finder.js'
-import {parseAndSweep, type SweptDocument} from '../reset/uncataloged-ciphertexts.js'
+import {parseAndSweep, type SweptDocument} from '../catalog/uncataloged-ciphertexts.js'
 
 /** The key the values are under now, and the one they go under. */
 export interface RotationKeys {

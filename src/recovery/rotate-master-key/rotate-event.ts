@@ -1,6 +1,6 @@
 import type {EventRecord} from '../../database/operations/events.js'
-import {recoveryEventId} from '../run/recovery-event.js'
-import {need} from '../run/need.js'
+import {recoveryEventId} from '../flow/previous-recovery.js'
+import {need} from '../flow/need.js'
 import {keyFingerprint} from '../salvage/candidate-keys.js'
 import type {RotateRun} from './rotate-run.js'
 import {sumRotateTallies} from './rotate-tally.js'

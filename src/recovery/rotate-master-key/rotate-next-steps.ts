@@ -1,4 +1,4 @@
-import {formatCount as n} from '../report/format-count.js'
+import {formatCount as n} from '../format/format-count.js'
 import type {RotateReport} from './rotate-report.js'
 
 /**

@@ -1,5 +1,5 @@
 import type {MachineKeySourceKind} from '../../instance/machine-key-sources.js'
-import type {BackupCheckOptions} from '../guards/backup-evidence.js'
+import type {BackupCheckOptions} from '../flow/backup-evidence.js'
 
 /** What the operator asked `server:rotate-master-key` for, in the rotation's own words. */
 export interface RotateOptions extends BackupCheckOptions {

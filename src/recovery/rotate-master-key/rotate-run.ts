@@ -2,12 +2,11 @@ import type {DatabaseHandle, DbContext} from '../../database/context.js'
 import type {ConfigFile} from '../../instance/config-file.js'
 import type {KeySource} from '../../instance/machine-key-sources.js'
 import type {ResolvedInstance} from '../../instance/registry.js'
-import type {BackupEvidence} from '../guards/backup-evidence.js'
-import type {HeldLock} from '../guards/hold-recovery-lock.js'
+import type {BackupEvidence} from '../flow/backup-evidence.js'
+import type {HeldLock} from '../flow/hold-recovery-lock.js'
 import type {SweptTables} from '../reset/swept-tables.js'
-import type {Interruption} from '../run/interruption.js'
-import type {KeyVerdict} from '../steps/test-current-key.js'
-import type {AttachmentsRotation} from './rotate-attachments.js'
+import type {Interruption} from '../flow/interruption.js'
+import type {KeyVerdict} from '../key-proof/test-the-key.js'
 import type {RotateOptions} from './rotate-options.js'
 import type {ValuePlace} from './rotate-table.js'
 import type {RotateTally} from './rotate-tally.js'
@@ -23,6 +22,21 @@ export interface CurrentKey {
   readonly keptCopy?: string
 }
 
+/** One encrypted-attachment folder after the rotation (rotate-the-attachments.ts). */
+export interface FolderRotation {
+  readonly folder: string
+  /** Undefined when the folder does not exist (nothing to do: not an error). */
+  readonly backup?: string
+  /** Files encrypted again under the new key. */
+  readonly rotated: number
+  /** Files the old key does not open: copied back as they were, and named here. */
+  readonly notOpened: readonly string[]
+}
+
+export interface AttachmentsRotation {
+  readonly folders: readonly FolderRotation[]
+}
+
 /** Everything one rotation learns and does; the report is made from it (as RecoveryRun is for the reset). */
 export interface RotateRun {
   /** `masterKeyFile` is settled once the config is known (a new file beside it by default). */
@@ -36,7 +50,7 @@ export interface RotateRun {
   database?: DatabaseHandle
   lock?: HeldLock
   locked?: DbContext
-  /** Set when the commit went through but the recovery lock could not be held again (run/commit-outcome.ts). */
+  /** Set when the commit went through but the recovery lock could not be held again (flow/commit-outcome.ts). */
   unlockedAfterCommit?: string
   backup?: BackupEvidence
   pendingScripts: string[]

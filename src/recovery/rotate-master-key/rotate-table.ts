@@ -5,7 +5,7 @@ import {writeResetBatch} from '../../database/operations/reset-batch-write.js'
 import {releaseArrays} from '../../database/release-arrays.js'
 import type {WriteInFlight} from '../../database/write-in-flight.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
-import type {Interruption} from '../run/interruption.js'
+import type {Interruption} from '../flow/interruption.js'
 import {type RotationKeys, rotateDocument} from './rotate-document.js'
 import {emptyRotateTally, type RotateTally} from './rotate-tally.js'
 

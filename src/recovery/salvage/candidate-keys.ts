@@ -9,7 +9,7 @@ import {masterKeyFromBase64} from '../../crypto/master-key.js'
 import {ExitCode} from '../../exit-codes.js'
 import {describeKeyFile, readKeyFile, STANDARD_INPUT} from '../../files/key-file.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {readOldMasterKey} from '../restore/old-key.js'
+import {readOldMasterKey} from '../key-input/old-master-key.js'
 
 /**
  * Where a candidate comes from, as the operator gave it (`--candidateKey` text is checked when the flags are read;

@@ -9,7 +9,7 @@ import type {DbContext} from '../../database/context.js'
 import {streamDocuments} from '../../database/operations/documents.js'
 import {MalformedJsonError, NOTHING} from '../json/json-tree.js'
 import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
-import {parseAndSweep} from '../reset/uncataloged-ciphertexts.js'
+import {parseAndSweep} from '../catalog/uncataloged-ciphertexts.js'
 import type {CandidateKey} from './candidate-keys.js'
 
 /** How one candidate was judged, for the report and the audit event: never the key. */

@@ -1,6 +1,6 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
-import {describeKeyTest} from '../steps/test-current-key.js'
-import type {SetResult} from './run-set-master-key.js'
+import {describeKeyTest} from '../key-proof/test-the-key.js'
+import type {SetResult} from './run.js'
 
 function proofLine(result: SetResult): string {
   if (result.proof === 'skipped')

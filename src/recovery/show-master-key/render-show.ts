@@ -1,6 +1,6 @@
 import {masterKeyToBase64} from '../../crypto/master-key.js'
-import {describeKeyTest} from '../steps/test-current-key.js'
-import type {ShownKey} from './run-show-master-key.js'
+import {describeKeyTest} from '../key-proof/test-the-key.js'
+import type {ShownKey} from './run.js'
 import {describeShownSource} from './show-steps.js'
 
 /** The key's standing on the database, in the operator's words, with what to do when it is not proven. */

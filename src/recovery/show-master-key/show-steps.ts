@@ -3,12 +3,12 @@ import {ExitCode} from '../../exit-codes.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {describeKeySource, type KeySource} from '../../instance/machine-key-sources.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {UNSEALABLE_KEY_ADVICE} from '../report/unsealable-key-advice.js'
-import {need} from '../run/need.js'
-import {connectToConfigDatabase, type ConfigState} from '../steps/open-config.js'
-import {proveKeyOnDatabase} from '../steps/prove-key-on-database.js'
-import type {Step} from '../steps/step.js'
-import {describeKeyTest, type KeyVerdict} from '../steps/test-current-key.js'
+import {UNSEALABLE_KEY_ADVICE} from '../key-proof/unsealable-key-advice.js'
+import {need} from '../flow/need.js'
+import {connectToConfigDatabase, type ConfigState} from '../flow/open-the-config.js'
+import {proveKeyOnDatabase} from '../key-proof/prove-key-on-database.js'
+import type {Step} from '../flow/step.js'
+import {describeKeyTest, type KeyVerdict} from '../key-proof/test-the-key.js'
 
 /** Where the key shown came from: the environment (container installs), or the protection that unsealed it. */
 export type ShownKeySource = {readonly kind: 'MASTER_KEY'} | KeySource

@@ -4,7 +4,7 @@ import {mkdir, readdir, readFile, rename, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {encryptAttachment} from '../../../src/crypto/attachment-cipher.js'
-import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import {createLostServer, databaseFingerprint, type LostServer} from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {testEngines} from '../../support/targets.js'

@@ -3,7 +3,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 

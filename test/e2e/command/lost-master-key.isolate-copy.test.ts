@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {DISABLED_TABLES, FORGOTTEN_DOCUMENTS} from '../../../src/recovery/catalog/isolation.js'
-import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import type {EngineName} from '../../support/engines.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
 import {isMssqlConnection} from '../../support/mssql-query.js'

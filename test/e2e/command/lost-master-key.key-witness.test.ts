@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto'
 
 import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
 import {insertFirstVariableSet, luckyValue} from '../../support/lucky-values.js'
-import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import {
   createLostServer,
   databaseFingerprint,

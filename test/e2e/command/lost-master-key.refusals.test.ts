@@ -4,7 +4,7 @@ import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {openDatabase} from '../../../src/database/open-database.js'
-import {holdRecoveryLock} from '../../../src/recovery/guards/hold-recovery-lock.js'
+import {holdRecoveryLock} from '../../../src/recovery/flow/hold-recovery-lock.js'
 import {withSetting} from '../../../src/instance/config-file.js'
 import {SettingKey} from '../../../src/instance/setting-keys.js'
 import {

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
 import {isMssqlConnection} from '../../support/mssql-query.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import {createLostServer, type LostServer, query} from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {testEngines} from '../../support/targets.js'

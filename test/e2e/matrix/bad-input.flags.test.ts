@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
 
-import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import {runLostMasterKey} from '../../support/run-command.js'
 import {diskState} from './support/disk-state.js'
 import {BACKED_UP, CONFIRMED, expectRefusal, matrixServer, type MatrixServer, RESET} from './support/matrix-run.js'

@@ -4,9 +4,9 @@ import {decryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {generateMasterKey} from '../../../src/crypto/master-key.js'
 import {openDatabase} from '../../../src/database/open-database.js'
 import {withRecoveryLock} from '../../../src/database/operations/recovery-lock.js'
-import {checkMasterKey} from '../../../src/recovery/check/check-master-key.js'
+import {checkMasterKey} from '../../../src/recovery/check-master-key/check-master-key.js'
 import {parseJsonTree, scalarValue} from '../../../src/recovery/json/json-tree.js'
-import {findPlace} from '../../../src/recovery/restore/find-path.js'
+import {findPlace} from '../../../src/recovery/restore-quarantined/find-path.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
 
 const SEED = 23

@@ -11,8 +11,8 @@ import {
   restoreQuarantined,
   type RestoreOptions,
   type RestoreReport,
-} from '../../../src/recovery/restore/restore-quarantined.js'
-import {sumRestoreTallies} from '../../../src/recovery/restore/restore-tally.js'
+} from '../../../src/recovery/restore-quarantined/restore-quarantined.js'
+import {sumRestoreTallies} from '../../../src/recovery/restore-quarantined/restore-tally.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
 import {catalogDocuments, compareDocuments} from '../../support/restore-loop.js'

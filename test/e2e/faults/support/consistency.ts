@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import type {RecoveryReport} from '../../../../src/recovery/report/recovery-report.js'
+import type {RecoveryReport} from '../../../../src/recovery/lost-master-key/recovery-report.js'
 import {databaseFingerprint} from '../../../support/lost-server.js'
 import {runLostMasterKey, runPluginCommand} from '../../../support/run-command.js'
 import {type FaultServer, runArgs} from './fault-server.js'

@@ -1,0 +1,68 @@
+import {readCurrentMasterKey} from '../../instance/current-master-key.js'
+import {ExitCode} from '../../exit-codes.js'
+import {RecoveryError} from '../../recovery-error.js'
+import {formatCount} from '../format/format-count.js'
+import {need} from '../flow/need.js'
+import {progressLine} from '../progress/progress-line.js'
+import type {BackupState} from '../flow/check-the-backup.js'
+import type {IdleState} from '../flow/check-no-node-is-running.js'
+import type {ServerState} from '../flow/open-the-server.js'
+import type {Step} from '../flow/step.js'
+import type {LockState} from '../flow/take-the-lock.js'
+import {restoreQuarantined, type RestoreReport} from './restore-quarantined.js'
+import {rowsKept} from './restore-tally.js'
+
+/** What the restore's steps share: the parts the reused steps (open, backup, lock) need, and its own. */
+export type RestoreState = Omit<ServerState, 'options'> &
+  Omit<BackupState, 'options'> &
+  LockState & {
+    readonly options: ServerState['options'] &
+      BackupState['options'] &
+      IdleState['options'] & {readonly runId?: string; readonly batchSize: number}
+    readonly oldKey: Buffer
+    report?: RestoreReport
+  }
+
+/** Not confirmed (exit 3) unless a dry run: asked before anything is opened. */
+export function requireBackupConfirmation(flags: {iHaveBackedUpMyDatabase?: boolean; dryRun?: boolean}): void {
+  if (flags.dryRun || flags.iHaveBackedUpMyDatabase) return
+  throw new RecoveryError(
+    'Not confirmed: --iHaveBackedUpMyDatabase is required. Nothing was changed.',
+    ExitCode.NotConfirmed,
+    [
+      'Back up the database, then run again with --iHaveBackedUpMyDatabase.',
+      'To only see what would be restored, run with --dryRun.',
+    ],
+  )
+}
+
+/** The restore itself, on the lock's connection, in one transaction (rolled back on a dry run). */
+export const restoreTheValues: Step<RestoreState> = {
+  title: (state) =>
+    state.options.dryRun ? 'Work out what would be restored (dry run)' : 'Restore the quarantined values',
+  async run(state, progress) {
+    // The config as read under the lock: the key the server uses now.
+    const current = await readCurrentMasterKey(need(state.config, 'the config file'), state.env)
+    if (current.kind === 'unavailable') {
+      throw new RecoveryError(
+        `The current master key cannot be unsealed (${current.reason}), so nothing can be encrypted with it.`,
+        ExitCode.KeyLost,
+        ['Run server:check-master-key; if the current key is lost too, run server:lost-master-key first.'],
+      )
+    }
+    // The run's quarantined values are the whole: each is restored or kept.
+    const values = progressLine(progress, state.options.dryRun ? 'values worked out' : 'values restored or kept')
+    state.report = await restoreQuarantined(need(state.locked, 'the lock'), {
+      runId: state.options.runId,
+      oldKey: state.oldKey,
+      currentKey: current.key,
+      write: !state.options.dryRun,
+      batchSize: state.options.batchSize,
+      onRun: (run) => values.start(run.rows),
+      onProgress: (tallies) => {
+        for (const t of tallies) values.record(t.table, t.restored + t.salvage.restored + rowsKept(t))
+      },
+    })
+    return `run ${state.report.run.runId}: ${formatCount(state.report.run.rows)} values quarantined`
+  },
+}
