@@ -6,7 +6,7 @@ import {streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
+import {LICENSE_DOCUMENT, PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {formatCount} from '../report/format-count.js'
 import {DryRunRollback, type Progress, recordAndCommit, runTransaction} from '../run/run-transaction.js'
 import {need} from '../run/need.js'
@@ -41,6 +41,7 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
       const {applied} = await upgradeSchema(trx, {
         // The licence was checked before anything changed; a dry run's upgrade never stays.
         skipLicenseCheck: options.skipLicenseCheck || !write,
+        license: LICENSE_DOCUMENT,
         onScript: (name) => progress(`upgrade script ${name}`),
       })
       if (write) run.appliedScripts = applied
