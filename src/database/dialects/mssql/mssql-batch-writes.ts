@@ -1,5 +1,5 @@
 import {jsonArrays} from '../../operations/json-batches.js'
-import type {Executor} from '../sql-dialect.js'
+import type {BatchStatements, Executor} from '../sql-dialect.js'
 import {idColumn} from './mssql-id-column.js'
 import {unmatchedIdsQuery, updateFromJson} from './mssql-sql.js'
 
@@ -8,12 +8,7 @@ import {unmatchedIdsQuery, updateFromJson} from './mssql-sql.js'
  * parameter, so its size is not bound by parameter limits; split only past MAX_STATEMENT_JSON_CHARS), matching Ids as
  * the `Id` column holds them (mssql-id-column.ts).
  */
-export async function updateRows(
-  db: Executor,
-  table: string,
-  columns: readonly string[],
-  rows: ReadonlyArray<Record<string, string | null>>,
-): Promise<number> {
+export const updateRows: BatchStatements['updateRows'] = async (db, table, columns, rows) => {
   const id = await idColumn(db, table)
   let changed = 0
   for (const json of jsonArrays(rows.map((row) => pick(row, ['Id', ...columns])))) {

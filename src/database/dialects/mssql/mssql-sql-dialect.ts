@@ -1,5 +1,6 @@
 import {sql} from 'kysely'
 
+import {columnTypes} from '../column-types.js'
 import type {Row, SqlDialect} from '../sql-dialect.js'
 import {latestFullBackup} from './mssql-backup-history.js'
 import {unmatchedIds, updateRows} from './mssql-batch-writes.js'
@@ -21,14 +22,7 @@ import {
 
 /** SQL Server's side of every difference (sql-dialect.ts). */
 export const mssqlSqlDialect: SqlDialect = {
-  columnTypes: {
-    id: sql.raw(MSSQL_COLUMN_TYPES.id),
-    name: sql.raw(MSSQL_COLUMN_TYPES.name),
-    text: sql.raw(MSSQL_COLUMN_TYPES.text),
-    timestamp: sql.raw(MSSQL_COLUMN_TYPES.timestamp),
-    boolean: sql.raw(MSSQL_COLUMN_TYPES.boolean),
-    integer: sql.raw(MSSQL_COLUMN_TYPES.integer),
-  },
+  columnTypes: columnTypes(MSSQL_COLUMN_TYPES),
   // `bit` has no `false`.
   falseLiteral: sql.raw('0'),
   identity: (column) => column.identity(),

@@ -1,5 +1,6 @@
 import {CompiledQuery, sql} from 'kysely'
 
+import {columnTypes} from '../column-types.js'
 import type {Row, SqlDialect} from '../sql-dialect.js'
 import {quoted} from './postgres-identifier.js'
 import {quarantineInserts} from './postgres-quarantine-insert.js'
@@ -21,14 +22,7 @@ import {updateRows} from './postgres-update.js'
 
 /** PostgreSQL's side of every difference (sql-dialect.ts). */
 export const postgresSqlDialect: SqlDialect = {
-  columnTypes: {
-    id: sql.raw(POSTGRES_COLUMN_TYPES.id),
-    name: sql.raw(POSTGRES_COLUMN_TYPES.name),
-    text: sql.raw(POSTGRES_COLUMN_TYPES.text),
-    timestamp: sql.raw(POSTGRES_COLUMN_TYPES.timestamp),
-    boolean: sql.raw(POSTGRES_COLUMN_TYPES.boolean),
-    integer: sql.raw(POSTGRES_COLUMN_TYPES.integer),
-  },
+  columnTypes: columnTypes(POSTGRES_COLUMN_TYPES),
   falseLiteral: sql.raw('false'),
   identity: (column) => column.generatedAlwaysAsIdentity(),
   countAll: sql<number>`COUNT(*)`,

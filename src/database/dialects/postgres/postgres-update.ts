@@ -1,7 +1,7 @@
 import {CompiledQuery} from 'kysely'
 
 import {BoundedCache} from '../../bounded-cache.js'
-import type {Executor} from '../sql-dialect.js'
+import type {BatchStatements} from '../sql-dialect.js'
 import {quoted} from './postgres-identifier.js'
 
 /** The most bind parameters one PostgreSQL statement may carry (the protocol counts them in 16 bits). */
@@ -11,12 +11,7 @@ const POSTGRES_MAX_PARAMETERS = 65_535
  * Sets `columns` of each row (matched by Id), one statement per 65,535 parameters (one per value, so nothing is
  * escaped or parsed on either side); how many rows changed.
  */
-export async function updateRows(
-  db: Executor,
-  table: string,
-  columns: readonly string[],
-  rows: ReadonlyArray<Record<string, string | null>>,
-): Promise<number> {
+export const updateRows: BatchStatements['updateRows'] = async (db, table, columns, rows) => {
   let changed = 0
   const perStatement = Math.floor(POSTGRES_MAX_PARAMETERS / (columns.length + 1))
   for (let from = 0; from < rows.length; from += perStatement) {
