@@ -15,4 +15,18 @@ export default tseslint.config(
       'max-len': ['error', {code: 120, ignoreUrls: true}],
     },
   },
+  {
+    // Engine differences live behind SqlDialect (src/database/dialects), chosen once where the connection opens.
+    files: ['src/**/*.ts'],
+    ignores: ['src/database/dialects/**', 'src/database/open-database.ts', 'src/database/connection-string.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/] > Literal[value=/^(mssql|postgres)$/]",
+          message: 'Ask the dialect (ctx.dialect, src/database/dialects/sql-dialect.ts), not which engine it is.',
+        },
+      ],
+    },
+  },
 )

@@ -1,6 +1,7 @@
 import {sql} from 'kysely'
 
 import type {DbContext} from '../../src/database/context.js'
+import {mssqlSqlDialect} from '../../src/database/dialects/mssql/mssql-sql-dialect.js'
 
 /**
  * The tables and columns the database has, so an older schema gets only what it can hold (no `TenantVariable`,
@@ -8,7 +9,7 @@ import type {DbContext} from '../../src/database/context.js'
  * because Kysely reads sys.tables, whose names Babelfish lower-cases (and the seeder looks tables up by name).
  */
 export async function readTableLayout(ctx: DbContext): Promise<Map<string, Set<string>>> {
-  if (ctx.kind === 'mssql') {
+  if (ctx.dialect === mssqlSqlDialect) {
     const {rows} = await sql<{
       t: string
       c: string

@@ -1,17 +1,14 @@
-import type {Kysely} from 'kysely'
+import type {Executor, SqlDialect} from './dialects/sql-dialect.js'
 import type {RecoveryError} from '../recovery-error.js'
 
-export type DialectKind = 'postgres' | 'mssql'
-
 /**
- * What every database operation takes: the dialect (for the few statements that differ) and a Kysely
- * executor. Inside a transaction `db` is the Kysely `Transaction`, so one operation serves both.
+ * What every database operation takes: the dialect (the statements and behaviours that differ between the engines)
+ * and a Kysely executor. Inside a transaction `db` is the Kysely `Transaction`, so one operation serves both.
  * Tables are named at run time from the catalog, hence the untyped schema.
  */
 export interface DbContext {
-  readonly kind: DialectKind
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly db: Kysely<any>
+  readonly dialect: SqlDialect
+  readonly db: Executor
 }
 
 /** An open database: a context plus what is needed to describe and close it. */

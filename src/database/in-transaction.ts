@@ -11,7 +11,7 @@ export async function inTransaction<T>(ctx: DbContext, fn: (trx: DbContext) => P
   return ctx.db.transaction().execute(async (trx) => {
     const guard = new EndedTransactionGuard()
     try {
-      return await fn({kind: ctx.kind, db: trx.withPlugin(guard)})
+      return await fn({dialect: ctx.dialect, db: trx.withPlugin(guard)})
     } finally {
       guard.end()
     }

@@ -1,7 +1,4 @@
-import {sql} from 'kysely'
-
 import type {DbContext} from './context.js'
-import {setLockTimeoutQuery} from './dialects/mssql/mssql-sql.js'
 import {inTransaction} from './in-transaction.js'
 
 /** SQL Server's "Lock request time out period exceeded". */
@@ -11,32 +8,28 @@ const POSTGRES_TIMEOUT_CODES = new Set(['55P03', '57014'])
 
 /**
  * Runs `fn` on one session whose statements give up after waiting `milliseconds` for a lock (and, on PostgreSQL, after
- * running that long), with an error `isLockTimeout` recognises. Call outside a transaction: on SQL Server the setting
- * belongs to the session (set back afterwards, as the session goes back to the pool), on PostgreSQL to a transaction
- * of its own (`SET LOCAL`).
+ * running that long), with an error `isLockTimeout` recognises. Call outside a transaction: the dialect's setting
+ * belongs to the session (set back afterwards) or to a transaction of its own.
  */
 export async function withLockTimeout<T>(
   ctx: DbContext,
   milliseconds: number,
   fn: (bounded: DbContext) => Promise<T>,
 ): Promise<T> {
-  const wait = Math.max(1, Math.ceil(milliseconds))
-  if (ctx.kind === 'mssql') {
+  const lockWait = ctx.dialect.lockWait(Math.max(1, Math.ceil(milliseconds)))
+  if (lockWait.scope === 'session') {
     return ctx.db.connection().execute(async (connection) => {
-      await setLockTimeoutQuery(wait).execute(connection)
+      await lockWait.set.execute(connection)
       try {
-        return await fn({kind: ctx.kind, db: connection})
+        return await fn({dialect: ctx.dialect, db: connection})
       } finally {
         // A session that cannot take the setting back is a lost one: the pool drops it.
-        await setLockTimeoutQuery(-1)
-          .execute(connection)
-          .catch(() => {})
+        await lockWait.reset.execute(connection).catch(() => {})
       }
     })
   }
   return inTransaction(ctx, async (trx) => {
-    await sql`SET LOCAL lock_timeout = ${sql.lit(wait)}`.execute(trx.db)
-    await sql`SET LOCAL statement_timeout = ${sql.lit(wait)}`.execute(trx.db)
+    for (const statement of lockWait.set) await statement.execute(trx.db)
     return fn(trx)
   })
 }

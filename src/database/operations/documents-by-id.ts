@@ -1,5 +1,4 @@
 import type {DbContext} from '../context.js'
-import {documentsForUpdateQuery} from '../dialects/mssql/mssql-sql.js'
 
 /** Ids per statement: well under SQL Server's 2,100 parameters per request. */
 const IDS_PER_STATEMENT = 1000
@@ -19,13 +18,9 @@ export async function readDocumentsById(
   const unique = [...new Set(ids)]
   for (let from = 0; from < unique.length; from += IDS_PER_STATEMENT) {
     const slice = unique.slice(from, from + IDS_PER_STATEMENT)
-    let rows: ReadonlyArray<Record<string, unknown>>
-    if (forUpdate && ctx.kind === 'mssql') {
-      rows = (await documentsForUpdateQuery(table, slice).execute(ctx.db)).rows
-    } else {
-      const query = ctx.db.selectFrom(table).select(['Id', 'JSON']).where('Id', 'in', slice)
-      rows = await (forUpdate ? query.forUpdate() : query).execute()
-    }
+    const rows = forUpdate
+      ? await ctx.dialect.selectForUpdate(ctx.db, table, slice)
+      : await ctx.db.selectFrom(table).select(['Id', 'JSON']).where('Id', 'in', slice).execute()
     for (const row of rows) found.set(row.Id as string, (row.JSON as string | null) ?? null)
   }
   return found

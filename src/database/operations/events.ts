@@ -1,5 +1,4 @@
 import type {DbContext} from '../context.js'
-import {selectTop} from '../dialects/mssql/mssql-sql.js'
 
 /** An audit event (docs/server-formats.md, "Database documents"). */
 export interface EventRecord {
@@ -22,8 +21,7 @@ export async function insertEvent(ctx: DbContext, event: EventRecord): Promise<v
 
 /** The JSON of the most recent event of `category`, or undefined when there is none. */
 export async function latestEventJson(ctx: DbContext, category: string): Promise<string | undefined> {
-  let query = ctx.db.selectFrom('Event').select('JSON').where('Category', '=', category).orderBy('Occurred', 'desc')
-  query = ctx.kind === 'mssql' ? selectTop(query, 1) : query.limit(1)
-  const row = (await query.executeTakeFirst()) as {JSON: string | null} | undefined
+  const query = ctx.db.selectFrom('Event').select('JSON').where('Category', '=', category).orderBy('Occurred', 'desc')
+  const row = (await ctx.dialect.first(query, 1).executeTakeFirst()) as {JSON: string | null} | undefined
   return row?.JSON ?? undefined
 }

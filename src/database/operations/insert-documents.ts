@@ -1,10 +1,8 @@
-import {sql} from 'kysely'
-
 import type {DbContext} from '../context.js'
-import {insertFromJson, type OpenJsonValue} from '../dialects/mssql/mssql-sql.js'
+import type {JsonValue} from '../dialects/sql-dialect.js'
 import {jsonArrays} from './json-batches.js'
 
-export type InsertValue = OpenJsonValue
+export type InsertValue = JsonValue
 
 /**
  * Inserts `rows` into `table` in one statement whatever their number (more only past MAX_STATEMENT_JSON_CHARS of
@@ -21,14 +19,6 @@ export async function insertDocuments(
   if (rows.length === 0) return
   const samples = columns.map((c) => rows.find((row) => row[c] !== null && row[c] !== undefined)?.[c])
   for (const json of jsonArrays(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))))) {
-    const statement =
-      ctx.kind === 'mssql' ? insertFromJson(table, columns, samples, json) : postgresInsert(table, columns, json)
-    await statement.execute(ctx.db)
+    await ctx.dialect.insertFromJson(table, columns, samples, json).execute(ctx.db)
   }
-}
-
-function postgresInsert(table: string, columns: readonly string[], json: string) {
-  const names = sql.join(columns.map((c) => sql.id(c)))
-  return sql`INSERT INTO ${sql.table(table)} (${names})
-    SELECT ${names} FROM json_populate_recordset(NULL::${sql.table(table)}, ${json}::json)`
 }

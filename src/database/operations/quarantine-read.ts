@@ -1,5 +1,4 @@
 import type {DbContext} from '../context.js'
-import {selectTop} from '../dialects/mssql/mssql-sql.js'
 import {unescapeQuarantinePath} from './quarantine-path.js'
 import {laterColumns, missingQuarantineColumns, QUARANTINE_TABLE, type QuarantineRow} from './quarantine.js'
 import {tableExists} from './table-exists.js'
@@ -99,8 +98,7 @@ export async function* streamQuarantine(
         ]),
       )
     }
-    query = ctx.kind === 'mssql' ? selectTop(query, batchSize) : query.limit(batchSize)
-    const page = (await query.execute()).map(entryOf)
+    const page = (await ctx.dialect.first(query, batchSize).execute()).map(entryOf)
     if (page.length === 0) return
     if (page.length < batchSize) {
       yield page

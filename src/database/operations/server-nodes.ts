@@ -1,7 +1,4 @@
-import {sql} from 'kysely'
-
 import type {DbContext} from '../context.js'
-import {liveNodeCutoff} from '../dialects/mssql/mssql-sql.js'
 
 const TABLE = 'OctopusServerNode'
 
@@ -19,10 +16,7 @@ export interface LiveNode {
  * by: this machine's clock may be off by any amount.
  */
 export async function liveNodes(ctx: DbContext): Promise<LiveNode[]> {
-  const cutoff =
-    ctx.kind === 'mssql'
-      ? liveNodeCutoff(LIVE_NODE_WINDOW_MS)
-      : sql`statement_timestamp() - ${sql.lit(LIVE_NODE_WINDOW_MS)} * interval '1 millisecond'`
+  const cutoff = ctx.dialect.liveNodeCutoff(LIVE_NODE_WINDOW_MS)
   const rows = await ctx.db
     .selectFrom(TABLE)
     .select(['Name', 'LastSeen'])

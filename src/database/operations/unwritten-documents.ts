@@ -1,10 +1,6 @@
-import {sql} from 'kysely'
-
 import type {DbContext} from '../context.js'
-import {unmatchedIdsQuery} from '../dialects/mssql/mssql-sql.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {idColumn} from './id-column.js'
 
 /** How many of the Ids that matched no row a message names. */
 const IDS_NAMED = 5
@@ -21,7 +17,7 @@ export async function requireEveryDocumentWritten(
   changed: number,
 ): Promise<void> {
   if (changed === ids.length) return
-  const unmatched = await unmatchedIds(ctx, table, ids)
+  const unmatched = await ctx.dialect.unmatchedIds(ctx.db, table, ids)
   // Every Id has its row, yet some were not changed (a trigger, a rule): the batch is named instead.
   const which =
     unmatched.length > 0 ? `these Ids matched no row: ${listed(unmatched)}` : `the batch's Ids: ${listed(ids)}`
@@ -43,16 +39,4 @@ function listed(ids: readonly string[]): string {
       .map((id) => `"${id}"`)
       .join(', ') + more
   )
-}
-
-/** The Ids of `ids` that the batch UPDATE of `table` matches to no row, compared exactly as that UPDATE compares. */
-async function unmatchedIds(ctx: DbContext, table: string, ids: readonly string[]): Promise<string[]> {
-  if (ctx.kind === 'mssql') {
-    const json = JSON.stringify(ids.map((Id) => ({Id})))
-    const {rows} = await unmatchedIdsQuery(table, json, await idColumn(ctx, table)).execute(ctx.db)
-    return rows.map((row) => row.Id)
-  }
-  const {rows} = await sql<{Id: string}>`SELECT v."Id" FROM unnest(${[...ids]}::text[]) AS v("Id")
-    WHERE NOT EXISTS (SELECT 1 FROM ${sql.table(table)} AS t WHERE t."Id" = v."Id")`.execute(ctx.db)
-  return rows.map((row) => row.Id)
 }

@@ -1,7 +1,7 @@
 import type {ColumnDefinitionBuilder, CreateTableBuilder} from 'kysely'
 
 import type {DbContext} from '../context.js'
-import {columnTypes, falseLiteral, type ColumnTypes} from './column-types.js'
+import type {ColumnTypes} from '../dialects/sql-dialect.js'
 import {DISABLED_COLUMN} from '../operations/disabled-flags.js'
 import {copyDisabledFlags} from './copy-disabled-flags.js'
 
@@ -27,7 +27,7 @@ async function createDocumentTable(
   table: string,
   columns: (builder: TableBuilder, types: ColumnTypes) => TableBuilder = (builder) => builder,
 ): Promise<void> {
-  const types = columnTypes(ctx.kind)
+  const types = ctx.dialect.columnTypes
   const base = ctx.db.schema
     .createTable(table)
     .addColumn('Id', types.id, (col) => col.primaryKey())
@@ -36,12 +36,10 @@ async function createDocumentTable(
 }
 
 async function createJournal(ctx: DbContext): Promise<void> {
-  const types = columnTypes(ctx.kind)
+  const types = ctx.dialect.columnTypes
   await ctx.db.schema
     .createTable(JOURNAL_TABLE)
-    .addColumn('Id', types.integer, (col) =>
-      (ctx.kind === 'mssql' ? col.identity() : col.generatedAlwaysAsIdentity()).primaryKey(),
-    )
+    .addColumn('Id', types.integer, (col) => ctx.dialect.identity(col).primaryKey())
     .addColumn('ScriptName', types.name, (col) => col.notNull())
     .addColumn('Applied', types.timestamp, (col) => col.notNull())
     .execute()
@@ -100,7 +98,7 @@ const tenantsAndAuditAddresses: SchemaScript = {
   name: '0003-tenant-variables-and-event-addresses',
   releasedOn: '2023-09-04',
   async apply(ctx) {
-    const types = columnTypes(ctx.kind)
+    const types = ctx.dialect.columnTypes
     await createDocumentTable(ctx, 'TenantVariable', (t) => t.addColumn('TenantId', types.id))
     await ctx.db.schema.alterTable('Event').addColumn('IpAddress', types.name).execute()
     await ctx.db.schema.createIndex('IX_Event_Occurred').on('Event').column('Occurred').execute()
@@ -139,8 +137,8 @@ const triggersAndDisabledFlags: SchemaScript = {
   name: '0005-project-triggers-and-disabled-flags',
   releasedOn: '2026-12-07',
   async apply(ctx) {
-    const types = columnTypes(ctx.kind)
-    const falseByDefault = (col: ColumnDefinitionBuilder) => col.notNull().defaultTo(falseLiteral(ctx.kind))
+    const types = ctx.dialect.columnTypes
+    const falseByDefault = (col: ColumnDefinitionBuilder) => col.notNull().defaultTo(ctx.dialect.falseLiteral)
     await createDocumentTable(ctx, 'ProjectTrigger', (t) =>
       t.addColumn('ProjectId', types.id).addColumn(DISABLED_COLUMN, types.boolean, falseByDefault),
     )

@@ -2,12 +2,14 @@ import type {DbContext} from '../context.js'
 import {inTransaction} from '../in-transaction.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {checkLicense} from './license-check.js'
+import {checkLicense, type LicenseDocument} from './license-check.js'
 import {applyScripts} from './schema-journal.js'
 import {schemaStatus} from './schema-status.js'
 
 export interface UpgradeOptions {
   skipLicenseCheck: boolean
+  /** The licence the pending scripts must be covered by. */
+  license: LicenseDocument
   /** Today's date, for the licence message. */
   today?: Date
   /** Called before each script runs, with its name (progress). */
@@ -44,7 +46,7 @@ export async function upgradeSchema(ctx: DbContext, options: UpgradeOptions): Pr
       }
 
       case 'older': {
-        if (!options.skipLicenseCheck) await checkLicense(trx, status.pending, options.today)
+        if (!options.skipLicenseCheck) await checkLicense(trx, options.license, status.pending, options.today)
         return {applied: await applyScripts(trx, status.pending, options.onScript)}
       }
     }

@@ -1,7 +1,7 @@
 import type {KeyEvidence} from '../../crypto/key-proof.js'
 import type {DbContext} from '../../database/context.js'
 import {streamDocuments} from '../../database/operations/documents.js'
-import {releaseArrays} from '../../database/release-arrays.js'
+import {releaseArrays} from '../reset/release-arrays.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
 import {checkDocument} from './check-document.js'
 import {type CheckTally, emptyCheckTally} from './check-tally.js'

@@ -3,6 +3,7 @@ import {requireOpenJson} from '../../database/operations/compatibility-level.js'
 import {checkLicense} from '../../database/schema/license-check.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
+import {LICENSE_DOCUMENT} from '../catalog/catalog.js'
 import {requireKnownSchemaStatus} from './known-schema.js'
 import {need} from './need.js'
 import type {Step} from './step.js'
@@ -35,7 +36,8 @@ export async function checkSchema(
           ['Pass --upgradeDatabase to run them (in the same transaction as the reset).'],
         )
       }
-      if (options.upgradeDatabase && !options.skipLicenseCheck) await checkLicense(ctx, status.pending)
+      if (options.upgradeDatabase && !options.skipLicenseCheck)
+        await checkLicense(ctx, LICENSE_DOCUMENT, status.pending)
       const willRun = options.upgradeDatabase ? 'would run' : 'would run with --upgradeDatabase'
       return {
         pending,

@@ -1,9 +1,9 @@
 import type {DbContext} from '../../database/context.js'
 import {DISABLED_COLUMN, setDisabledInRange} from '../../database/operations/disabled-flags.js'
 import {streamDocuments, writeDocuments} from '../../database/operations/documents.js'
-import {releaseArrays} from '../../database/release-arrays.js'
-import {WriteInFlight} from '../../database/write-in-flight.js'
 import type {Interruption} from '../flow/interruption.js'
+import {releaseArrays} from '../reset/release-arrays.js'
+import {WriteInFlight} from '../reset/write-in-flight.js'
 import {disableDocument} from './disable-document.js'
 
 /** One table of a sanitized copy, counted (docs/recovery.md, "A sanitized copy"). */

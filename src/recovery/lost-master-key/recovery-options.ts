@@ -36,7 +36,7 @@ export interface RecoveryOptions {
 }
 
 /**
- * Measured (bench/, 200,000 documents, once batches let go of their documents: database/release-arrays.ts): 150 to
+ * Measured (bench/, 200,000 documents, once batches let go of their documents: reset/release-arrays.ts): 150 to
  * 1,000 take the same time within the noise of a 2-core machine (the next batch is read while this one is reset; 100
  * and 120 were slower), and the peak memory follows the batch: about 135 MB at 150, 190 at 300, 260 at 600, 310 at
  * 1,000. Three batches are live at once (one read ahead, one being reset, one being written); once they outgrow V8's

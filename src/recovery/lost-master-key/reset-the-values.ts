@@ -6,14 +6,14 @@ import {streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
+import {LICENSE_DOCUMENT, PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {formatCount} from '../format/format-count.js'
 import {DryRunRollback, type Progress, recordAndCommit, runTransaction} from '../flow/run-transaction.js'
 import {need} from '../flow/need.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {OUTSIDE_CATALOG_SHOWN, resetTable} from '../reset/reset-table.js'
-import {WriteInFlight} from '../../database/write-in-flight.js'
+import {WriteInFlight} from '../reset/write-in-flight.js'
 import {recoveryEvent} from './recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../pii/scrub-personal-data.js'
@@ -33,6 +33,7 @@ async function upgradeTheSchema(trx: DbContext, run: RecoveryRun, progress: Prog
   const {applied} = await upgradeSchema(trx, {
     // The licence was checked before anything changed; a dry run's upgrade never stays.
     skipLicenseCheck: run.options.skipLicenseCheck || !write,
+    license: LICENSE_DOCUMENT,
     onScript: (name) => progress(`upgrade script ${name}`),
   })
   if (write) run.appliedScripts = applied

@@ -1,6 +1,6 @@
 import type {DbContext} from '../../database/context.js'
 import type {DocumentRow} from '../../database/operations/documents.js'
-import {releaseArrays} from '../../database/release-arrays.js'
+import {releaseArrays} from './release-arrays.js'
 import type {QuarantineRow} from '../../database/operations/quarantine.js'
 import {hasUnstorableCharacters} from '../../database/operations/quarantine-path.js'
 import {writeResetBatch} from '../../database/operations/reset-batch-write.js'
@@ -11,7 +11,7 @@ import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTall
 import {quarantineRows} from './quarantine-rows.js'
 import {resetDocument} from './reset-document.js'
 import type {Salvage} from '../salvage/salvage.js'
-import type {WriteInFlight} from '../../database/write-in-flight.js'
+import type {WriteInFlight} from './write-in-flight.js'
 
 export interface ResetTableOptions {
   /** The table's documents (streamDocuments), batch by batch. */

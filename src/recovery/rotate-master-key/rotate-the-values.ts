@@ -4,9 +4,10 @@ import {streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
 import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {WriteInFlight} from '../../database/write-in-flight.js'
+import {WriteInFlight} from '../reset/write-in-flight.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
+import {LICENSE_DOCUMENT} from '../catalog/catalog.js'
 import {progressLine} from '../progress/progress-line.js'
 import {formatCount as n} from '../format/format-count.js'
 import {sweptTables} from '../reset/swept-tables.js'
@@ -80,6 +81,7 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
     if (run.pendingScripts.length > 0) {
       const {applied} = await upgradeSchema(trx, {
         skipLicenseCheck: options.skipLicenseCheck || !write,
+        license: LICENSE_DOCUMENT,
         onScript: (name) => progress(`upgrade script ${name}`),
       })
       if (write) run.appliedScripts = applied

@@ -4,10 +4,11 @@ import {createServer} from 'node:net'
 import pg from 'pg'
 
 import type {DatabaseHandle} from '../../../src/database/context.js'
+import {postgresSqlDialect} from '../../../src/database/dialects/postgres/postgres-sql-dialect.js'
 import {openDatabase} from '../../../src/database/open-database.js'
 import {ExitCode} from '../../../src/exit-codes.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
-import {databaseTargets, describeMssqlSkipped, type TargetDatabase} from '../../support/targets.js'
+import {databaseTargets, describeMssqlSkipped, type EngineName, type TargetDatabase} from '../../support/targets.js'
 import {createTestDatabase, type TestDatabase} from '../../support/test-database.js'
 
 async function refusal(connectionString: string): Promise<RecoveryError> {
@@ -66,7 +67,7 @@ describe('openDatabase (PostgreSQL)', () => {
   it('opens the database named in the URL and describes it without the password', async () => {
     handle = await openDatabase(database.url)
     const url = new URL(database.url)
-    expect(handle.kind).to.equal('postgres')
+    expect(handle.dialect).to.equal(postgresSqlDialect)
     expect(handle.databaseName).to.equal(database.name)
     expect(handle.description).to.equal(`database ${database.name} on host ${url.hostname}:${url.port}`)
     expect(handle.description).not.to.contain(decodeURIComponent(url.password))
@@ -180,10 +181,8 @@ describe('openDatabase (SQL Server, no server here)', () => {
 })
 
 /** The session a statement runs on, to prove which statements share one connection. */
-function sessionId(handle: DatabaseHandle) {
-  return handle.kind === 'mssql'
-    ? sql<{id: number}>`select @@SPID as id`
-    : sql<{id: number}>`select pg_backend_pid() as id`
+function sessionId(engine: EngineName) {
+  return engine === 'mssql' ? sql<{id: number}>`select @@SPID as id` : sql<{id: number}>`select pg_backend_pid() as id`
 }
 
 describe('the Kysely dialects', () => {
@@ -195,7 +194,7 @@ describe('the Kysely dialects', () => {
       before(async () => {
         database = await target.create()
         await sql`create table "Numbers" ("Id" varchar(50) primary key, "Big" bigint, "At" ${sql.raw(
-          database.ctx.kind === 'mssql' ? 'datetimeoffset' : 'timestamptz',
+          target.name === 'mssql' ? 'datetimeoffset' : 'timestamptz',
         )})`.execute(database.ctx.db)
       })
 
@@ -206,9 +205,9 @@ describe('the Kysely dialects', () => {
       it('runs everything inside connection().execute on one session, transactions included', async () => {
         const {ctx} = database
         const ids = await ctx.db.connection().execute(async (connection) => {
-          const first = await sessionId(ctx).execute(connection)
-          const inside = await connection.transaction().execute((trx) => sessionId(ctx).execute(trx))
-          const last = await sessionId(ctx).execute(connection)
+          const first = await sessionId(target.name).execute(connection)
+          const inside = await connection.transaction().execute((trx) => sessionId(target.name).execute(trx))
+          const last = await sessionId(target.name).execute(connection)
           return [first, inside, last].map((result) => result.rows[0].id)
         })
         expect(new Set(ids).size).to.equal(1)

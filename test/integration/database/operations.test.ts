@@ -18,7 +18,6 @@ import {
 import {LIVE_NODE_WINDOW_MS, liveNodes} from '../../../src/database/operations/server-nodes.js'
 import {tableExists} from '../../../src/database/operations/table-exists.js'
 import {quarantineRuns} from '../../../src/database/operations/quarantine-read.js'
-import {columnTypes} from '../../../src/database/schema/column-types.js'
 import {inTransaction} from '../../../src/database/in-transaction.js'
 import {databaseTargets} from '../../support/targets.js'
 import {openTestContext, type TestContext} from './test-context.js'
@@ -230,7 +229,7 @@ for (const target of databaseTargets()) {
 
       async function olderTable(test: TestContext): Promise<void> {
         // The table as earlier versions made it, with a row whose path holds a backslash (stored unescaped).
-        const types = columnTypes(test.ctx.kind)
+        const types = test.ctx.dialect.columnTypes
         await test.ctx.db.schema
           .createTable(QUARANTINE_TABLE)
           .addColumn('RunId', types.id)

@@ -18,7 +18,9 @@ for (const target of databaseTargets()) {
 
     const sessionId = async (ctx: DbContext) => {
       const query =
-        ctx.kind === 'mssql' ? sql<{id: number}>`SELECT @@SPID AS id` : sql<{id: number}>`SELECT pg_backend_pid() AS id`
+        target.name === 'mssql'
+          ? sql<{id: number}>`SELECT @@SPID AS id`
+          : sql<{id: number}>`SELECT pg_backend_pid() AS id`
       return (await query.execute(ctx.db)).rows[0].id
     }
 

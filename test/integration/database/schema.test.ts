@@ -10,6 +10,7 @@ import {readJournal} from '../../../src/database/schema/schema-journal.js'
 import {SCHEMA_SCRIPTS} from '../../../src/database/schema/schema-scripts.js'
 import {schemaStatus} from '../../../src/database/schema/schema-status.js'
 import {upgradeSchema} from '../../../src/database/schema/upgrade-schema.js'
+import {LICENSE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import {databaseTargets, describeMssqlSkipped} from '../../support/targets.js'
 import {openTestContext, type TestContext} from './test-context.js'
 
@@ -148,7 +149,11 @@ for (const target of databaseTargets()) {
         await createSchema(test.ctx, {scripts: n})
         await license('2999-12-31')
         const seen: string[] = []
-        const {applied} = await upgradeSchema(test.ctx, {skipLicenseCheck: false, onScript: (name) => seen.push(name)})
+        const {applied} = await upgradeSchema(test.ctx, {
+          skipLicenseCheck: false,
+          license: LICENSE_DOCUMENT,
+          onScript: (name) => seen.push(name),
+        })
         expect(applied).to.deep.equal(names.slice(n))
         expect(seen).to.deep.equal(names.slice(n))
         expect(await readJournal(test.ctx)).to.deep.equal(names)
@@ -178,7 +183,7 @@ for (const target of databaseTargets()) {
       }
       for (const [id, {json}] of Object.entries(documents))
         await test.ctx.db.insertInto('Machine').values({Id: id, JSON: json, Name: id}).execute()
-      await upgradeSchema(test.ctx, {skipLicenseCheck: false})
+      await upgradeSchema(test.ctx, {skipLicenseCheck: false, license: LICENSE_DOCUMENT})
       const rows = await test.ctx.db.selectFrom('Machine').select(['Id', 'JSON', 'IsDisabled']).execute()
       const read = Object.fromEntries(rows.map((row) => [row.Id as string, row]))
       for (const [id, {json, disabled}] of Object.entries(documents)) {
@@ -219,7 +224,7 @@ for (const target of databaseTargets()) {
         .execute()
       await license('2999-12-31')
       const before = await tables()
-      const error = await rejection(upgradeSchema(test.ctx, {skipLicenseCheck: true}))
+      const error = await rejection(upgradeSchema(test.ctx, {skipLicenseCheck: true, license: LICENSE_DOCUMENT}))
       expect(error.exitCode).to.equal(ExitCode.SchemaOrLicence)
       expect(error.message).to.include('SomeoneElse-0002')
       expect(await tables()).to.deep.equal(before)
@@ -227,14 +232,16 @@ for (const target of databaseTargets()) {
     })
 
     it('refuses to upgrade a database without a journal, creating nothing', async () => {
-      const error = await rejection(upgradeSchema(test.ctx, {skipLicenseCheck: true}))
+      const error = await rejection(upgradeSchema(test.ctx, {skipLicenseCheck: true, license: LICENSE_DOCUMENT}))
       expect(error.exitCode).to.equal(ExitCode.SchemaOrLicence)
       expect(await tables()).to.deep.equal({})
     })
 
     it('leaves a current schema alone', async () => {
       await createSchema(test.ctx)
-      expect(await upgradeSchema(test.ctx, {skipLicenseCheck: false})).to.deep.equal({applied: []})
+      expect(await upgradeSchema(test.ctx, {skipLicenseCheck: false, license: LICENSE_DOCUMENT})).to.deep.equal({
+        applied: [],
+      })
     })
 
     it(
@@ -247,7 +254,11 @@ for (const target of databaseTargets()) {
         const before = await tables()
 
         const error = await rejection(
-          upgradeSchema(test.ctx, {skipLicenseCheck: false, today: new Date('2030-01-01T00:00:00Z')}),
+          upgradeSchema(test.ctx, {
+            skipLicenseCheck: false,
+            license: LICENSE_DOCUMENT,
+            today: new Date('2030-01-01T00:00:00Z'),
+          }),
         )
         expect(error.exitCode).to.equal(ExitCode.SchemaOrLicence)
         expect(error.message).to.include(last.name).and.include(expiresOn).and.include('ended')
@@ -256,7 +267,7 @@ for (const target of databaseTargets()) {
         expect(await tables()).to.deep.equal(before)
         expect(await readJournal(test.ctx)).to.deep.equal([names[0]])
 
-        const {applied} = await upgradeSchema(test.ctx, {skipLicenseCheck: true})
+        const {applied} = await upgradeSchema(test.ctx, {skipLicenseCheck: true, license: LICENSE_DOCUMENT})
         expect(applied).to.deep.equal(names.slice(1))
         await expectCurrentSchema()
       },
@@ -265,19 +276,21 @@ for (const target of databaseTargets()) {
     it('allows scripts released on the expiry day itself', async () => {
       await createSchema(test.ctx, {scripts: SCHEMA_SCRIPTS.length - 1})
       await license(SCHEMA_SCRIPTS.at(-1)!.releasedOn)
-      expect((await upgradeSchema(test.ctx, {skipLicenseCheck: false})).applied).to.deep.equal([names.at(-1)])
+      expect(
+        (await upgradeSchema(test.ctx, {skipLicenseCheck: false, license: LICENSE_DOCUMENT})).applied,
+      ).to.deep.equal([names.at(-1)])
     })
 
     it('refuses when the licence is missing or unreadable', async () => {
       await createSchema(test.ctx, {scripts: 1})
       const pending = SCHEMA_SCRIPTS.slice(1)
-      const missing = await rejection(checkLicense(test.ctx, pending))
+      const missing = await rejection(checkLicense(test.ctx, LICENSE_DOCUMENT, pending))
       expect(missing.exitCode).to.equal(ExitCode.SchemaOrLicence)
       expect(missing.message).to.match(/no licence/)
 
       for (const json of ['not json at all', '{"MaintenanceExpiresOn": "soon"}', '{"Edition": "Test"}', 'null']) {
         await replaceConfigurationDocument(test.ctx, 'license', json)
-        const unreadable = await rejection(checkLicense(test.ctx, pending))
+        const unreadable = await rejection(checkLicense(test.ctx, LICENSE_DOCUMENT, pending))
         expect(unreadable.exitCode, json).to.equal(ExitCode.SchemaOrLicence)
         expect(unreadable.message, json).to.match(/no readable MaintenanceExpiresOn/)
       }
@@ -286,7 +299,7 @@ for (const target of databaseTargets()) {
     it('reads an expiry written as a full ISO timestamp', async () => {
       await createSchema(test.ctx, {scripts: 1})
       await license(`${SCHEMA_SCRIPTS.at(-1)!.releasedOn}T00:00:00Z`)
-      await checkLicense(test.ctx, SCHEMA_SCRIPTS.slice(1))
+      await checkLicense(test.ctx, LICENSE_DOCUMENT, SCHEMA_SCRIPTS.slice(1))
     })
 
     it('rolls the whole upgrade back when a script fails midway', async () => {
@@ -295,7 +308,9 @@ for (const target of databaseTargets()) {
       // A stray table the last script also creates makes that script fail after the earlier ones ran.
       await test.ctx.db.schema.createTable('TenantVariable').addColumn('Id', 'text').execute()
       const before = await tables()
-      const failure = await upgradeSchema(test.ctx, {skipLicenseCheck: false}).catch((error: unknown) => error)
+      const failure = await upgradeSchema(test.ctx, {skipLicenseCheck: false, license: LICENSE_DOCUMENT}).catch(
+        (error: unknown) => error,
+      )
       expect(failure).to.be.instanceOf(Error)
       expect(await tables()).to.deep.equal(before)
       expect(await readJournal(test.ctx)).to.deep.equal([names[0]])

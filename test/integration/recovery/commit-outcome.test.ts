@@ -2,8 +2,10 @@ import {expect} from 'chai'
 import {randomUUID} from 'node:crypto'
 import {Kysely, PostgresDialect, sql} from 'kysely'
 
-import type {DatabaseHandle, DbContext, DialectKind} from '../../../src/database/context.js'
+import type {DatabaseHandle, DbContext} from '../../../src/database/context.js'
 import {MssqlDialect} from '../../../src/database/dialects/mssql/mssql-dialect.js'
+import {mssqlSqlDialect} from '../../../src/database/dialects/mssql/mssql-sql-dialect.js'
+import {postgresSqlDialect} from '../../../src/database/dialects/postgres/postgres-sql-dialect.js'
 import {openDatabase} from '../../../src/database/open-database.js'
 import {withRecoveryLock} from '../../../src/database/operations/recovery-lock.js'
 import {ExitCode} from '../../../src/exit-codes.js'
@@ -12,12 +14,12 @@ import {holdRecoveryLock} from '../../../src/recovery/flow/hold-recovery-lock.js
 import {CommitOutcomeUnknown, findCommitOutcome} from '../../../src/recovery/flow/commit-outcome.js'
 import {recoveryEventId} from '../../../src/recovery/flow/previous-recovery.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
-import {onBabelfish} from '../../support/engines.js'
+import {type EngineName, onBabelfish} from '../../support/engines.js'
 import {databaseTargets} from '../../support/targets.js'
 import {openTestContext, type TestContext} from '../database/test-context.js'
 
 /** The run's own connection after it failed during COMMIT: every statement fails as a dropped connection does. */
-function lostConnection(kind: DialectKind): DbContext {
+function lostConnection(kind: EngineName): DbContext {
   const lost = async (): Promise<never> => {
     throw new Error('Connection terminated unexpectedly')
   }
@@ -33,7 +35,7 @@ function lostConnection(kind: DialectKind): DbContext {
           destroy: async () => {},
         })
       : new PostgresDialect({pool: {connect: lost, end: async () => {}}})
-  return {kind, db: new Kysely({dialect})}
+  return {dialect: kind === 'mssql' ? mssqlSqlDialect : postgresSqlDialect, db: new Kysely({dialect})}
 }
 
 /**

@@ -2,6 +2,7 @@ import {type CompiledQuery, type DatabaseConnection, type Driver, Kysely, type Q
 
 import type {DbContext} from '../../../src/database/context.js'
 import {MssqlDialect} from '../../../src/database/dialects/mssql/mssql-dialect.js'
+import {mssqlSqlDialect} from '../../../src/database/dialects/mssql/mssql-sql-dialect.js'
 import type {Statement} from './tsql-checker.js'
 
 /** Rows to answer a captured statement with, so the code that sent it carries on as it would on a server. */
@@ -43,5 +44,5 @@ export function capturingContext(): {ctx: DbContext; capture: Capture} {
     releaseConnection: async () => {},
     destroy: async () => {},
   }
-  return {ctx: {kind: 'mssql', db: new Kysely({dialect: new MssqlDialect(driver)})}, capture}
+  return {ctx: {dialect: mssqlSqlDialect, db: new Kysely({dialect: new MssqlDialect(driver)})}, capture}
 }

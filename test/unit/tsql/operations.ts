@@ -152,21 +152,21 @@ export const OPERATIONS: readonly Operation[] = [
     name: 'upgradeSchema --skipLicenseCheck (from script 1)',
     run: (ctx, capture) => (
       (capture.respond = answers([exists(true), journalOf(1)])),
-      upgradeSchema(ctx, {skipLicenseCheck: true})
+      upgradeSchema(ctx, {skipLicenseCheck: true, license: LICENSE_DOCUMENT})
     ),
   },
   {
     name: 'upgradeSchema with the licence check (from script 1)',
     run: (ctx, capture) => (
       (capture.respond = answers([exists(true), journalOf(1), [/"Configuration"/, [{JSON: LICENSE}]]])),
-      upgradeSchema(ctx, {skipLicenseCheck: false})
+      upgradeSchema(ctx, {skipLicenseCheck: false, license: LICENSE_DOCUMENT})
     ),
   },
   {
     name: 'checkLicense',
     run: (ctx, capture) => (
       (capture.respond = answers([[/"Configuration"/, [{JSON: LICENSE}]]])),
-      checkLicense(ctx, SCHEMA_SCRIPTS)
+      checkLicense(ctx, LICENSE_DOCUMENT, SCHEMA_SCRIPTS)
     ),
   },
   {name: 'readConfigurationDocument', run: (ctx) => readConfigurationDocument(ctx, LICENSE_DOCUMENT.id)},

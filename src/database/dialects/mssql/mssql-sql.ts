@@ -1,5 +1,7 @@
 import {sql, type RawBuilder, type SelectQueryBuilder} from 'kysely'
 
+import type {JsonValue} from '../sql-dialect.js'
+
 /**
  * Every piece of SQL-Server-only syntax the operations use, in one place: `TOP`, `OPENJSON`, `OBJECT_ID`,
  * `sp_getapplock`, `SET LOCK_TIMEOUT`, the msdb backup history and the T-SQL column types. Batches travel as ONE
@@ -146,9 +148,7 @@ export function unmatchedIdsQuery(table: string, json: string, id: IdColumn): Ra
 }
 
 /** The T-SQL type OPENJSON reads a column as, from the first non-null value the caller sends for it. */
-export type OpenJsonValue = string | number | boolean | Date | null
-
-function openJsonType(sample: OpenJsonValue | undefined): string {
+function openJsonType(sample: JsonValue | undefined): string {
   if (sample instanceof Date) return 'datetimeoffset'
   if (typeof sample === 'boolean') return 'bit'
   if (typeof sample === 'number') return Number.isInteger(sample) ? 'bigint' : 'float'
@@ -159,7 +159,7 @@ function openJsonType(sample: OpenJsonValue | undefined): string {
 export function insertFromJson(
   table: string,
   columns: readonly string[],
-  samples: ReadonlyArray<OpenJsonValue | undefined>,
+  samples: ReadonlyArray<JsonValue | undefined>,
   json: string,
 ): RawBuilder<unknown> {
   const names = sql.join(columns.map((c) => sql.id(c)))

@@ -3,7 +3,6 @@ import {createHash} from 'node:crypto'
 import pg from 'pg'
 
 import {BoundedCache} from '../../bounded-cache.js'
-import {releaseArrays} from '../../release-arrays.js'
 import {POSTGRES_TYPES, toPostgresParameter} from './postgres-types.js'
 
 /** How long to wait for PostgreSQL to accept a connection before saying it cannot be reached. */
@@ -51,8 +50,11 @@ function withUtcParameters(client: pg.PoolClient): PostgresPoolClient {
     query: ((text: string, parameters: readonly unknown[]) => {
       if (parameters.length === 0) return client.query(text)
       const values = parameters.map(toPostgresParameter)
-      // node-postgres keeps the array it is given; emptied once the statement is done (release-arrays.ts).
-      return client.query({name: statementName(text), text, values}).finally(() => releaseArrays(values))
+      // node-postgres keeps the array it is given: emptied once the statement is done, so that an array promoted to
+      // V8's old generation does not keep a batch's values alive until a full collection (as release-arrays.ts).
+      return client.query({name: statementName(text), text, values}).finally(() => {
+        values.length = 0
+      })
     }) as unknown as PostgresPoolClient['query'],
     release: (destroy?: boolean) => client.release(destroy),
   }

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {getHeapSpaceStatistics} from 'node:v8'
 
-import {collectAboveCeiling} from '../../../src/database/heap-ceiling.js'
+import {collectAboveCeiling} from '../../../../src/recovery/reset/heap-ceiling.js'
 
 const MB = 1024 * 1024
 /** Large objects are allocated in the old generation, which the ceiling counts. */

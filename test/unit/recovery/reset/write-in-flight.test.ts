@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {WriteInFlight} from '../../../src/database/write-in-flight.js'
+import {WriteInFlight} from '../../../../src/recovery/reset/write-in-flight.js'
 
 /** A write the test finishes by hand. */
 function pendingWrite(): {promise: Promise<void>; finish: () => void; fail: (error: Error) => void} {

@@ -1,5 +1,5 @@
-import type {DbContext} from '../context.js'
-import {type IdColumn, idColumnQuery, idColumnType} from '../dialects/mssql/mssql-sql.js'
+import type {Executor} from '../sql-dialect.js'
+import {type IdColumn, idColumnQuery, idColumnType} from './mssql-sql.js'
 
 /**
  * How a batch's Ids must be read on SQL Server to match `table`'s `Id` column: in its collation (OPENJSON's values
@@ -10,14 +10,14 @@ import {type IdColumn, idColumnQuery, idColumnType} from '../dialects/mssql/mssq
  * Asked once per table and transaction: a run writes hundreds of batches, and a column's type and collation cannot
  * change under a transaction that has written to its table (altering it needs a schema lock the writes block).
  */
-export async function idColumn(ctx: DbContext, table: string): Promise<IdColumn> {
+export async function idColumn(db: Executor, table: string): Promise<IdColumn> {
   const ask = async (): Promise<IdColumn> => {
-    const row = (await idColumnQuery(table).execute(ctx.db)).rows[0]
+    const row = (await idColumnQuery(table).execute(db)).rows[0]
     return {collation: row?.Collation ?? undefined, type: idColumnType(row?.Type, row?.MaxLength)}
   }
-  if (!ctx.db.isTransaction) return ask()
-  let known = idColumns.get(ctx.db)
-  if (!known) idColumns.set(ctx.db, (known = new Map()))
+  if (!db.isTransaction) return ask()
+  let known = idColumns.get(db)
+  if (!known) idColumns.set(db, (known = new Map()))
   let column = known.get(table)
   if (!column) known.set(table, (column = await ask()))
   return column

@@ -1,0 +1,2 @@
+/** A quoted identifier, for statement texts put together without Kysely's builder. */
+export const quoted = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`
