@@ -6,6 +6,8 @@ import {isolationEventDetails} from '../isolate/isolation-event.js'
 
 /** The audit event category of a completed recovery. */
 export const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
+/** The audit event category of a rotation (rotate-event.ts): a key it put in force is no reset's. */
+export const ROTATION_EVENT_CATEGORY = 'MasterKeyRotation'
 
 /** A completed recovery, as its audit event records it. */
 export interface PreviousRecovery {
@@ -76,6 +78,17 @@ export function recoveryEvent(run: RecoveryRun): EventRecord {
       Message: message,
       Details: details,
     }),
+  }
+}
+
+/** When an event of this tool occurred (its JSON's `Occurred`, ISO text); undefined when it has none. */
+export function eventOccurred(json: string | undefined): string | undefined {
+  if (json === undefined) return undefined
+  try {
+    const {Occurred} = JSON.parse(json) as {Occurred?: unknown}
+    return typeof Occurred === 'string' ? Occurred : undefined
+  } catch {
+    return undefined
   }
 }
 
