@@ -59,7 +59,7 @@ export interface RestoreReport {
 /** The run to restore: the one named, or the latest that has rows of a reset; refused when there is none. */
 async function chooseRun(ctx: DbContext, runId: string | undefined): Promise<QuarantineRun> {
   const runs = await quarantineRuns(ctx)
-  const resets = runs?.filter((r) => r.hasReset) ?? []
+  const resets = runs?.filter((r) => r.kinds.reset > 0) ?? []
   if (runs === undefined || resets.length === 0) {
     throw new RecoveryError(
       runs === undefined
