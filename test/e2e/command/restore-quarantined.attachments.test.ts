@@ -10,21 +10,11 @@ import type {RecoveryReport} from '../../../src/recovery/report/recovery-report.
 import type {FolderRestore} from '../../../src/recovery/restore/restore-attachments.js'
 import {createLostServer, type LostServer} from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey, runPluginCommand} from '../../support/run-command.js'
+import {folderSnapshot} from '../../support/folder-snapshot.js'
 import {testEngines} from '../../support/targets.js'
 
 const SEED = 24
 const BACKED_UP = ['--iHaveBackedUpMyDatabase', '--skipBackupCheck']
-
-/** Every file below `folder`, relative, with its bytes as base64. */
-async function snapshot(folder: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>()
-  for (const entry of await readdir(folder, {recursive: true, withFileTypes: true}))
-    if (entry.isFile()) {
-      const file = path.join(entry.parentPath, entry.name)
-      files.set(path.relative(folder, file), (await readFile(file)).toString('base64'))
-    }
-  return files
-}
 
 for (const engine of testEngines())
   describe(`server:restore-quarantined brings the attachments a reset moved aside back, on ${engine}`, () => {
@@ -79,7 +69,7 @@ for (const engine of testEngines())
     const attachmentsOf = (stdout: string) => (JSON.parse(stdout) as {attachments: FolderRestore[]}).attachments
 
     it('a dry run lists what would come back and writes nothing', async () => {
-      const [before, backedUp] = [await snapshot(folder), await snapshot(backup)]
+      const [before, backedUp] = [await folderSnapshot(folder), await folderSnapshot(backup)]
       const run = await restore(['--dryRun', '--json'])
       expect(run.exitCode, run.message).to.equal(0)
       expect(attachmentsOf(run.stdout)).to.deep.equal([
@@ -92,23 +82,23 @@ for (const engine of testEngines())
           targetExists: ['taken.yaml'],
         },
       ])
-      expect(await snapshot(folder)).to.deep.equal(before)
-      expect(await snapshot(backup)).to.deep.equal(backedUp)
+      expect(await folderSnapshot(folder)).to.deep.equal(before)
+      expect(await folderSnapshot(backup)).to.deep.equal(backedUp)
     })
 
     it('a key that does not open the database brings nothing back (12)', async () => {
-      const before = await snapshot(folder)
+      const before = await folderSnapshot(folder)
       const run = await runPluginCommand(
         'server:restore-quarantined',
         ['--oldMasterKey', prng.bytes(32).toString('base64'), `--artifactsDirectory=${artifacts}`, ...BACKED_UP],
         server.env,
       )
       expect(run.exitCode, run.message).to.equal(12)
-      expect(await snapshot(folder)).to.deep.equal(before)
+      expect(await folderSnapshot(folder)).to.deep.equal(before)
     })
 
     it('brings back what the old key opens, under the current key, never over a file in place; says so', async () => {
-      const backedUp = await snapshot(backup)
+      const backedUp = await folderSnapshot(backup)
       const taken = await readFile(path.join(folder, 'taken.yaml'))
       const run = await restore(BACKED_UP)
       expect(run.exitCode, run.message).to.equal(0)
@@ -122,7 +112,7 @@ for (const engine of testEngines())
       }
       expect(await readFile(path.join(folder, 'taken.yaml'))).to.deep.equal(taken)
       expect(await readdir(folder)).to.not.include('other.yaml')
-      expect(await snapshot(backup), 'the backup folder is only read').to.deep.equal(backedUp)
+      expect(await folderSnapshot(backup), 'the backup folder is only read').to.deep.equal(backedUp)
     })
 
     it('a re-run after a kill converges: the missing file comes back, a leftover temporary file goes', async () => {
