@@ -6,14 +6,30 @@ import {describeError, type FileOps, nodeFileOps} from '../files/file-ops.js'
 
 /** A config file holds the database password and the sealed master key: owner only. */
 const CONFIG_MODE = 0o600
-/** The name a kept previous config gets: `<config><suffix><timestamp>`. */
-export const COPY_SUFFIX = '.before-lost-master-key-'
+/** The commands that rewrite the config; each names the previous config it keeps after itself. */
+export const CONFIG_WRITERS = ['lost-master-key', 'rotate-master-key', 'set-master-key'] as const
+export type ConfigWriter = (typeof CONFIG_WRITERS)[number]
+
+/** The name a kept previous config gets: `<config>.before-<command>-<timestamp>`. */
+const copySuffix = (madeBy: ConfigWriter) => `.before-${madeBy}-`
+
+/**
+ * The timestamp in the name of a previous config kept beside `configName` (a base name) by any of the commands, which
+ * sorts as the time it was taken; undefined when `name` is not such a copy.
+ */
+export function keptCopyStamp(configName: string, name: string): string | undefined {
+  for (const writer of CONFIG_WRITERS) {
+    const prefix = configName + copySuffix(writer)
+    if (name.startsWith(prefix)) return name.slice(prefix.length)
+  }
+  return undefined
+}
 /** Copies made within the same millisecond get a counter; this many is surely something else going on. */
 const MAX_COPY_ATTEMPTS = 100
 
 /**
- * Rewrites the config file atomically. First a copy of the current bytes is saved beside it
- * (`<name>.before-lost-master-key-<timestamp>`, mode 0600, flushed), for rollback and for the operator;
+ * Rewrites the config file atomically for the command `madeBy`. First a copy of the current bytes is saved beside it
+ * (`<name>.before-<madeBy>-<timestamp>`, mode 0600, flushed), for rollback and for the operator;
  * then the new text replaces the file through a flushed sibling temporary file and a rename. The file
  * keeps its owner (the server's account must still read it) and ends with mode 0600. When `path` is a
  * symbolic link, the file it points to is the one copied and replaced, and the link stays.
@@ -22,6 +38,7 @@ const MAX_COPY_ATTEMPTS = 100
 export async function writeConfigFileAtomic(
   path: string,
   text: string,
+  madeBy: ConfigWriter,
   ops: FileOps = nodeFileOps,
   now: Date = new Date(),
 ): Promise<{previousCopyPath: string}> {
@@ -38,7 +55,7 @@ export async function writeConfigFileAtomic(
     throw configFileAccessError(path, error)
   }
 
-  const previousCopyPath = await savePreviousCopy(target, current, ops, now)
+  const previousCopyPath = await savePreviousCopy(target, current, copySuffix(madeBy), ops, now)
   const options = {mode: CONFIG_MODE, owner, ops}
   try {
     await replaceFileAtomic(target, Buffer.from(text, 'utf8'), options)
@@ -104,10 +121,10 @@ export async function restoreConfigFile(
 }
 
 /** Saves the current bytes under a new name; never overwrites an earlier copy. */
-async function savePreviousCopy(path: string, bytes: Buffer, ops: FileOps, now: Date): Promise<string> {
+async function savePreviousCopy(path: string, bytes: Buffer, suffix: string, ops: FileOps, now: Date): Promise<string> {
   const stamp = now.toISOString().replaceAll(/[:.]/g, '-')
   for (let attempt = 0; attempt < MAX_COPY_ATTEMPTS; attempt++) {
-    const candidate = `${path}${COPY_SUFFIX}${stamp}${attempt === 0 ? '' : `-${attempt}`}`
+    const candidate = `${path}${suffix}${stamp}${attempt === 0 ? '' : `-${attempt}`}`
     let outcome: 'created' | 'exists'
     try {
       outcome = await createFileAtomic(candidate, bytes, {mode: CONFIG_MODE, ops})
@@ -120,10 +137,10 @@ async function savePreviousCopy(path: string, bytes: Buffer, ops: FileOps, now: 
   }
 
   throw new RecoveryError(
-    `Could not write the config file ${path}: ${MAX_COPY_ATTEMPTS} copies named ${path}${COPY_SUFFIX}${stamp}... ` +
+    `Could not write the config file ${path}: ${MAX_COPY_ATTEMPTS} copies named ${path}${suffix}${stamp}... ` +
       `already exist. The config file is unchanged.`,
     ExitCode.NotFound,
-    [`Move the files named ${path}${COPY_SUFFIX}* out of the way, then run the command again.`],
+    [`Move the files named ${path}${suffix}* out of the way, then run the command again.`],
   )
 }
 

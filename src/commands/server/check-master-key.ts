@@ -18,8 +18,8 @@ export default class CheckMasterKey extends ServerCommand {
     `no lock.
 It unseals the current master key (or takes MASTER_KEY), tests it on the server certificate, and reads every
 encrypted value of the catalog: per table, how many it opens, how many it cannot (with the first few document
-Ids and paths), how many are empty or not encrypted. It also lists the quarantined values waiting per reset run,
-the live server nodes and the schema status.
+Ids and paths), how many are empty or not encrypted. It also lists the quarantined values waiting per run, by what
+kept them (a reset, a salvage, a rotation), the live server nodes and the schema status.
 
 ${exitCodeHelp('server:check-master-key')}`
 

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {exitCodeHelp} from '../../cli/exit-code-help.js'
+import {artifactsFlag} from '../../cli/flag-groups/artifacts-flag.js'
 import {backupCheckOptions, backupFlags} from '../../cli/flag-groups/backup-flags.js'
 import {dryRunFlag} from '../../cli/flag-groups/dry-run-flag.js'
 import {ignoreLiveNodesFlag} from '../../cli/flag-groups/ignore-live-nodes-flag.js'
@@ -28,7 +29,9 @@ taken from (found by its Id or Name wherever it moved), where the field is still
 entered again since the reset is never overwritten ("re-entered"); a value the old key cannot open is reported,
 never guessed. Refuses while a server node is running (exit 5; --ignoreLiveNodes). One transaction, under the
 recovery lock, with the documents it writes locked; restored rows leave LostMasterKeyQuarantine, the others stay; an
-audit event records the run.
+audit event records the run. Then the encrypted attachments the reset moved aside come back: each file of the run's
+<folder>_MasterKeyRotationBackup that the old key opens is encrypted under the current key and created in place, never
+over a file that exists; the others stay in the backup folder, which is left as it was, and are listed.
 
 ${exitCodeHelp('server:restore-quarantined')}`
 
@@ -74,6 +77,7 @@ ${exitCodeHelp('server:restore-quarantined')}`
       'Works out what would be restored, re-entered and not openable; changes nothing. Needs no confirmation.',
     ),
     ...ignoreLiveNodesFlag,
+    ...artifactsFlag,
     ...batchSizeFlag('Quarantined values per batch.'),
   })
 
@@ -96,6 +100,7 @@ ${exitCodeHelp('server:restore-quarantined')}`
         runId: flags.runId,
         batchSize: flags.batchSize,
         ignoreLiveNodes: flags.ignoreLiveNodes,
+        artifactsDirectory: flags.artifactsDirectory,
       },
       env: process.env,
       oldKey: await readOldMasterKey(source, process.env),

@@ -1,16 +1,22 @@
 import type {DbContext} from '../context.js'
 import {unescapeQuarantinePath} from './quarantine-path.js'
-import {laterColumns, missingQuarantineColumns, QUARANTINE_TABLE, type QuarantineRow} from './quarantine.js'
+import {
+  laterColumns,
+  missingQuarantineColumns,
+  QUARANTINE_TABLE,
+  type QuarantineKind,
+  type QuarantineRow,
+} from './quarantine.js'
 import {tableExists} from './table-exists.js'
 
-/** One reset run's rows still waiting in the quarantine. */
+/** One run's rows still waiting in the quarantine. */
 export interface QuarantineRun {
   readonly runId: string
   readonly rows: number
   /** When the run quarantined them (its newest row). */
   readonly quarantinedAt: Date
-  /** Whether it has rows of kind `reset` (a run that only salvaged has none). */
-  readonly hasReset: boolean
+  /** Its rows by the Kind that kept them (a row without one, written before the column, is a reset's). */
+  readonly kinds: Readonly<Record<QuarantineKind, number>>
 }
 
 /**
@@ -29,30 +35,29 @@ const ENTRY_COLUMNS = ['TableName', 'DocumentId', 'Path', 'Value', 'Kind', 'Elem
 /** The runs with rows in the quarantine, newest first; undefined when there is no quarantine table at all. */
 export async function quarantineRuns(ctx: DbContext): Promise<QuarantineRun[] | undefined> {
   if (!(await tableExists(ctx, QUARANTINE_TABLE))) return undefined
-  const rows = await ctx.db
+  const withKind = !(await missingQuarantineColumns(ctx)).includes('Kind')
+  const counts = ctx.db
     .selectFrom(QUARANTINE_TABLE)
     .select((eb) => ['RunId', eb.fn.countAll().as('Count'), eb.fn.max('QuarantinedAt').as('At')])
     .groupBy('RunId')
-    .execute()
-  // A row without a Kind (written before the column, or a table without it) is a reset's.
-  const withKind = !(await missingQuarantineColumns(ctx)).includes('Kind')
-  const withReset = withKind
-    ? await ctx.db
-        .selectFrom(QUARANTINE_TABLE)
-        .select('RunId')
-        .distinct()
-        .where((eb) => eb.or([eb('Kind', 'is', null), eb('Kind', '=', 'reset')]))
-        .execute()
-    : rows
-  const resetRuns = new Set(withReset.map((row) => row.RunId as string))
-  return rows
-    .map((row) => ({
-      runId: row.RunId as string,
-      rows: Number(row.Count),
-      quarantinedAt: new Date(row.At as Date | string),
-      hasReset: resetRuns.has(row.RunId as string),
-    }))
-    .sort((a, b) => b.quarantinedAt.getTime() - a.quarantinedAt.getTime() || a.runId.localeCompare(b.runId))
+  const rows = withKind ? await counts.select('Kind').groupBy('Kind').execute() : await counts.execute()
+  const runs = new Map<
+    string,
+    {runId: string; rows: number; quarantinedAt: Date; kinds: Record<QuarantineKind, number>}
+  >()
+  for (const row of rows) {
+    const runId = row.RunId as string
+    const count = Number(row.Count)
+    const at = new Date(row.At as Date | string)
+    const run = runs.get(runId) ?? {runId, rows: 0, quarantinedAt: at, kinds: {reset: 0, salvage: 0, rotation: 0}}
+    run.rows += count
+    if (at > run.quarantinedAt) run.quarantinedAt = at
+    run.kinds[((row as {Kind?: QuarantineKind | null}).Kind ?? 'reset') as QuarantineKind] += count
+    runs.set(runId, run)
+  }
+  return [...runs.values()].sort(
+    (a, b) => b.quarantinedAt.getTime() - a.quarantinedAt.getTime() || a.runId.localeCompare(b.runId),
+  )
 }
 
 /** Where a batch ended: the last whole document handed over. */

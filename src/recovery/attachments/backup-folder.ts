@@ -36,3 +36,13 @@ export async function moveFolder(folder: string, backup: string): Promise<void> 
   await rename(folder, backup)
   await nodeFileOps.syncDirectory(path.dirname(folder))
 }
+
+/**
+ * The backup folder run `runId` made of `folder` by the naming rule above: the one with its Id when that exists, else
+ * the plain one (the run took that name when it was free); undefined when neither exists.
+ */
+export async function backupFolderOfRun(folder: string, runId: string): Promise<string | undefined> {
+  const plain = folder + BACKUP_SUFFIX
+  for (const candidate of [`${plain}-${runId}`, plain]) if (await pathExists(candidate)) return candidate
+  return undefined
+}

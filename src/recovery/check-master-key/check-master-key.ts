@@ -36,7 +36,7 @@ export interface CheckReport {
   readonly otherKey?: OtherKey
   /** One per catalog table present in the database. */
   readonly tables: readonly CheckTally[]
-  /** Rows waiting per reset run, newest first; undefined when no reset ever quarantined anything. */
+  /** Rows waiting per run (by the Kind that kept them), newest first; undefined when there is no quarantine table. */
   readonly quarantine: readonly QuarantineRun[] | undefined
   readonly liveNodes: readonly LiveNode[]
   /** `current`, or `older` with the scripts an upgrade would run. */

@@ -1,4 +1,6 @@
 import {describeProof} from '../../crypto/key-proof.js'
+import type {QuarantineKind} from '../../database/operations/quarantine.js'
+import type {QuarantineRun} from '../../database/operations/quarantine-read.js'
 import {formatCount} from '../format/format-count.js'
 import {UNSEALABLE_KEY_ADVICE} from '../key-proof/unsealable-key-advice.js'
 import type {CheckReport} from './check-master-key.js'
@@ -77,12 +79,35 @@ export function renderCheck(report: CheckReport, keySource: string): string {
   lines.push('')
   if (report.quarantine === undefined || report.quarantine.length === 0) lines.push('Quarantine: nothing waiting.')
   else {
-    lines.push('Quarantine (old values kept by a reset, waiting for their key; newest first):')
+    lines.push('Quarantine (old values kept by this tool, by the run and what kept them; newest first):')
     for (const run of report.quarantine)
-      lines.push(`  run ${run.runId}: ${n(run.rows)} values, quarantined ${run.quarantinedAt.toISOString()}`)
-    lines.push('  If the old key turns up: server:restore-quarantined --runId <run> --oldMasterKeyFile <file>.')
+      lines.push(
+        `  run ${run.runId}: ${n(run.rows)} values, quarantined ${run.quarantinedAt.toISOString()} ` +
+          `(${keptBy(run.kinds)})`,
+      )
+    if (report.quarantine.some((run) => run.kinds.reset + run.kinds.salvage > 0))
+      lines.push('  If the old key turns up: server:restore-quarantined --runId <run> --oldMasterKeyFile <file>.')
+    if (report.quarantine.some((run) => run.kinds.rotation > 0))
+      lines.push(
+        "  A rotation's rows are the originals, under the key before it, of values outside the catalog it " +
+          'encrypted again: delete them (DELETE ... WHERE RunId = <run>) once the rotation is verified.',
+      )
   }
   return lines.join('\n')
+}
+
+/** What kept a run's rows, by the row's Kind (docs/recovery.md, "The quarantine"). */
+const KEPT_BY: Record<QuarantineKind, string> = {
+  reset: 'reset by lost-master-key',
+  salvage: 'salvaged by lost-master-key with a candidate key',
+  rotation: 'kept by rotate-master-key',
+}
+
+function keptBy(kinds: QuarantineRun['kinds']): string {
+  return (Object.keys(KEPT_BY) as QuarantineKind[])
+    .filter((kind) => kinds[kind] > 0)
+    .map((kind) => `${n(kinds[kind])} ${KEPT_BY[kind]}`)
+    .join(', ')
 }
 
 /** The check as `--json` data: the same facts, dates as ISO text. */
@@ -101,6 +126,7 @@ export function checkJson(report: CheckReport, keySource: string) {
       runId: run.runId,
       rows: run.rows,
       quarantinedAt: run.quarantinedAt.toISOString(),
+      kinds: run.kinds,
     })),
   }
 }

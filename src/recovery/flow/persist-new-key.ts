@@ -3,6 +3,7 @@ import {masterKeyToBase64} from '../../crypto/master-key.js'
 import {ExitCode} from '../../exit-codes.js'
 import {type PreparedFile, prepareFile, replaceFileAtomic} from '../../files/atomic-file.js'
 import {type ConfigFile, readConfigFile, restoreConfigFile, writeConfigFileAtomic} from '../../instance/config-file.js'
+import type {ConfigWriter} from '../../instance/config-file-write.js'
 import {sealNewMasterKey} from '../../instance/current-master-key.js'
 import {nodeFileOps} from '../../files/file-ops.js'
 import {describeKeySource, type KeySource, type MachineKeySourceKind} from '../../instance/machine-key-sources.js'
@@ -51,7 +52,12 @@ export interface PersistState {
  * step fails, it leaves nothing of itself behind. `redraw` is called when the key's sealed value collides (see
  * sealNewMasterKey); a key the operator chose must not be swapped silently, so its caller refuses there.
  */
-export async function persistNewKey(run: PersistState, newKey: Buffer, redraw?: () => Buffer): Promise<string> {
+export async function persistNewKey(
+  run: PersistState,
+  newKey: Buffer,
+  madeBy: ConfigWriter,
+  redraw?: () => Buffer,
+): Promise<string> {
   const config = need(run.config, 'the config file')
   const keyFile = run.options.masterKeyFile
   let partialKeyFile: PreparedFile | undefined
@@ -66,7 +72,7 @@ export async function persistNewKey(run: PersistState, newKey: Buffer, redraw?: 
     newKey = run.newKey = sealed.key
     // Written first, so an unwritable path is refused before the config changes.
     if (keyFile) partialKeyFile = await writeKeyFileBeside(keyFile, newKey)
-    const {previousCopyPath} = await writeConfigFileAtomic(config.path, sealed.text)
+    const {previousCopyPath} = await writeConfigFileAtomic(config.path, sealed.text, madeBy)
     run.previousConfigCopy = previousCopyPath
     if (keyFile && partialKeyFile) {
       await publishKeyFile(keyFile, partialKeyFile, target?.exists ? target.bytes : undefined)

@@ -5,6 +5,8 @@
 
 /** The audit event category of a completed recovery. */
 export const RECOVERY_EVENT_CATEGORY = 'MasterKeyReset'
+/** The audit event category of a rotation (rotate-event.ts): a key it put in force is no reset's. */
+export const ROTATION_EVENT_CATEGORY = 'MasterKeyRotation'
 
 /** A completed recovery, as its audit event records it. */
 export interface PreviousRecovery {
@@ -20,6 +22,17 @@ export interface PreviousRecovery {
  */
 export function recoveryEventId(runId: string): string {
   return `Events-${runId.replaceAll('-', '')}`
+}
+
+/** When an event of this tool occurred (its JSON's `Occurred`, ISO text); undefined when it has none. */
+export function eventOccurred(json: string | undefined): string | undefined {
+  if (json === undefined) return undefined
+  try {
+    const {Occurred} = JSON.parse(json) as {Occurred?: unknown}
+    return typeof Occurred === 'string' ? Occurred : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Reads a recovery event back; undefined when it is not one this tool wrote. */

@@ -11,7 +11,13 @@ import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {sampleCiphertexts} from './key-test-sample.js'
 import {need} from '../flow/need.js'
-import {parseRecoveryEvent, type PreviousRecovery, RECOVERY_EVENT_CATEGORY} from '../flow/previous-recovery.js'
+import {
+  eventOccurred,
+  parseRecoveryEvent,
+  type PreviousRecovery,
+  RECOVERY_EVENT_CATEGORY,
+  ROTATION_EVENT_CATEGORY,
+} from '../flow/previous-recovery.js'
 import {recordedThumbprint} from '../reset/server-certificate-document.js'
 import type {Step} from '../flow/step.js'
 
@@ -131,11 +137,12 @@ function environmentHides(verdicts: readonly KeyVerdict[], proven: KeyVerdict): 
 
 function stillWorks(verdicts: readonly KeyVerdict[], proven: KeyVerdict): RecoveryError {
   return new RecoveryError(
-    `The current master key (${proven.whence}) still works: ${evidenceOf(proven)}. The key is not lost and ` +
-      `nothing needs resetting; nothing was changed.`,
+    `The current master key (${proven.whence}) still works: ${evidenceOf(proven)}. The key is not lost, it opens ` +
+      `this database, and nothing needs resetting; nothing was changed.`,
     ExitCode.KeyStillWorks,
     [
       ...environmentHides(verdicts, proven),
+      'server:check-master-key checks the key on every encrypted value.',
       'If the server will not start for another reason, look at its logs instead.',
       'If you still want every sensitive value reset, pass --skipCurrentMasterKeyTest.',
     ],
@@ -163,6 +170,16 @@ export interface KeyTestOutcome {
    * The key works because an earlier run of this tool replaced it and committed: its report may never have been seen.
    */
   readonly alreadyRecovered?: PreviousRecovery & {readonly key: Buffer}
+}
+
+/**
+ * The latest reset of this tool, unless a rotation came after it: a rotation keeps the certificate the reset issued,
+ * so a key that opens it then is the rotation's, which works, and no reset is left to finish.
+ */
+async function latestReset(ctx: DbContext): Promise<PreviousRecovery | undefined> {
+  const reset = parseRecoveryEvent(await latestEventJson(ctx, RECOVERY_EVENT_CATEGORY))
+  const rotated = eventOccurred(await latestEventJson(ctx, ROTATION_EVENT_CATEGORY))
+  return reset && !(rotated !== undefined && rotated >= reset.occurred) ? reset : undefined
 }
 
 /** MASTER_KEY, or the key source that unsealed the config's key. */
@@ -198,7 +215,7 @@ export async function testTheCurrentKey(
     const verdict = await judgeKey(ctx, key.key, whenceOf(key), certificateDocument)
     verdicts.push(verdict)
     if (verdict.certificate.verdict === 'works') {
-      const previous = parseRecoveryEvent(await latestEventJson(ctx, RECOVERY_EVENT_CATEGORY))
+      const previous = await latestReset(ctx)
       if (previous && previous.newThumbprint.toUpperCase() === verdict.certificate.thumbprint.toUpperCase()) {
         return {verdict, certificateDocument, alreadyRecovered: {...previous, key: key.key}}
       }

@@ -9,6 +9,6 @@ export const sealTheNewKey: Step<RecoveryRun> = {
   async run(run) {
     // The re-entry list must be writable before anything changes: it cannot fail half-way through the reset.
     await run.reentry.open()
-    return persistNewKey(run, need(run.newKey, 'the new master key'))
+    return persistNewKey(run, need(run.newKey, 'the new master key'), 'lost-master-key')
   },
 }

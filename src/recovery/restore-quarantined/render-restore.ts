@@ -1,4 +1,5 @@
 import {formatCount} from '../format/format-count.js'
+import type {FolderRestore} from './restore-attachments.js'
 import type {RestoreReport} from './restore-quarantined.js'
 import {type OutcomeCounts, rowsKept, sumRestoreTallies} from './restore-tally.js'
 
@@ -21,6 +22,30 @@ function grid(rows: readonly string[][]): string[] {
 }
 
 const counts = (c: OutcomeCounts) => COLUMNS.map(([, key]) => n(c[key]))
+
+/** Each folder's files by what became of them: the ones that came back, and the ones left in the backup folder. */
+function renderAttachments(folders: readonly FolderRestore[], committed: boolean): string[] {
+  const lines = ['Attachments on disk:']
+  const named = (files: readonly string[], why: string) =>
+    files.length > 0 ? [`    ${n(files.length)} ${why}: ${files.join(', ')}`] : []
+  for (const f of folders) {
+    if (!f.backup) {
+      lines.push(`  ${f.folder}: no backup folder of this run, nothing to bring back.`)
+      continue
+    }
+    lines.push(
+      `  ${f.folder}: ${n(f.restored.length)} files ${committed ? 'came' : 'would come'} back from ${f.backup}, ` +
+        'encrypted under the current key.',
+      ...named(f.restored, committed ? 'brought back' : 'would be brought back'),
+      ...named(f.alreadyBack, 'already back (an earlier restore)'),
+      ...named(f.notOpened, 'left in the backup folder, the old key does not open them'),
+      ...named(f.targetExists, 'left in the backup folder, a file of that name is in place'),
+    )
+  }
+  if (folders.some((f) => f.backup))
+    lines.push('  The backup folders are left as they were: delete them once the files are verified.')
+  return [...lines, '']
+}
 
 /** The restore as the operator reads it: counts per table, never a value. */
 export function renderRestore(report: RestoreReport): string {
@@ -64,6 +89,7 @@ export function renderRestore(report: RestoreReport): string {
     lines.push(
       'The old server certificate was kept as the witness of the old key; it is never restored over the new one.',
     )
+  if (report.attachments) lines.push(...renderAttachments(report.attachments, report.committed))
   const kept = rowsKept(sum)
   if (kept > 0) {
     lines.push(
@@ -84,5 +110,6 @@ export function restoreJson(report: RestoreReport) {
     proof: report.proof,
     tables: report.tables,
     totals: sumRestoreTallies(report.tables),
+    attachments: report.attachments ?? [],
   }
 }

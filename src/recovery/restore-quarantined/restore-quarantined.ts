@@ -21,6 +21,7 @@ import {RecoveryError} from '../../recovery-error.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
 import {requireKnownSchema} from '../flow/known-schema.js'
 import {type OldKeyProof, proveOldKey} from './prove-old-key.js'
+import type {FolderRestore} from './restore-attachments.js'
 import {restoreDocument} from './restore-document.js'
 import {restoreEvent} from './restore-event.js'
 import {countRestoreOutcome, emptyRestoreTally, type RestoreTally} from './restore-tally.js'
@@ -51,12 +52,14 @@ export interface RestoreReport {
   readonly proof: string
   readonly tables: readonly RestoreTally[]
   readonly committed: boolean
+  /** The attachments on disk, once the step that brings them back has run. */
+  readonly attachments?: readonly FolderRestore[]
 }
 
 /** The run to restore: the one named, or the latest that has rows of a reset; refused when there is none. */
 async function chooseRun(ctx: DbContext, runId: string | undefined): Promise<QuarantineRun> {
   const runs = await quarantineRuns(ctx)
-  const resets = runs?.filter((r) => r.hasReset) ?? []
+  const resets = runs?.filter((r) => r.kinds.reset > 0) ?? []
   if (runs === undefined || resets.length === 0) {
     throw new RecoveryError(
       runs === undefined

@@ -1,4 +1,5 @@
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
+import {encryptedAttachmentFolders} from '../attachments/artifacts-folder.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {formatCount} from '../format/format-count.js'
@@ -9,6 +10,7 @@ import type {IdleState} from '../flow/check-no-node-is-running.js'
 import type {ServerState} from '../flow/open-the-server.js'
 import type {Step} from '../flow/step.js'
 import type {LockState} from '../flow/take-the-lock.js'
+import {restoreAttachments} from './restore-attachments.js'
 import {restoreQuarantined, type RestoreReport} from './restore-quarantined.js'
 import {rowsKept} from './restore-tally.js'
 
@@ -18,8 +20,14 @@ export type RestoreState = Omit<ServerState, 'options'> &
   LockState & {
     readonly options: ServerState['options'] &
       BackupState['options'] &
-      IdleState['options'] & {readonly runId?: string; readonly batchSize: number}
+      IdleState['options'] & {
+        readonly runId?: string
+        readonly batchSize: number
+        readonly artifactsDirectory?: string
+      }
     readonly oldKey: Buffer
+    /** The key the server uses now, as read under the lock. */
+    currentKey?: Buffer
     report?: RestoreReport
   }
 
@@ -50,6 +58,7 @@ export const restoreTheValues: Step<RestoreState> = {
         ['Run server:check-master-key; if the current key is lost too, run server:lost-master-key first.'],
       )
     }
+    state.currentKey = current.key
     // The run's quarantined values are the whole: each is restored or kept.
     const values = progressLine(progress, state.options.dryRun ? 'values worked out' : 'values restored or kept')
     state.report = await restoreQuarantined(need(state.locked, 'the lock'), {
@@ -64,5 +73,30 @@ export const restoreTheValues: Step<RestoreState> = {
       },
     })
     return `run ${state.report.run.runId}: ${formatCount(state.report.run.rows)} values quarantined`
+  },
+}
+
+/**
+ * Once the old key is proven (and, unless a dry run, the values are committed): the attachments the run moved aside
+ * come back under the current key (restore-attachments.ts); a dry run lists them.
+ */
+export const restoreTheAttachments: Step<RestoreState> = {
+  title: (state) =>
+    state.options.dryRun ? 'Work out which attachments would come back (dry run)' : 'Bring the attachments back',
+  async run(state) {
+    const report = need(state.report, 'the restore')
+    const folders = encryptedAttachmentFolders(need(state.config, 'the config file'), state.options.artifactsDirectory)
+    if (folders.length === 0) return 'the config names no artifacts folder (nor Octopus.Home): no attachments'
+    const keys = {oldKey: state.oldKey, currentKey: need(state.currentKey, 'the current key')}
+    const attachments = await restoreAttachments(folders, report.run.runId, keys, state.options.dryRun)
+    state.report = {...report, attachments}
+    return attachments
+      .map((f) =>
+        f.backup
+          ? `${f.folder}: ${formatCount(f.restored.length)} files ${state.options.dryRun ? 'would come' : 'came'} ` +
+            `back from ${f.backup}`
+          : `${f.folder}: no backup folder of this run, nothing to bring back`,
+      )
+      .join('; ')
   },
 }

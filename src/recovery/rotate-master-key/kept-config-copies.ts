@@ -1,7 +1,7 @@
 import {readdir, realpath} from 'node:fs/promises'
 import path from 'node:path'
 
-import {COPY_SUFFIX} from '../../instance/config-file-write.js'
+import {keptCopyStamp} from '../../instance/config-file-write.js'
 
 /** How many kept copies a re-run looks at: the newest are the ones a stopped run left. */
 const NEWEST = 5
@@ -13,13 +13,14 @@ const NEWEST = 5
 export async function keptConfigCopies(configPath: string): Promise<string[]> {
   const target = await realpath(configPath).catch(() => configPath)
   const folder = path.dirname(target)
-  const prefix = path.basename(target) + COPY_SUFFIX
   const names = await readdir(folder).catch(() => [] as string[])
-  // The timestamp in the name sorts as the time it was taken.
-  return names
-    .filter((name) => name.startsWith(prefix))
-    .sort()
-    .reverse()
+  const stamped = names.flatMap((name) => {
+    const stamp = keptCopyStamp(path.basename(target), name)
+    return stamp === undefined ? [] : [{name, stamp}]
+  })
+  // The timestamp in the name sorts as the time it was taken, whichever command kept the copy.
+  return stamped
+    .sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0))
     .slice(0, NEWEST)
-    .map((name) => path.join(folder, name))
+    .map(({name}) => path.join(folder, name))
 }

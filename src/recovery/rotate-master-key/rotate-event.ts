@@ -1,12 +1,9 @@
 import type {EventRecord} from '../../database/operations/events.js'
-import {recoveryEventId} from '../flow/previous-recovery.js'
+import {recoveryEventId, ROTATION_EVENT_CATEGORY} from '../flow/previous-recovery.js'
 import {need} from '../flow/need.js'
 import {keyFingerprint} from '../salvage/candidate-keys.js'
 import type {RotateRun} from './rotate-run.js'
 import {sumRotateTallies} from './rotate-tally.js'
-
-/** The audit event category of a rotation. */
-export const ROTATION_EVENT_CATEGORY = 'MasterKeyRotation'
 
 /**
  * The audit event of a rotation: counts and key fingerprints, never a key. Its Id is known before it is written (as

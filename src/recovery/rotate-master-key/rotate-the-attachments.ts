@@ -13,6 +13,7 @@ import {replaceFileAtomic} from '../../files/atomic-file.js'
 import {nodeFileOps} from '../../files/file-ops.js'
 import {encryptedAttachmentFolders} from '../attachments/artifacts-folder.js'
 import {BACKUP_SUFFIX, backupFolderFor, moveFolder, pathExists} from '../attachments/backup-folder.js'
+import {filesBelow} from '../attachments/files-below.js'
 import {need} from '../flow/need.js'
 import type {Step} from '../flow/step.js'
 import {formatCount as n} from '../format/format-count.js'
@@ -20,17 +21,6 @@ import {readConfigFile} from '../../instance/config-file.js'
 import {readCurrentMasterKey} from '../../instance/current-master-key.js'
 import {keptConfigCopies} from './kept-config-copies.js'
 import type {FolderRotation, RotateRun} from './rotate-run.js'
-
-/** Every file below `folder`, as paths relative to it. */
-async function filesBelow(folder: string, prefix = ''): Promise<string[]> {
-  const files: string[] = []
-  for (const entry of await readdir(path.join(folder, prefix), {withFileTypes: true})) {
-    const relative = path.join(prefix, entry.name)
-    if (entry.isDirectory()) files.push(...(await filesBelow(folder, relative)))
-    else if (entry.isFile()) files.push(relative)
-  }
-  return files.sort()
-}
 
 async function rotateFolder(folder: string, runId: string, oldKey: Buffer, newKey: Buffer): Promise<FolderRotation> {
   if (!(await pathExists(folder))) return {folder, rotated: 0, notOpened: []}

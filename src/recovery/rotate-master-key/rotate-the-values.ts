@@ -123,7 +123,7 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
     const {unreadable} = sumRotateTallies(run.tallies)
     if (unreadable > 0 && !options.resetUnreadable) throw unreadableError(run, unreadable)
     // Persisted before the commit: from here on a kept file holds each key the database may be under.
-    progress(await persistNewKey(run, keys.next, refuseRedraw(options.newKey !== undefined)), true)
+    progress(await persistNewKey(run, keys.next, 'rotate-master-key', refuseRedraw(options.newKey !== undefined)), true)
     await recordAndCommit(trx, run, rotationEvent(run), progress)
   }
   await runTransaction(run, locked, work)

@@ -59,7 +59,7 @@ export const sealTheGivenKey: Step<SetState> = {
     }
     const sealed = await sealNewMasterKey(config, state.key, state.env, {sealWith, redraw: collision})
     try {
-      const {previousCopyPath} = await writeConfigFileAtomic(config.path, sealed.text)
+      const {previousCopyPath} = await writeConfigFileAtomic(config.path, sealed.text, 'set-master-key')
       await verifySealed(state, previousCopyPath)
       state.outcome = {kind: 'sealed', sealedWith: sealed.sealedWith, previousConfigCopy: previousCopyPath}
       const how = describeKeySource(sealed.sealedWith)

@@ -71,10 +71,15 @@ for (const engine of testEngines())
       const runId = (JSON.parse(reset.stdout) as {runId: string}).runId
       const run = await check(['--json'], lost.env)
       expect(run.exitCode, run.message).to.equal(0)
-      const data = JSON.parse(run.stdout) as {verdict: string; quarantine: Array<{runId: string; rows: number}>}
+      const data = JSON.parse(run.stdout) as {
+        verdict: string
+        quarantine: Array<{runId: string; rows: number; kinds: Record<string, number>}>
+      }
       expect(data.verdict).to.equal('healthy')
       expect(data.quarantine.map((q) => q.runId)).to.deep.equal([runId])
       expect(data.quarantine[0].rows).to.be.greaterThan(0)
+      // No candidate key: every row is the reset's.
+      expect(data.quarantine[0].kinds).to.deep.equal({reset: data.quarantine[0].rows, salvage: 0, rotation: 0})
     })
 
     it('says a wrong key that opens a few values by chance is lost (exit 11), not partly readable', async () => {

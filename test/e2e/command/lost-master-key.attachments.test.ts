@@ -1,24 +1,14 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
-import {mkdir, readdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {mkdir, readdir, rename, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {encryptAttachment} from '../../../src/crypto/attachment-cipher.js'
 import type {RecoveryReport} from '../../../src/recovery/lost-master-key/recovery-report.js'
 import {createLostServer, databaseFingerprint, type LostServer} from '../../support/lost-server.js'
 import {CONFIRMED, runLostMasterKey} from '../../support/run-command.js'
+import {folderSnapshot} from '../../support/folder-snapshot.js'
 import {testEngines} from '../../support/targets.js'
-
-/** Every file below `folder`, relative, with its bytes. */
-async function snapshot(folder: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>()
-  for (const entry of await readdir(folder, {recursive: true, withFileTypes: true}))
-    if (entry.isFile()) {
-      const file = path.join(entry.parentPath, entry.name)
-      files.set(path.relative(folder, file), (await readFile(file)).toString('base64'))
-    }
-  return files
-}
 
 for (const engine of testEngines())
   describe(`server:lost-master-key moves encrypted attachments aside on ${engine}`, () => {
@@ -40,8 +30,8 @@ for (const engine of testEngines())
       earlier = `${folder}_MasterKeyRotationBackup`
       await mkdir(earlier)
       await writeFile(path.join(earlier, 'older.yaml'), 'from an earlier run')
-      files = await snapshot(folder)
-      earlierFiles = await snapshot(earlier)
+      files = await folderSnapshot(folder)
+      earlierFiles = await folderSnapshot(earlier)
     })
 
     after(() => server.dispose())
@@ -56,7 +46,7 @@ for (const engine of testEngines())
       const report = JSON.parse(dry.stdout) as RecoveryReport
       expect(report.attachments).to.have.length(1)
       expect(report.attachments![0]).to.deep.include({folder, outcome: 'would move'})
-      expect(await snapshot(folder)).to.deep.equal(files)
+      expect(await folderSnapshot(folder)).to.deep.equal(files)
       expect(await databaseFingerprint(server.database.url)).to.equal(fingerprint)
       const missing = await runLostMasterKey(
         ['--dryRun', `--artifactsDirectory=${path.join(server.root, 'nowhere')}`, '--json'],
@@ -73,8 +63,8 @@ for (const engine of testEngines())
       const backup = `${earlier}-${report.runId}`
       expect(report.attachments).to.deep.equal([{folder, backup, outcome: 'moved'}])
       expect(await readdir(artifacts)).to.not.include('KubernetesResourceManifests')
-      expect(await snapshot(backup)).to.deep.equal(files)
-      expect(await snapshot(earlier)).to.deep.equal(earlierFiles)
+      expect(await folderSnapshot(backup)).to.deep.equal(files)
+      expect(await folderSnapshot(earlier)).to.deep.equal(earlierFiles)
       expect(report.nextSteps.join(' ')).to.include(backup)
     })
 
@@ -87,7 +77,7 @@ for (const engine of testEngines())
       const report = JSON.parse(again.stdout) as RecoveryReport
       expect(report.outcome).to.equal('already-recovered')
       expect(report.attachments?.[0].outcome).to.equal('moved')
-      expect(await snapshot(report.attachments![0].backup!)).to.deep.equal(files)
+      expect(await folderSnapshot(report.attachments![0].backup!)).to.deep.equal(files)
       expect(await readdir(artifacts)).to.not.include('KubernetesResourceManifests')
     })
   })

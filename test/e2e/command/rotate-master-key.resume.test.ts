@@ -24,7 +24,7 @@ for (const engine of testEngines())
       // not know yet, and the previous config (the database's key) is kept beside it.
       const config = await readConfigFile(server.seeded.configPath)
       const sealed = await sealNewMasterKey(config, generateMasterKey(32), server.env)
-      await writeConfigFileAtomic(config.path, sealed.text)
+      await writeConfigFileAtomic(config.path, sealed.text, 'rotate-master-key')
       sealedKey = sealed.key
     })
 
@@ -35,7 +35,7 @@ for (const engine of testEngines())
       expect(run.exitCode, run.message).to.equal(0)
       const report = JSON.parse(run.stdout) as RotateReport
       expect(report.outcome).to.equal('rotated')
-      expect(report.resumedFrom).to.include('.before-lost-master-key-')
+      expect(report.resumedFrom).to.include('.before-rotate-master-key-')
       const key = await readCurrentMasterKey(await readConfigFile(server.seeded.configPath), server.env)
       expect(key.kind === 'available' && key.key.equals(sealedKey), 'the config keeps the key it held').to.equal(true)
       const now = await readBackSensitive(server.database.url, sealedKey)

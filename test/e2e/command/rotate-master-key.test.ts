@@ -12,6 +12,7 @@ import {decryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {readConfigFile} from '../../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../../src/instance/current-master-key.js'
 import {SENSITIVE_CATALOG} from '../../../src/recovery/catalog/catalog.js'
+import {formatCount} from '../../../src/recovery/format/format-count.js'
 import {createLostServer, databaseFingerprint, type LostServer, query} from '../../support/lost-server.js'
 import {compareRotated} from '../../support/rotation-check.js'
 import {type CommandRun, runPluginCommand} from '../../support/run-command.js'
@@ -182,6 +183,16 @@ for (const engine of testEngines())
         expect(decryptSensitiveValue(row.Value, server.seeded.masterKey).kind, row.Value).to.equal('plaintext')
     })
 
+    it('the check names the rotation, not a reset, as what kept its quarantine rows', async () => {
+      const decoys = Object.values(server.seeded.decoys).reduce((sum, n) => sum + n, 0)
+      const check = await runPluginCommand('server:check-master-key', [], server.env)
+      expect(check.stdout).to.match(new RegExp(`values, quarantined \\S+ \\(${formatCount(decoys)} kept by rotate-`))
+      expect(check.stdout).to.not.include('reset by')
+      const json = await runPluginCommand('server:check-master-key', ['--json'], server.env)
+      const {quarantine} = JSON.parse(json.stdout) as {quarantine: Array<{kinds: Record<string, number>}>}
+      expect(quarantine.map((run) => run.kinds)).to.deep.equal([{reset: 0, salvage: 0, rotation: decoys}])
+    })
+
     it('records an audit event without either key', async () => {
       const events = await query<{Message: string; JSON: string}>(
         server.database.url,
@@ -204,7 +215,7 @@ for (const engine of testEngines())
     })
 
     it('names where the old key still lives and the set-master-key line for other nodes', () => {
-      expect(run.stdout).to.include('.before-lost-master-key-')
+      expect(run.stdout).to.include('.before-rotate-master-key-').and.not.include('.before-lost-master-key-')
       expect(run.stdout).to.include('_MasterKeyRotationBackup')
       expect(run.stdout).to.include('On node node-b, with its server stopped: server:set-master-key')
       expect(run.stdout).to.include('server:show-master-key')

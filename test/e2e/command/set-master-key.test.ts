@@ -151,6 +151,7 @@ for (const engine of testEngines())
         const result = JSON.parse(run.stdout) as SetJson
         expect(result.outcome).to.equal('sealed')
         expect(result.sealedWith).to.deep.equal({kind: 'machinekey', path: seeded.machineKeyPath})
+        expect(result.previousConfigCopy).to.include(`${seeded.configPath}.before-set-master-key-`)
         expect(await readFile(result.previousConfigCopy!)).to.deep.equal(original)
         expect((await stat(result.previousConfigCopy!)).mode & 0o777).to.equal(0o600)
         expect(await configKey(seeded.configPath, dead)).to.equal(key)

@@ -204,9 +204,10 @@ for (const target of databaseTargets()) {
         )
         // A run that only salvaged has no reset rows: restore's default run is the latest reset.
         await insertQuarantineRows(test.ctx, [{...rows[1], runId: 'run-salvage-only'}], new Date(when.getTime() + 1000))
-        expect((await quarantineRuns(test.ctx))!.map(({runId, hasReset}) => ({runId, hasReset}))).to.deep.equal([
-          {runId: 'run-salvage-only', hasReset: false},
-          {runId: 'run-ids', hasReset: true},
+        // Its rows counted by the Kind that kept them: restore's default run is the latest with a reset's.
+        expect((await quarantineRuns(test.ctx))!.map(({runId, rows, kinds}) => ({runId, rows, kinds}))).to.deep.equal([
+          {runId: 'run-salvage-only', rows: 1, kinds: {reset: 0, salvage: 1, rotation: 0}},
+          {runId: 'run-ids', rows: 3, kinds: {reset: 1, salvage: 2, rotation: 0}},
         ])
         const read = await readQuarantine(test.ctx, 'run-ids')
         expect(read).to.deep.equal([
@@ -252,7 +253,7 @@ for (const target of databaseTargets()) {
           })
           .execute()
         expect(await quarantineRuns(test.ctx)).to.deep.equal([
-          {runId: 'old', rows: 1, quarantinedAt: when, hasReset: true},
+          {runId: 'old', rows: 1, quarantinedAt: when, kinds: {reset: 1, salvage: 0, rotation: 0}},
         ])
         // Added in the caller's transaction: a rollback takes them away again.
         await inTransaction(test.ctx, async (trx) => {

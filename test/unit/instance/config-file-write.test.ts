@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {ExitCode} from '../../../src/exit-codes.js'
 import {restoreConfigFile, withSetting, writeConfigFileAtomic} from '../../../src/instance/config-file.js'
+import {CONFIG_WRITERS, keptCopyStamp} from '../../../src/instance/config-file-write.js'
 import {type FileOps, nodeFileOps} from '../../../src/files/file-ops.js'
 import {SettingKey} from '../../../src/instance/setting-keys.js'
 import {RecoveryError} from '../../../src/recovery-error.js'
@@ -43,7 +44,7 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
   }
 
   async function writeFailure(ops: FileOps): Promise<RecoveryError> {
-    const error = await rejectionOf(writeConfigFileAtomic(configPath, newText, ops))
+    const error = await rejectionOf(writeConfigFileAtomic(configPath, newText, 'lost-master-key', ops))
     expect(error).to.be.instanceOf(RecoveryError)
     expect((error as RecoveryError).exitCode).to.equal(ExitCode.NotFound)
     expect(error.message).to.contain(`Could not write the config file ${configPath}: `)
@@ -51,7 +52,7 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
   }
 
   it('replaces the file, keeps a 0600 copy of the old bytes beside it, and leaves the file 0600', async () => {
-    const {previousCopyPath} = await writeConfigFileAtomic(configPath, newText)
+    const {previousCopyPath} = await writeConfigFileAtomic(configPath, newText, 'lost-master-key')
 
     expect(path.dirname(previousCopyPath)).to.equal(folder)
     expect(path.basename(previousCopyPath)).to.match(COPY_NAME)
@@ -63,7 +64,7 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
   })
 
   it('writes the text byte for byte, byte order mark included', async () => {
-    await writeConfigFileAtomic(configPath, newText)
+    await writeConfigFileAtomic(configPath, newText, 'lost-master-key')
     const written = await fs.readFile(configPath)
     expect(written.subarray(0, 3)).to.deep.equal(Buffer.from([0xef, 0xbb, 0xbf]))
     expect(written.equals(Buffer.from(newText, 'utf8'))).to.equal(true)
@@ -71,8 +72,8 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
 
   it('never overwrites an earlier copy made in the same millisecond', async () => {
     const now = new Date('2030-01-02T03:04:05.678Z')
-    const first = await writeConfigFileAtomic(configPath, newText, nodeFileOps, now)
-    const second = await writeConfigFileAtomic(configPath, `${newText}\r\n`, nodeFileOps, now)
+    const first = await writeConfigFileAtomic(configPath, newText, 'lost-master-key', nodeFileOps, now)
+    const second = await writeConfigFileAtomic(configPath, `${newText}\r\n`, 'lost-master-key', nodeFileOps, now)
 
     expect(path.basename(first.previousCopyPath)).to.equal(
       'octopus.config.before-lost-master-key-2030-01-02T03-04-05-678Z',
@@ -82,11 +83,22 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
     expect(await fs.readFile(second.previousCopyPath, 'utf8')).to.equal(newText)
   })
 
+  it('names the kept copy for the command that made it, and reads its time back from any of them', async () => {
+    const now = new Date('2030-01-02T03:04:05.678Z')
+    for (const madeBy of CONFIG_WRITERS) {
+      const {previousCopyPath} = await writeConfigFileAtomic(configPath, newText, madeBy, nodeFileOps, now)
+      const name = path.basename(previousCopyPath)
+      expect(name).to.equal(`octopus.config.before-${madeBy}-2030-01-02T03-04-05-678Z`)
+      expect(keptCopyStamp('octopus.config', name)).to.equal('2030-01-02T03-04-05-678Z')
+    }
+    expect(keptCopyStamp('octopus.config', 'octopus.config.before-something-else-2030')).to.equal(undefined)
+  })
+
   it('replaces the file a symbolic link points to, and keeps the link', async () => {
     const link = path.join(folder, 'link.config')
     await fs.symlink(configPath, link)
 
-    const {previousCopyPath} = await writeConfigFileAtomic(link, newText)
+    const {previousCopyPath} = await writeConfigFileAtomic(link, newText, 'lost-master-key')
     expect((await fs.lstat(link)).isSymbolicLink()).to.equal(true)
     expect(await fs.readFile(configPath, 'utf8')).to.equal(newText)
     expect(path.basename(previousCopyPath)).to.match(COPY_NAME)
@@ -101,7 +113,7 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
     if (process.getuid?.() !== 0) this.skip()
     await fs.chown(configPath, 4321, 4322)
 
-    await writeConfigFileAtomic(configPath, newText)
+    await writeConfigFileAtomic(configPath, newText, 'lost-master-key')
     const {uid, gid} = await fs.stat(configPath)
     expect({uid, gid}).to.deep.equal({uid: 4321, gid: 4322})
   })
@@ -180,7 +192,7 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
 
   it('refuses a config file that does not exist', async () => {
     const missing = path.join(folder, 'missing.config')
-    const error = (await rejectionOf(writeConfigFileAtomic(missing, newText))) as RecoveryError
+    const error = (await rejectionOf(writeConfigFileAtomic(missing, newText, 'lost-master-key'))) as RecoveryError
     expect(error.exitCode).to.equal(ExitCode.NotFound)
     expect(error.message).to.equal(`The config file ${missing} does not exist.`)
   })
@@ -189,14 +201,14 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
     const notAFolder = path.join(folder, 'file')
     await fs.writeFile(notAFolder, 'x')
     const error = (await rejectionOf(
-      writeConfigFileAtomic(path.join(notAFolder, 'octopus.config'), newText),
+      writeConfigFileAtomic(path.join(notAFolder, 'octopus.config'), newText, 'lost-master-key'),
     )) as RecoveryError
     expect(error.exitCode).to.equal(ExitCode.NotFound)
     expect(error.message).to.contain('does not exist')
   })
 
   it('restores the previous bytes, 0600, and removes the copy', async () => {
-    const {previousCopyPath} = await writeConfigFileAtomic(configPath, newText)
+    const {previousCopyPath} = await writeConfigFileAtomic(configPath, newText, 'lost-master-key')
 
     await restoreConfigFile(configPath, previousCopyPath)
     expect((await fs.readFile(configPath)).equals(original)).to.equal(true)
@@ -205,7 +217,7 @@ describe('writeConfigFileAtomic and restoreConfigFile', () => {
   })
 
   it('keeps the new file and the copy when restoring fails midway', async () => {
-    const {previousCopyPath} = await writeConfigFileAtomic(configPath, newText)
+    const {previousCopyPath} = await writeConfigFileAtomic(configPath, newText, 'lost-master-key')
     const ops: FileOps = {...nodeFileOps, rename: () => Promise.reject(systemError('EIO', 'i/o error, rename'))}
 
     const error = (await rejectionOf(restoreConfigFile(configPath, previousCopyPath, ops))) as RecoveryError

@@ -14,8 +14,10 @@ describe('stale temporary files', () => {
   it('recognises the names the atomic writes give, and no others', () => {
     const target = '/x/OctopusServer.config'
     expect(isTemporaryFileOf(target, path.basename(temporaryPathBeside(target)))).to.equal(true)
-    const copy = `${target}.before-lost-master-key-2026-01-02T03-04-05-678Z-1`
-    expect(isTemporaryFileOf(target, path.basename(temporaryPathBeside(copy)))).to.equal(true)
+    for (const command of ['lost-master-key', 'rotate-master-key', 'set-master-key']) {
+      const copy = `${target}.before-${command}-2026-01-02T03-04-05-678Z-1`
+      expect(isTemporaryFileOf(target, path.basename(temporaryPathBeside(copy))), command).to.equal(true)
+    }
     for (const name of [
       'OctopusServer.config',
       '.OctopusServer.config.tmp',

@@ -121,7 +121,14 @@ function checkReport(rng: Prng): CheckReport {
       values: {verdict: 'proven', tried: 40, opened: 40, chance: 0},
     },
     tables,
-    quarantine: [{runId: RUN_ID, rows: large(rng), quarantinedAt: new Date('2024-01-01T00:00:00Z'), hasReset: true}],
+    quarantine: [
+      {
+        runId: RUN_ID,
+        rows: large(rng),
+        quarantinedAt: new Date('2024-01-01T00:00:00Z'),
+        kinds: {reset: large(rng), salvage: large(rng), rotation: large(rng)},
+      },
+    ],
     liveNodes: [],
     schema: {state: 'older', applied: large(rng), pending: Array.from({length: 1200}, (_, i) => `script-${i}`)},
     verdict: {state: 'some-values-unreadable', exitCode: ExitCode.SomeValuesUnreadable},
@@ -146,7 +153,12 @@ function restoreReport(rng: Prng): RestoreReport {
       },
     ),
   )
-  const run = {runId: RUN_ID, rows: large(rng), quarantinedAt: new Date(), hasReset: true}
+  const run = {
+    runId: RUN_ID,
+    rows: large(rng),
+    quarantinedAt: new Date(),
+    kinds: {reset: large(rng), salvage: 0, rotation: 0},
+  }
   return {restoreId: 'restore-seeded', run, proof: 'proven by the old server certificate', tables, committed: true}
 }
 
