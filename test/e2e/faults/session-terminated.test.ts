@@ -15,10 +15,7 @@ interface Step {
   readonly says: string
 }
 
-/**
- * Each step of the command, recognised by the statement it sends there (src/recovery/flow/ and
- * src/recovery/lost-master-key/).
- */
+/** Each step of the command, recognised by the statement it sends there (src/recovery/flow/, lost-master-key/). */
 const STEPS: Step[] = [
   {
     name: 'before the lock',
