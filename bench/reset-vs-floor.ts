@@ -79,6 +79,21 @@ const floorChild = (template: SeededTemplate) => () =>
         {},
       )
 
+/** The tool's own process CPU over the transaction (median), where measured. */
+function transactionToolCpu(runs: readonly Run[]): number | undefined {
+  const seconds = runs.map((r) => r.detail.transactionToolCpuSeconds)
+  return seconds.length > 0 && seconds.every(Number.isFinite) ? median(seconds) : undefined
+}
+
+/** The transaction's wall time, its backend's CPU and the tool's own process CPU over it (medians). */
+function limitParts(runs: readonly Run[]): string {
+  const of = (key: string) => median(runs.map((r) => r.detail[key])).toFixed(2)
+  return (
+    `transaction ${of('transactionSeconds')} s, backend CPU ${of('backendCpuSeconds')} s, the tool's own CPU ` +
+    `${of('transactionToolCpuSeconds')} s`
+  )
+}
+
 function row(name: string, documents: number, runs: readonly Run[]): string {
   const seconds = median(runs.map((r) => r.seconds))
   const postgres = runs.every((r) => r.postgresCpuSeconds !== undefined)
@@ -316,8 +331,8 @@ try {
       if (toolLimit !== undefined && floorLimit !== undefined)
         log(
           `  against the physical limit (the transaction's wall time over its PostgreSQL backend's own CPU for it): ` +
-            `tool ${toolLimit.toFixed(2)} (backend CPU ${backendCpu(size.tool)!.toFixed(2)} s), floor ` +
-            `${floorLimit.toFixed(2)} (backend CPU ${backendCpu(floorOf(size))!.toFixed(2)} s)`,
+            `tool ${toolLimit.toFixed(2)} (${limitParts(size.tool)}), floor ${floorLimit.toFixed(2)} (backend CPU ` +
+            `${backendCpu(floorOf(size))!.toFixed(2)} s)`,
         )
       log(memoryLine(size.tool))
     }
@@ -328,6 +343,12 @@ try {
         `${leastCpuSeconds.toFixed(2)}, most ${mostCpuSeconds.toFixed(2)}), of it on the main thread ` +
         `${mainThreadSeconds.toFixed(2)} s`,
     )
+    const scaledLimit = limitRatio(otherTool)
+    if (scaledLimit !== undefined)
+      log(
+        `the tool at ${other} documents against the physical limit: ${scaledLimit.toFixed(2)} ` +
+          `(${limitParts(otherTool)})`,
+      )
     if (memoryRatio !== undefined)
       log(`peak memory, larger run over smaller (${args.documents} and ${other} documents): ${memoryRatio.toFixed(2)}×`)
     const goals = judgeGoals({
@@ -352,7 +373,10 @@ try {
         fixed_s: round(fixedSeconds(large.tool)),
         limit_ratio: nullable(limitRatio(large.tool)),
         backend_cpu_s: nullable(backendCpu(large.tool)),
+        tool_transaction_cpu_s: nullable(transactionToolCpu(large.tool)),
         floor_limit_ratio: nullable(limitRatio(floorOf(large))),
+        scaled_limit_ratio: nullable(scaledLimit),
+        scaled_backend_cpu_s: nullable(backendCpu(otherTool)),
         floor_backend_cpu_s: nullable(backendCpu(floorOf(large))),
         warm_up_s: large.plan ? round(warmUpSeconds(large.plan)) : null,
         small_documents: small ? args.smallDocuments : null,
