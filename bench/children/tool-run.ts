@@ -50,7 +50,10 @@ const options: RecoveryOptions = {
 
 /** Wall seconds of each step that ran, by title: the steps are wrapped here, in this process only. */
 const steps: Record<string, number> = {}
-/** The transaction step's wall time and its backends' CPU (the step also holds the little before BEGIN). */
+/**
+ * The transaction step's wall time, this process's CPU over it (every thread: the garbage collector's too) and its
+ * backends' CPU (the step also holds the little before BEGIN).
+ */
 const transaction: Record<string, number> = {}
 const watch = values['database-url'] ? await BackendWatch.open(values['database-url'], APPLICATION_NAME) : undefined
 for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
@@ -58,14 +61,17 @@ for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
   const watched = step === resetTheValues ? watch : undefined
   const timed: Step<RecoveryRun>['run'] = async (state, progress) => {
     const backendBefore: BackendSample | undefined = await watched?.sample()
+    const cpuBefore = process.cpuUsage()
     const from = performance.now()
     try {
       return await run(state, progress)
     } finally {
       const seconds = (performance.now() - from) / 1000
+      const toolCpu = cpuSecondsSince(cpuBefore)
       steps[`step:${typeof step.title === 'string' ? step.title : step.title(state)}`] = seconds
       if (watched && backendBefore) {
         transaction.transactionSeconds = seconds
+        transaction.transactionToolCpuSeconds = toolCpu
         transaction.backendCpuSeconds = backendCpuBetween(backendBefore, await watched.sample())
       }
     }
