@@ -179,7 +179,8 @@ try {
     log(
       `Seeded ${args.documents.toLocaleString('en-US')} documents (${template.seeded.users} users), then ` +
         `${events.toLocaleString('en-US')} events in all, in ${seedSeconds.toFixed(1)} s: database ` +
-        `${(size / 1024).toFixed(2)} GB; free disk ${freeGbBefore.toFixed(1)} GB before, ${freeGbAfter.toFixed(1)} GB after`,
+        `${(size / 1024).toFixed(2)} GB; free disk ${freeGbBefore.toFixed(1)} GB before, ` +
+        `${freeGbAfter.toFixed(1)} GB after`,
     )
     started = performance.now()
     const plan = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
@@ -199,8 +200,9 @@ try {
     }
     const scrubPlanMb = (await stat(scrubPlan)).size / 2 ** 20
     log(
-      `Planned the floor in ${elapsed(started)} s (not timed): ${planned.EventPlanned.toLocaleString('en-US')} events to write, ` +
-        `scrub plan ${(scrubPlanMb / 1024).toFixed(2)} GB`,
+      `Planned the floor in ${elapsed(started)} s (not timed): ` +
+        `${planned.EventPlanned.toLocaleString('en-US')} events to write, scrub plan ` +
+        `${(scrubPlanMb / 1024).toFixed(2)} GB`,
     )
     const profile = args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : []
     const runs: SizeRuns = {

@@ -35,7 +35,8 @@ await measureHonestFloor(USAGE, async (client, batchSize) => {
   const rows: Record<string, number> = {}
   let planned = await plan.next()
   for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
-    const select = `SELECT ${['Id', 'JSON', ...columns, ...readColumns].map((c) => `"${c}"`).join(', ')} FROM "${table}"`
+    const selected = ['Id', 'JSON', ...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
+    const select = `SELECT ${selected} FROM "${table}"`
     const read = (last: string | undefined) =>
       client.query<Record<string, string | null>>(
         last === undefined
