@@ -30,13 +30,17 @@ import {createSeededTemplate, startEmbeddedPostgres, type SeededTemplate} from '
 import {median, nullable, round} from './lib/stats.js'
 import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
-const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--documents D] [--rounds R] [--profile DIR]
+const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--documents D] [--rounds R]
+  [--floor-up-to F] [--profile DIR]
   --events N          audit events in the larger database (default 1000000)
   --small-events M    audit events in the smaller one (below N), also the N of "10N within 1.1× of N" (default
                       N/10, at least 100000, when below N; 0 skips it)
   --documents D       documents the seeder spreads over every table first (default 20000: about 800 users)
   --rounds R          rounds; each measures the tool and the floor on a fresh copy (default 3; 1 past
                       2000000 events, where one round takes many minutes)
+  --floor-up-to F     plan and run the floor only at sizes of at most F events (default: every size); a larger
+                      one runs the tool alone, for its memory and limit_ratio (the plan and the floor each take
+                      about as long as the tool)
   --profile DIR       write a --cpu-prof profile of each of the tool's runs into DIR`
 
 /** The least default of `--small-events`, and the largest run judged against the small limit. */
@@ -44,7 +48,14 @@ const SMALL_EVENTS = 100_000
 /** Past this many events, one round by default. */
 const ONE_ROUND_PAST = 2_000_000
 
-let args: {events: number; smallEvents: number; documents: number; rounds: number; profileDir: string | undefined}
+let args: {
+  events: number
+  smallEvents: number
+  documents: number
+  rounds: number
+  floorUpTo: number
+  profileDir: string | undefined
+}
 try {
   const {values} = parseArgs({
     strict: true,
@@ -53,6 +64,7 @@ try {
       'small-events': {type: 'string'},
       documents: {type: 'string', default: '20000'},
       rounds: {type: 'string'},
+      'floor-up-to': {type: 'string'},
       profile: {type: 'string'},
       help: {type: 'boolean', default: false},
     },
@@ -72,6 +84,10 @@ try {
     }),
     documents: wholeNumber(values.documents, 'documents', 1000),
     rounds: wholeNumber(values.rounds ?? (events > ONE_ROUND_PAST ? '1' : '3'), 'rounds', 1),
+    floorUpTo:
+      values['floor-up-to'] === undefined
+        ? Number.POSITIVE_INFINITY
+        : wholeNumber(values['floor-up-to'], 'floor-up-to', 0),
     profileDir: values.profile,
   }
 } catch (error) {
@@ -182,34 +198,13 @@ try {
         `${(size / 1024).toFixed(2)} GB; free disk ${freeGbBefore.toFixed(1)} GB before, ` +
         `${freeGbAfter.toFixed(1)} GB after`,
     )
-    started = performance.now()
-    const plan = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
-    const scrubPlan = path.join(tmpdir(), `bench-scrub-plan-${name}-${process.pid}.bin`)
-    planFiles.push(plan, scrubPlan)
-    await template.freshCopy()
-    const planArgs = ['--database-url', template.databaseUrl, '--plan']
-    await runMeasuringChild('honest-floor-plan.ts', [...planArgs, plan], {}, [], compiled)
-    const planned = (await runMeasuringChild(
-      'scrub-floor-plan.ts',
-      [...planArgs, scrubPlan],
-      {},
-      [],
-      compiled,
-    )) as unknown as {
-      EventPlanned: number
-    }
-    const scrubPlanMb = (await stat(scrubPlan)).size / 2 ** 20
-    log(
-      `Planned the floor in ${elapsed(started)} s (not timed): ` +
-        `${planned.EventPlanned.toLocaleString('en-US')} events to write, scrub plan ` +
-        `${(scrubPlanMb / 1024).toFixed(2)} GB`,
-    )
+    const floorPlans = events <= args.floorUpTo ? await planFloor(template, name) : undefined
     const profile = args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', args.profileDir] : []
     const runs: SizeRuns = {
       events,
       tool: [],
       floor: [],
-      seeding: {seconds: seedSeconds, databaseMb: size, freeGbBefore, freeGbAfter, scrubPlanMb},
+      seeding: {seconds: seedSeconds, databaseMb: size, freeGbBefore, freeGbAfter, scrubPlanMb: floorPlans?.mb ?? 0},
     }
     const tool = () =>
       runMeasuringChild(
@@ -219,36 +214,73 @@ try {
         profile,
         compiled,
       )
-    const floorArgs = [
-      ...['--database-url', template.databaseUrl, '--plan', plan, '--scrub-plan', scrubPlan],
-      ...['--batch-size', String(DEFAULT_BATCH_SIZE)],
-    ]
-    const floor = () => runMeasuringChild('scrub-floor-run.ts', floorArgs, {}, [], compiled)
     for (let round = 1; round <= args.rounds; round++) {
       started = performance.now()
       const runTool = async () =>
         runs.tool.push(await measure(template, events, `the tool at ${events} events (round ${round})`, tool))
-      const runFloor = async () =>
-        runs.floor.push(await measure(template, events, `the floor at ${events} events (round ${round})`, floor))
-      // Alternate which goes first, so neither always meets the colder cache.
-      if (round % 2 === 1) await runFloor().then(runTool)
-      else await runTool().then(runFloor)
+      if (floorPlans) {
+        const floorArgs = [
+          ...['--database-url', template.databaseUrl, '--plan', floorPlans.reset, '--scrub-plan', floorPlans.scrub],
+          ...['--batch-size', String(DEFAULT_BATCH_SIZE)],
+        ]
+        const floor = () => runMeasuringChild('scrub-floor-run.ts', floorArgs, {}, [], compiled)
+        const runFloor = async () =>
+          runs.floor.push(await measure(template, events, `the floor at ${events} events (round ${round})`, floor))
+        // Alternate which goes first, so neither always meets the colder cache.
+        if (round % 2 === 1) await runFloor().then(runTool)
+        else await runTool().then(runFloor)
+      } else await runTool()
+      const floorSeconds = runs.floor.at(-1)?.seconds
       log(
         `${events.toLocaleString('en-US')} events, round ${round}: tool ${runs.tool.at(-1)!.seconds.toFixed(2)} s, ` +
-          `floor ${runs.floor.at(-1)!.seconds.toFixed(2)} s (${elapsed(started)} s with copies)`,
+          `${floorSeconds === undefined ? 'no floor' : `floor ${floorSeconds.toFixed(2)} s`} (${elapsed(started)} s ` +
+          `with copies)`,
       )
     }
     runs.seeding.freeGbAfterRuns = await freeGb()
     await template.dispose()
     templates.splice(templates.indexOf(template), 1)
-    for (const file of [plan, scrubPlan]) await rm(file, {force: true})
+    for (const file of [floorPlans?.reset, floorPlans?.scrub]) if (file) await rm(file, {force: true})
     return runs
+  }
+
+  /** The floor's two plans for a fresh copy of `template`, made before any timing. */
+  async function planFloor(
+    template: SeededTemplate,
+    name: string,
+  ): Promise<{reset: string; scrub: string; mb: number}> {
+    const started = performance.now()
+    const reset = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
+    const scrub = path.join(tmpdir(), `bench-scrub-plan-${name}-${process.pid}.bin`)
+    planFiles.push(reset, scrub)
+    await template.freshCopy()
+    const planArgs = ['--database-url', template.databaseUrl, '--plan']
+    await runMeasuringChild('honest-floor-plan.ts', [...planArgs, reset], {}, [], compiled)
+    const planned = (await runMeasuringChild(
+      'scrub-floor-plan.ts',
+      [...planArgs, scrub],
+      {},
+      [],
+      compiled,
+    )) as unknown as {
+      EventPlanned: number
+    }
+    const mb = (await stat(scrub)).size / 2 ** 20
+    log(
+      `Planned the floor in ${elapsed(started)} s (not timed): ` +
+        `${planned.EventPlanned.toLocaleString('en-US')} events to write, scrub plan ${(mb / 1024).toFixed(2)} GB`,
+    )
+    return {reset, scrub, mb}
   }
 
   const small = args.smallEvents > 0 ? await measureSize('bench_pii_small', args.smallEvents) : undefined
   const large = await measureSize('bench_pii', args.events)
   const sizes = [large, small].filter((size): size is SizeRuns => size !== undefined)
-  const ratio = (size: SizeRuns | undefined) => size && seconds(size.tool) / seconds(size.floor)
+  /** Undefined for a size whose floor did not run (`--floor-up-to`). */
+  const ratio = (size: SizeRuns | undefined) =>
+    size && size.floor.length > 0 ? seconds(size.tool) / seconds(size.floor) : undefined
+  const floorSeconds = (size: SizeRuns | undefined) =>
+    size && size.floor.length > 0 ? round(seconds(size.floor)) : null
   const growth =
     small && (large.events > small.events ? rss(large.tool) / rss(small.tool) : rss(small.tool) / rss(large.tool))
 
@@ -258,22 +290,27 @@ try {
   log('|---|---:|---:|---:|---:|---:|---:|')
   for (const size of sizes) {
     log(row(`tool --scrubPii at ${size.events} events, compiled`, size.events, size.tool))
-    log(row(`floor at ${size.events} events`, size.events, size.floor))
+    if (size.floor.length > 0) log(row(`floor at ${size.events} events`, size.events, size.floor))
   }
   log('')
   log(`floor: ${FLOOR}`)
   for (const size of sizes) {
     log(
-      `${size.events} events: ${size.tool[0].detail.eventRowsChanged} changed; ratio tool/floor: wall ` +
-        `${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ${(cpuOf(size.tool) / cpuOf(size.floor)).toFixed(2)}`,
+      `${size.events} events: ${size.tool[0].detail.eventRowsChanged} changed; ` +
+        (size.floor.length > 0
+          ? `ratio tool/floor: wall ${ratio(size)!.toFixed(2)}, CPU (process + PostgreSQL) ` +
+            `${(cpuOf(size.tool) / cpuOf(size.floor)).toFixed(2)}`
+          : 'no floor at this size (--floor-up-to)'),
     )
     const toolLimit = limitRatio(size.tool)
     const floorLimit = limitRatio(size.floor)
-    if (toolLimit !== undefined && floorLimit !== undefined)
+    if (toolLimit !== undefined)
       log(
         `  against the physical limit (the transaction's wall time over its PostgreSQL backend's own CPU for it): ` +
-          `tool ${toolLimit.toFixed(2)} (backend CPU ${backendCpu(size.tool)!.toFixed(2)} s), floor ` +
-          `${floorLimit.toFixed(2)} (backend CPU ${backendCpu(size.floor)!.toFixed(2)} s)`,
+          `tool ${toolLimit.toFixed(2)} (backend CPU ${backendCpu(size.tool)!.toFixed(2)} s)` +
+          (floorLimit === undefined
+            ? ''
+            : `, floor ${floorLimit.toFixed(2)} (backend CPU ${backendCpu(size.floor)!.toFixed(2)} s)`),
       )
     const busy = median(size.tool.map((r) => r.detail.mainThreadSeconds ?? 0))
     log(
@@ -307,8 +344,8 @@ try {
       events: args.events,
       rounds: args.rounds,
       tool_s: round(seconds(large.tool)),
-      floor_s: round(seconds(large.floor)),
-      ratio: round(ratio(large)!),
+      floor_s: floorSeconds(large),
+      ratio: nullable(ratio(large)),
       fixed_s: round(fixedSeconds(large.tool)),
       limit_ratio: nullable(limitRatio(large.tool)),
       backend_cpu_s: nullable(backendCpu(large.tool)),
@@ -318,7 +355,7 @@ try {
       database_gb: round(large.seeding.databaseMb / 1024),
       small_events: small ? args.smallEvents : null,
       small_tool_s: small ? round(seconds(small.tool)) : null,
-      small_floor_s: small ? round(seconds(small.floor)) : null,
+      small_floor_s: floorSeconds(small),
       small_limit_ratio: small ? nullable(limitRatio(small.tool)) : null,
       peak_rss_mb: round(rss(large.tool), 0),
       peak_rss_mb_small: small ? round(rss(small.tool), 0) : null,
