@@ -206,7 +206,7 @@ try {
       floor: [],
       seeding: {seconds: seedSeconds, databaseMb: size, freeGbBefore, freeGbAfter, scrubPlanMb: floorPlans?.mb ?? 0},
     }
-    const tool = () =>
+    const toolChild = () =>
       runMeasuringChild(
         'tool-run.ts',
         ['--scrub-pii', '--database-url', template.databaseUrl],
@@ -217,7 +217,7 @@ try {
     for (let round = 1; round <= args.rounds; round++) {
       started = performance.now()
       const runTool = async () =>
-        runs.tool.push(await measure(template, events, `the tool at ${events} events (round ${round})`, tool))
+        runs.tool.push(await measure(template, events, `the tool at ${events} events (round ${round})`, toolChild))
       if (floorPlans) {
         const floorArgs = [
           ...['--database-url', template.databaseUrl, '--plan', floorPlans.reset, '--scrub-plan', floorPlans.scrub],
@@ -230,11 +230,15 @@ try {
         if (round % 2 === 1) await runFloor().then(runTool)
         else await runTool().then(runFloor)
       } else await runTool()
-      const floorSeconds = runs.floor.at(-1)?.seconds
+      const tool = runs.tool.at(-1)!
+      const floor = runs.floor.at(-1)
+      // Each round's whole line, so a run stopped before its end has still said what it measured.
+      const limit = (run: Run) => limitRatio([run])?.toFixed(2) ?? 'n/a'
       log(
-        `${events.toLocaleString('en-US')} events, round ${round}: tool ${runs.tool.at(-1)!.seconds.toFixed(2)} s, ` +
-          `${floorSeconds === undefined ? 'no floor' : `floor ${floorSeconds.toFixed(2)} s`} (${elapsed(started)} s ` +
-          `with copies)`,
+        `${events.toLocaleString('en-US')} events, round ${round}: tool ${tool.seconds.toFixed(2)} s (limit_ratio ` +
+          `${limit(tool)}, peak RSS ${tool.peakRssMb.toFixed(0)} MB), ` +
+          `${floor ? `floor ${floor.seconds.toFixed(2)} s (limit_ratio ${limit(floor)})` : 'no floor'} ` +
+          `(${elapsed(started)} s with copies)`,
       )
     }
     runs.seeding.freeGbAfterRuns = await freeGb()
