@@ -1,43 +1,78 @@
 /**
  * Child process: the floor of a run with `--scrubPii`, in one transaction over one connection: the honest floor of
- * the reset (../lib/reset-floor.ts, from a plan made before timing), then every user and every audit event read by
- * keyset (Id and the scrubbed columns: JSON, Username, DisplayName, EmailAddress; JSON, UserId, Username, IpAddress,
- * Message) and its scrubbed columns written back (`UPDATE ... FROM VALUES`). A scrub changes every row (each
- * event's IP address is cleared, each name becomes a pseudonym of about the same length), so every row is written;
- * the values written are the ones read, no pseudonym is computed: that is the tool's work, not the floor's.
+ * the reset (../lib/reset-floor.ts, from its plan), then every user and every audit event read and its changed rows
+ * written back with the values the tool writes, precomputed before timing (../lib/scrub-plan.ts). Its statements are
+ * the tool's own, in the tool's order: the same keyset read of the same columns, `--batch-size` rows at a time (give
+ * the tool's), each batch's write as src/database/operations/documents.ts makes it (`UPDATE ... FROM VALUES`, padded
+ * to the same few shapes), every statement prepared once under a name, the next batch's read asked for before this
+ * batch's write, and one write in flight. What it does not do is the tool's work: no pseudonym, no JSON walked.
  *
- * Usage: scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]
+ * Usage: scrub-floor-run.ts --database-url URL --plan FILE --scrub-plan FILE [--batch-size N]
  */
+import {parseArgs} from 'node:util'
+import type pg from 'pg'
+
+import {postgresUpdate} from '../../src/database/operations/documents.js'
 import {PERSONAL_CATALOG} from '../../src/recovery/catalog/catalog.js'
 import {measureHonestFloor} from '../lib/reset-floor.js'
-import {valuesUpdate} from '../lib/values-update.js'
+import {type PlannedRow, ScrubPlanReader} from '../lib/scrub-plan.js'
 
-await measureHonestFloor(
-  'scrub-floor-run.ts --database-url URL --plan FILE [--batch-size N]',
-  async (client, batchSize) => {
-    const rows: Record<string, number> = {}
-    for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
-      const read = [...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
-      const statement = {
-        name: `scrub-${table}`,
-        text: `SELECT "Id", "JSON", ${read} FROM "${table}" WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`,
+const USAGE = 'scrub-floor-run.ts --database-url URL --plan FILE --scrub-plan FILE [--batch-size N]'
+const {values} = parseArgs({strict: false, options: {'scrub-plan': {type: 'string'}}})
+const planFile = values['scrub-plan']
+if (typeof planFile !== 'string') throw new Error(`usage: ${USAGE}`)
+const plan = await ScrubPlanReader.open(planFile)
+
+/** Statement names by text: each text is prepared once on the connection, as the tool's dialect does. */
+const names = new Map<string, string>()
+function named(text: string, values: unknown[]): pg.QueryConfig {
+  let name = names.get(text)
+  if (name === undefined) names.set(text, (name = `scrub_floor_${names.size}`))
+  return {name, text, values}
+}
+
+await measureHonestFloor(USAGE, async (client, batchSize) => {
+  const rows: Record<string, number> = {}
+  let planned = await plan.next()
+  for (const {table, columns, readColumns} of PERSONAL_CATALOG) {
+    const selected = ['Id', 'JSON', ...columns, ...readColumns].map((c) => `"${c}"`).join(', ')
+    const select = `SELECT ${selected} FROM "${table}"`
+    const read = (last: string | undefined) =>
+      client.query<Record<string, string | null>>(
+        last === undefined
+          ? named(`${select} ORDER BY "Id" LIMIT $1`, [batchSize])
+          : named(`${select} WHERE "Id" > $1 ORDER BY "Id" LIMIT $2`, [last, batchSize]),
+      )
+    const written = ['JSON', ...columns]
+    rows[table] = 0
+    rows[`${table}Changed`] = 0
+    let write: Promise<unknown> | undefined
+    let next: ReturnType<typeof read> | undefined = read(undefined)
+    while (next) {
+      const batch: Array<Record<string, string | null>> = (await next).rows
+      next = batch.length === batchSize ? read(batch.at(-1)!.Id!) : undefined
+      rows[table] += batch.length
+      const changed: Array<Record<string, string | null>> = []
+      for (const row of batch) {
+        if (planned === undefined || planned[0] !== row.Id) continue
+        changed.push(plannedRow(planned, written))
+        planned = await plan.next()
       }
-      const written = ['JSON', ...columns]
-      let last = ''
-      rows[table] = 0
-      for (;;) {
-        const {rows: batch} = await client.query<Record<string, string | null>>({
-          ...statement,
-          values: [last, batchSize],
-        })
-        if (batch.length === 0) break
-        rows[table] += batch.length
-        const parameters = batch.flatMap((row) => [row.Id, ...written.map((c) => row[c])])
-        await client.query(valuesUpdate(table, written, batch.length), parameters)
-        if (batch.length < batchSize) break
-        last = batch.at(-1)!.Id!
-      }
+      if (changed.length === 0) continue
+      rows[`${table}Changed`] += changed.length
+      await write
+      const {sql, parameters} = postgresUpdate(table, written, changed)
+      write = client.query(named(sql, parameters as unknown[]))
     }
-    return {eventRows: rows.Event, userRows: rows.User}
-  },
-)
+    await write
+  }
+  if (planned) throw new Error(`the scrub plan has a row for ${planned[0]}, which was not read`)
+  await plan.close()
+  return {eventRows: rows.Event, eventRowsChanged: rows.EventChanged, userRows: rows.User}
+})
+
+function plannedRow(row: PlannedRow, written: readonly string[]): Record<string, string | null> {
+  const values: Record<string, string | null> = {Id: row[0]}
+  for (const [index, column] of written.entries()) values[column] = row[index + 1]
+  return values
+}

@@ -14,6 +14,8 @@ export interface FloorArguments {
 /** A floor child's `--database-url URL [--plan FILE] [--batch-size N]`; throws `usage` when they are wrong. */
 export function floorArguments(usage: string, needsPlan: boolean): FloorArguments {
   const {values} = parseArgs({
+    // A floor may take options of its own besides these.
+    strict: false,
     options: {
       'database-url': {type: 'string'},
       plan: {type: 'string'},
@@ -21,8 +23,10 @@ export function floorArguments(usage: string, needsPlan: boolean): FloorArgument
     },
   })
   const batchSize = Number(values['batch-size'])
-  if (!values['database-url'] || (needsPlan && !values.plan) || !(batchSize >= 1)) throw new Error(`usage: ${usage}`)
-  return {databaseUrl: values['database-url'], plan: values.plan, batchSize}
+  const {'database-url': databaseUrl, plan} = values
+  if (typeof databaseUrl !== 'string' || (needsPlan && typeof plan !== 'string') || !(batchSize >= 1))
+    throw new Error(`usage: ${usage}`)
+  return {databaseUrl, plan: typeof plan === 'string' ? plan : undefined, batchSize}
 }
 
 /**

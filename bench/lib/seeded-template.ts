@@ -45,7 +45,8 @@ export async function createSeededTemplate(
     env: {...seeded.env},
     async freshCopy() {
       await server.dropDatabase(name)
-      await server.execute(`CREATE DATABASE "${name}" TEMPLATE "${template}"`)
+      // Copied as files: PostgreSQL 15's default writes the whole copy through the WAL, minutes at ten million events.
+      await server.execute(`CREATE DATABASE "${name}" TEMPLATE "${template}" STRATEGY FILE_COPY`)
       await rm(instanceRoot, {recursive: true, force: true})
       await cp(pristineRoot, instanceRoot, {recursive: true})
     },

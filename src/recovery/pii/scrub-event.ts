@@ -39,13 +39,15 @@ export function scrubEvent(
       pseudonymizer.pseudonymFor(`username:${row.Username}`)
     everyone.add(row.Username, username)
   }
+  const message = row.Message === null ? null : everyone.inText(row.Message)
   let json = row.JSON
   let malformed = false
   if (json !== null) {
     try {
-      json =
-        rewriteJsonStrings(json, (value, property) => (property === 'IpAddress' ? null : everyone.inText(value))) ??
-        json
+      // The message is in the JSON too: searched once.
+      const replace = (value: string, property: string | undefined) =>
+        property === 'IpAddress' ? null : value === row.Message ? message : everyone.inText(value)
+      json = rewriteJsonStrings(json, replace) ?? json
     } catch (error) {
       if (!(error instanceof MalformedJsonError)) throw error
       malformed = true
@@ -59,7 +61,7 @@ export function scrubEvent(
       JSON: json,
       Username: username,
       IpAddress: null,
-      Message: row.Message === null ? null : everyone.inText(row.Message),
+      Message: message,
     },
   }
 }

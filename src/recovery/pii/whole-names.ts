@@ -23,16 +23,37 @@ function codePointAt(text: string, index: number): string | undefined {
   return point === undefined ? undefined : String.fromCodePoint(point)
 }
 
+/** Whether no word, nor joiner and word, runs on into `start` from before it. */
+function startsWhole(text: string, start: number): boolean {
+  const before = codePointBefore(text, start)
+  if (before === undefined) return true
+  if (WORD.test(before)) return false
+  const beforeJoiner = codePointBefore(text, start - before.length)
+  return !(JOINER.test(before) && beforeJoiner !== undefined && WORD.test(beforeJoiner))
+}
+
+/** ASCII code units by class: 1 a word's, 2 a joiner; 0 anything else. */
+const ASCII_CLASS = new Uint8Array(128)
+for (let unit = 0; unit < 128; unit++) {
+  const character = String.fromCharCode(unit)
+  ASCII_CLASS[unit] = WORD.test(character) ? 1 : JOINER.test(character) ? 2 : 0
+}
+
+/** startsWhole, answered from the code units before `start` when they are ASCII (almost every position). */
+function startsWholeFast(text: string, start: number): boolean {
+  if (start === 0) return true
+  const before = text.charCodeAt(start - 1)
+  if (before >= 128) return startsWhole(text, start)
+  const kind = ASCII_CLASS[before]
+  if (kind !== 2) return kind === 0
+  if (start === 1) return true
+  const beforeJoiner = text.charCodeAt(start - 2)
+  return beforeJoiner >= 128 ? startsWhole(text, start) : ASCII_CLASS[beforeJoiner] !== 1
+}
+
 /** Whether `text.slice(start, end)` is a whole occurrence: no word, or joiner and word, runs on at either side. */
 export function isWholeAt(text: string, start: number, end: number): boolean {
-  if (CHECKED_EDGE.test(codePointAt(text, start)!)) {
-    const before = codePointBefore(text, start)
-    if (before !== undefined) {
-      if (WORD.test(before)) return false
-      const beforeJoiner = codePointBefore(text, start - before.length)
-      if (JOINER.test(before) && beforeJoiner !== undefined && WORD.test(beforeJoiner)) return false
-    }
-  }
+  if (CHECKED_EDGE.test(codePointAt(text, start)!) && !startsWhole(text, start)) return false
   if (CHECKED_EDGE.test(codePointBefore(text, end)!)) {
     const after = codePointAt(text, end)
     if (after !== undefined) {
@@ -44,8 +65,13 @@ export function isWholeAt(text: string, start: number, end: number): boolean {
   return true
 }
 
-/** The first code units of a name that index it (fewer when a name is shorter). */
-const PREFIX_UNITS = 3
+/**
+ * The first code units of a name that index it (fewer when a name is shorter): 3 when every position is hashed, 8
+ * when only the starts of words are. Many people share a first name: with 3, a name's bucket held every username,
+ * display name and e-mail address starting `dmi`, each compared at every `Dmitri` of every audit message.
+ */
+const PREFIX_UNITS_ANYWHERE = 3
+const PREFIX_UNITS_AT_WORDS = 8
 /** Bits of the prefix filter (32 KB): a text position passes by chance about once in 100 with 2,000 names. */
 const FILTER_BITS = 1 << 18
 
@@ -65,13 +91,22 @@ function prefixHash(text: string, at: number, length: number): number {
  */
 export class WholeNameReplacer {
   private readonly prefixUnits: number
+  /**
+   * Whether some name starts with a character that is not checked at its edge (a display name starting with `(`):
+   * it may start anywhere. Any other name starts only where startsWhole holds, so the search skips the rest unhashed.
+   */
+  private readonly startsAnywhere: boolean
   private readonly filter = new Uint8Array(FILTER_BITS / 8)
   /** The names by the hash of their first code units, longest first. */
   private readonly byPrefix = new Map<number, string[]>()
 
   constructor(private readonly replacements: ReadonlyMap<string, string>) {
     const names = [...replacements.keys()].sort((a, b) => b.length - a.length)
-    this.prefixUnits = names.reduce((units, name) => Math.min(units, name.length), PREFIX_UNITS)
+    this.startsAnywhere = names.some((name) => !CHECKED_EDGE.test(codePointAt(name, 0)!))
+    this.prefixUnits = names.reduce(
+      (units, name) => Math.min(units, name.length),
+      this.startsAnywhere ? PREFIX_UNITS_ANYWHERE : PREFIX_UNITS_AT_WORDS,
+    )
     for (const name of names) {
       const hash = prefixHash(name, 0, this.prefixUnits)
       this.filter[hash >> 3] |= 1 << (hash & 7)
@@ -83,8 +118,9 @@ export class WholeNameReplacer {
 
   /** The first position from `from` on where a name may start, or -1. */
   private nextCandidate(text: string, from: number): number {
-    const {filter, prefixUnits} = this
+    const {filter, prefixUnits, startsAnywhere} = this
     for (let at = from; at + prefixUnits <= text.length; at++) {
+      if (!startsAnywhere && !startsWholeFast(text, at)) continue
       const hash = prefixHash(text, at, prefixUnits)
       if (filter[hash >> 3] & (1 << (hash & 7))) return at
     }
