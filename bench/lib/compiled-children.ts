@@ -7,8 +7,11 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-/** Under node_modules, so the compiled files find the packages (and git ignores them). */
-export const COMPILED_ROOT = path.join(REPO, 'node_modules/.cache/bench-build')
+/**
+ * Under node_modules, so the compiled files find the packages (and git ignores them); named for the checkout, because
+ * worktrees share one node_modules and must not compile over each other's children.
+ */
+export const COMPILED_ROOT = path.join(REPO, `node_modules/.cache/bench-build-${path.basename(REPO)}`)
 
 /**
  * Compiles the measuring children and the plugin's source to plain JavaScript (bench/tsconfig.children.json), so a
