@@ -2,8 +2,8 @@
  * Sensitive values as the server stores them (docs/server-formats.md, "Master key and encrypted values"):
  * `base64(ciphertext)|base64(iv)`, AES-CBC with PKCS#7 padding, a fresh 16-byte IV per value, UTF-8 plaintext; the
  * key's length picks AES-128 or AES-256.
- * This runs over millions of values: node:crypto only, no exceptions on the common failure paths. Many values at once
- * go through sensitive-values-batch.ts, which shares the shape, padding and UTF-8 checks below.
+ * This runs over millions of values: node:crypto only, no exceptions on the common failure paths. Many values moved to
+ * another key at once go through sensitive-values-batch.ts, which shares the shape, padding and UTF-8 checks below.
  */
 import {isUtf8} from 'node:buffer'
 import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto'
@@ -20,8 +20,8 @@ export type DecryptResult =
   | {readonly kind: 'does-not-decrypt'}
 
 // Shared, frozen results: the failure paths allocate nothing.
-export const NOT_A_SENSITIVE_VALUE: DecryptResult = Object.freeze({kind: 'not-a-sensitive-value'})
-export const DOES_NOT_DECRYPT: DecryptResult = Object.freeze({kind: 'does-not-decrypt'})
+const NOT_A_SENSITIVE_VALUE: DecryptResult = Object.freeze({kind: 'not-a-sensitive-value'})
+const DOES_NOT_DECRYPT: DecryptResult = Object.freeze({kind: 'does-not-decrypt'})
 
 /** The AES cipher a master key of this length uses, in `mode`; undefined for any other length. */
 export function aesFor(key: Buffer, mode: 'cbc' | 'ecb'): `aes-${128 | 256}-${typeof mode}` | undefined {
@@ -69,26 +69,27 @@ function unpad(padded: Buffer): Buffer | undefined {
 }
 
 /**
- * What a value opens to, from its decrypted blocks: its plaintext when the padding is valid and the rest is valid
- * UTF-8, else DOES_NOT_DECRYPT. Valid padding alone is not proof (a wrong key passes it 1 time in 256), so the
- * plaintext must also be valid UTF-8, which garbage from a wrong key almost never is; only the certificate test
- * (current-key-test.ts) is proof. Padding is checked by hand: OpenSSL's check throws, and an exception per wrong-key
- * value is slow.
+ * The plaintext in a value's decrypted blocks, when the padding is valid and the rest is valid UTF-8: what "the key
+ * opens the value" means. Valid padding alone is not proof (a wrong key passes it 1 time in 256), so the plaintext must
+ * also be valid UTF-8, which garbage from a wrong key almost never is; only the certificate test (current-key-test.ts)
+ * is proof. Padding is checked by hand: OpenSSL's check throws, and an exception per wrong-key value is slow.
  */
-export function openedPlaintext(padded: Buffer): DecryptResult {
+export function openedBytes(padded: Buffer): Buffer | undefined {
   const plaintext = unpad(padded)
-  if (plaintext === undefined || !isUtf8(plaintext)) return DOES_NOT_DECRYPT
-  return {kind: 'plaintext', plaintext: plaintext.toString('utf8')}
+  return plaintext !== undefined && isUtf8(plaintext) ? plaintext : undefined
 }
 
-/** Decrypts `value` with `key` (see openedPlaintext). Never throws and never carries data in a failure. */
+/** Decrypts `value` with `key` (see openedBytes). Never throws and never carries data in a failure. */
 export function decryptSensitiveValue(value: unknown, key: Buffer): DecryptResult {
   const parts = parseSensitiveValue(value)
   if (parts === undefined) return NOT_A_SENSITIVE_VALUE
   const algorithm = aesFor(key, 'cbc')
   if (algorithm === undefined) return DOES_NOT_DECRYPT
   try {
-    return openedPlaintext(createDecipheriv(algorithm, key, parts.iv).setAutoPadding(false).update(parts.ciphertext))
+    const plaintext = openedBytes(
+      createDecipheriv(algorithm, key, parts.iv).setAutoPadding(false).update(parts.ciphertext),
+    )
+    return plaintext === undefined ? DOES_NOT_DECRYPT : {kind: 'plaintext', plaintext: plaintext.toString('utf8')}
   } catch {
     return DOES_NOT_DECRYPT
   }

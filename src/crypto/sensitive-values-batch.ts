@@ -1,23 +1,15 @@
 /**
- * Many sensitive values (sensitive-value.ts) decrypted or encrypted at once, to the same results as one at a time.
- * Setting up a node:crypto cipher costs more than AES on a short value, so a batch shares one AES-ECB cipher and
- * does the CBC chaining itself: decryption is one ECB call over every block of every value, each block then XORed
- * with the block before it (or the IV); encryption is sequential within a value but independent across values, so it
- * goes round by round, block j of every value long enough in one ECB call. The padding and UTF-8 checks are
- * sensitive-value.ts's own (openedPlaintext).
+ * Many sensitive values (sensitive-value.ts) moved from one key to another at once, to the same results as
+ * decryptSensitiveValue then encryptSensitiveValue one value at a time. Setting up a node:crypto cipher costs more than
+ * AES on a short value, so a batch shares one AES-ECB cipher per key and does the CBC chaining itself: decryption is
+ * one ECB call over every block of every value, each block then XORed with the block before it (or the IV);
+ * encryption is sequential within a value but independent across values, so it goes round by round, block j of every
+ * value long enough in one ECB call. A value's padded plaintext is re-encrypted as it was decrypted: valid UTF-8 is
+ * the same bytes once decoded and encoded again, so it is never made a string.
  */
 import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto'
 
-import {
-  aesFor,
-  BLOCK_BYTES,
-  type DecryptResult,
-  DOES_NOT_DECRYPT,
-  IV_BYTES,
-  NOT_A_SENSITIVE_VALUE,
-  openedPlaintext,
-  separatorIndex,
-} from './sensitive-value.js'
+import {aesFor, BLOCK_BYTES, IV_BYTES, openedBytes, separatorIndex} from './sensitive-value.js'
 
 /**
  * Values still being encrypted below which each is finished alone by a CBC cipher of its own: a round's ECB call
@@ -25,37 +17,52 @@ import {
  */
 const FEWEST_PER_ROUND = 8
 
-// Blocks are moved byte by byte: for 16 bytes that is several times faster than Buffer's copy.
+// Blocks are XORed and moved as four 32-bit words (indices below count words), several times faster than byte by
+// byte or Buffer's copy. Every block starts at a multiple of 16 bytes into its buffer.
+const BLOCK_WORDS = BLOCK_BYTES / 4
 
-/** `target[at, at + 16) ^= source[from, from + 16)`. */
-function xorBlock(target: Buffer, at: number, source: Buffer, from: number): void {
-  for (let i = 0; i < BLOCK_BYTES; i++) target[at + i] ^= source[from + i]
+/** The words of `bytes` (a multiple of 4 long), over the same memory when it is aligned for them, else over a copy. */
+function wordsOf(bytes: Buffer): Int32Array {
+  const copy = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(new Uint8Array(bytes))
+  return new Int32Array(copy.buffer, copy.byteOffset, copy.length / 4)
 }
 
-/** `target[at, at + 16) = a[from, from + 16) ^ b[with, with + 16)`. */
-function xorBlocks(target: Buffer, at: number, a: Buffer, from: number, b: Buffer, with_: number): void {
-  for (let i = 0; i < BLOCK_BYTES; i++) target[at + i] = a[from + i] ^ b[with_ + i]
+/** `target[at, at + 4) ^= source[from, from + 4)`. */
+function xorBlock(target: Int32Array, at: number, source: Int32Array, from: number): void {
+  for (let i = 0; i < BLOCK_WORDS; i++) target[at + i] ^= source[from + i]
 }
 
-/** `target[at, at + 16) = source[from, from + 16)`. */
-function copyBlock(target: Buffer, at: number, source: Buffer, from: number): void {
-  for (let i = 0; i < BLOCK_BYTES; i++) target[at + i] = source[from + i]
+/** `target[at, at + 4) = a[from, from + 4) ^ b[other, other + 4)`. */
+function xorBlocks(target: Int32Array, at: number, a: Int32Array, from: number, b: Int32Array, other: number): void {
+  for (let i = 0; i < BLOCK_WORDS; i++) target[at + i] = a[from + i] ^ b[other + i]
 }
 
-/** decryptSensitiveValue of each of `values` with `key`, in order. Never throws and never carries data in a failure. */
-export function decryptSensitiveValues(values: readonly unknown[], key: Buffer): DecryptResult[] {
-  const results = new Array<DecryptResult>(values.length)
+/** `target[at, at + 4) = source[from, from + 4)`. */
+function copyBlock(target: Int32Array, at: number, source: Int32Array, from: number): void {
+  for (let i = 0; i < BLOCK_WORDS; i++) target[at + i] = source[from + i]
+}
+
+/** Values' blocks one after another, value i's in `blocks[starts[i], starts[i + 1])`; `words` is the same memory. */
+interface Blocks {
+  readonly blocks: Buffer
+  readonly words: Int32Array
+  readonly starts: Int32Array
+}
+
+/**
+ * Every value's decrypted blocks (none when it does not have the shape of a sensitive value), or undefined when no
+ * value has the shape.
+ */
+function decryptAll(values: readonly unknown[], key: Buffer, algorithm: string): Blocks | undefined {
   const separators = new Int32Array(values.length)
   let room = 0
   for (let index = 0; index < values.length; index++) {
     const separator = (separators[index] = separatorIndex(values[index]))
-    results[index] = separator < 0 ? NOT_A_SENSITIVE_VALUE : DOES_NOT_DECRYPT
     if (separator >= 0) room += (separator / 4) * 3
   }
-  const algorithm = aesFor(key, 'ecb')
-  if (room === 0 || algorithm === undefined) return results
-  const ciphertexts = Buffer.allocUnsafe(room)
-  const ivs = Buffer.allocUnsafe(IV_BYTES * values.length)
+  if (room === 0) return undefined
+  const ciphertexts = Buffer.allocUnsafeSlow(room)
+  const ivs = Buffer.allocUnsafeSlow(IV_BYTES * values.length)
   const starts = new Int32Array(values.length + 1)
   let used = 0
   for (let index = 0; index < values.length; index++) {
@@ -67,81 +74,94 @@ export function decryptSensitiveValues(values: readonly unknown[], key: Buffer):
     ivs.write(text.slice(separator + 1), IV_BYTES * index, 'base64')
   }
   starts[values.length] = used
-  const blocks = createDecipheriv(algorithm, key, null).setAutoPadding(false).update(ciphertexts.subarray(0, used))
+  const decrypted = createDecipheriv(algorithm, key, null).setAutoPadding(false).update(ciphertexts.subarray(0, used))
+  const words = wordsOf(decrypted)
+  const [ivWords, previous] = [wordsOf(ivs), wordsOf(ciphertexts)]
   for (let index = 0; index < values.length; index++) {
-    if (separators[index] < 0) continue
-    const start = starts[index]
-    const end = starts[index + 1]
-    xorBlock(blocks, start, ivs, IV_BYTES * index)
-    for (let at = start + BLOCK_BYTES; at < end; at += BLOCK_BYTES) xorBlock(blocks, at, ciphertexts, at - BLOCK_BYTES)
-    results[index] = openedPlaintext(blocks.subarray(start, end))
+    const start = starts[index] / 4
+    const end = starts[index + 1] / 4
+    if (start === end) continue
+    xorBlock(words, start, ivWords, (IV_BYTES / 4) * index)
+    for (let at = start + BLOCK_WORDS; at < end; at += BLOCK_WORDS) xorBlock(words, at, previous, at - BLOCK_WORDS)
   }
-  return results
+  return {blocks: Buffer.from(words.buffer, words.byteOffset, used), words, starts}
 }
 
-/**
- * encryptSensitiveValue of each of `plaintexts` with `key` (16 or 32 bytes), in order, each under its own 16 bytes of
- * `ivs` (fresh and random unless given).
- */
-export function encryptSensitiveValues(
-  plaintexts: readonly string[],
+/** Encrypts in place, with AES-CBC under `key`, the padded plaintext of each value `which` names, value i under
+ * `ivs[16·i, 16·i + 16)`. */
+function encryptInPlace(
+  {blocks, words, starts}: Blocks,
+  which: readonly number[],
+  ivs: Buffer,
   key: Buffer,
-  ivs: Buffer = randomBytes(IV_BYTES * plaintexts.length),
-): string[] {
-  const ecb = aesFor(key, 'ecb')
-  const cbc = aesFor(key, 'cbc')
-  if (ecb === undefined || cbc === undefined) throw new RangeError('A master key is 16 or 32 bytes.')
-  if (ivs.length !== IV_BYTES * plaintexts.length) throw new RangeError('An IV is 16 bytes.')
-  const count = plaintexts.length
-  // Each plaintext in UTF-8 with its PKCS#7 padding, one after another.
-  const starts = new Int32Array(count + 1)
-  for (let index = 0; index < count; index++) {
-    const bytes = Buffer.byteLength(plaintexts[index], 'utf8')
-    starts[index + 1] = starts[index] + bytes - (bytes % BLOCK_BYTES) + BLOCK_BYTES
-  }
-  const padded = Buffer.allocUnsafe(starts[count])
-  for (let index = 0; index < count; index++) {
-    const written = starts[index] + padded.write(plaintexts[index], starts[index], 'utf8')
-    const end = starts[index + 1]
-    padded.fill(end - written, written, end)
-  }
-  const encrypted = Buffer.allocUnsafe(padded.length)
-  // Longest first: round j works on the values with more than j blocks, a prefix of this order.
-  const order = Array.from({length: count}, (_, index) => index).sort(
-    (a, b) => starts[b + 1] - starts[b] - (starts[a + 1] - starts[a]),
-  )
+  algorithms: {ecb: string; cbc: string},
+): void {
   const blocksOf = (index: number) => (starts[index + 1] - starts[index]) / BLOCK_BYTES
-  const cipher = createCipheriv(ecb, key, null).setAutoPadding(false)
-  const round = Buffer.allocUnsafe(BLOCK_BYTES * count)
-  let active = count
+  // Longest first: round j works on the values with more than j blocks, a prefix of this order.
+  const order = [...which].sort((a, b) => blocksOf(b) - blocksOf(a))
+  const cipher = createCipheriv(algorithms.ecb, key, null).setAutoPadding(false)
+  const round = Buffer.allocUnsafeSlow(BLOCK_BYTES * order.length)
+  const [ivWords, roundWords] = [wordsOf(ivs), wordsOf(round)]
+  let active = order.length
   let block = 0
   for (; ; block++) {
     while (active > 0 && blocksOf(order[active - 1]) <= block) active--
     if (active < FEWEST_PER_ROUND) break
+    // Block j's plaintext, XORed with block j − 1's ciphertext (written in place by the round before) or the IV.
     for (let k = 0; k < active; k++) {
       const index = order[k]
-      const at = starts[index] + BLOCK_BYTES * block
-      if (block === 0) xorBlocks(round, BLOCK_BYTES * k, padded, at, ivs, IV_BYTES * index)
-      else xorBlocks(round, BLOCK_BYTES * k, padded, at, encrypted, at - BLOCK_BYTES)
+      const at = (starts[index] + BLOCK_BYTES * block) / 4
+      if (block === 0) xorBlocks(roundWords, BLOCK_WORDS * k, words, at, ivWords, (IV_BYTES / 4) * index)
+      else xorBlocks(roundWords, BLOCK_WORDS * k, words, at, words, at - BLOCK_WORDS)
     }
-    const out = cipher.update(round.subarray(0, BLOCK_BYTES * active))
-    for (let k = 0; k < active; k++) copyBlock(encrypted, starts[order[k]] + BLOCK_BYTES * block, out, BLOCK_BYTES * k)
+    const out = wordsOf(cipher.update(round.subarray(0, BLOCK_BYTES * active)))
+    for (let k = 0; k < active; k++)
+      copyBlock(words, (starts[order[k]] + BLOCK_BYTES * block) / 4, out, BLOCK_WORDS * k)
   }
   // The few values left go on alone, chained from where the rounds stopped (the last block written, or the IV).
   for (let k = 0; k < active; k++) {
     const index = order[k]
     const at = starts[index] + BLOCK_BYTES * block
     const iv =
-      block === 0 ? ivs.subarray(IV_BYTES * index, IV_BYTES * (index + 1)) : encrypted.subarray(at - BLOCK_BYTES, at)
-    createCipheriv(cbc, key, iv)
+      block === 0 ? ivs.subarray(IV_BYTES * index, IV_BYTES * (index + 1)) : blocks.subarray(at - BLOCK_BYTES, at)
+    createCipheriv(algorithms.cbc, key, iv)
       .setAutoPadding(false)
-      .update(padded.subarray(at, starts[index + 1]))
-      .copy(encrypted, at)
+      .update(blocks.subarray(at, starts[index + 1]))
+      .copy(blocks, at)
   }
-  const values = new Array<string>(count)
-  for (let index = 0; index < count; index++) {
-    const ciphertext = encrypted.toString('base64', starts[index], starts[index + 1])
-    values[index] = `${ciphertext}|${ivs.toString('base64', IV_BYTES * index, IV_BYTES * (index + 1))}`
+}
+
+/**
+ * Each of `values` that `from` opens (as decryptSensitiveValue decides), encrypted under `to` as encryptSensitiveValue
+ * does, value i under `ivs[16·i, 16·i + 16)` (fresh and random unless given); undefined for a value `from` does not
+ * open or that is not a sensitive value. Keys of 16 or 32 bytes: `to` of another length throws a RangeError, `from` of
+ * another length opens nothing.
+ */
+export function reencryptSensitiveValues(
+  values: readonly unknown[],
+  from: Buffer,
+  to: Buffer,
+  ivs: Buffer = randomBytes(IV_BYTES * values.length),
+): Array<string | undefined> {
+  const ecb = aesFor(to, 'ecb')
+  const cbc = aesFor(to, 'cbc')
+  if (ecb === undefined || cbc === undefined) throw new RangeError('A master key is 16 or 32 bytes.')
+  if (ivs.length !== IV_BYTES * values.length) throw new RangeError('An IV is 16 bytes.')
+  const results = new Array<string | undefined>(values.length).fill(undefined)
+  const decrypting = aesFor(from, 'ecb')
+  const decrypted = decrypting === undefined ? undefined : decryptAll(values, from, decrypting)
+  if (decrypted === undefined) return results
+  const {blocks, starts} = decrypted
+  const opened: number[] = []
+  for (let index = 0; index < values.length; index++) {
+    const start = starts[index]
+    const end = starts[index + 1]
+    if (start < end && openedBytes(blocks.subarray(start, end)) !== undefined) opened.push(index)
   }
-  return values
+  encryptInPlace(decrypted, opened, ivs, to, {ecb, cbc})
+  for (const index of opened) {
+    const ciphertext = blocks.toString('base64', starts[index], starts[index + 1])
+    results[index] = `${ciphertext}|${ivs.toString('base64', IV_BYTES * index, IV_BYTES * (index + 1))}`
+  }
+  return results
 }

@@ -2,10 +2,10 @@
  * The documents of a rotation (docs/recovery.md, "Rotating a key that works"): every value the current key opens is
  * encrypted again under the new key with a fresh IV, spliced in place of the old ciphertext, so every other byte of the
  * document stays as it was (the reset's lossless rewriting). A batch of documents is rotated at once: each is parsed
- * and its values found, then every value of the batch is decrypted in one call and re-encrypted in another
- * (crypto/sensitive-values-batch.ts), which costs a fraction of a cipher per value.
+ * and its values found, then every value of the batch is re-encrypted in one call (crypto/sensitive-values-batch.ts),
+ * which costs a fraction of a cipher per value.
  */
-import {decryptSensitiveValues, encryptSensitiveValues} from '../../crypto/sensitive-values-batch.js'
+import {reencryptSensitiveValues} from '../../crypto/sensitive-values-batch.js'
 import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type JsonEdit, spliceJson} from '../json/json-splice.js'
@@ -127,12 +127,8 @@ export function rotateDocuments(
   const values: string[] = []
   for (const document of scanned)
     if (document.state === 'parsed') for (const candidate of document.candidates) values.push(candidate.value)
-  const opened = decryptSensitiveValues(values, keys.current)
-  const plaintexts: string[] = []
-  for (const result of opened) if (result.kind === 'plaintext') plaintexts.push(result.plaintext)
-  const written = encryptSensitiveValues(plaintexts, keys.next)
+  const written = reencryptSensitiveValues(values, keys.current, keys.next)
   let value = 0
-  let rewritten = 0
   return scanned.map((document, index) => {
     if (document.state === 'malformed') return document
     const edits: JsonEdit[] = []
@@ -141,8 +137,8 @@ export function rotateDocuments(
     const uncatalogedLeft: Array<Omit<TakenValue, 'ciphertext' | 'written'>> = []
     let rotated = 0
     for (const {start, end, path, name, value: ciphertext, catalog} of document.candidates) {
-      if (opened[value++].kind === 'plaintext') {
-        const replacement = written[rewritten++]
+      const replacement = written[value++]
+      if (replacement !== undefined) {
         // Base64 and `|` need no escaping: the JSON string is the value in quotes.
         edits.push({start, end, replacement: `"${replacement}"`})
         if (catalog) rotated++

@@ -3,7 +3,7 @@ import {createCipheriv} from 'node:crypto'
 
 import {Prng} from '../../../scripts/seeder/prng.js'
 import {decryptSensitiveValue, encryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
-import {decryptSensitiveValues, encryptSensitiveValues} from '../../../src/crypto/sensitive-values-batch.js'
+import {reencryptSensitiveValues} from '../../../src/crypto/sensitive-values-batch.js'
 import {luckyValues} from '../../support/lucky-ciphertexts.js'
 
 const seed = Number(process.env.BATCH_CRYPTO_SEED ?? Date.now() % 1_000_000)
@@ -28,6 +28,23 @@ function rawValue(blocks: Buffer, key: Buffer, iv: Buffer): string {
   return `${Buffer.concat([cipher.update(blocks), cipher.final()]).toString('base64')}|${iv.toString('base64')}`
 }
 
+/** decryptSensitiveValue, then encryptSensitiveValue under the same IV: node's own AES-CBC, one value at a time. */
+function oneByOne(values: readonly unknown[], from: Buffer, to: Buffer, ivs: Buffer): Array<string | undefined> {
+  return values.map((value, index) => {
+    const opened = decryptSensitiveValue(value, from)
+    if (opened.kind !== 'plaintext') return undefined
+    return encryptSensitiveValue(opened.plaintext, to, ivs.subarray(16 * index, 16 * (index + 1)))
+  })
+}
+
+function shuffle<T>(prng: Prng, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = prng.int(i + 1)
+    ;[items[i], items[j]] = [items[j], items[i]]
+  }
+  return items
+}
+
 /** Decrypted blocks of every kind: random, valid padding over random or ASCII bytes, padding almost valid. */
 function rawBlocks(prng: Prng): Buffer {
   const blocks = prng.bytes(16 * (1 + prng.int(4)))
@@ -50,87 +67,75 @@ function rawBlocks(prng: Prng): Buffer {
   return blocks
 }
 
-describe('sensitive values in batches', () => {
+describe('reencryptSensitiveValues', () => {
   before(() => console.log(`      seed ${seed} (replay with BATCH_CRYPTO_SEED=${seed})`))
 
-  for (const size of [16, 32] as const) {
-    it(`encrypts as node's AES-${size * 8}-CBC does, value by value, under the IVs given`, () => {
-      const prng = new Prng(seed, `encrypt ${size}`)
-      const key = prng.bytes(size)
+  for (const [fromSize, toSize] of [
+    [16, 16],
+    [32, 32],
+    [32, 16],
+    [16, 32],
+  ] as const) {
+    it(`moves values from an AES-${fromSize * 8} key to an AES-${toSize * 8} one as node's AES-CBC does one by one`, () => {
+      const prng = new Prng(seed, `reencrypt ${fromSize} ${toSize}`)
+      const [from, to, wrong] = [prng.bytes(fromSize), prng.bytes(toSize), prng.bytes(fromSize)]
       const texts = plaintexts(prng, 600)
-      const ivs = prng.bytes(16 * texts.length)
-      const one = (text: string, index: number) =>
-        encryptSensitiveValue(text, key, ivs.subarray(16 * index, 16 * (index + 1)))
-      expect(encryptSensitiveValues(texts, key, ivs)).to.deep.equal(texts.map(one))
-      // Batches too small for rounds (each value alone) and one long value among short ones.
-      expect(encryptSensitiveValues(texts.slice(0, 3), key, ivs.subarray(0, 48))).to.deep.equal(
-        texts.slice(0, 3).map(one),
-      )
-      const mixed = ['z'.repeat(5000), ...texts.slice(1, 20)]
-      expect(encryptSensitiveValues(mixed, key, ivs.subarray(0, 16 * mixed.length))).to.deep.equal(mixed.map(one))
-    })
-
-    it(`decrypts as node's AES-${size * 8}-CBC does, with the same padding and UTF-8 checks`, () => {
-      const prng = new Prng(seed, `decrypt ${size}`)
-      const key = prng.bytes(size)
-      const wrong = prng.bytes(size)
-      const texts = plaintexts(prng, 400)
-      const values: unknown[] = [
-        ...encryptSensitiveValues(texts, key),
-        ...encryptSensitiveValues(texts.slice(0, 100), wrong),
-        ...Array.from({length: 400}, () => rawValue(rawBlocks(prng), key, prng.bytes(16))),
+      const under = (key: Buffer) => (text: string) => encryptSensitiveValue(text, key, prng.bytes(16))
+      const values: unknown[] = shuffle(prng, [
+        ...texts.map(under(from)),
+        ...texts.slice(0, 100).map(under(wrong)),
+        ...Array.from({length: 400}, () => rawValue(rawBlocks(prng), from, prng.bytes(16))),
         ...[null, 42, '', '|', 'not|a value', {}, texts[7]],
-      ]
-      // Shuffled, so failures and successes sit side by side in one call.
-      for (let i = values.length - 1; i > 0; i--) {
-        const j = prng.int(i + 1)
-        ;[values[i], values[j]] = [values[j], values[i]]
-      }
-      const one = values.map((value) => decryptSensitiveValue(value, key))
-      const kinds = new Set(one.map((result) => result.kind))
+      ])
+      const ivs = prng.bytes(16 * values.length)
+      const expected = oneByOne(values, from, to, ivs)
+      // Every outcome is in the batch: values opened (raw blocks among them) and values not opened of each kind.
+      const kinds = new Set(values.map((value) => decryptSensitiveValue(value, from).kind))
       expect([...kinds].sort()).to.deep.equal(['does-not-decrypt', 'not-a-sensitive-value', 'plaintext'])
-      expect(decryptSensitiveValues(values, key)).to.deep.equal(one)
+      expect(reencryptSensitiveValues(values, from, to, ivs)).to.deep.equal(expected)
+      // Batches too small for rounds (each value alone), and one long value among short ones.
+      const few = values.slice(0, 3)
+      expect(reencryptSensitiveValues(few, from, to, ivs.subarray(0, 48))).to.deep.equal(expected.slice(0, 3))
+      const mixed = [under(from)('z'.repeat(5000)), ...texts.slice(1, 20).map(under(from))]
+      const mixedIvs = ivs.subarray(0, 16 * mixed.length)
+      expect(reencryptSensitiveValues(mixed, from, to, mixedIvs)).to.deep.equal(oneByOne(mixed, from, to, mixedIvs))
     })
   }
 
-  it('opens what a wrong key opens by chance (valid padding and UTF-8), exactly as one at a time', () => {
+  it('moves what a wrong key opens by chance (valid padding and UTF-8), exactly as one at a time', () => {
     const prng = new Prng(seed, 'lucky')
-    const [owner, wrong] = [prng.bytes(32), prng.bytes(32)]
+    const [owner, wrong, to] = [prng.bytes(32), prng.bytes(32), prng.bytes(32)]
     const {values} = luckyValues(owner, wrong, ['p@ss'], seed)
-    const single = decryptSensitiveValue(values[0], wrong)
-    expect(single.kind).to.equal('plaintext')
+    expect(decryptSensitiveValue(values[0], wrong).kind).to.equal('plaintext')
     const batch = [encryptSensitiveValue('mine', owner), values[0], encryptSensitiveValue('mine too', owner)]
-    expect(decryptSensitiveValues(batch, wrong)).to.deep.equal(batch.map((v) => decryptSensitiveValue(v, wrong)))
-    expect(decryptSensitiveValues(batch, owner).map((r) => r.kind === 'plaintext' && r.plaintext)).to.deep.equal([
-      'mine',
-      'p@ss',
-      'mine too',
-    ])
+    const ivs = prng.bytes(48)
+    const moved = reencryptSensitiveValues(batch, wrong, to, ivs)
+    expect(moved).to.deep.equal(oneByOne(batch, wrong, to, ivs))
+    expect(moved.map((value) => value !== undefined)).to.deep.equal([false, true, false])
   })
 
   it('draws a fresh random IV for every value when none are given', () => {
-    const key = new Prng(seed, 'ivs').bytes(32)
-    const values = encryptSensitiveValues(
-      Array.from({length: 3000}, () => 'same'),
-      key,
+    const prng = new Prng(seed, 'ivs')
+    const [from, to] = [prng.bytes(32), prng.bytes(32)]
+    const value = encryptSensitiveValue('same', from)
+    const moved = reencryptSensitiveValues(
+      Array.from({length: 3000}, () => value),
+      from,
+      to,
     )
-    expect(new Set(values.map((value) => value.split('|')[1])).size).to.equal(3000)
-    expect(decryptSensitiveValues(values, key).every((r) => r.kind === 'plaintext' && r.plaintext === 'same')).to.equal(
-      true,
-    )
+    expect(new Set(moved.map((v) => v!.split('|')[1])).size).to.equal(3000)
+    expect(moved.every((v) => decryptSensitiveValue(v, to).kind === 'plaintext')).to.equal(true)
+    expect(decryptSensitiveValue(moved[0], to)).to.deep.equal({kind: 'plaintext', plaintext: 'same'})
   })
 
-  it('handles empty batches and keys of the wrong size as one at a time does', () => {
+  it('handles an empty batch and keys of the wrong size', () => {
     const prng = new Prng(seed, 'edges')
-    const odd = prng.bytes(24)
-    const value = encryptSensitiveValue('x', prng.bytes(32))
-    expect(decryptSensitiveValues([], odd)).to.deep.equal([])
-    expect(encryptSensitiveValues([], prng.bytes(16))).to.deep.equal([])
-    expect(decryptSensitiveValues([value, 'nope'], odd)).to.deep.equal([
-      decryptSensitiveValue(value, odd),
-      decryptSensitiveValue('nope', odd),
-    ])
-    expect(() => encryptSensitiveValues(['x'], odd)).to.throw(RangeError)
-    expect(() => encryptSensitiveValues(['x', 'y'], prng.bytes(32), prng.bytes(16))).to.throw(RangeError)
+    const [odd, key] = [prng.bytes(24), prng.bytes(32)]
+    const value = encryptSensitiveValue('x', key)
+    expect(reencryptSensitiveValues([], key, key)).to.deep.equal([])
+    // A key of another length opens nothing, as decryptSensitiveValue says; a new key of another length is refused.
+    expect(reencryptSensitiveValues([value, 'nope'], odd, key)).to.deep.equal([undefined, undefined])
+    expect(() => reencryptSensitiveValues([value], key, odd)).to.throw(RangeError)
+    expect(() => reencryptSensitiveValues([value, value], key, key, prng.bytes(16))).to.throw(RangeError)
   })
 })
