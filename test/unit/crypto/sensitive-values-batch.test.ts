@@ -76,7 +76,7 @@ describe('reencryptSensitiveValues', () => {
     [32, 16],
     [16, 32],
   ] as const) {
-    it(`moves values from an AES-${fromSize * 8} key to an AES-${toSize * 8} one as node's AES-CBC does one by one`, () => {
+    it(`moves values from AES-${fromSize * 8} to AES-${toSize * 8} as node's AES-CBC does one by one`, () => {
       const prng = new Prng(seed, `reencrypt ${fromSize} ${toSize}`)
       const [from, to, wrong] = [prng.bytes(fromSize), prng.bytes(toSize), prng.bytes(fromSize)]
       const texts = plaintexts(prng, 600)
