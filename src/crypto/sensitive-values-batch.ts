@@ -87,8 +87,10 @@ function decryptAll(values: readonly unknown[], key: Buffer, algorithm: string):
   return {blocks: Buffer.from(words.buffer, words.byteOffset, used), words, starts}
 }
 
-/** Encrypts in place, with AES-CBC under `key`, the padded plaintext of each value `which` names, value i under
- * `ivs[16·i, 16·i + 16)`. */
+/**
+ * Encrypts in place, with AES-CBC under `key`, the padded plaintext of each value `which` names, value i under
+ * `ivs[16·i, 16·i + 16)`.
+ */
 function encryptInPlace(
   {blocks, words, starts}: Blocks,
   which: readonly number[],
