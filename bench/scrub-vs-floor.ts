@@ -21,7 +21,7 @@ import path from 'node:path'
 import {parseArgs} from 'node:util'
 import pg from 'pg'
 
-import {DEFAULT_BATCH_SIZE} from '../src/recovery/run/recovery-options.js'
+import {DEFAULT_BATCH_SIZE} from '../src/recovery/lost-master-key/recovery-options.js'
 
 import {smallerSize, wholeNumber} from './lib/bench-args.js'
 import {compileChildren} from './lib/compiled-children.js'

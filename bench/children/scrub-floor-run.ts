@@ -12,7 +12,7 @@
 import {parseArgs} from 'node:util'
 import type pg from 'pg'
 
-import {postgresUpdate} from '../../src/database/operations/documents.js'
+import {postgresUpdate} from '../../src/database/dialects/postgres/postgres-update.js'
 import {PERSONAL_CATALOG} from '../../src/recovery/catalog/catalog.js'
 import {measureHonestFloor} from '../lib/reset-floor.js'
 import {type PlannedRow, ScrubPlanReader} from '../lib/scrub-plan.js'

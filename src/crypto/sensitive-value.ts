@@ -2,15 +2,16 @@
  * Sensitive values as the server stores them (docs/server-formats.md, "Master key and encrypted values"):
  * `base64(ciphertext)|base64(iv)`, AES-CBC with PKCS#7 padding, a fresh 16-byte IV per value, UTF-8 plaintext; the
  * key's length picks AES-128 or AES-256.
- * This runs over millions of values: node:crypto only, no exceptions on the common failure paths.
+ * This runs over millions of values: node:crypto only, no exceptions on the common failure paths. Many values moved to
+ * another key at once go through sensitive-values-batch.ts, which shares the shape, padding and UTF-8 checks below.
  */
 import {isUtf8} from 'node:buffer'
 import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto'
 
 import {canonicalBase64Length} from './base64.js'
 
-const BLOCK_BYTES = 16
-const IV_BYTES = 16
+export const BLOCK_BYTES = 16
+export const IV_BYTES = 16
 const IVS_PER_DRAW = 1024
 
 export type DecryptResult =
@@ -22,14 +23,15 @@ export type DecryptResult =
 const NOT_A_SENSITIVE_VALUE: DecryptResult = Object.freeze({kind: 'not-a-sensitive-value'})
 const DOES_NOT_DECRYPT: DecryptResult = Object.freeze({kind: 'does-not-decrypt'})
 
-function cipherFor(key: Buffer): 'aes-128-cbc' | 'aes-256-cbc' | undefined {
-  if (key.length === 16) return 'aes-128-cbc'
-  if (key.length === 32) return 'aes-256-cbc'
+/** The AES cipher a master key of this length uses, in `mode`; undefined for any other length. */
+export function aesFor(key: Buffer, mode: 'cbc' | 'ecb'): `aes-${128 | 256}-${typeof mode}` | undefined {
+  if (key.length === 16) return `aes-128-${mode}`
+  if (key.length === 32) return `aes-256-${mode}`
   return undefined
 }
 
 /** Index of the `|` when `value` has the exact shape of a sensitive value, else -1. */
-function separatorIndex(value: unknown): number {
+export function separatorIndex(value: unknown): number {
   if (typeof value !== 'string') return -1
   const separator = value.indexOf('|')
   if (separator < 0) return -1
@@ -67,21 +69,27 @@ function unpad(padded: Buffer): Buffer | undefined {
 }
 
 /**
- * Decrypts `value` with `key`. Never throws and never carries data in a failure. Valid padding alone is
- * not proof (a wrong key passes it 1 time in 256), so the plaintext must also be valid UTF-8, which
- * garbage from a wrong key almost never is; only the certificate test (current-key-test.ts) is proof.
+ * The plaintext in a value's decrypted blocks, when the padding is valid and the rest is valid UTF-8: what "the key
+ * opens the value" means. Valid padding alone is not proof (a wrong key passes it 1 time in 256), so the plaintext must
+ * also be valid UTF-8, which garbage from a wrong key almost never is; only the certificate test (current-key-test.ts)
+ * is proof. Padding is checked by hand: OpenSSL's check throws, and an exception per wrong-key value is slow.
  */
+export function openedBytes(padded: Buffer): Buffer | undefined {
+  const plaintext = unpad(padded)
+  return plaintext !== undefined && isUtf8(plaintext) ? plaintext : undefined
+}
+
+/** Decrypts `value` with `key` (see openedBytes). Never throws and never carries data in a failure. */
 export function decryptSensitiveValue(value: unknown, key: Buffer): DecryptResult {
   const parts = parseSensitiveValue(value)
   if (parts === undefined) return NOT_A_SENSITIVE_VALUE
-  const algorithm = cipherFor(key)
+  const algorithm = aesFor(key, 'cbc')
   if (algorithm === undefined) return DOES_NOT_DECRYPT
   try {
-    // Padding is checked by hand: OpenSSL's check throws, and an exception per wrong-key value is slow.
-    const decipher = createDecipheriv(algorithm, key, parts.iv).setAutoPadding(false)
-    const plaintext = unpad(decipher.update(parts.ciphertext))
-    if (plaintext === undefined || !isUtf8(plaintext)) return DOES_NOT_DECRYPT
-    return {kind: 'plaintext', plaintext: plaintext.toString('utf8')}
+    const plaintext = openedBytes(
+      createDecipheriv(algorithm, key, parts.iv).setAutoPadding(false).update(parts.ciphertext),
+    )
+    return plaintext === undefined ? DOES_NOT_DECRYPT : {kind: 'plaintext', plaintext: plaintext.toString('utf8')}
   } catch {
     return DOES_NOT_DECRYPT
   }
@@ -102,7 +110,7 @@ function freshIv(): Buffer {
 
 /** Encrypts `plaintext` with `key` (16 or 32 bytes) under `iv` (16 bytes, fresh and random unless given). */
 export function encryptSensitiveValue(plaintext: string, key: Buffer, iv: Buffer = freshIv()): string {
-  const algorithm = cipherFor(key)
+  const algorithm = aesFor(key, 'cbc')
   if (algorithm === undefined) throw new RangeError('A master key is 16 or 32 bytes.')
   if (iv.length !== IV_BYTES) throw new RangeError('An IV is 16 bytes.')
   const cipher = createCipheriv(algorithm, key, iv)

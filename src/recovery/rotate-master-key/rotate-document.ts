@@ -1,9 +1,11 @@
 /**
- * One document of a rotation (docs/recovery.md, "Rotating a key that works"): every value the current key opens is
+ * The documents of a rotation (docs/recovery.md, "Rotating a key that works"): every value the current key opens is
  * encrypted again under the new key with a fresh IV, spliced in place of the old ciphertext, so every other byte of the
- * document stays as it was (the reset's lossless rewriting).
+ * document stays as it was (the reset's lossless rewriting). A batch of documents is rotated at once: each is parsed
+ * and its values found, then every value of the batch is re-encrypted in one call (crypto/sensitive-values-batch.ts),
+ * which costs a fraction of a cipher per value.
  */
-import {decryptSensitiveValue, encryptSensitiveValue} from '../../crypto/sensitive-value.js'
+import {reencryptSensitiveValues} from '../../crypto/sensitive-values-batch.js'
 import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type JsonEdit, spliceJson} from '../json/json-splice.js'
@@ -46,26 +48,34 @@ export type DocumentRotation =
       readonly json: string | undefined
     }
 
-/** The edit that puts `plaintext`, under the new key, where `at` was. */
-function reencrypt(at: {start: number; end: number}, plaintext: string, keys: RotationKeys) {
-  const written = encryptSensitiveValue(plaintext, keys.next)
-  return {written, edit: {start: at.start, end: at.end, replacement: JSON.stringify(written)}}
+/** A value of a document that the current key must open (a catalog value) or may open (any other). */
+interface Candidate {
+  readonly start: number
+  readonly end: number
+  readonly path: string
+  readonly name: string | undefined
+  readonly value: string
+  /** A catalog value, or the server certificate's `CertificateData`. */
+  readonly catalog: boolean
 }
 
+/** One document, parsed, with the values to try in it; the counts need no key. */
+type ScannedDocument =
+  | {readonly state: 'malformed'; readonly reason: string}
+  | {
+      readonly state: 'parsed'
+      readonly candidates: readonly Candidate[]
+      readonly alreadyNull: number
+      readonly notASensitiveValue: number
+      readonly duplicateKeys: boolean
+    }
+
 /**
- * Rotates one document. Catalog values that hold a ciphertext must open under the current key; one that does not is
- * reported as unreadable, and reset to null when `resetUnreadable` (the caller refuses the rotation otherwise). Every
- * other string with the encrypted-value shape is tried too: opened, it is re-encrypted and its original quarantined (a
- * value outside the catalog may be under another key and open by chance); not opened, it is listed and left. The
- * server certificate's `CertificateData` is re-encrypted like a catalog value: the same certificate, under the new key.
+ * Finds what one document holds: every catalog leaf holding a string of the encrypted-value shape, and every other
+ * such string (the server certificate's `CertificateData` counted with the catalog's). Paths are taken here: the
+ * sweep's findings last only until the next parse.
  */
-export function rotateDocument(
-  table: SensitiveTable,
-  documentId: string,
-  json: string | null,
-  keys: RotationKeys,
-  resetUnreadable: boolean,
-): DocumentRotation {
+function scanDocument(table: SensitiveTable, documentId: string, json: string | null): ScannedDocument {
   if (json === null) return {state: 'malformed', reason: 'the JSON column is NULL'}
   let swept: SweptDocument
   try {
@@ -74,30 +84,16 @@ export function rotateDocument(
     if (error instanceof MalformedJsonError) return {state: 'malformed', reason: error.message}
     throw error
   }
-  const edits: JsonEdit[] = []
-  const unreadable: TakenValue[] = []
-  const uncatalogedRotated: TakenValue[] = []
-  const uncatalogedLeft: Array<Omit<TakenValue, 'ciphertext' | 'written'>> = []
-  let rotated = 0
+  const candidates: Candidate[] = []
   let alreadyNull = 0
   let notASensitiveValue = 0
   const {shaped} = swept
   const claimed: boolean[] = []
-  const catalogValue = (at: {start: number; end: number}, path: string, name: string | undefined, value: string) => {
-    const opened = decryptSensitiveValue(value, keys.current)
-    if (opened.kind === 'plaintext') {
-      edits.push(reencrypt(at, opened.plaintext, keys).edit)
-      rotated++
-      return
-    }
-    unreadable.push({path, name, ciphertext: value})
-    if (resetUnreadable) edits.push({start: at.start, end: at.end, replacement: 'null'})
-  }
   for (const {path, label, node, shadowed} of sensitiveLeaves(json, swept.root, table, documentId)) {
     const index = indexByStart(shaped, node.start)
     if (index >= 0) {
       claimed[index] = true
-      catalogValue(node, path, label, shaped[index].value)
+      candidates.push({start: node.start, end: node.end, path, name: label, value: shaped[index].value, catalog: true})
     } else if (!shadowed) {
       if (node.type === 'null') alreadyNull++
       else notASensitiveValue++
@@ -108,28 +104,72 @@ export function rotateDocument(
   for (let index = 0; index < shaped.length; index++) {
     if (claimed[index]) continue
     const {path, name, ciphertext, start, end} = swept.uncataloged(shaped[index])
-    if (isCertificate && path === 'CertificateData') {
-      catalogValue({start, end}, path, name, ciphertext)
-      continue
-    }
-    const opened = decryptSensitiveValue(ciphertext, keys.current)
-    if (opened.kind !== 'plaintext') {
-      uncatalogedLeft.push({path, name})
-      continue
-    }
-    const {written, edit} = reencrypt({start, end}, opened.plaintext, keys)
-    edits.push(edit)
-    uncatalogedRotated.push({path, name, ciphertext, written})
+    candidates.push({start, end, path, name, value: ciphertext, catalog: isCertificate && path === 'CertificateData'})
   }
-  return {
-    state: 'scanned',
-    rotated,
-    alreadyNull,
-    notASensitiveValue,
-    unreadable,
-    uncatalogedRotated,
-    uncatalogedLeft,
-    duplicateKeys: swept.duplicateKeys,
-    json: edits.length > 0 ? spliceJson(json, edits) : undefined,
-  }
+  return {state: 'parsed', candidates, alreadyNull, notASensitiveValue, duplicateKeys: swept.duplicateKeys}
+}
+
+/**
+ * Rotates a batch of documents of `table`, in order. Catalog values that hold a ciphertext must open under the current
+ * key; one that does not is reported as unreadable, and reset to null when `resetUnreadable` (the caller refuses the
+ * rotation otherwise). Every other string with the encrypted-value shape is tried too: opened, it is re-encrypted and
+ * its original quarantined (a value outside the catalog may be under another key and open by chance); not opened, it
+ * is listed and left. The server certificate's `CertificateData` is re-encrypted like a catalog value: the same
+ * certificate, under the new key.
+ */
+export function rotateDocuments(
+  table: SensitiveTable,
+  rows: ReadonlyArray<{readonly Id: string; readonly JSON: string | null}>,
+  keys: RotationKeys,
+  resetUnreadable: boolean,
+): DocumentRotation[] {
+  const scanned = rows.map((row) => scanDocument(table, row.Id, row.JSON))
+  const values: string[] = []
+  for (const document of scanned)
+    if (document.state === 'parsed') for (const candidate of document.candidates) values.push(candidate.value)
+  const written = reencryptSensitiveValues(values, keys.current, keys.next)
+  let value = 0
+  return scanned.map((document, index) => {
+    if (document.state === 'malformed') return document
+    const edits: JsonEdit[] = []
+    const unreadable: TakenValue[] = []
+    const uncatalogedRotated: TakenValue[] = []
+    const uncatalogedLeft: Array<Omit<TakenValue, 'ciphertext' | 'written'>> = []
+    let rotated = 0
+    for (const {start, end, path, name, value: ciphertext, catalog} of document.candidates) {
+      const replacement = written[value++]
+      if (replacement !== undefined) {
+        // Base64 and `|` need no escaping: the JSON string is the value in quotes.
+        edits.push({start, end, replacement: `"${replacement}"`})
+        if (catalog) rotated++
+        else uncatalogedRotated.push({path, name, ciphertext, written: replacement})
+      } else if (catalog) {
+        unreadable.push({path, name, ciphertext})
+        if (resetUnreadable) edits.push({start, end, replacement: 'null'})
+      } else uncatalogedLeft.push({path, name})
+    }
+    const json = rows[index].JSON!
+    return {
+      state: 'scanned',
+      rotated,
+      alreadyNull: document.alreadyNull,
+      notASensitiveValue: document.notASensitiveValue,
+      unreadable,
+      uncatalogedRotated,
+      uncatalogedLeft,
+      duplicateKeys: document.duplicateKeys,
+      json: edits.length > 0 ? spliceJson(json, edits) : undefined,
+    }
+  })
+}
+
+/** One document (rotateDocuments of a batch of one). */
+export function rotateDocument(
+  table: SensitiveTable,
+  documentId: string,
+  json: string | null,
+  keys: RotationKeys,
+  resetUnreadable: boolean,
+): DocumentRotation {
+  return rotateDocuments(table, [{Id: documentId, JSON: json}], keys, resetUnreadable)[0]
 }

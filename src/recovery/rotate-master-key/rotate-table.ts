@@ -6,7 +6,7 @@ import {releaseArrays} from '../reset/release-arrays.js'
 import type {WriteInFlight} from '../reset/write-in-flight.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
 import type {Interruption} from '../flow/interruption.js'
-import {type RotationKeys, rotateDocument} from './rotate-document.js'
+import {type RotationKeys, rotateDocuments} from './rotate-document.js'
 import {emptyRotateTally, type RotateTally} from './rotate-tally.js'
 
 /** Where a value the report names sits: never its value. */
@@ -49,9 +49,10 @@ export async function rotateTable(
       options.interruption.throwIfInterrupted()
       const changed: Array<{Id: string; JSON: string}> = []
       const quarantine: QuarantineRow[] = []
-      for (const row of batch) {
+      const results = rotateDocuments(table, batch, options.keys, options.resetUnreadable)
+      for (const [index, row] of batch.entries()) {
         tally.documentsScanned++
-        const result = rotateDocument(table, row.Id, row.JSON, options.keys, options.resetUnreadable)
+        const result = results[index]
         if (result.state === 'malformed') {
           tally.malformedDocuments++
           continue
