@@ -4,10 +4,9 @@ import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {need} from '../../recovery/run/need.js'
-import {checkEveryValue, type CheckState, unsealTheKey} from '../../recovery/check/check-steps.js'
+import type {CheckState} from '../../recovery/check/check-steps.js'
 import {checkJson, renderCheck} from '../../recovery/check/render-check.js'
-import {openTheServer, type ServerState} from '../../recovery/steps/open-server.js'
-import {chooseRenderer, runSteps} from '../../recovery/run/task-list.js'
+import type {ServerState} from '../../recovery/steps/open-server.js'
 
 export default class CheckMasterKey extends ServerCommand {
   static override summary =
@@ -39,6 +38,11 @@ ${exitCodeHelp('server:check-master-key')}`
   async run(): Promise<ReturnType<typeof checkJson>> {
     const {flags} = await this.parse(CheckMasterKey)
     const json = this.jsonEnabled()
+    const [{checkEveryValue, unsealTheKey}, {openTheServer}, {chooseRenderer, runSteps}] = await Promise.all([
+      import('../../recovery/check/check-steps.js'),
+      import('../../recovery/steps/open-server.js'),
+      import('../../recovery/run/task-list.js'),
+    ])
     const state: CheckState & ServerState = {
       options: {instance: flags.instance, config: flags.config},
       env: process.env,

@@ -2,8 +2,6 @@ import {ExitCode} from '../../exit-codes.js'
 import {takeBackupEvidence} from '../../recovery/guards/backup-evidence-handoff.js'
 import type {RecoveryReport} from '../../recovery/report/recovery-report.js'
 import {renderReport} from '../../recovery/report/render-report.js'
-import {runLostMasterKey} from '../../recovery/run/run-lost-master-key.js'
-import {chooseRenderer} from '../../recovery/run/task-list.js'
 import {exitCodeHelp} from '../../cli/exit-code-help.js'
 import {lostMasterKeyFlags} from '../../cli/lost-master-key-flags.js'
 import {lostMasterKeyOptions} from '../../cli/lost-master-key-options.js'
@@ -68,6 +66,10 @@ ${exitCodeHelp('server:lost-master-key')}`
   async run(): Promise<RecoveryReport> {
     const {flags} = await this.parse(LostMasterKey)
     const json = this.jsonEnabled()
+    const [{runLostMasterKey}, {chooseRenderer}] = await Promise.all([
+      import('../../recovery/run/run-lost-master-key.js'),
+      import('../../recovery/run/task-list.js'),
+    ])
     const report = await runLostMasterKey(lostMasterKeyOptions(flags, json), {
       env: process.env,
       renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),

@@ -11,12 +11,7 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {need} from '../../recovery/run/need.js'
 import {type OldKeySource, readOldMasterKey} from '../../recovery/restore/old-key.js'
 import {renderRestore, restoreJson} from '../../recovery/restore/render-restore.js'
-import {requireBackupConfirmation, type RestoreState, restoreTheValues} from '../../recovery/restore/restore-steps.js'
-import {checkTheBackup} from '../../recovery/steps/check-backup.js'
-import {checkNoNodeIsRunning} from '../../recovery/steps/check-server-idle.js'
-import {openTheServer} from '../../recovery/steps/open-server.js'
-import {takeTheLock} from '../../recovery/steps/take-lock.js'
-import {chooseRenderer, runSteps} from '../../recovery/run/task-list.js'
+import type {RestoreState} from '../../recovery/restore/restore-steps.js'
 
 const OLD_KEY_FLAGS = ['oldMasterKey', 'oldMasterKeyFile', 'oldConfig']
 
@@ -84,7 +79,22 @@ ${exitCodeHelp('server:restore-quarantined')}`
   async run(): Promise<ReturnType<typeof restoreJson>> {
     const {flags} = await this.parse(RestoreQuarantined)
     const json = this.jsonEnabled()
-    requireBackupConfirmation(flags)
+    const [
+      steps,
+      {checkTheBackup},
+      {checkNoNodeIsRunning},
+      {openTheServer},
+      {takeTheLock},
+      {chooseRenderer, runSteps},
+    ] = await Promise.all([
+      import('../../recovery/restore/restore-steps.js'),
+      import('../../recovery/steps/check-backup.js'),
+      import('../../recovery/steps/check-server-idle.js'),
+      import('../../recovery/steps/open-server.js'),
+      import('../../recovery/steps/take-lock.js'),
+      import('../../recovery/run/task-list.js'),
+    ])
+    steps.requireBackupConfirmation(flags)
     const source: OldKeySource =
       flags.oldMasterKey === undefined
         ? flags.oldMasterKeyFile === undefined
@@ -105,9 +115,13 @@ ${exitCodeHelp('server:restore-quarantined')}`
       oldKey: await readOldMasterKey(source, process.env),
     }
     try {
-      await runSteps([openTheServer, checkTheBackup, takeTheLock, checkNoNodeIsRunning, restoreTheValues], state, {
-        renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
-      })
+      await runSteps(
+        [openTheServer, checkTheBackup, takeTheLock, checkNoNodeIsRunning, steps.restoreTheValues],
+        state,
+        {
+          renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
+        },
+      )
     } catch (error) {
       throw state.database?.explainFailure(error) ?? error
     } finally {
