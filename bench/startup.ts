@@ -130,38 +130,14 @@ try {
     value: median(values),
     interval: bootstrapInterval(values, () => random.next()),
   })
-  const hookRatio = estimate(
-    perRound(
-      'helloWith',
-      'helloWithout',
-      (t) => t.wallMs,
-      (x, y) => x / y,
-    ),
-  )
-  const hookCpuRatio = estimate(
-    perRound(
-      'helloWith',
-      'helloWithout',
-      (t) => t.cpuMs,
-      (x, y) => x / y,
-    ),
-  )
-  const addedCpu = estimate(
-    perRound(
-      'helloWith',
-      'helloWithout',
-      (t) => t.cpuMs,
-      (x, y) => x - y,
-    ),
-  )
-  const helpAddedCpu = estimate(
-    perRound(
-      'helpLost',
-      'helpHost',
-      (t) => t.cpuMs,
-      (x, y) => x - y,
-    ),
-  )
+  const wallOf = (t: Timing) => t.wallMs
+  const cpuOf = (t: Timing) => t.cpuMs
+  const ratio: Compare = (x, y) => x / y
+  const difference: Compare = (x, y) => x - y
+  const hookRatio = estimate(perRound('helloWith', 'helloWithout', wallOf, ratio))
+  const hookCpuRatio = estimate(perRound('helloWith', 'helloWithout', cpuOf, ratio))
+  const addedCpu = estimate(perRound('helloWith', 'helloWithout', cpuOf, difference))
+  const helpAddedCpu = estimate(perRound('helpLost', 'helpHost', cpuOf, difference))
   const helpMs = median(wall('helpLost'))
   const helpRotateMs = median(wall('helpRotate'))
   const span = ([low, high]: [number, number], digits: number) => `${low.toFixed(digits)}–${high.toFixed(digits)}`
