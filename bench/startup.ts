@@ -1,13 +1,21 @@
 /**
- * `npm run bench:startup [-- --runs N] [--seed S]`: what the plugin costs a host CLI at start-up. Packs the plugin as
- * published, builds a host oclif CLI with it and one without, then times (median of N runs after 2 warm-ups,
- * runs interleaved so drift hits all alike) `server:lost-master-key --help`, and the host's own `hello` with and
- * without the plugin: their ratio is the price every other command pays for the plugin (its prerun hook and
- * manifest), printed with a 95% interval (rounds drawn again with replacement, seeded: the seed is printed).
- * Prints a table, then, last, one JSON line. Reports only: timing never fails it.
+ * `npm run bench:startup [-- --runs N] [--warmups W] [--seed S] [--profile DIR]`: what the plugin costs a host CLI
+ * at start-up. Packs the plugin as published, builds a host oclif CLI (three commands and its own manifest, as a
+ * published CLI has) with it and one without, then runs, in rounds (each round's order shuffled, seeded, so neither
+ * side always goes first): the host's own `hello` with and without the plugin, the plugin's `--help` of
+ * server:lost-master-key and server:rotate-master-key, and the host's `hello --help` without the plugin (the least
+ * any help costs in this host).
+ *
+ * The hook ratio is the price every other command of the host pays for the plugin (its manifest and prerun hook):
+ * the median of each round's `hello` with / without, with a 95% interval (rounds drawn again with replacement,
+ * seeded: the seed is printed). Beside it, the CPU the plugin adds (each process reports its own CPU time; on a
+ * shared machine, wall time also counts the waits for a core, CPU time does not), as a per-round median in ms.
+ * `--profile DIR` also writes `--cpu-prof` profiles of the host with and without the plugin into DIR and prints
+ * where their self time differs. Prints tables, then, last, one JSON line with the goals (hook ratio's upper end
+ * ≤ 1.05, the plugin's --help ≤ 200 ms). Reports only: timing never fails it.
  */
 import {existsSync} from 'node:fs'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
@@ -15,13 +23,20 @@ import {parseArgs} from 'node:util'
 import {buildHostCli, packPlugin} from '../scripts/lib/host-cli.js'
 import {Prng} from '../scripts/seeder/prng.js'
 import {seedArg, wholeNumber} from './lib/bench-args.js'
-import {median, pairedRatioInterval, round} from './lib/stats.js'
-import {timeNode} from './lib/time-command.js'
+import {profileDifference, selfTimeByPlace} from './lib/cpu-profile-summary.js'
+import {bootstrapInterval, median, round} from './lib/stats.js'
+import {type Timing, timeNode} from './lib/time-command.js'
 
-// 60 runs: with 15, the ratio moved between 1.03 and 1.09 from one run to the next on a 2-core machine, and single
-// runs of `hello` spread from 190 to 300 ms.
+// 150 rounds: with 60, and a ratio of the two series' medians, the interval spanned 0.96–1.09 on a shared 2-core
+// machine; per-round ratios of 150 rounds cancel the drift between rounds that made it so wide.
+const USAGE = 'Usage: npm run bench:startup -- [--runs N] [--warmups W] [--seed S] [--profile DIR]'
 const {values} = parseArgs({
-  options: {runs: {type: 'string', default: '60'}, warmups: {type: 'string', default: '2'}, seed: {type: 'string'}},
+  options: {
+    runs: {type: 'string', default: '150'},
+    warmups: {type: 'string', default: '2'},
+    seed: {type: 'string'},
+    profile: {type: 'string'},
+  },
 })
 let runs: number
 let warmups: number
@@ -31,11 +46,14 @@ try {
   warmups = wholeNumber(values.warmups, 'warmups', 0)
   seed = seedArg(values.seed)
 } catch (error) {
-  console.error(`${(error as Error).message}\n\nUsage: npm run bench:startup -- [--runs N] [--warmups W] [--seed S]`)
+  console.error(`${(error as Error).message}\n\n${USAGE}`)
   process.exit(2)
 }
 
+const GOALS = {hookRatioHigh: 1.05, helpMs: 200} as const
 const PLUGIN = '@recovery/plugin-lost-master-key'
+const PROFILE_RUNS = 5
+const PROFILE_INTERVAL_US = 200
 // A host CLI in production: under NODE_ENV=development or test oclif would look for the plugin's TypeScript sources.
 const env: NodeJS.ProcessEnv = {...process.env, NODE_ENV: 'production'}
 delete env.NODE_OPTIONS
@@ -44,65 +62,152 @@ const work = await mkdtemp(path.join(tmpdir(), 'bench-startup-'))
 try {
   let started = performance.now()
   const tarball = await packPlugin(work)
-  const withPlugin = await buildHostCli({pluginTarball: tarball, dir: path.join(work, 'with-plugin')})
-  const without = await buildHostCli({dir: path.join(work, 'without-plugin')})
+  const withPlugin = await buildHostCli({pluginTarball: tarball, dir: path.join(work, 'with-plugin'), manifest: true})
+  const without = await buildHostCli({dir: path.join(work, 'without-plugin'), manifest: true})
   console.log(`Packed the plugin and built both host CLIs in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
   const installed = path.join(withPlugin.dir, 'node_modules', PLUGIN)
-  const manifest = existsSync(path.join(installed, 'oclif.manifest.json'))
+  const manifestPath = path.join(installed, 'oclif.manifest.json')
+  const commands = existsSync(manifestPath)
+    ? Object.keys((JSON.parse(await readFile(manifestPath, 'utf8')) as {commands: object}).commands).length
+    : undefined
   const ownCore = existsSync(path.join(installed, 'node_modules', '@oclif', 'core'))
+  const manifest =
+    commands === undefined ? 'MISSING (oclif imports every command at every start)' : `${commands} commands`
   console.log(
-    `installed plugin: oclif.manifest.json ` +
-      `${manifest ? 'present' : 'MISSING (oclif scans dist/commands at every start)'}; ` +
+    `installed plugin: oclif.manifest.json ${manifest}; ` +
       `own @oclif/core copy: ${ownCore ? 'YES (loaded beside the host’s)' : 'no (shares the host’s)'}`,
   )
 
-  const cases = [
-    {
-      name: 'server:lost-master-key --help (with plugin)',
+  const cases = {
+    helloWith: {name: 'hello (with plugin)', bin: withPlugin.bin, args: ['hello']},
+    helloWithout: {name: 'hello (without plugin)', bin: without.bin, args: ['hello']},
+    helpLost: {
+      name: 'server:lost-master-key --help',
       bin: withPlugin.bin,
       args: ['server:lost-master-key', '--help'],
     },
-    {name: 'hello (with plugin)', bin: withPlugin.bin, args: ['hello']},
-    {name: 'hello (without plugin)', bin: without.bin, args: ['hello']},
-  ]
-  const times = cases.map((): number[] => [])
+    helpRotate: {
+      name: 'server:rotate-master-key --help',
+      bin: withPlugin.bin,
+      args: ['server:rotate-master-key', '--help'],
+    },
+    helpHost: {name: 'hello --help (without plugin)', bin: without.bin, args: ['hello', '--help']},
+  }
+  type CaseName = keyof typeof cases
+  const names = Object.keys(cases) as CaseName[]
+  const times = Object.fromEntries(names.map((name) => [name, [] as Timing[]])) as Record<CaseName, Timing[]>
+  const order = new Prng(seed, 'bench-startup-order')
   started = performance.now()
   for (let run = -warmups; run < runs; run++) {
-    for (const [index, c] of cases.entries()) {
-      const ms = await timeNode(c.bin, c.args, env)
-      if (run >= 0) times[index].push(ms)
+    for (const name of shuffled(names, () => order.next())) {
+      const timing = await timeNode(cases[name].bin, cases[name].args, env)
+      if (run >= 0) times[name].push(timing)
     }
   }
   console.log(
-    `Timed ${runs} runs of each (after ${warmups} warm-ups) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `Timed ${runs} rounds of each (after ${warmups} warm-ups, order shuffled per round) in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
   )
 
-  const [help, helloWith, helloWithout] = times.map((t) => median(t))
+  const wall = (name: CaseName) => times[name].map((t) => t.wallMs)
+  const cpu = (name: CaseName) => times[name].map((t) => t.cpuMs)
   console.log('')
-  console.log('| command | median ms | min ms | max ms |')
-  console.log('|---|---:|---:|---:|')
-  for (const [index, c] of cases.entries()) {
+  console.log('| command | median wall ms | min | max | median CPU ms |')
+  console.log('|---|---:|---:|---:|---:|')
+  for (const name of names) {
     console.log(
-      `| ${c.name} | ${median(times[index]).toFixed(0)} | ${Math.min(...times[index]).toFixed(0)} | ` +
-        `${Math.max(...times[index]).toFixed(0)} |`,
+      `| ${cases[name].name} | ${median(wall(name)).toFixed(0)} | ${Math.min(...wall(name)).toFixed(0)} | ` +
+        `${Math.max(...wall(name)).toFixed(0)} | ${median(cpu(name)).toFixed(0)} |`,
     )
   }
-  console.log('')
+
   const random = new Prng(seed, 'bench-startup')
-  const [low, high] = pairedRatioInterval(times[1], times[2], () => random.next(), {statistic: median})
+  type Compare = (x: number, y: number) => number
+  const perRound = (a: CaseName, b: CaseName, pick: (t: Timing) => number, compare: Compare) =>
+    times[a].map((t, i) => compare(pick(t), pick(times[b][i])))
+  const estimate = (values: number[]) => ({
+    value: median(values),
+    interval: bootstrapInterval(values, () => random.next()),
+  })
+  const wallOf = (t: Timing) => t.wallMs
+  const cpuOf = (t: Timing) => t.cpuMs
+  const ratio: Compare = (x, y) => x / y
+  const difference: Compare = (x, y) => x - y
+  const hookRatio = estimate(perRound('helloWith', 'helloWithout', wallOf, ratio))
+  const hookCpuRatio = estimate(perRound('helloWith', 'helloWithout', cpuOf, ratio))
+  const addedCpu = estimate(perRound('helloWith', 'helloWithout', cpuOf, difference))
+  const helpAddedCpu = estimate(perRound('helpLost', 'helpHost', cpuOf, difference))
+  const helpMs = median(wall('helpLost'))
+  const helpRotateMs = median(wall('helpRotate'))
+  const span = ([low, high]: [number, number], digits: number) => `${low.toFixed(digits)}–${high.toFixed(digits)}`
+  console.log('')
   console.log(
-    `hook ratio (hello with / without the plugin, medians): ${(helloWith / helloWithout).toFixed(3)} ` +
-      `(95% interval ${low.toFixed(3)}–${high.toFixed(3)}, seed ${seed}; goal ≤ 1.05)`,
+    `hook ratio (hello with / without the plugin, ${commands ?? '?'} commands in its manifest; median of ${runs} ` +
+      `rounds): ${hookRatio.value.toFixed(3)} (95% interval ${span(hookRatio.interval, 3)}, seed ${seed}; ` +
+      `goal: upper end ≤ ${GOALS.hookRatioHigh})`,
   )
   console.log(
+    `CPU the plugin adds to every host command: ${addedCpu.value.toFixed(1)} ms (95% interval ` +
+      `${span(addedCpu.interval, 1)}); CPU ratio ${hookCpuRatio.value.toFixed(3)} ` +
+      `(${span(hookCpuRatio.interval, 3)})`,
+  )
+  console.log(
+    `--help: server:lost-master-key ${helpMs.toFixed(0)} ms, server:rotate-master-key ` +
+      `${helpRotateMs.toFixed(0)} ms (goal ≤ ${GOALS.helpMs}); the host's own hello --help ` +
+      `${median(wall('helpHost')).toFixed(0)} ms; server:lost-master-key's help costs ` +
+      `${helpAddedCpu.value.toFixed(1)} ms of CPU more than it (${span(helpAddedCpu.interval, 1)})`,
+  )
+
+  if (values.profile) {
+    const dir = path.resolve(values.profile)
+    const profiled = {with: 'helloWith', without: 'helloWithout', help: 'helpLost'} as const
+    for (const [label, name] of Object.entries(profiled)) {
+      const into = path.join(dir, label)
+      await mkdir(into, {recursive: true})
+      const profileArgs = ['--cpu-prof', `--cpu-prof-dir=${into}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`]
+      for (let run = 0; run < PROFILE_RUNS; run++) await timeNode(cases[name].bin, cases[name].args, env, profileArgs)
+    }
+    const [withProfile, withoutProfile] = await Promise.all(
+      ['with', 'without'].map((label) => selfTimeByPlace(path.join(dir, label), PROFILE_INTERVAL_US, PLUGIN)),
+    )
+    console.log('')
+    console.log(`Self time of hello, with and without the plugin (${PROFILE_RUNS} --cpu-prof runs each, in ${dir}):`)
+    console.log(profileDifference(withProfile.ms, withoutProfile.ms, ['with', 'without']))
+  }
+
+  const hookGoal = {measured: round(hookRatio.interval[1], 3), limit: GOALS.hookRatioHigh}
+  const helpGoal = {measured: round(Math.max(helpMs, helpRotateMs), 0), limit: GOALS.helpMs}
+  console.log(
     JSON.stringify({
-      help_ms: round(help, 0),
-      hook_ratio: round(helloWith / helloWithout, 3),
-      hook_ratio_interval_95: [round(low, 3), round(high, 3)],
+      commands,
+      runs,
+      help_ms: round(helpMs, 0),
+      help_rotate_ms: round(helpRotateMs, 0),
+      host_help_ms: round(median(wall('helpHost')), 0),
+      help_added_cpu_ms: round(helpAddedCpu.value, 1),
+      hook_ratio: round(hookRatio.value, 3),
+      hook_ratio_interval_95: hookRatio.interval.map((value) => round(value, 3)),
+      added_cpu_ms: round(addedCpu.value, 1),
+      added_cpu_ms_interval_95: addedCpu.interval.map((value) => round(value, 1)),
+      cpu_ratio: round(hookCpuRatio.value, 3),
       seed,
+      goals: {
+        hook_ratio_upper: {...hookGoal, pass: hookGoal.measured <= hookGoal.limit},
+        help_ms: {...helpGoal, pass: helpGoal.measured <= helpGoal.limit},
+      },
     }),
   )
 } finally {
   await rm(work, {recursive: true, force: true})
+}
+
+/** A copy of `items` in an order drawn from `random` (Fisher–Yates). */
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[copy[i], copy[j]] = [copy[j], copy[i]]
+  }
+  return copy
 }

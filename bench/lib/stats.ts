@@ -55,3 +55,24 @@ export function pairedRatioInterval(
   }
   return [quantile(ratios, 0.025), quantile(ratios, 0.975)]
 }
+
+/**
+ * A 95% interval for statistic(values) (the median unless told), the values drawn again with replacement (`random`
+ * in [0, 1), seeded by the caller). For per-round ratios or differences of interleaved runs: each round's drift
+ * cancels inside its own value, which a ratio of two series' medians (taken from different rounds) does not do.
+ */
+export function bootstrapInterval(
+  values: readonly number[],
+  random: () => number,
+  options: {draws?: number; statistic?: (values: readonly number[]) => number} = {},
+): [number, number] {
+  if (values.length === 0) throw new RangeError('an interval of nothing')
+  const {draws = 4000, statistic = median} = options
+  const statistics: number[] = []
+  for (let draw = 0; draw < draws; draw++) {
+    const drawn: number[] = []
+    for (let i = 0; i < values.length; i++) drawn.push(values[Math.floor(random() * values.length)])
+    statistics.push(statistic(drawn))
+  }
+  return [quantile(statistics, 0.025), quantile(statistics, 0.975)]
+}

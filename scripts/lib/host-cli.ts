@@ -49,11 +49,14 @@ export default class ${name[0].toUpperCase()}${name.slice(1)} extends Command {
 
 /**
  * A minimal multi-command oclif CLI, as an ops team would have, with three commands of its own. With a
- * tarball it lists the plugin as a dependency and in `oclif.plugins`, as `plugins install` would.
+ * tarball it lists the plugin as a dependency and in `oclif.plugins`, as `plugins install` would. With `manifest`
+ * it has its own oclif.manifest.json, as a published CLI does (`oclif manifest` at prepack); without one, oclif
+ * imports every host command at each start to learn its flags.
  */
 export async function buildHostCli(options: {
   pluginTarball?: string
   dir?: string
+  manifest?: boolean
 }): Promise<{dir: string; bin: string}> {
   const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'host-cli-')))
   const ours = JSON.parse(await readFile(path.join(PLUGIN_ROOT, 'package.json'), 'utf8')) as {
@@ -80,6 +83,7 @@ export async function buildHostCli(options: {
           plugins: options.pluginTarball ? [ours.name] : [],
         },
         dependencies,
+        files: ['/bin', '/commands', '/oclif.manifest.json'],
       },
       null,
       2,
@@ -96,5 +100,12 @@ export async function buildHostCli(options: {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   })
+  if (options.manifest) {
+    execFileSync(path.join(PLUGIN_ROOT, 'node_modules', '.bin', 'oclif'), ['manifest'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {...process.env, NODE_ENV: 'production'},
+    })
+  }
   return {dir, bin: path.join(dir, 'bin', 'run.js')}
 }

@@ -4,7 +4,9 @@ import {errorJson, toCliError} from './error-output.js'
 
 /**
  * What every `server:*` command shares: `--json`, and failures shown one way (src/cli/error-output.ts), with the
- * exit code of src/exit-codes.ts whether or not the output is JSON.
+ * exit code of src/exit-codes.ts whether or not the output is JSON. A command file imports its engine (the
+ * database, crypto and task-list modules) inside run(): oclif imports the file before the prerun hook and before
+ * parsing the flags, and a refusal or a usage error needs none of it.
  */
 export abstract class ServerCommand extends Command {
   static override enableJsonFlag = true

@@ -4,10 +4,8 @@ import {instanceFlags} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import type {CheckState} from '../../recovery/check-master-key/check-steps.js'
-import {runCheckMasterKey} from '../../recovery/check-master-key/run.js'
 import {checkJson, renderCheck} from '../../recovery/check-master-key/render-check.js'
 import type {ServerState} from '../../recovery/flow/open-the-server.js'
-import {chooseRenderer} from '../../recovery/flow/task-list.js'
 
 export default class CheckMasterKey extends ServerCommand {
   static override summary =
@@ -39,6 +37,10 @@ ${exitCodeHelp('server:check-master-key')}`
   async run(): Promise<ReturnType<typeof checkJson>> {
     const {flags} = await this.parse(CheckMasterKey)
     const json = this.jsonEnabled()
+    const [{runCheckMasterKey}, {chooseRenderer}] = await Promise.all([
+      import('../../recovery/check-master-key/run.js'),
+      import('../../recovery/flow/task-list.js'),
+    ])
     const state: CheckState & ServerState = {
       options: {instance: flags.instance, config: flags.config},
       env: process.env,

@@ -2,8 +2,6 @@ import {ExitCode} from '../../exit-codes.js'
 import {takeBackupEvidence} from '../../recovery/flow/backup-evidence-handoff.js'
 import type {RecoveryReport} from '../../recovery/lost-master-key/recovery-report.js'
 import {renderReport} from '../../recovery/lost-master-key/render-report.js'
-import {runLostMasterKey} from '../../recovery/lost-master-key/run.js'
-import {chooseRenderer} from '../../recovery/flow/task-list.js'
 import {exitCodeHelp} from '../../cli/exit-code-help.js'
 import {lostMasterKeyFlags} from '../../cli/lost-master-key-flags.js'
 import {lostMasterKeyOptions} from '../../cli/lost-master-key-options.js'
@@ -68,6 +66,10 @@ ${exitCodeHelp('server:lost-master-key')}`
   async run(): Promise<RecoveryReport> {
     const {flags} = await this.parse(LostMasterKey)
     const json = this.jsonEnabled()
+    const [{runLostMasterKey}, {chooseRenderer}] = await Promise.all([
+      import('../../recovery/lost-master-key/run.js'),
+      import('../../recovery/flow/task-list.js'),
+    ])
     const report = await runLostMasterKey(lostMasterKeyOptions(flags, json), {
       env: process.env,
       renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),

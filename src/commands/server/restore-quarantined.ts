@@ -11,9 +11,7 @@ import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {type OldKeySource, readOldMasterKey} from '../../recovery/key-input/old-master-key.js'
 import {renderRestore, restoreJson} from '../../recovery/restore-quarantined/render-restore.js'
-import {requireBackupConfirmation, type RestoreState} from '../../recovery/restore-quarantined/restore-steps.js'
-import {chooseRenderer} from '../../recovery/flow/task-list.js'
-import {runRestoreQuarantined} from '../../recovery/restore-quarantined/run.js'
+import type {RestoreState} from '../../recovery/restore-quarantined/restore-steps.js'
 
 const OLD_KEY_FLAGS = ['oldMasterKey', 'oldMasterKeyFile', 'oldConfig']
 
@@ -84,6 +82,11 @@ ${exitCodeHelp('server:restore-quarantined')}`
   async run(): Promise<ReturnType<typeof restoreJson>> {
     const {flags} = await this.parse(RestoreQuarantined)
     const json = this.jsonEnabled()
+    const [{requireBackupConfirmation}, {runRestoreQuarantined}, {chooseRenderer}] = await Promise.all([
+      import('../../recovery/restore-quarantined/restore-steps.js'),
+      import('../../recovery/restore-quarantined/run.js'),
+      import('../../recovery/flow/task-list.js'),
+    ])
     requireBackupConfirmation(flags)
     const source: OldKeySource =
       flags.oldMasterKey === undefined

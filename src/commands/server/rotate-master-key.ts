@@ -5,8 +5,6 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {ExitCode} from '../../exit-codes.js'
 import {renderRotateReport} from '../../recovery/rotate-master-key/render-rotate-report.js'
 import type {RotateReport} from '../../recovery/rotate-master-key/rotate-report.js'
-import {runRotateMasterKey} from '../../recovery/rotate-master-key/run.js'
-import {chooseRenderer} from '../../recovery/flow/task-list.js'
 
 export default class RotateMasterKey extends ServerCommand {
   static override summary = 'Replace a master key that still works: every value is encrypted again under a new key.'
@@ -44,7 +42,12 @@ ${exitCodeHelp('server:rotate-master-key')}`
   async run(): Promise<RotateReport> {
     const {flags} = await this.parse(RotateMasterKey)
     const json = this.jsonEnabled()
-    const report = await runRotateMasterKey(await rotateMasterKeyOptions(flags, json), {
+    const options = await rotateMasterKeyOptions(flags, json)
+    const [{runRotateMasterKey}, {chooseRenderer}] = await Promise.all([
+      import('../../recovery/rotate-master-key/run.js'),
+      import('../../recovery/flow/task-list.js'),
+    ])
+    const report = await runRotateMasterKey(options, {
       env: process.env,
       renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
     })

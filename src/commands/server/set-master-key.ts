@@ -8,9 +8,7 @@ import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {describeGivenKeySource, readGivenMasterKey} from '../../recovery/key-input/given-master-key.js'
 import {need} from '../../recovery/flow/need.js'
-import {chooseRenderer} from '../../recovery/flow/task-list.js'
-import {renderSet, setJson} from '../../recovery/set-master-key/render-set.js'
-import {runSetMasterKey} from '../../recovery/set-master-key/run.js'
+import type {setJson} from '../../recovery/set-master-key/render-set.js'
 
 export default class SetMasterKey extends ServerCommand {
   static override summary = "Seal a master key into this node's config file; no data changes."
@@ -49,6 +47,11 @@ ${exitCodeHelp('server:set-master-key')}`
   async run(): Promise<ReturnType<typeof setJson>> {
     const {flags} = await this.parse(SetMasterKey)
     const json = this.jsonEnabled()
+    const [{chooseRenderer}, render, {runSetMasterKey}] = await Promise.all([
+      import('../../recovery/flow/task-list.js'),
+      import('../../recovery/set-master-key/render-set.js'),
+      import('../../recovery/set-master-key/run.js'),
+    ])
     const source = need(givenKeySource(flags), 'the key flag')
     const result = await runSetMasterKey(
       {
@@ -62,7 +65,7 @@ ${exitCodeHelp('server:set-master-key')}`
       process.env,
       chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
     )
-    if (!json) this.log('\n' + renderSet(result))
-    return setJson(result)
+    if (!json) this.log('\n' + render.renderSet(result))
+    return render.setJson(result)
   }
 }

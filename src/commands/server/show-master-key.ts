@@ -4,9 +4,7 @@ import {exitCodeHelp} from '../../cli/exit-code-help.js'
 import {instanceFlags, instanceSelection} from '../../cli/flag-groups/instance-flags.js'
 import {withKebabAliases} from '../../cli/kebab-aliases.js'
 import {ServerCommand} from '../../cli/server-command.js'
-import {renderShow, showJson} from '../../recovery/show-master-key/render-show.js'
-import {runShowMasterKey} from '../../recovery/show-master-key/run.js'
-import {chooseRenderer} from '../../recovery/flow/task-list.js'
+import type {showJson} from '../../recovery/show-master-key/render-show.js'
 
 export default class ShowMasterKey extends ServerCommand {
   static override summary = 'Print the master key, so that it can be backed up, and whether it opens the database.'
@@ -41,14 +39,19 @@ ${exitCodeHelp('server:show-master-key')}`
   async run(): Promise<ReturnType<typeof showJson>> {
     const {flags} = await this.parse(ShowMasterKey)
     const json = this.jsonEnabled() || flags.format === 'json'
+    const [render, {runShowMasterKey}, {chooseRenderer}] = await Promise.all([
+      import('../../recovery/show-master-key/render-show.js'),
+      import('../../recovery/show-master-key/run.js'),
+      import('../../recovery/flow/task-list.js'),
+    ])
     const shown = await runShowMasterKey(
       instanceSelection(flags),
       process.env,
       chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
     )
-    const data = showJson(shown)
+    const data = render.showJson(shown)
     // --json prints what run() returns; --format json alone prints it here.
-    if (!this.jsonEnabled()) this.log(json ? JSON.stringify(data, null, 2) : '\n' + renderShow(shown))
+    if (!this.jsonEnabled()) this.log(json ? JSON.stringify(data, null, 2) : '\n' + render.renderShow(shown))
     return data
   }
 }

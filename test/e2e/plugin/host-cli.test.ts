@@ -62,6 +62,34 @@ describe('the plugin inside a host CLI', function () {
     for (const name of HEAVY) expect(loaded, name).to.not.match(new RegExp(`/node_modules/${name}/`))
   })
 
+  // oclif imports a command's file before its prerun hook and before parsing its flags: a refusal or a usage error
+  // must not pay for the database, crypto and task-list modules (Kysely alone is about a thousand files).
+  const refusals = [
+    {args: ['server:lost-master-key', '--instance', 'OctopusServer'], exit: 3},
+    {args: ['server:rotate-master-key', '--instance', 'OctopusServer'], exit: 3},
+    ...[
+      'check-master-key',
+      'lost-master-key',
+      'restore-quarantined',
+      'rotate-master-key',
+      'set-master-key',
+      'show-master-key',
+    ].map((name) => ({args: [`server:${name}`, '--no-such-flag'], exit: 2})),
+  ]
+  for (const {args, exit} of refusals) {
+    it(`${args.join(' ')}: exit ${exit} without loading anything heavy`, async () => {
+      const record = path.join(work, `imports-${args.join('-')}.txt`)
+      const result = run(args, {
+        NODE_OPTIONS_IMPORT: path.resolve('test/support/record-imports.mjs'),
+        RECORD_IMPORTS_FILE: record,
+      })
+      expect(result.status, result.stderr).to.equal(exit)
+      const loaded = await readFile(record, 'utf8')
+      expect(loaded, 'the command was imported').to.include(`commands/server/${args[0].slice('server:'.length)}.js`)
+      for (const name of HEAVY) expect(loaded, name).to.not.match(new RegExp(`/node_modules/${name}/`))
+    })
+  }
+
   it('refuses without the confirmations, naming both, with exit code 3', () => {
     const result = run(['server:lost-master-key', '--instance', 'OctopusServer'])
     expect(result.status, result.stderr).to.equal(3)

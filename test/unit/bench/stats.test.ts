@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {Prng} from '../../../scripts/seeder/prng.js'
-import {mean, median, pairedRatioInterval, quantile} from '../../../bench/lib/stats.js'
+import {bootstrapInterval, mean, median, pairedRatioInterval, quantile} from '../../../bench/lib/stats.js'
 
 describe('the statistics a build comparison prints', () => {
   it('interpolates quantiles between the nearest values', () => {
@@ -41,5 +41,23 @@ describe('the statistics a build comparison prints', () => {
     expect(byMedian[0], `seed ${seed}`).to.be.at.least(1).and.below(1.03)
     expect(byMedian[1], `seed ${seed}`).to.be.above(1.03).and.below(1.2)
     expect(byMean[1], `seed ${seed}`).to.be.above(byMedian[1])
+  })
+
+  it('gives the interval of per-round ratios, narrower than a ratio of medians under drift between rounds', () => {
+    const seed = 20261207
+    const random = new Prng(seed, 'stats-test-per-round')
+    const base = [250, 310, 270, 400, 260, 290, 330, 280, 265, 300, 900, 255]
+    expect(bootstrapInterval([1.02, 1.02, 1.02], () => random.next())).to.deep.equal([1.02, 1.02])
+    // 2% to 4% slower in each round, under drift of up to 3.6× between rounds.
+    const slower = base.map((value, round) => value * (round % 2 === 0 ? 1.02 : 1.04))
+    const perRound = bootstrapInterval(
+      slower.map((value, round) => value / base[round]),
+      () => random.next(),
+    )
+    expect(perRound[0], `seed ${seed}`).to.be.at.least(1.02)
+    expect(perRound[1], `seed ${seed}`).to.be.at.most(1.04)
+    const ofMedians = pairedRatioInterval(slower, base, () => random.next(), {statistic: median})
+    expect(ofMedians[1] - ofMedians[0], `seed ${seed}`).to.be.above(perRound[1] - perRound[0])
+    expect(() => bootstrapInterval([], () => 0.5)).to.throw(RangeError)
   })
 })
