@@ -111,8 +111,9 @@ ${exitCodeHelp('server:restore-quarantined')}`
     } catch (error) {
       throw state.database?.explainFailure(error) ?? error
     } finally {
-      await state.lock?.release()
-      await state.database?.close()
+      // A session the server ended cannot let go of its lock: that must not hide why the restore stopped.
+      await state.lock?.release().catch(() => {})
+      await state.database?.close().catch(() => {})
     }
     const report = need(state.report, 'the restore')
     if (!json) this.log('\n' + renderRestore(report))
