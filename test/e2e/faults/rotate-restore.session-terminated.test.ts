@@ -112,7 +112,7 @@ for (const [command, steps] of STEPS)
       })
     }
 
-    it('at COMMIT, committed but unheard: exit 0 or a message that says what to do; a re-run converges', async () => {
+    it('at COMMIT, committed but unheard: the run finds its audit event (exit 0); a re-run converges', async () => {
       target = await terminatedAt({after: /^insert into "Event"/, at: /^commit$/, when: 'after-reply'}, 170)
       const run = await command.run(target)
       expect(await proxy!.struck(), `the fault never struck; statements: ${proxy!.statements.join('\n')}`).to.equal(
