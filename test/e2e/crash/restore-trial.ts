@@ -9,9 +9,9 @@
 import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {decryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {QUARANTINE_TABLE} from '../../../src/database/operations/quarantine.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
+import {CIPHERTEXT} from '../../support/rotation-check.js'
 import {scanForSecrets} from '../../support/secret-scan.js'
 import {type ChildRun, type KillAt, runCommandChild} from './command-child.js'
 import {unsealConfigKey} from './config-master-key.js'
@@ -20,14 +20,12 @@ import {type DatabaseSnapshot, quarantineRowKey, takeSnapshot, type QuarantineEn
 import {leftoverTemporaryFiles} from './leftover-files.js'
 import {lastPhase, type PhaseSpan, phaseSpans, RESTORE_PHASES} from './phases.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
+import {plaintext} from './salvage-checks.js'
 import type {SourcePreparation} from './source-preparation.js'
 
 export const RESTORE_KIND = 'restore-quarantined'
 const COMMAND = 'server:restore-quarantined'
 const RESTORE_EVENT_CATEGORY = 'MasterKeyRestore'
-
-/** A ciphertext as the seeder and the restore write it (no JSON escapes), with its quotes. */
-const CIPHERTEXT = /"([A-Za-z0-9+/]+={0,2}\|[A-Za-z0-9+/]{22}==)"/g
 
 /** The restore's starting point: the seeded lost-key server, reset once (its quarantine kept). */
 export const resetDone: SourcePreparation = async ({seeded}) => {
@@ -37,11 +35,6 @@ export const resetDone: SourcePreparation = async ({seeded}) => {
   const key = await unsealConfigKey(await readFile(seeded.configPath, 'utf8'), seeded.machineKeyPath)
   if (key.kind === 'unavailable') throw new Error(`After the reset, the config's key ${key.reason}`)
   return {secrets: [{name: 'current master key', value: key.key.toString('base64')}]}
-}
-
-const plaintext = (value: unknown, key: Buffer) => {
-  const opened = decryptSensitiveValue(value, key)
-  return opened.kind === 'plaintext' ? opened.plaintext : undefined
 }
 
 const isWitness = (q: QuarantineEntry) =>

@@ -2,7 +2,8 @@ import {decryptSensitiveValue} from '../../../src/crypto/sensitive-value.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import type {QuarantineEntry} from './database-snapshot.js'
 
-const plaintext = (value: unknown, key: Buffer) => {
+/** What `value` opens to under `key` (valid padding and UTF-8), or undefined. */
+export const plaintext = (value: unknown, key: Buffer) => {
   const opened = decryptSensitiveValue(value, key)
   return opened.kind === 'plaintext' ? opened.plaintext : undefined
 }
