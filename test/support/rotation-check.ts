@@ -4,7 +4,7 @@ import {decryptSensitiveValue} from '../../src/crypto/sensitive-value.js'
  * Every string with the encrypted-value shape in a document's source, by a regular expression: independent of the
  * tool's JSON walker. Seeded ciphertexts are written without escapes, so their source is their value.
  */
-const CIPHERTEXT = /"([A-Za-z0-9+/]+={0,2}\|[A-Za-z0-9+/]{22}==)"/g
+export const CIPHERTEXT = /"([A-Za-z0-9+/]+={0,2}\|[A-Za-z0-9+/]{22}==)"/g
 
 export interface RotationDiff {
   /** Values the old key opened that now open under the new key to the same plaintext, with another IV. */

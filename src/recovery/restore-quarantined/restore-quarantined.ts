@@ -43,6 +43,11 @@ export interface RestoreOptions {
   readonly onProgress?: (tallies: readonly RestoreTally[]) => void
   /** Called between batches; throws to stop (and roll back) the run. */
   readonly checkpoint?: () => void
+  /**
+   * The connection failed once COMMIT was sent: did the commit go through? (run/commit-outcome.ts: this restore's
+   * audit event tells.) Without it, or when it says no, the failure is thrown.
+   */
+  readonly commitWentThrough?: (restoreId: string) => Promise<boolean>
 }
 
 export interface RestoreReport {
@@ -138,13 +143,15 @@ export async function restoreQuarantined(ctx: DbContext, options: RestoreOptions
     }
     if (!options.write) throw new DryRunRollback()
     await insertEvent(trx, restoreEvent(restoreId, chosen.runId, [...tallies.values()]))
+    commitSent = true
   }
+  let commitSent = false
   let committed = true
   try {
     await inTransaction(ctx, work)
   } catch (error) {
-    if (!(error instanceof DryRunRollback)) throw error
-    committed = false
+    if (error instanceof DryRunRollback) committed = false
+    else if (!commitSent || !(await options.commitWentThrough?.(restoreId))) throw error
   }
   return {restoreId, run: run!, proof: proof!.detail, tables: [...tallies.values()], committed}
 }

@@ -3,6 +3,7 @@ import {encryptedAttachmentFolders} from '../attachments/artifacts-folder.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {formatCount} from '../format/format-count.js'
+import {CommitOutcomeUnknown, findCommitOutcome} from '../flow/commit-outcome.js'
 import {need} from '../flow/need.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {BackupState} from '../flow/check-the-backup.js'
@@ -61,17 +62,28 @@ export const restoreTheValues: Step<RestoreState> = {
     state.currentKey = current.key
     // The run's quarantined values are the whole: each is restored or kept.
     const values = progressLine(progress, state.options.dryRun ? 'values worked out' : 'values restored or kept')
-    state.report = await restoreQuarantined(need(state.locked, 'the lock'), {
-      runId: state.options.runId,
-      oldKey: state.oldKey,
-      currentKey: current.key,
-      write: !state.options.dryRun,
-      batchSize: state.options.batchSize,
-      onRun: (run) => values.start(run.rows),
-      onProgress: (tallies) => {
-        for (const t of tallies) values.record(t.table, t.restored + t.salvage.restored + rowsKept(t))
-      },
-    })
+    let begun = false
+    try {
+      state.report = await restoreQuarantined(need(state.locked, 'the lock'), {
+        runId: state.options.runId,
+        oldKey: state.oldKey,
+        currentKey: current.key,
+        write: !state.options.dryRun,
+        batchSize: state.options.batchSize,
+        onRun: (run) => {
+          begun = true
+          values.start(run.rows)
+        },
+        onProgress: (tallies) => {
+          for (const t of tallies) values.record(t.table, t.restored + t.salvage.restored + rowsKept(t))
+        },
+        commitWentThrough: (restoreId) => commitWentThrough(state, restoreId),
+      })
+    } catch (error) {
+      // The restore's own refusals (a key not proven, say) keep their codes; a failure of the database does not.
+      if (!begun || error instanceof RecoveryError) throw error
+      throw rolledBack(state, error)
+    }
     return `run ${state.report.run.runId}: ${formatCount(state.report.run.rows)} values quarantined`
   },
 }
@@ -99,4 +111,39 @@ export const restoreTheAttachments: Step<RestoreState> = {
       )
       .join('; ')
   },
+}
+
+/** COMMIT failed on the wire: this restore's audit event says whether it went through; the lock is held again. */
+async function commitWentThrough(state: RestoreState, restoreId: string): Promise<boolean> {
+  const lost = need(state.lock, 'the lock')
+  const outcome = await findCommitOutcome(restoreId, lost, need(state.database, 'the database'))
+  if (outcome.committed && outcome.lock && outcome.lock !== lost) {
+    await lost.release().catch(() => {})
+    state.lock = outcome.lock
+  }
+  return outcome.committed
+}
+
+/**
+ * A failure once the restore's transaction was open: nothing was changed (exit 8), or, when the connection was lost
+ * during COMMIT and nothing can tell, that is said; either way the same command run again finishes the job.
+ */
+function rolledBack(state: RestoreState, error: unknown): RecoveryError {
+  const again = 'Run the same command again: it restores what is still quarantined and leaves what was restored.'
+  if (error instanceof CommitOutcomeUnknown)
+    return new RecoveryError(
+      `The connection to the database was lost while the restore was being committed, and whether it was cannot be ` +
+        `told: ${error.reason}.`,
+      ExitCode.RolledBack,
+      [`When the database can be reached: ${again}`],
+    )
+  const explained = state.database?.explainFailure(error) ?? error
+  const reason = explained instanceof Error ? explained.message : String(explained)
+  const advice = explained instanceof RecoveryError ? explained.suggestions : []
+  return new RecoveryError(
+    `The restore failed while changing the database (${reason}). The database transaction was rolled back: nothing ` +
+      'was changed.',
+    ExitCode.RolledBack,
+    [...advice, again],
+  )
 }

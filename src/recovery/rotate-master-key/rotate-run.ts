@@ -73,6 +73,8 @@ export interface RotateRun {
   unreadable: ValuePlace[]
   left: ValuePlace[]
   attachments?: AttachmentsRotation
+  /** The rotation's transaction was begun (a failure from then on rolled it back). */
+  transactionOpened?: boolean
   commitSent: boolean
   committed: boolean
   verified: boolean

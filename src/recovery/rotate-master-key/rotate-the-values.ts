@@ -78,6 +78,7 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
   const next = write ? need(run.newKey, 'the new master key') : generateMasterKey()
   const keys = {current: need(run.current, 'the current key').key, next}
   const work = async (trx: DbContext) => {
+    run.transactionOpened = true
     if (run.pendingScripts.length > 0) {
       const {applied} = await upgradeSchema(trx, {
         skipLicenseCheck: options.skipLicenseCheck || !write,

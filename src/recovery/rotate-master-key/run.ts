@@ -44,20 +44,31 @@ export interface RotateSettings {
   readonly renderer: RendererChoice
 }
 
-/** A failure before the commit: the transaction rolled back, and the config is put back if the new key was in it. */
-function asUndone(error: unknown, interrupted: boolean, changing: boolean): RecoveryError {
-  const undone = changing
+/**
+ * A failure before the commit: the transaction (if open) rolled back, and the config is put back if the new key was in
+ * it. The rotation's own refusals keep their codes; a driver's failure once the transaction was open is exit 8.
+ */
+function asUndone(
+  explained: unknown,
+  own: boolean,
+  state: {interrupted: boolean; changing: boolean; inTransaction: boolean},
+): RecoveryError {
+  const undone = state.changing
     ? 'The database transaction was rolled back and the previous config file was put back: nothing was changed.'
-    : 'Nothing was changed.'
-  if (interrupted)
+    : state.inTransaction
+      ? 'The database transaction was rolled back: nothing was changed.'
+      : 'Nothing was changed.'
+  if (state.interrupted)
     return new RecoveryError(`Interrupted. ${undone}`, ExitCode.Interrupted, ['Run the command again when ready.'])
-  const reason = error instanceof Error ? error.message : String(error)
+  const reason = explained instanceof Error ? explained.message : String(explained)
   const advice =
-    error instanceof RecoveryError && error.suggestions.length > 0
-      ? error.suggestions
+    explained instanceof RecoveryError && explained.suggestions.length > 0
+      ? explained.suggestions
       : ['Fix the cause above and run the command again.']
   const code =
-    error instanceof RecoveryError && error.exitCode !== ExitCode.Internal ? error.exitCode : ExitCode.RolledBack
+    own && explained instanceof RecoveryError && explained.exitCode !== ExitCode.Internal
+      ? explained.exitCode
+      : ExitCode.RolledBack
   return new RecoveryError(`The rotation failed while changing the database (${reason}). ${undone}`, code, advice)
 }
 
@@ -131,7 +142,11 @@ export async function runRotateMasterKey(options: RotateOptions, settings: Rotat
       if (error instanceof CommitOutcomeUnknown) throw outcomeUnknown(run, error)
       const changing = run.previousConfigCopy !== undefined
       if (changing) await undoNewKey(run)
-      if (changing || interruption.isRequested) throw asUndone(explained, interruption.isRequested, changing)
+      const own = error instanceof RecoveryError
+      // The session lost inside the transaction: rolled back, not "cannot be reached" (docs/recovery.md, exit 8).
+      const inTransaction = run.transactionOpened === true && !own
+      if (changing || inTransaction || interruption.isRequested)
+        throw asUndone(explained, own, {interrupted: interruption.isRequested, changing, inTransaction})
       throw explained
     },
   })

@@ -6,9 +6,18 @@ import {QUARANTINE_TABLE} from '../../../src/database/operations/quarantine.js'
 import {JOURNAL_TABLE} from '../../../src/database/schema/schema-scripts.js'
 import {CATALOG_TABLES, PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import {unsealConfigKey, withoutMasterKey} from './config-master-key.js'
-import type {DatabaseSnapshot, SnapshotRow} from './database-snapshot.js'
+import type {DatabaseSnapshot, QuarantineEntry, SnapshotRow} from './database-snapshot.js'
 import {DEFAULT_EXPECTATIONS, type Expectations} from './flag-sets.js'
+import {
+  FORGOTTEN_IDS,
+  isolationProblems,
+  sameBesidesDisabledFlag,
+  shapedValues,
+  SERVER_NODE_TABLES,
+  DISABLED,
+} from './isolation-checks.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
+import {salvageProblems} from './salvage-checks.js'
 
 /** The fields a new server certificate replaces; every other field of its document must stay. */
 const CERTIFICATE_FIELDS = ['CertificateData', 'Thumbprint', 'Subject', 'NotAfter']
@@ -26,7 +35,9 @@ export interface CompleteCheck {
  * exactly the quarantined ciphertexts replaced by null; no ciphertext that decrypts or that is corrupt is left;
  * every other table is byte-identical but for the one audit event; `--masterKeyFile` holds the key. Under
  * `expected`'s flags: no quarantine table (the reset values are read off the two versions of each document),
- * User and Event scrubbed, the upgrade's tables (empty) and journal rows added.
+ * User and Event scrubbed, the upgrade's tables (empty) and journal rows added; with candidate keys, each salvaged
+ * value in place of its original, opening under the new key to the old plaintext; with `--isolateCopy`, the copy
+ * isolated (isolation-checks.ts) and nothing else changed.
  */
 export async function checkCompleteRecovery(
   baseline: Baseline,
@@ -57,7 +68,11 @@ export async function checkCompleteRecovery(
   }
 
   problems.push(...tableProblems(baseline, after, expected))
-  problems.push(...(await leftoverCiphertextProblems(baseline, server.databaseUrl)))
+  if (expected.salvage) {
+    if (key) problems.push(...salvageProblems(after.quarantine ?? [], baseline.candidateKeys ?? [], key))
+  } else if (after.quarantine?.some((q) => q.kind === 'salvage')) problems.push('values were salvaged without a key')
+  if (expected.isolateCopy) problems.push(...isolationProblems(after))
+  problems.push(...(await leftoverCiphertextProblems(baseline, after, server.databaseUrl, expected)))
   return {problems, key: problems.length === 0 ? key : undefined}
 }
 
@@ -74,6 +89,7 @@ function tableProblems(baseline: Baseline, after: DatabaseSnapshot, expected: Ex
   for (const table of names) {
     const before = baseline.snapshot.tables.get(table)
     const now = after.tables.get(table)
+    if (expected.isolateCopy && SERVER_NODE_TABLES.includes(table)) continue
     if (!before || !now) {
       // An upgrade script creates tables; the reset leaves them empty.
       if (!before && now && expected.upgradeScripts.length > 0 && now.size === 0) continue
@@ -81,52 +97,72 @@ function tableProblems(baseline: Baseline, after: DatabaseSnapshot, expected: Ex
       continue
     }
     const personal = expected.scrubPii ? PERSONAL_CATALOG.find((t) => t.table === table) : undefined
+    const isolated = expected.isolateCopy && DISABLED.includes(table)
+    const forgotten = expected.isolateCopy ? FORGOTTEN_IDS(table) : []
     if (CATALOG_TABLES.includes(table)) {
-      const fromQuarantine = (id: string) =>
-        quarantine.filter((q) => q.table === table && q.documentId === id).map((q) => q.value)
+      const fromQuarantine = (id: string) => quarantine.filter((q) => q.table === table && q.documentId === id)
       const nulled = expected.quarantine
         ? fromQuarantine
-        : (id: string) => nulledStrings(before.get(id)?.json, now.get(id)?.json)
-      const {problems: found, count} = catalogTableProblems(table, before, now, nulled)
+        : (id: string) => nulledStrings(before.get(id)?.json, now.get(id)?.json, isolated)
+      const {problems: found, count} = catalogTableProblems(table, before, now, nulled, {isolated, forgotten})
       problems.push(...found)
       const seeded = baseline.seeded.sensitive[table]
-      if (count !== seeded.readable + seeded.corrupt)
-        problems.push(`${table}: ${count} values reset, the seed holds ${seeded.readable + seeded.corrupt} ciphertexts`)
+      // Settings `--isolateCopy` deletes go before the reset, so what they held is not quarantined.
+      const deleted = forgotten.reduce((sum, id) => sum + shapedValues(before.get(id)?.json), 0)
+      if (count !== seeded.readable + seeded.corrupt - deleted)
+        problems.push(
+          `${table}: ${count} values reset, the seed holds ${seeded.readable + seeded.corrupt - deleted} ciphertexts`,
+        )
     } else if (table === JOURNAL_TABLE) problems.push(...journalProblems(before, now, expected.upgradeScripts))
     else if (personal) problems.push(...scrubbedTableProblems(table, before, now, personal.columns, originals))
-    else problems.push(...otherTableProblems(table, before, now))
+    else problems.push(...otherTableProblems(table, before, now, isolated))
   }
   return problems
 }
 
 /**
  * Every column the row had keeps its value; a column an upgrade script added (`IsDisabled`, say) is new, not changed.
+ * On an isolated table (`--isolateCopy`) `IsDisabled` is set, and checked apart (isolation-checks.ts).
  */
-function columnsKept(before: string, after: string): boolean {
+function columnsKept(before: string, after: string, isolated = false): boolean {
   const [was, is] = [before, after].map((rest) => JSON.parse(rest) as Record<string, unknown>)
-  return Object.keys(was).every((column) => JSON.stringify(is[column]) === JSON.stringify(was[column]))
+  return Object.keys(was).every(
+    (column) => (isolated && column === 'IsDisabled') || JSON.stringify(is[column]) === JSON.stringify(was[column]),
+  )
 }
 
+/** A reset value as the quarantine holds it: what it was, and what a salvage wrote in its place (else null). */
+type ResetValue = Pick<QuarantineEntry, 'value' | 'written'>
+
 /**
- * Independent of the reset's walker: the seed's text with each reset ciphertext replaced by null. `nulled` names
- * a document's reset values (the quarantine's copies, or read off the two versions with `--no-quarantine`).
+ * Independent of the reset's walker: the seed's text with each reset ciphertext replaced by null (a salvaged one by
+ * what the salvage wrote). `nulled` names a document's reset values (the quarantine's copies, or read off the two
+ * versions with `--no-quarantine`). Under `--isolateCopy`: `isolated` tables compared but for `IsDisabled`, and the
+ * `forgotten` documents gone.
  */
 function catalogTableProblems(
   table: string,
   before: ReadonlyMap<string, SnapshotRow>,
   now: ReadonlyMap<string, SnapshotRow>,
-  nulled: (id: string) => string[] | undefined,
+  nulled: (id: string) => ResetValue[] | undefined,
+  isolation: {isolated: boolean; forgotten: readonly string[]},
 ): {problems: string[]; count: number} {
   const problems: string[] = []
   let count = 0
-  if (before.size !== now.size) problems.push(`${table}: ${before.size} rows before, ${now.size} after`)
+  const {isolated, forgotten} = isolation
+  const kept = [...before.keys()].filter((id) => !forgotten.includes(id)).length
+  if (kept !== now.size) problems.push(`${table}: ${kept} rows expected, ${now.size} after`)
   for (const [id, row] of before) {
     const after = now.get(id)
+    if (forgotten.includes(id)) {
+      if (after) problems.push(`${table} ${id} is still there although --isolateCopy deletes it`)
+      continue
+    }
     if (!after) {
       problems.push(`${table} ${id} vanished`)
       continue
     }
-    if (!columnsKept(row.rest, after.rest)) problems.push(`${table} ${id}: a column besides JSON changed`)
+    if (!columnsKept(row.rest, after.rest, isolated)) problems.push(`${table} ${id}: a column besides JSON changed`)
     if (table === SERVER_CERTIFICATE_DOCUMENT.table && id === SERVER_CERTIFICATE_DOCUMENT.id) {
       if (withoutFields(row.json) !== withoutFields(after.json))
         problems.push(`${table} ${id}: fields besides the certificate changed`)
@@ -139,19 +175,26 @@ function catalogTableProblems(
     }
     count += values.length
     let expected = row.json ?? ''
-    for (const value of values) {
+    for (const {value, written} of values) {
       const stored = JSON.stringify(value)
       if (!expected.includes(stored)) problems.push(`${table} ${id}: a reset value was not in the seed's document`)
-      expected = expected.replace(stored, 'null')
+      expected = expected.replace(stored, written === null ? 'null' : JSON.stringify(written))
     }
-    if (after.json !== expected)
+    if (!sameBesidesDisabledFlag(after.json, expected, isolated))
       problems.push(`${table} ${id}: the document differs from the seed's beyond the reset values`)
   }
   return {problems, count}
 }
 
-/** The strings of `before` that are null in `after`, in document order; undefined if anything else differs. */
-function nulledStrings(before: string | undefined, after: string | undefined): string[] | undefined {
+/**
+ * The strings of `before` that are null in `after`, in document order; undefined if anything else differs (but for
+ * `IsDisabled` on an `isolated` table).
+ */
+function nulledStrings(
+  before: string | undefined,
+  after: string | undefined,
+  isolated: boolean,
+): ResetValue[] | undefined {
   if (before === after) return []
   let x: unknown
   let y: unknown
@@ -161,10 +204,10 @@ function nulledStrings(before: string | undefined, after: string | undefined): s
   } catch {
     return undefined
   }
-  const found: string[] = []
+  const found: ResetValue[] = []
   const same = (a: unknown, b: unknown): boolean => {
     if (typeof a === 'string' && b === null) {
-      found.push(a)
+      found.push({value: a, written: null})
       return true
     }
     if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b
@@ -172,7 +215,9 @@ function nulledStrings(before: string | undefined, after: string | undefined): s
     const keys = Object.keys(a)
     if (keys.length !== Object.keys(b).length) return false
     return keys.every(
-      (key) => key in b && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+      (key) =>
+        (isolated && key === 'IsDisabled') ||
+        (key in b && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])),
     )
   }
   return same(x, y) ? found : undefined
@@ -244,17 +289,19 @@ function withoutFields(json: string | undefined): string {
   return JSON.stringify(document)
 }
 
-/** Byte-identical, except that the audit log gains exactly the recovery's event. */
+/** Byte-identical (but for `IsDisabled` on an `isolated` table), except that Event gains the recovery's event. */
 function otherTableProblems(
   table: string,
   before: ReadonlyMap<string, SnapshotRow>,
   now: ReadonlyMap<string, SnapshotRow>,
+  isolated: boolean,
 ): string[] {
   const problems: string[] = []
   for (const [id, row] of before) {
     const after = now.get(id)
     if (!after) problems.push(`${table} ${id} vanished`)
-    else if (after.json !== row.json || !columnsKept(row.rest, after.rest)) problems.push(`${table} ${id} changed`)
+    else if (!sameBesidesDisabledFlag(after.json, row.json, isolated) || !columnsKept(row.rest, after.rest, isolated))
+      problems.push(`${table} ${id} changed`)
   }
   return [...problems, ...addedRowProblems(table, before, now)]
 }
@@ -274,19 +321,34 @@ function addedRowProblems(
   return []
 }
 
-/** With the seeder's own walker and the old key: nothing readable or corrupt left, everything else as seeded. */
-async function leftoverCiphertextProblems(baseline: Baseline, databaseUrl: string): Promise<string[]> {
+/**
+ * With the seeder's own walker and the old key: nothing readable left, nothing corrupt but what a salvage wrote (under
+ * the new key), everything else as seeded. Settings `--isolateCopy` deleted took their values with them.
+ */
+async function leftoverCiphertextProblems(
+  baseline: Baseline,
+  after: DatabaseSnapshot,
+  databaseUrl: string,
+  expectations: Expectations,
+): Promise<string[]> {
   const readBack = await readBackSensitive(databaseUrl, baseline.seeded.masterKey)
   const problems: string[] = []
   for (const [table, seeded] of Object.entries(baseline.seeded.sensitive)) {
     const found = readBack.sensitive[table]
+    const salvaged = (after.quarantine ?? []).filter((q) => q.table === table && q.kind === 'salvage').length
     const expected = {
       readable: 0,
-      corrupt: 0,
+      corrupt: salvaged,
       nonCiphertext: seeded.nonCiphertext,
-      alreadyNull: seeded.alreadyNull + seeded.readable + seeded.corrupt,
+      alreadyNull: seeded.alreadyNull + seeded.readable + seeded.corrupt - salvaged,
     }
-    if (JSON.stringify(found) !== JSON.stringify(expected))
+    const compared = (counts: typeof expected) =>
+      JSON.stringify(
+        expectations.isolateCopy && FORGOTTEN_IDS(table).length > 0
+          ? {readable: counts.readable, corrupt: counts.corrupt}
+          : counts,
+      )
+    if (compared(found) !== compared(expected))
       problems.push(`${table}: found ${JSON.stringify(found)}, expected ${JSON.stringify(expected)}`)
   }
   return problems

@@ -7,9 +7,9 @@ import {checkCompleteRecovery} from './complete-recovery.js'
 import {unsealConfigKey} from './config-master-key.js'
 import {snapshotDifferences, takeSnapshot} from './database-snapshot.js'
 import type {FlagSet} from './flag-sets.js'
-import type {PlannedKill} from './kill-plan.js'
+import type {KillAt} from './command-child.js'
 import {leftoverTemporaryFiles} from './leftover-files.js'
-import {lastPhase, PHASES} from './phases.js'
+import {lastPhase, type PhaseDefinition, PHASES} from './phases.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
 import type {TrialTemplate} from './seeded-template.js'
 import {trialSecretProblems} from './trial-outputs.js'
@@ -18,8 +18,9 @@ import {observeTrialState} from './trial-state.js'
 export interface TrialResult {
   readonly line: string
   readonly problems: readonly string[]
-  /** The phase the kill landed in, read from the killed run's output; undefined when the run ended first. */
-  readonly phaseHit: string | undefined
+  /** The phase the kill landed in (an index into its command's phases), read from the killed run's output; undefined
+   * when the run ended first. */
+  readonly phaseHit: number | undefined
 }
 
 /** A seeded lost-key server to copy, with the baseline and secrets to judge a trial on it by. */
@@ -29,10 +30,18 @@ export interface TrialSource {
   readonly secrets: readonly Secret[]
 }
 
-/** The command as an operator under pressure would type it, with both files it can write, and the flag set's flags. */
-export function commandArgs(files: TrialFiles, flags: Pick<FlagSet, 'args'> = {args: []}): string[] {
+/**
+ * The command as an operator under pressure would type it, with both files it can write, the flag set's flags and
+ * the server's candidate keys, if it has any.
+ */
+export function commandArgs(
+  files: TrialFiles,
+  flags: Pick<FlagSet, 'args'> = {args: []},
+  candidateKeys: readonly Buffer[] = [],
+): string[] {
   return [
     ...flags.args,
+    ...candidateKeys.flatMap((key) => ['--candidateKey', key.toString('base64')]),
     '--iReallyWantToResetAllMySensitiveData',
     '--iHaveBackedUpMyDatabase',
     '--skipBackupCheck',
@@ -52,13 +61,26 @@ export async function prepareTrial(template: TrialTemplate, name: string): Promi
   }
 }
 
-function outcome(run: ChildRun): string {
+export function outcome(run: ChildRun): string {
   if (run.timedOut) return 'hung'
   return run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode}`
 }
 
-function lastWords(run: ChildRun): string {
+export function lastWords(run: ChildRun): string {
   return run.stderr.trim().split('\n').slice(0, 2).join(' / ').slice(0, 300)
+}
+
+/** Where the kill was aimed and where it landed, for a trial's line. */
+export function describeHit(
+  killed: ChildRun,
+  phases: readonly PhaseDefinition[],
+  phaseHit: number | undefined,
+  kill: KillAt,
+): string {
+  const aim = `aimed at "${phases[kill.afterPhase].name}" +${kill.delayMs} ms`
+  return phaseHit === undefined
+    ? `ran to its end (${outcome(killed)}; ${aim})`
+    : `hit "${phases[phaseHit].name}" at ${Math.round(killed.killedAtMs!)} ms (${aim})`
 }
 
 /**
@@ -69,7 +91,7 @@ function lastWords(run: ChildRun): string {
 export async function runCrashTrial(
   name: string,
   source: TrialSource,
-  kill: PlannedKill,
+  kill: KillAt,
   flags: FlagSet,
 ): Promise<TrialResult> {
   const files = await prepareTrial(source.template, name)
@@ -84,14 +106,14 @@ async function killAndRerun(
   name: string,
   files: TrialFiles,
   source: TrialSource,
-  kill: PlannedKill,
+  kill: KillAt,
   flags: FlagSet,
 ): Promise<TrialResult> {
   const {baseline, secrets} = source
-  const args = commandArgs(files, flags)
+  const args = commandArgs(files, flags, baseline.candidateKeys)
   const killed = await runCommandChild(args, files.server.env, kill)
   const wasKilled = killed.signal === 'SIGKILL' && killed.killedAtMs !== undefined
-  const phaseHit = wasKilled ? PHASES[lastPhase(killed.lines.map((l) => l.text))].name : undefined
+  const phaseHit = wasKilled ? lastPhase(killed.lines.map((l) => l.text)) : undefined
   const state = await observeTrialState(baseline, files, flags)
   const leftAfterKill = await leftoverTemporaryFiles(files)
   const problems: string[] = state.kind === 'inconsistent' ? state.problems.map((p) => `after the kill: ${p}`) : []
@@ -142,11 +164,7 @@ async function killAndRerun(
     )),
   )
 
-  const aim = `aimed at "${kill.phase}" +${kill.delayMs} ms`
-  const hit =
-    phaseHit === undefined
-      ? `ran to its end (${outcome(killed)}; ${aim})`
-      : `hit "${phaseHit}" at ${Math.round(killed.killedAtMs!)} ms (${aim})`
+  const hit = describeHit(killed, PHASES, phaseHit, kill)
   const left =
     leftAfterKill.length > 0
       ? `; left ${leftAfterKill.length} temporary file${leftAfterKill.length === 1 ? '' : 's'}`

@@ -15,8 +15,17 @@ export interface QuarantineEntry {
   readonly runId: string
   readonly table: string
   readonly documentId: string
+  readonly path: string
   readonly value: string
+  /** `reset` or `salvage` (docs/recovery.md, "The quarantine"). */
+  readonly kind: string | null
+  /** For a salvaged value: the ciphertext the salvage wrote in its place. */
+  readonly written: string | null
 }
+
+/** A quarantine row's stored columns as one string: equal rows, equal strings. */
+export const quarantineRowKey = (q: QuarantineEntry) =>
+  JSON.stringify([q.runId, q.table, q.documentId, q.path, q.value, q.kind, q.written])
 
 /** Every table's rows by Id, read straight from the database (none of the plugin's code), plus the quarantine. */
 export interface DatabaseSnapshot {
@@ -37,10 +46,8 @@ export async function takeSnapshot(url: string): Promise<DatabaseSnapshot> {
     let quarantine: QuarantineEntry[] | undefined
     for (const {name} of names) {
       if (name === QUARANTINE_TABLE) {
-        const {rows} = await client.query<{RunId: string; TableName: string; DocumentId: string; Value: string}>(
-          `SELECT "RunId", "TableName", "DocumentId", "Value" FROM "${QUARANTINE_TABLE}"`,
-        )
-        quarantine = rows.map((r) => ({runId: r.RunId, table: r.TableName, documentId: r.DocumentId, value: r.Value}))
+        const {rows} = await client.query<QuarantineColumns>(`SELECT * FROM "${QUARANTINE_TABLE}"`)
+        quarantine = rows.map((row) => quarantineEntry(row))
         continue
       }
       const {rows} = await client.query<{id: string; json: string | null; rest: string}>(
@@ -52,6 +59,29 @@ export async function takeSnapshot(url: string): Promise<DatabaseSnapshot> {
     return {tables, quarantine}
   } finally {
     await client.end()
+  }
+}
+
+/** The quarantine's columns as either engine returns them (`Kind` and `Written` are absent from an older table). */
+export interface QuarantineColumns {
+  readonly RunId: string
+  readonly TableName: string
+  readonly DocumentId: string
+  readonly Path: string
+  readonly Value: string
+  readonly Kind?: string | null
+  readonly Written?: string | null
+}
+
+export function quarantineEntry(row: QuarantineColumns): QuarantineEntry {
+  return {
+    runId: row.RunId,
+    table: row.TableName,
+    documentId: row.DocumentId,
+    path: row.Path,
+    value: row.Value,
+    kind: row.Kind ?? null,
+    written: row.Written ?? null,
   }
 }
 
@@ -76,9 +106,8 @@ export function snapshotDifferences(before: DatabaseSnapshot, after: DatabaseSna
   if ((before.quarantine === undefined) !== (after.quarantine === undefined)) {
     differences.push(`${QUARANTINE_TABLE} ${before.quarantine ? 'vanished' : 'appeared'}`)
   } else if (before.quarantine && after.quarantine) {
-    const key = (q: QuarantineEntry) => `${q.runId}|${q.table}|${q.documentId}|${q.value}`
-    const x = before.quarantine.map(key).sort().join('\n')
-    const y = after.quarantine.map(key).sort().join('\n')
+    const x = before.quarantine.map(quarantineRowKey).sort().join('\n')
+    const y = after.quarantine.map(quarantineRowKey).sort().join('\n')
     if (x !== y) differences.push(`${QUARANTINE_TABLE} rows differ`)
   }
   return differences

@@ -8,6 +8,13 @@ export interface Expectations {
   readonly scrubPii: boolean
   /** The schema scripts the recovery applies and journals (`--upgradeDatabase` on an older schema). */
   readonly upgradeScripts: readonly string[]
+  /**
+   * The seeded values are split over two old keys and the lost one (test/support/split-key-database.ts), and the run
+   * is given both old keys with `--candidateKey`: what they open is salvaged, the rest reset.
+   */
+  readonly salvage: boolean
+  /** `--isolateCopy`: the copy's isolation (src/recovery/catalog/isolation.ts) holds after the run. */
+  readonly isolateCopy: boolean
 }
 
 /** One way an operator may run the command; each trial uses one, on a server seeded to suit it. */
@@ -20,32 +27,29 @@ export interface FlagSet extends Expectations {
 
 const CURRENT = SCHEMA_SCRIPTS.length
 
+const PLAIN = {
+  quarantine: true,
+  scrubPii: false,
+  upgradeScripts: [],
+  seededScripts: CURRENT,
+  salvage: false,
+  isolateCopy: false,
+} as const
+
 export const FLAG_SETS: readonly FlagSet[] = [
-  {name: 'defaults', args: [], quarantine: true, scrubPii: false, upgradeScripts: [], seededScripts: CURRENT},
+  {...PLAIN, name: 'defaults', args: []},
   {
+    ...PLAIN,
     name: '--scrubPii --upgradeDatabase',
     args: ['--scrubPii', '--upgradeDatabase'],
-    quarantine: true,
     scrubPii: true,
     upgradeScripts: SCHEMA_SCRIPTS.slice(CURRENT - 1).map((script) => script.name),
     seededScripts: CURRENT - 1,
   },
-  {
-    name: '--no-quarantine',
-    args: ['--no-quarantine'],
-    quarantine: false,
-    scrubPii: false,
-    upgradeScripts: [],
-    seededScripts: CURRENT,
-  },
+  {...PLAIN, name: '--no-quarantine', args: ['--no-quarantine'], quarantine: false},
+  // The keys themselves come with the seeded server (TrialSource.candidateKeys).
+  {...PLAIN, name: '--candidateKey', args: [], salvage: true},
+  {...PLAIN, name: '--isolateCopy', args: ['--isolateCopy'], isolateCopy: true},
 ]
 
 export const DEFAULT_EXPECTATIONS: Expectations = FLAG_SETS[0]
-
-/**
- * Trial i's flag set. The engine turns every third trial (i mod 3 = 2 is SQL Server), so the flag set turns with
- * i + ⌊i/3⌋: each engine meets each flag set within nine trials, and PostgreSQL meets all three within five.
- */
-export function flagSetOf(trial: number): FlagSet {
-  return FLAG_SETS[(trial + Math.floor(trial / 3)) % FLAG_SETS.length]
-}

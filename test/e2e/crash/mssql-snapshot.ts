@@ -1,6 +1,12 @@
 import {QUARANTINE_TABLE} from '../../../src/database/operations/quarantine.js'
 import {mssqlQuery} from '../../support/mssql-query.js'
-import type {DatabaseSnapshot, QuarantineEntry, SnapshotRow} from './database-snapshot.js'
+import {
+  type DatabaseSnapshot,
+  type QuarantineColumns,
+  type QuarantineEntry,
+  quarantineEntry,
+  type SnapshotRow,
+} from './database-snapshot.js'
 
 /** A column's value in a stable text form: dates as ISO, buffers as hex, the rest as JSON gives it. */
 function stable(value: unknown): unknown {
@@ -28,12 +34,7 @@ export async function takeMssqlSnapshot(connectionString: string): Promise<Datab
       `SELECT * FROM [${name.replaceAll(']', ']]')}]`,
     )
     if (name === QUARANTINE_TABLE) {
-      quarantine = rows.map((r) => ({
-        runId: r.RunId as string,
-        table: r.TableName as string,
-        documentId: r.DocumentId as string,
-        value: r.Value as string,
-      }))
+      quarantine = rows.map((row) => quarantineEntry(row as unknown as QuarantineColumns))
       continue
     }
     const byId = new Map<string, SnapshotRow>()

@@ -6,6 +6,7 @@ import {type Secret, seededSecrets} from '../../support/secret-scan.js'
 import {createTestDatabase} from '../../support/test-database.js'
 import {takeSnapshot} from './database-snapshot.js'
 import type {Baseline} from './recovery-baseline.js'
+import type {SourcePreparation} from './source-preparation.js'
 import type {TrialTemplate, TrialServer} from './seeded-template.js'
 
 /** What one SQL Server trial starts from: its own seeded server, and the baseline and secrets to check it by. */
@@ -18,12 +19,15 @@ export interface MssqlTrialSource {
 /**
  * A lost-key server seeded on the SQL Server under test (MSSQL_TEST_CONNECTION) for one trial. SQL Server has no
  * CREATE DATABASE ... TEMPLATE, and a seed's certificate is new each time, so each trial seeds its own database
- * and takes its own baseline; `template.copy` hands over that very server, once.
+ * and takes its own baseline; `template.copy` hands over that very server, once. `prepare` turns the seeded server
+ * into the trial's starting point (a split over old keys, a reset done) before the baseline is taken; the secrets
+ * are the seed's.
  */
 export async function seedMssqlTrial(
   root: string,
   name: string,
   options: {documents: number; seed: number; scripts?: number},
+  prepare: SourcePreparation = async () => ({}),
 ): Promise<MssqlTrialSource> {
   const database = await createTestDatabase('crash', 'mssql')
   const trialRoot = path.join(root, name)
@@ -39,8 +43,10 @@ export async function seedMssqlTrial(
     malformedShare: 0.02,
   })
   for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
-  const baseline = {seeded, snapshot: await takeSnapshot(database.url)}
   const secrets = await seededSecrets(seeded, database.url)
+  const prepared = await prepare({seeded, databaseUrl: database.url})
+  secrets.push(...(prepared.secrets ?? []))
+  const baseline = {seeded, snapshot: await takeSnapshot(database.url), candidateKeys: prepared.candidateKeys}
   const server: TrialServer = {
     root: trialRoot,
     databaseName: database.name,

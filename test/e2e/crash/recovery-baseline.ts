@@ -6,6 +6,8 @@ import type {TrialServer} from './seeded-template.js'
 export interface Baseline {
   readonly seeded: SeededInstance
   readonly snapshot: DatabaseSnapshot
+  /** The old keys the values were split over (the `--candidateKey` flag set), given to the run as candidates. */
+  readonly candidateKeys?: readonly Buffer[]
 }
 
 /** A trial's server and the files its runs were told to write. */

@@ -1,7 +1,8 @@
 /**
  * The rotation's crash trials (docs/recovery.md, "Rotating a key that works"): a server whose key works, with values
  * the key cannot open (so `--resetUnreadable` resets some) and encrypted attachments, `server:rotate-master-key`
- * SIGKILLed at a seeded instant of an uninterrupted run's length, then the invariant checked by opening the database
+ * SIGKILLed at a planned instant in one of its phases (ROTATION_PHASES), then the invariant checked by opening the
+ * database
  * with each kept key — the config's, each kept config copy's, the key file's: one of them opens the server certificate
  * and every value the seed's key opened, and every attachment is readable under a kept key, in place or in a backup
  * folder. Then the same command runs again and must end with the config's key opening all of it.
@@ -10,7 +11,6 @@ import {mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {randomBytes} from 'node:crypto'
 import path from 'node:path'
 
-import {Prng} from '../../../scripts/seeder/prng.js'
 import {seedInstance, type SeededInstance} from '../../../scripts/seeder/seed-instance.js'
 import {readBackSensitive} from '../../../scripts/seeder/verify-seed.js'
 import {decryptAttachment, encryptAttachment} from '../../../src/crypto/attachment-cipher.js'
@@ -18,10 +18,13 @@ import {testCurrentKey} from '../../../src/crypto/current-key-test.js'
 import {masterKeyFromBase64} from '../../../src/crypto/master-key.js'
 import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import {query} from '../../support/lost-server.js'
-import {type ChildRun, runCommandChild} from './command-child.js'
+import {type KillAt, runCommandChild} from './command-child.js'
 import {unsealConfigKey} from './config-master-key.js'
+import {describeHit, outcome, type TrialResult} from './crash-trial.js'
+import {lastPhase, type PhaseSpan, phaseSpans, ROTATION_PHASES} from './phases.js'
 
-export const ROTATION_FLAG_SET = 'rotate --resetUnreadable --artifactsDirectory'
+export const ROTATION_FLAG_SET = 'rotate-master-key --resetUnreadable --artifactsDirectory'
+const COMMAND = 'server:rotate-master-key'
 
 /** A database for one trial, on the trial's engine. */
 export type MakeDatabase = (name: string) => Promise<{readonly url: string; drop(): Promise<void>}>
@@ -152,78 +155,46 @@ async function someKeptKeyOpensAll(server: RotationServer): Promise<{problems: s
   return {problems: [`no kept key opens the database (${tried.join('; ') || 'no key found'})`]}
 }
 
-/** The last step start or step output the killed run printed. */
-function lastLine(run: ChildRun): string {
-  return (
-    run.lines
-      .map((l) => l.text.trim())
-      .filter((text) => /^[❯›]/.test(text))
-      .at(-1) ?? 'start-up'
-  )
-}
-
-function outcome(run: ChildRun): string {
-  if (run.timedOut) return 'hung'
-  return run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode}`
-}
-
-/** A line an uninterrupted rotation printed, and how long until the next: a kill is aimed within that gap. */
-export interface RotationMoment {
-  readonly line: string
-  readonly gapMs: number
-}
-
-/**
- * One uninterrupted rotation on a fresh server: each line it printed is a moment the trials' kills are aimed after
- * (the steps' starts, the key being sealed, COMMIT, the attachments), so every part of the run gets its share.
- */
+/** An uninterrupted rotation on a fresh server: the config's key must then open all of it; its output times phases. */
 export async function calibrateRotation(
   root: string,
   make: MakeDatabase,
   options: {documents: number; seed: number},
-): Promise<RotationMoment[]> {
+): Promise<Array<PhaseSpan | undefined>> {
   const server = await seedRotationServer(root, 'rotation-calibration', make, options)
   try {
-    const run = await runCommandChild(rotationArgs(server), server.seeded.env, undefined, 'server:rotate-master-key')
+    const run = await runCommandChild(rotationArgs(server), server.seeded.env, undefined, COMMAND)
     const check = await someKeptKeyOpensAll(server)
     if (run.exitCode !== 0 || check.problems.length > 0)
       throw new Error(`The uninterrupted rotation failed (exit ${run.exitCode}): ${run.stderr} ${check.problems}`)
-    console.log(`rotation, ${options.documents} documents: an uninterrupted run takes ${Math.round(run.durationMs)} ms`)
-    const seen = new Set<string>()
-    const lines = run.lines.filter(
-      ({text}) => /^[❯›]/.test(text.trim()) && !seen.has(text.trim()) && seen.add(text.trim()),
-    )
-    return [
-      {line: '', gapMs: lines[0]?.atMs ?? run.durationMs},
-      ...lines.map((l, i) => ({line: l.text.trim(), gapMs: (lines[i + 1]?.atMs ?? run.durationMs) - l.atMs})),
-    ]
+    return phaseSpans(run.lines, run.durationMs, ROTATION_PHASES)
   } finally {
     await server.dispose()
   }
 }
 
-/**
- * Trial `index` of `count` rotation trials: aimed after the moment `index` turns to (from the end, where the writes
- * are), at a seeded instant within its gap; the moment '' is the spawn.
- */
+/** A rotation trial on a fresh server: killed as planned, the invariant checked, run again, the result checked. */
 export async function runRotationTrial(
   name: string,
   root: string,
   make: MakeDatabase,
   options: {documents: number; seed: number},
-  aim: {index: number; moments: readonly RotationMoment[]},
-): Promise<{line: string; problems: string[]}> {
+  kill: KillAt,
+): Promise<TrialResult> {
   const server = await seedRotationServer(root, name, make, options)
   try {
-    const moment = aim.moments[aim.moments.length - 1 - (aim.index % aim.moments.length)]
-    const delayMs = Math.floor(new Prng(options.seed, `rotation-kill-${name}`).next() * moment.gapMs)
     const args = rotationArgs(server)
-    const command = 'server:rotate-master-key'
-    const at = moment.line === '' ? {afterPhase: 0, delayMs} : {afterPhase: Infinity, delayMs, afterLine: moment.line}
-    const killed = await runCommandChild(args, server.seeded.env, at, command)
+    const killed = await runCommandChild(args, server.seeded.env, kill, COMMAND)
+    const wasKilled = killed.signal === 'SIGKILL' && killed.killedAtMs !== undefined
+    const phaseHit = wasKilled
+      ? lastPhase(
+          killed.lines.map((l) => l.text),
+          ROTATION_PHASES,
+        )
+      : undefined
     const afterKill = await someKeptKeyOpensAll(server)
     const problems = afterKill.problems.map((p) => `after the kill: ${p}`)
-    const rerun = await runCommandChild(args, server.seeded.env, undefined, command)
+    const rerun = await runCommandChild(args, server.seeded.env, undefined, COMMAND)
     if (rerun.exitCode !== 0) problems.push(`re-run: ${outcome(rerun)} (${rerun.stderr.trim().slice(0, 300)})`)
     const config = await unsealConfigKey(await readFile(server.seeded.configPath, 'utf8'), server.seeded.machineKeyPath)
     if (config.kind === 'unavailable') problems.push(`after the re-run: the config's key ${config.reason}`)
@@ -240,13 +211,13 @@ export async function runRotationTrial(
       /\.[0-9a-f]{24}\.tmp$/.test(n),
     )
     problems.push(...temporary.map((file) => `after the re-run: temporary file ${file} is left`))
-    const hit =
-      killed.signal === 'SIGKILL'
-        ? `killed at ${Math.round(killed.killedAtMs ?? delayMs)} ms after "${lastLine(killed).slice(0, 80)}"`
-        : `ran to its end (${outcome(killed)}; aimed at "${moment.line.slice(0, 80)}" +${delayMs} ms)`
+    if (!killed.signal && killed.exitCode !== 0)
+      problems.push(`the run to be killed failed on its own (${outcome(killed)})`)
+    const hit = describeHit(killed, ROTATION_PHASES, phaseHit, kill)
     const verdict = problems.length ? `INCONSISTENT: ${problems.join('; ')}` : 'consistent'
     const holder = afterKill.holder ? `; ${afterKill.holder} opened it all` : ''
-    return {line: `${name} [${ROTATION_FLAG_SET}]: ${hit}${holder}; re-run ${outcome(rerun)}; ${verdict}`, problems}
+    const line = `${name} [${ROTATION_FLAG_SET}]: ${hit}${holder}; re-run ${outcome(rerun)}; ${verdict}`
+    return {line, problems, phaseHit}
   } finally {
     await server.dispose()
   }

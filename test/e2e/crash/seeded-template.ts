@@ -1,4 +1,4 @@
-import {chmod, mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {chmod, copyFile, mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {EmbeddedServer} from '../../../scripts/lib/embedded-postgres.js'
@@ -90,6 +90,10 @@ export async function seedTemplate(
       const registry = retarget(await readFile(path.join(seeded.instancesDir, registryName), 'utf8'), from, to)
       await writeFile(path.join(instancesDir, registryName), registry)
       const machineKeyPath = path.join(trialRoot, 'machinekey')
+      // A template recovered once (the restore's) has a machine key again, which unseals its config's new key.
+      await copyFile(seeded.machineKeyPath, machineKeyPath).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error
+      })
       return {
         root: trialRoot,
         databaseName,

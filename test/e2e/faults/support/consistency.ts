@@ -64,6 +64,14 @@ export async function expectConverges(target: FaultServer, expectedOutcome: Reco
   expect(rerun.exitCode, `the re-run: ${rerun.message}`).to.equal(0)
   expect((JSON.parse(rerun.stdout) as RecoveryReport).outcome).to.equal(expectedOutcome)
   await expectNoTemporaries(target)
+  await expectHealthy(target)
+}
+
+/**
+ * `server:check-master-key` finds the key in the config opening the certificate and every catalog value null or
+ * opened by it.
+ */
+export async function expectHealthy(target: FaultServer): Promise<void> {
   const check = await runPluginCommand('server:check-master-key', [...target.instanceArgs, '--json'], target.server.env)
   const result = JSON.parse(check.stdout) as CheckJson
   expect(result.certificate.verdict, "the config's key opens the new certificate").to.equal('works')

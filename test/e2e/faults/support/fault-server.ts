@@ -33,12 +33,15 @@ export interface FaultServerOptions {
   readonly database?: Pick<TestDatabase, 'url' | 'drop'>
   /** The suite's engine to seed on, when no database is given (default PostgreSQL). */
   readonly engine?: EngineName
+  /** Keep the machine key: the key still works (a rotation's server), rather than lost. */
+  readonly keepMachineKey?: boolean
 }
 
 export async function createFaultServer(options: FaultServerOptions): Promise<FaultServer> {
+  const {seed, engine, keepMachineKey} = options
   const server = options.database
-    ? await lostServerOn(options.database, options.seed)
-    : await createLostServer({documents: DOCUMENTS, seed: options.seed, engine: options.engine})
+    ? await lostServerOn(options.database, seed, keepMachineKey)
+    : await createLostServer({documents: DOCUMENTS, seed, engine, keepMachineKey})
   const outputs = path.join(server.root, 'outputs')
   await mkdir(outputs)
   return {
@@ -62,10 +65,15 @@ export function withConfigAt(target: FaultServer, configPath: string): FaultServ
 }
 
 /** createLostServer's server, on a database it did not create (test/support/lost-server.ts makes its own). */
-async function lostServerOn(database: Pick<TestDatabase, 'url' | 'drop'>, seed: number): Promise<LostServer> {
+async function lostServerOn(
+  database: Pick<TestDatabase, 'url' | 'drop'>,
+  seed: number,
+  keepMachineKey = false,
+): Promise<LostServer> {
   const root = await mkdtemp(path.join(tmpdir(), 'fault-server-'))
   const seeded = await seedInstance({documents: DOCUMENTS, seed, root, databaseUrl: database.url})
-  for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
+  if (!keepMachineKey)
+    for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
   return {
     seeded,
     database: {name: new URL(database.url).pathname.slice(1), engine: 'postgres', ...database},
