@@ -23,7 +23,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "BinaryExpression[operator=/^[!=]==?$/] > Literal[value=/^(mssql|postgres)$/]",
+          selector: 'BinaryExpression[operator=/^[!=]==?$/] > Literal[value=/^(mssql|postgres)$/]',
           message: 'Ask the dialect (ctx.dialect, src/database/dialects/sql-dialect.ts), not which engine it is.',
         },
       ],
