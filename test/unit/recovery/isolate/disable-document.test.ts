@@ -11,11 +11,14 @@ function rewritten(json: string): string {
   return result.json
 }
 
-/** The top-level members other than IsDisabled, as the server reads them. */
-function withoutDisabled(json: string): unknown {
+/**
+ * The top-level members other than IsDisabled, as the server reads them, as canonical text: a random document may
+ * nest deeper than chai's recursive deep equality can walk, and JSON.stringify keeps the member order JSON.parse read.
+ */
+function withoutDisabled(json: string): string {
   const document = JSON.parse(json) as Record<string, unknown>
   delete document.IsDisabled
-  return document
+  return JSON.stringify(document)
 }
 
 describe('disableDocument: IsDisabled true in a document, every other byte kept', () => {
@@ -71,7 +74,7 @@ describe('disableDocument: IsDisabled true in a document, every other byte kept'
       if (result.kind === 'malformed') throw new Error(`valid JSON called malformed: ${label}`)
       const after = result.kind === 'already' ? json : result.json
       expect((JSON.parse(after) as {IsDisabled: unknown}).IsDisabled, label).to.equal(true)
-      expect(withoutDisabled(after), label).to.deep.equal(withoutDisabled(json))
+      expect(withoutDisabled(after), label).to.equal(withoutDisabled(json))
     }
   })
 })
