@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {performance} from 'node:perf_hooks'
 
 import {PLUGIN_ROOT} from '../../../scripts/lib/host-cli.js'
-import {COMMAND_PHASES, PhaseTracker} from './phases.js'
+import {COMMAND_PHASES, lastPhase, type PhaseDefinition, PhaseTracker} from './phases.js'
 
 /**
  * When to SIGKILL: `delayMs` after the run enters phase `afterPhase` (an index into the command's phases; 0 is the
@@ -38,6 +38,15 @@ const HANG_MS = 600_000
 
 /** The simple renderer announces a step as `❯ <title>` before the step does any work. */
 const STARTED = /^❯ (.+)$/
+
+/** The phase (an index into `phases`) a trial's SIGKILL landed in; undefined when the run was not killed by it. */
+export function phaseKilledIn(killed: ChildRun, phases: readonly PhaseDefinition[]): number | undefined {
+  if (killed.signal !== 'SIGKILL' || killed.killedAtMs === undefined) return undefined
+  return lastPhase(
+    killed.lines.map((l) => l.text),
+    phases,
+  )
+}
 
 /**
  * Runs `command` (the reset by default) from the sources in a child process, as an operator would (plain output:

@@ -2,14 +2,14 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Secret} from '../../support/secret-scan.js'
-import {type ChildRun, runCommandChild} from './command-child.js'
+import {type ChildRun, phaseKilledIn, runCommandChild} from './command-child.js'
 import {checkCompleteRecovery} from './complete-recovery.js'
 import {unsealConfigKey} from './config-master-key.js'
 import {snapshotDifferences, takeSnapshot} from './database-snapshot.js'
 import type {FlagSet} from './flag-sets.js'
 import type {KillAt} from './command-child.js'
 import {leftoverTemporaryFiles} from './leftover-files.js'
-import {lastPhase, type PhaseDefinition, PHASES} from './phases.js'
+import {type PhaseDefinition, PHASES} from './phases.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
 import type {TrialTemplate} from './seeded-template.js'
 import {trialSecretProblems} from './trial-outputs.js'
@@ -112,8 +112,7 @@ async function killAndRerun(
   const {baseline, secrets} = source
   const args = commandArgs(files, flags, baseline.candidateKeys)
   const killed = await runCommandChild(args, files.server.env, kill)
-  const wasKilled = killed.signal === 'SIGKILL' && killed.killedAtMs !== undefined
-  const phaseHit = wasKilled ? lastPhase(killed.lines.map((l) => l.text)) : undefined
+  const phaseHit = phaseKilledIn(killed, PHASES)
   const state = await observeTrialState(baseline, files, flags)
   const leftAfterKill = await leftoverTemporaryFiles(files)
   const problems: string[] = state.kind === 'inconsistent' ? state.problems.map((p) => `after the kill: ${p}`) : []

@@ -13,12 +13,12 @@ import {QUARANTINE_TABLE} from '../../../src/database/operations/quarantine.js'
 import {SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import {CIPHERTEXT} from '../../support/rotation-check.js'
 import {scanForSecrets} from '../../support/secret-scan.js'
-import {type ChildRun, type KillAt, runCommandChild} from './command-child.js'
+import {type ChildRun, type KillAt, phaseKilledIn, runCommandChild} from './command-child.js'
 import {unsealConfigKey} from './config-master-key.js'
 import {describeHit, lastWords, outcome, prepareTrial, type TrialResult, type TrialSource} from './crash-trial.js'
 import {type DatabaseSnapshot, quarantineRowKey, takeSnapshot, type QuarantineEntry} from './database-snapshot.js'
 import {leftoverTemporaryFiles} from './leftover-files.js'
-import {lastPhase, type PhaseSpan, phaseSpans, RESTORE_PHASES} from './phases.js'
+import {type PhaseSpan, phaseSpans, RESTORE_PHASES} from './phases.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
 import {plaintext} from './salvage-checks.js'
 import type {SourcePreparation} from './source-preparation.js'
@@ -190,13 +190,7 @@ export async function runRestoreTrial(name: string, source: TrialSource, kill: K
     const keys = {old: baseline.seeded.masterKey, current: await currentKey(files)}
     const all = restorable(baseline.snapshot.quarantine ?? [], keys.old).length
     const killed = await runCommandChild(args, files.server.env, kill, COMMAND)
-    const wasKilled = killed.signal === 'SIGKILL' && killed.killedAtMs !== undefined
-    const phaseHit = wasKilled
-      ? lastPhase(
-          killed.lines.map((l) => l.text),
-          RESTORE_PHASES,
-        )
-      : undefined
+    const phaseHit = phaseKilledIn(killed, RESTORE_PHASES)
     const afterKill = restoreProblems(baseline, await takeSnapshot(files.server.databaseUrl), keys)
     const problems = afterKill.problems.map((p) => `after the kill: ${p}`)
     if (afterKill.restored !== 0 && afterKill.restored !== all)

@@ -18,10 +18,10 @@ import {testCurrentKey} from '../../../src/crypto/current-key-test.js'
 import {masterKeyFromBase64} from '../../../src/crypto/master-key.js'
 import {SENSITIVE_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../../../src/recovery/catalog/catalog.js'
 import {query} from '../../support/lost-server.js'
-import {type KillAt, runCommandChild} from './command-child.js'
+import {type KillAt, phaseKilledIn, runCommandChild} from './command-child.js'
 import {unsealConfigKey} from './config-master-key.js'
 import {describeHit, outcome, type TrialResult} from './crash-trial.js'
-import {lastPhase, type PhaseSpan, phaseSpans, ROTATION_PHASES} from './phases.js'
+import {type PhaseSpan, phaseSpans, ROTATION_PHASES} from './phases.js'
 
 export const ROTATION_FLAG_SET = 'rotate-master-key --resetUnreadable --artifactsDirectory'
 const COMMAND = 'server:rotate-master-key'
@@ -185,13 +185,7 @@ export async function runRotationTrial(
   try {
     const args = rotationArgs(server)
     const killed = await runCommandChild(args, server.seeded.env, kill, COMMAND)
-    const wasKilled = killed.signal === 'SIGKILL' && killed.killedAtMs !== undefined
-    const phaseHit = wasKilled
-      ? lastPhase(
-          killed.lines.map((l) => l.text),
-          ROTATION_PHASES,
-        )
-      : undefined
+    const phaseHit = phaseKilledIn(killed, ROTATION_PHASES)
     const afterKill = await someKeptKeyOpensAll(server)
     const problems = afterKill.problems.map((p) => `after the kill: ${p}`)
     const rerun = await runCommandChild(args, server.seeded.env, undefined, COMMAND)
