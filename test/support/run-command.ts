@@ -2,7 +2,8 @@ import {runCommand} from '@oclif/test'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** The plugin's root, as oclif loads it in the tests (its TypeScript sources). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** The confirmations of a reset, with the backup check skipped: the tests' usual confirmed run. */
 export const RESET = '--iReallyWantToResetAllMySensitiveData'
@@ -44,6 +45,20 @@ export async function runPluginCommand(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<CommandRun> {
+  return runInProcess(() => runCommand([id, ...args], {root: ROOT}), env)
+}
+
+/** What @oclif/test's runCommand and captureOutput return. */
+type Captured = Awaited<ReturnType<typeof runCommand>>
+
+/**
+ * Runs `work` (oclif running a command, or part of a run, its output captured) in this process with `env` added to
+ * the environment, and returns what an operator would see: exit code, stdout, stderr.
+ */
+export async function runInProcess(
+  work: () => Promise<Captured>,
+  env: Record<string, string | undefined> = {},
+): Promise<CommandRun> {
   const saved: Record<string, string | undefined> = {}
   for (const [key, value] of Object.entries(env)) {
     saved[key] = process.env[key]
@@ -51,7 +66,7 @@ export async function runPluginCommand(
     else process.env[key] = value
   }
   try {
-    const {error, stdout, stderr} = await runCommand([id, ...args], {root: ROOT})
+    const {error, stdout, stderr} = await work()
     const exitCode =
       (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ??
       (typeof process.exitCode === 'number' ? process.exitCode : 0)

@@ -1,7 +1,7 @@
 import {ExitCode} from '../../exit-codes.js'
-import {takeBackupEvidence} from '../../recovery/flow/backup-evidence-handoff.js'
 import type {RecoveryReport} from '../../recovery/lost-master-key/recovery-report.js'
 import {renderReport} from '../../recovery/lost-master-key/render-report.js'
+import {takeBackupEvidence} from '../../cli/backup-evidence-handoff.js'
 import {exitCodeHelp} from '../../cli/exit-code-help.js'
 import {lostMasterKeyFlags} from '../../cli/lost-master-key-flags.js'
 import {lostMasterKeyOptions} from '../../cli/lost-master-key-options.js'
@@ -64,6 +64,8 @@ ${exitCodeHelp('server:lost-master-key')}`
   static override flags = lostMasterKeyFlags
 
   async run(): Promise<RecoveryReport> {
+    // Before parse, which replaces this.argv with a copy: the array oclif gave the prerun hook is the key.
+    const backup = takeBackupEvidence(this.argv)
     const {flags} = await this.parse(LostMasterKey)
     const json = this.jsonEnabled()
     const [{runLostMasterKey}, {chooseRenderer}] = await Promise.all([
@@ -73,7 +75,7 @@ ${exitCodeHelp('server:lost-master-key')}`
     const report = await runLostMasterKey(lostMasterKeyOptions(flags, json), {
       env: process.env,
       renderer: chooseRenderer(json, Boolean(process.stdout.isTTY), process.env),
-      backup: takeBackupEvidence(),
+      backup,
     })
     if (!json) this.log('\n' + renderReport(report))
     if (report.problem) process.exitCode = ExitCode.Internal

@@ -1,34 +1,35 @@
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {checkBackupEvidence} from '../flow/backup-evidence.js'
-import {handOverBackupEvidence} from '../flow/backup-evidence-handoff.js'
+import {type BackupEvidence, checkBackupEvidence} from '../flow/backup-evidence.js'
 import type {RecoveryOptions} from './recovery-options.js'
 import {checkOutputPaths} from '../flow/output-paths.js'
 import {openServerDatabase} from '../flow/open-the-server.js'
 
+/** The refusal, or the backup evidence found (none when the command is left to look for it). */
+export type PreflightOutcome = {readonly refusal: RecoveryError} | {readonly backup?: BackupEvidence}
+
 /**
- * Before the command runs, on confirmed options: evidence of a recent backup of this very database (handed
- * over to the command for its report). Returns the refusal, or undefined to let the command run. Problems the
- * command itself reports better (unknown instance, unreachable database) are left to it.
+ * Before the command runs, on confirmed options: evidence of a recent backup of this very database, for the
+ * command's report. Problems the command itself reports better (unknown instance, unreachable database) are left
+ * to it.
  */
-export async function preflight(options: RecoveryOptions, env: NodeJS.ProcessEnv): Promise<RecoveryError | undefined> {
-  if (options.dryRun) return undefined
+export async function preflight(options: RecoveryOptions, env: NodeJS.ProcessEnv): Promise<PreflightOutcome> {
+  if (options.dryRun) return {}
   let database
   let config
   try {
     ;({database, config} = await openServerDatabase(options, env))
   } catch {
-    return undefined
+    return {}
   }
   try {
     // A usage error (exit 2) comes before the backup evidence (docs/recovery.md, "Refusals come first").
     await checkOutputPaths(options, config.path, env)
-    handOverBackupEvidence(await checkBackupEvidence(database, options))
-    return undefined
+    return {backup: await checkBackupEvidence(database, options)}
   } catch (error) {
-    if (error instanceof RecoveryError) return error
+    if (error instanceof RecoveryError) return {refusal: error}
     const reason = (error as Error).message
-    return new RecoveryError(`The backup evidence could not be checked: ${reason}`, ExitCode.NotConfirmed)
+    return {refusal: new RecoveryError(`The backup evidence could not be checked: ${reason}`, ExitCode.NotConfirmed)}
   } finally {
     await database.close()
   }
