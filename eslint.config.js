@@ -10,6 +10,10 @@ export default tseslint.config(
     languageOptions: {globals: {URL: 'readonly', process: 'readonly', console: 'readonly'}},
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: {sourceType: 'commonjs', globals: {module: 'writable'}},
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
       'max-len': ['error', {code: 120, ignoreUrls: true}],

@@ -58,7 +58,7 @@ describe('the plugin inside a host CLI', function () {
     expect(result.status, result.stderr).to.equal(0)
     expect(result.stdout).to.include('hello from the host')
     const loaded = await readFile(record, 'utf8')
-    expect(loaded, 'the prerun hook ran').to.include('hooks/prerun/preflight.js')
+    expect(loaded, 'the prerun hook ran').to.include('hooks/prerun/preflight.cjs')
     for (const name of HEAVY) expect(loaded, name).to.not.match(new RegExp(`/node_modules/${name}/`))
   })
 
