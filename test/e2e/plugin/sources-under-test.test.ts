@@ -1,4 +1,5 @@
 import {Config} from '@oclif/core'
+import {tsPath} from '@oclif/core/config'
 import {expect} from 'chai'
 import path from 'node:path'
 
@@ -9,5 +10,13 @@ describe('the plugin under test', () => {
     const config = await Config.load(path.resolve('.'))
     const [plugin] = config.getPluginsList()
     expect(plugin.commandsDir).to.equal(path.resolve('src/commands'))
+  })
+
+  // oclif finds a hook's source only under the very name package.json gives in dist/ (a .cjs stays a .cjs).
+  it('runs its prerun hook from src/, not from dist/', async () => {
+    const config = await Config.load(path.resolve('.'))
+    const [plugin] = config.getPluginsList()
+    const [hook] = plugin.hooks.prerun
+    expect(await tsPath(plugin.root, hook.target, plugin)).to.equal(path.resolve('src/hooks/prerun/preflight.cjs'))
   })
 })
