@@ -35,6 +35,7 @@ export async function createBenchTemplate(
     root: path.join(root, 'template'),
     seed: {documents},
     keepKey,
+    settle: true,
   })
   const seeded = template.seededAt(instanceRoot)
   return {

@@ -38,7 +38,7 @@ export interface TemplateOptions {
 export const TRIAL_SHARES = {corruptShare: 0.05, nonCiphertextShare: 0.05, nullShare: 0.05, malformedShare: 0.02}
 
 /** A trial's server from a seeded server's parts (a template's copy, or a server seeded for the trial). */
-export async function trialServer(copy: Omit<SeededCopy, 'seeded'> & {seeded: SeededInstance}): Promise<TrialServer> {
+export async function trialServer(copy: SeededCopy): Promise<TrialServer> {
   const {seeded} = copy
   return {
     root: copy.root,
