@@ -25,17 +25,24 @@ export interface LostServer {
 export type LostServerOptions = Partial<SeedOptions> & {keepMachineKey?: boolean}
 
 /**
- * On PostgreSQL, a copy of a template seeded once per distinct options in this process
- * (scripts/lib/seeded-template.ts): the seed is fixed by the options (seed 1 unless given), so a copy holds what a
- * fresh seed would, but for the certificate's RSA key and the machine id, random in any seed. Seeded for the call:
- * on SQL Server (no CREATE DATABASE … TEMPLATE), and with a live node (it was seen "just now").
+ * On PostgreSQL, options met again in this process are seeded once more as a template (scripts/lib/seeded-template.ts),
+ * and every later call with them gets a copy of it: the seed is fixed by the options (seed 1 unless given), so a copy
+ * holds what a fresh seed would, but for the certificate's RSA key and the machine id, random in any seed. Options met
+ * for the first time are seeded for the call, as most tests give a seed of their own and a template would only add a
+ * copy. Always seeded for the call: on SQL Server (no CREATE DATABASE … TEMPLATE), and with a live node (it was seen
+ * "just now").
  */
 export async function createLostServer(options: LostServerOptions & {engine?: EngineName} = {}): Promise<LostServer> {
   const {engine = 'postgres', ...rest} = options
   const lostOptions = {documents: 300, ...rest}
-  if (engine === 'mssql' || lostOptions.liveNode)
-    return lostServerOn(await createTestDatabase('lmk', engine), lostOptions)
-  const template = await templateFor(lostOptions)
+  const key = JSON.stringify(
+    Object.entries({...lostOptions, keepMachineKey: lostOptions.keepMachineKey ?? false}).sort(),
+  )
+  const templated = engine === 'postgres' && !lostOptions.liveNode
+  const metAgain = templated && metBefore.has(key)
+  if (templated) metBefore.add(key)
+  if (!metAgain) return lostServerOn(await createTestDatabase('lmk', engine), lostOptions)
+  const template = await templateFor(key, lostOptions)
   const name = `lmk_${randomBytes(6).toString('hex')}`
   const copy = await template.copy({database: name, root: await mkdtemp(path.join(tmpdir(), 'lost-server-'))})
   const server = testPostgresServer()
@@ -68,12 +75,12 @@ export async function lostServerOn(
   }
 }
 
-/** This process's templates, by their options; a folder holds all their instance files. */
+/** PostgreSQL seed options met so far (as JSON), and the templates of those met again, their files in one folder. */
+const metBefore = new Set<string>()
 const templates = new Map<string, Promise<SeededTemplate>>()
 let templatesRoot: Promise<string> | undefined
 
-function templateFor({keepMachineKey, ...seed}: LostServerOptions): Promise<SeededTemplate> {
-  const key = JSON.stringify(Object.entries({...seed, keepMachineKey: keepMachineKey ?? false}).sort())
+function templateFor(key: string, {keepMachineKey, ...seed}: LostServerOptions): Promise<SeededTemplate> {
   let template = templates.get(key)
   if (!template) {
     const index = templates.size
