@@ -14,7 +14,7 @@ import {seedArg, wholeNumber} from './lib/bench-args.js'
 import {compileChildren, compileRevision} from './lib/compiled-children.js'
 import {measureOnFreshCopy} from './lib/fresh-copy-run.js'
 import {runMeasuringChild} from './lib/run-child.js'
-import {createSeededTemplate, startEmbeddedPostgres} from './lib/seeded-template.js'
+import {createBenchTemplate, startEmbeddedPostgres} from './lib/bench-template.js'
 import {mean, median, pairedRatioInterval, quantile, round} from './lib/stats.js'
 
 const USAGE = `Usage: npm run bench:compare -- [--base REV] [--documents N] [--rounds R] [--seed S]
@@ -65,7 +65,7 @@ console.log(`Compiled the working tree and ${args.base}; interval seed ${args.se
 
 const server = await startEmbeddedPostgres()
 try {
-  const template = await createSeededTemplate(server, 'bench_compare', args.documents)
+  const template = await createBenchTemplate(server, 'bench_compare', args.documents)
   try {
     for (let round = 1; round <= args.rounds; round++) {
       for (const build of round % 2 === 1 ? builds : [...builds].reverse()) {

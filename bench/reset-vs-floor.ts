@@ -31,7 +31,7 @@ import type {Measurement} from './lib/measurement.js'
 import {PostgresCpu} from './lib/postgres-cpu.js'
 import {createMssqlSeededTemplate} from './lib/mssql-template.js'
 import {runMeasuringChild} from './lib/run-child.js'
-import {createSeededTemplate, startEmbeddedPostgres, type SeededTemplate} from './lib/seeded-template.js'
+import {createBenchTemplate, startEmbeddedPostgres, type BenchTemplate} from './lib/bench-template.js'
 import {median, nullable, round} from './lib/stats.js'
 import {sweptDocuments} from './lib/swept-tables.js'
 import {mediansLine, memoryLine} from './lib/summary-lines.js'
@@ -50,7 +50,7 @@ try {
 const log = (line: string) => console.log(line)
 const elapsed = (from: number) => ((performance.now() - from) / 1000).toFixed(1)
 
-const toolChild = (template: SeededTemplate) => () =>
+const toolChild = (template: BenchTemplate) => () =>
   runMeasuringChild(
     'tool-run.ts',
     args.engine === 'postgres' ? ['--database-url', template.databaseUrl] : [],
@@ -65,7 +65,7 @@ const HONEST_FLOOR =
   "by the tool's own resetDocument) " +
   `and insert the same quarantine rows (INSERT ... unnest, after creating the table); batch ${args.floorBatchSize}`
 
-const honestFloorChild = (plan: string) => (template: SeededTemplate) => () =>
+const honestFloorChild = (plan: string) => (template: BenchTemplate) => () =>
   runMeasuringChild(
     'honest-floor-run.ts',
     ['--database-url', template.databaseUrl, '--plan', plan, '--batch-size', String(args.floorBatchSize)],
@@ -74,7 +74,7 @@ const honestFloorChild = (plan: string) => (template: SeededTemplate) => () =>
     compiled,
   )
 
-const floorChild = (template: SeededTemplate) => () =>
+const floorChild = (template: BenchTemplate) => () =>
   args.engine === 'mssql'
     ? runMeasuringChild(
         'floor-run-mssql.ts',
@@ -127,7 +127,7 @@ function row(name: string, documents: number, runs: readonly Run[]): string {
 
 /** The engine's server: templates on it, and the PostgreSQL whose CPU is counted (Babelfish runs on one). */
 interface BenchServer {
-  createTemplate(name: string, documents: number): Promise<SeededTemplate>
+  createTemplate(name: string, documents: number): Promise<BenchTemplate>
   readonly postgresUrl: string
   stop(): Promise<void>
 }
@@ -146,7 +146,7 @@ async function startBenchServer(): Promise<BenchServer> {
   }
   const postgres = await startEmbeddedPostgres()
   return {
-    createTemplate: (name, documents) => createSeededTemplate(postgres, name, documents),
+    createTemplate: (name, documents) => createBenchTemplate(postgres, name, documents),
     postgresUrl: postgres.urlFor('postgres'),
     stop: () => postgres.stop(),
   }
@@ -176,7 +176,7 @@ const warmUpSeconds = (plan: PlanTotals) => plan.warmUp.firstPassSeconds - plan.
 /** Seeds `requested` documents, plans the honest floor (never timed), then measures each run `args.rounds` times. */
 async function measureSize(
   server: BenchServer,
-  templates: SeededTemplate[],
+  templates: BenchTemplate[],
   cpu: PostgresCpu | undefined,
   name: string,
   requested: number,
@@ -200,7 +200,7 @@ async function measureSize(
     planFiles.push(planFile)
   }
   const runs: SizeRuns = {requested, documents, tool: [], honest: [], floor: [], plan}
-  const runners: Array<readonly [string, Run[], (template: SeededTemplate) => () => Promise<Measurement>]> = [
+  const runners: Array<readonly [string, Run[], (template: BenchTemplate) => () => Promise<Measurement>]> = [
     ['tool', runs.tool, toolChild],
     ...(plan ? [['honest floor', runs.honest, honestFloorChild(planFile)] as const] : []),
     ...(withOldFloor || !plan ? [['old floor', runs.floor, floorChild] as const] : []),
@@ -237,7 +237,7 @@ const compiled = await compileChildren()
 const server = await startBenchServer()
 try {
   const other = Math.max(100, Math.round(args.documents * args.memoryScale))
-  const templates: SeededTemplate[] = []
+  const templates: BenchTemplate[] = []
   try {
     const cpu = await PostgresCpu.of(server.postgresUrl)
     const large = await measureSize(server, templates, cpu, 'bench_large', args.documents, true)

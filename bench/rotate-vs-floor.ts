@@ -17,7 +17,7 @@ import {compileChildren} from './lib/compiled-children.js'
 import {measureOnFreshCopy, type Run} from './lib/fresh-copy-run.js'
 import {GOAL_LIMITS} from './lib/goals.js'
 import {runMeasuringChild} from './lib/run-child.js'
-import {createSeededTemplate, startEmbeddedPostgres} from './lib/seeded-template.js'
+import {createBenchTemplate, startEmbeddedPostgres} from './lib/bench-template.js'
 import {median, round} from './lib/stats.js'
 import {sweptDocuments} from './lib/swept-tables.js'
 
@@ -37,7 +37,7 @@ const server = await startEmbeddedPostgres()
 const results: Array<{documents: number; tool: Run[]; floor: Run[]}> = []
 try {
   for (const requested of sizes) {
-    const template = await createSeededTemplate(server, `bench_rotate_${requested}`, requested, true)
+    const template = await createBenchTemplate(server, `bench_rotate_${requested}`, requested, true)
     try {
       await template.freshCopy()
       const documents = await sweptDocuments(template.databaseUrl)

@@ -33,7 +33,7 @@ import {backendCpu, limitRatio} from './lib/limit-ratio.js'
 import type {Measurement} from './lib/measurement.js'
 import {PostgresCpu} from './lib/postgres-cpu.js'
 import {runMeasuringChild} from './lib/run-child.js'
-import {createSeededTemplate, startEmbeddedPostgres, type SeededTemplate} from './lib/seeded-template.js'
+import {createBenchTemplate, startEmbeddedPostgres, type BenchTemplate} from './lib/bench-template.js'
 import {median, nullable, round} from './lib/stats.js'
 import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
@@ -166,14 +166,14 @@ function row(name: string, events: number, runs: readonly Run[]): string {
 
 const compiled = await compileChildren()
 const server = await startEmbeddedPostgres()
-const templates: SeededTemplate[] = []
+const templates: BenchTemplate[] = []
 const planFiles: string[] = []
 try {
   const cpu = await PostgresCpu.of(server.urlFor('postgres'))
 
   /** measureOnFreshCopy, and the child must also have read every event, or its time means nothing. */
   async function measure(
-    template: SeededTemplate,
+    template: BenchTemplate,
     events: number,
     what: string,
     child: () => Promise<Measurement>,
@@ -187,7 +187,7 @@ try {
   async function measureSize(name: string, events: number): Promise<SizeRuns> {
     let started = performance.now()
     const freeGbBefore = await freeGb()
-    const template = await createSeededTemplate(server, name, args.documents)
+    const template = await createBenchTemplate(server, name, args.documents)
     templates.push(template)
     await fillEvents(server.urlFor(`${name}_seeded`), {
       existing: template.seeded.events,
@@ -256,10 +256,7 @@ try {
   }
 
   /** The floor's two plans for a fresh copy of `template`, made before any timing. */
-  async function planFloor(
-    template: SeededTemplate,
-    name: string,
-  ): Promise<{reset: string; scrub: string; mb: number}> {
+  async function planFloor(template: BenchTemplate, name: string): Promise<{reset: string; scrub: string; mb: number}> {
     const started = performance.now()
     const reset = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
     const scrub = path.join(tmpdir(), `bench-scrub-plan-${name}-${process.pid}.bin`)

@@ -2,7 +2,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {Measurement} from './measurement.js'
 import type {PostgresCpu} from './postgres-cpu.js'
-import type {SeededTemplate} from './seeded-template.js'
+import type {BenchTemplate} from './bench-template.js'
 import {sweptDocuments} from './swept-tables.js'
 
 /** A child's measurement plus the CPU the database server spent meanwhile (undefined: not counted). */
@@ -16,7 +16,7 @@ export interface Run extends Measurement {
  * With `cpu`, the database server's CPU meanwhile is counted too.
  */
 export async function measureOnFreshCopy(
-  template: SeededTemplate,
+  template: BenchTemplate,
   what: string,
   child: () => Promise<Measurement>,
   cpu?: PostgresCpu,

@@ -3,8 +3,9 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {loseMachineKey} from '../../scripts/lib/seeded-template.js'
 import {seedInstance} from '../../scripts/seeder/seed-instance.js'
-import type {SeededTemplate} from './seeded-template.js'
+import type {BenchTemplate} from './bench-template.js'
 
 async function onMaster(connection: string, statement: string): Promise<void> {
   const pool = await new sql.ConnectionPool(connection).connect()
@@ -24,7 +25,7 @@ export async function createMssqlSeededTemplate(
   connection: string,
   name: string,
   documents: number,
-): Promise<SeededTemplate> {
+): Promise<BenchTemplate> {
   const root = await mkdtemp(path.join(tmpdir(), `bench-${name}-`))
   const databaseUrl = `${connection.replace(/;\s*$/, '')};Database=${name}`
   const seed = async () => {
@@ -32,7 +33,7 @@ export async function createMssqlSeededTemplate(
     await onMaster(connection, `CREATE DATABASE [${name}]`)
     await rm(path.join(root, 'instance'), {recursive: true, force: true})
     const seeded = await seedInstance({root: path.join(root, 'instance'), databaseUrl, documents, seed: 1})
-    for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
+    await loseMachineKey(seeded)
     return seeded
   }
   const seeded = await seed()

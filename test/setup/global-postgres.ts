@@ -2,6 +2,7 @@ import {startEmbeddedPostgres, type EmbeddedServer} from '../../scripts/lib/embe
 import {babelfishMissing, startBabelfish, type BabelfishServer} from '../../scripts/lib/babelfish.js'
 import {MSSQL_ENGINE_VARIABLE, MSSQL_MISSING_VARIABLE, MSSQL_VARIABLE} from '../support/engines.js'
 import {BABELFISH_POSTGRES_VARIABLE, describeMssqlServer} from '../support/mssql-server.js'
+import {disposeLostServerTemplates} from '../support/lost-server.js'
 import {closeMssqlPools} from '../support/mssql-query.js'
 import {countMssqlTest, reportMssqlCount} from './mssql-count.js'
 
@@ -53,6 +54,7 @@ async function setUpMssql(): Promise<void> {
 
 export async function mochaGlobalTeardown(): Promise<void> {
   await closeMssqlPools()
+  await disposeLostServerTemplates()
   const servers = [postgres, babelfish]
   postgres = babelfish = undefined
   await Promise.all(servers.map((server) => server?.stop()))

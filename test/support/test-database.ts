@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {setTimeout as sleep} from 'node:timers/promises'
-import pg from 'pg'
 
+import {postgresServerAt, type PostgresServer} from '../../scripts/lib/postgres-server.js'
 import {mssqlServerConnection, type EngineName} from './engines.js'
 import {closeMssqlPool, mssqlQuery} from './mssql-query.js'
 
@@ -17,35 +17,19 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-function serverUrl(): URL {
+/** The suite's PostgreSQL server (test/setup/global-postgres.ts starts it, or `TEST_DATABASE_URL` names it). */
+export function testPostgresServer(): PostgresServer {
   const raw = process.env.TEST_DATABASE_URL
   if (!raw)
     throw new Error('TEST_DATABASE_URL is not set: run the tests through mocha (its global setup starts PostgreSQL)')
-  return new URL(raw)
-}
-
-async function asAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({connectionString: serverUrl().toString()})
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
+  return postgresServerAt(raw)
 }
 
 export async function createTestDatabase(prefix = 't', engine: EngineName = 'postgres'): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`
   if (engine === 'mssql') return createMssqlDatabase(name)
-  await asAdmin(`CREATE DATABASE "${name}"`)
-  const url = serverUrl()
-  url.pathname = `/${name}`
-  return {
-    name,
-    engine,
-    url: url.toString(),
-    drop: () => asAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-  }
+  const server = testPostgresServer()
+  return {name, engine, url: await server.createDatabase(name), drop: () => server.dropDatabase(name)}
 }
 
 /** Runs T-SQL on the SQL Server the tests use, connected to its starting database (master), over a kept pool. */

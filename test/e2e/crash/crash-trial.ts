@@ -11,7 +11,7 @@ import type {KillAt} from './command-child.js'
 import {leftoverTemporaryFiles} from './leftover-files.js'
 import {type PhaseDefinition, PHASES} from './phases.js'
 import type {Baseline, TrialFiles} from './recovery-baseline.js'
-import type {TrialTemplate} from './seeded-template.js'
+import type {TrialTemplate} from './trial-template.js'
 import {trialSecretProblems} from './trial-outputs.js'
 import {observeTrialState} from './trial-state.js'
 

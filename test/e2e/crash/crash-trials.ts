@@ -35,7 +35,7 @@ import {seedMssqlTrial} from './mssql-trial-source.js'
 import {PHASES, type PhaseSpan, phaseSpans, RESTORE_PHASES, ROTATION_PHASES} from './phases.js'
 import {calibrateRestore, resetDone, RESTORE_KIND, runRestoreTrial} from './restore-trial.js'
 import {calibrateRotation, type MakeDatabase, ROTATION_FLAG_SET, runRotationTrial} from './rotation-trial.js'
-import {seedTemplate} from './seeded-template.js'
+import {seedTemplate} from './trial-template.js'
 import {type SourcePreparation, splitOverOldKeys} from './source-preparation.js'
 
 /** SQL Server trials seed a server each (Babelfish writes ~150 documents a second), so they seed fewer documents. */

@@ -1,13 +1,14 @@
-import {readFile, rm} from 'node:fs/promises'
+import {rm} from 'node:fs/promises'
 import path from 'node:path'
 
+import {loseMachineKey} from '../../../scripts/lib/seeded-template.js'
 import {seedInstance} from '../../../scripts/seeder/seed-instance.js'
 import {type Secret, seededSecrets} from '../../support/secret-scan.js'
 import {createTestDatabase} from '../../support/test-database.js'
 import {takeSnapshot} from './database-snapshot.js'
 import type {Baseline} from './recovery-baseline.js'
 import type {SourcePreparation} from './source-preparation.js'
-import type {TrialTemplate, TrialServer} from './seeded-template.js'
+import {TRIAL_SHARES, type TrialTemplate, trialServer} from './trial-template.js'
 
 /** What one SQL Server trial starts from: its own seeded server, and the baseline and secrets to check it by. */
 export interface MssqlTrialSource {
@@ -31,35 +32,22 @@ export async function seedMssqlTrial(
 ): Promise<MssqlTrialSource> {
   const database = await createTestDatabase('crash', 'mssql')
   const trialRoot = path.join(root, name)
-  const seeded = await seedInstance({
-    root: trialRoot,
-    databaseUrl: database.url,
-    documents: options.documents,
-    seed: options.seed,
-    scripts: options.scripts,
-    corruptShare: 0.05,
-    nonCiphertextShare: 0.05,
-    nullShare: 0.05,
-    malformedShare: 0.02,
-  })
-  for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
+  const seeded = await seedInstance({root: trialRoot, databaseUrl: database.url, ...options, ...TRIAL_SHARES})
+  await loseMachineKey(seeded)
   const secrets = await seededSecrets(seeded, database.url)
   const prepared = await prepare({seeded, databaseUrl: database.url})
   secrets.push(...(prepared.secrets ?? []))
   const baseline = {seeded, snapshot: await takeSnapshot(database.url), candidateKeys: prepared.candidateKeys}
-  const server: TrialServer = {
+  const server = await trialServer({
+    seeded,
     root: trialRoot,
     databaseName: database.name,
     databaseUrl: database.url,
-    configPath: seeded.configPath,
-    machineKeyPath: seeded.machineKeyPath,
-    originalConfig: await readFile(seeded.configPath, 'utf8'),
-    env: seeded.env,
     async dispose() {
       await database.drop()
       await rm(trialRoot, {recursive: true, force: true})
     },
-  }
+  })
   let handedOver = false
   const template: TrialTemplate = {
     seeded,

@@ -1,6 +1,6 @@
 import type {SeededInstance} from '../../../scripts/seeder/seed-instance.js'
 import type {DatabaseSnapshot} from './database-snapshot.js'
-import type {TrialServer} from './seeded-template.js'
+import type {TrialServer} from './trial-template.js'
 
 /** What a trial's server held before any run: the seed's database and what the seeder meant to put in it. */
 export interface Baseline {

@@ -22,6 +22,7 @@ import {type KillAt, phaseKilledIn, runCommandChild} from './command-child.js'
 import {unsealConfigKey} from './config-master-key.js'
 import {describeHit, outcome, type TrialResult} from './crash-trial.js'
 import {type PhaseSpan, phaseSpans, ROTATION_PHASES} from './phases.js'
+import {TRIAL_SHARES} from './trial-template.js'
 
 export const ROTATION_FLAG_SET = 'rotate-master-key --resetUnreadable --artifactsDirectory'
 const COMMAND = 'server:rotate-master-key'
@@ -58,10 +59,7 @@ async function seedRotationServer(
     seed: options.seed,
     // The trials' checks unseal the config with the machinekey file alone (config-master-key.ts).
     sealWith: 'machinekey',
-    corruptShare: 0.05,
-    nonCiphertextShare: 0.05,
-    nullShare: 0.05,
-    malformedShare: 0.02,
+    ...TRIAL_SHARES,
   })
   const artifacts = path.join(trialRoot, 'Artifacts')
   const attachments = new Map<string, Buffer>()

@@ -1,11 +1,10 @@
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {seedInstance} from '../../../../scripts/seeder/seed-instance.js'
+import type {EmbeddedServer} from '../../../../scripts/lib/embedded-postgres.js'
 import {withSetting} from '../../../../src/instance/config-file.js'
 import {SettingKey} from '../../../../src/instance/setting-keys.js'
-import {createLostServer, type LostServer} from '../../../support/lost-server.js'
+import {createLostServer, lostServerOn, type LostServer} from '../../../support/lost-server.js'
 import type {EngineName} from '../../../support/engines.js'
 import type {TestDatabase} from '../../../support/test-database.js'
 
@@ -29,19 +28,20 @@ const DOCUMENTS = 120
 
 export interface FaultServerOptions {
   readonly seed: number
-  /** A database of the test's own (a private server); by default a fresh one on the suite's server. */
-  readonly database?: Pick<TestDatabase, 'url' | 'drop'>
-  /** The suite's engine to seed on, when no database is given (default PostgreSQL). */
+  /** A PostgreSQL server of the test's own, which it may kill; by default the suite's server of `engine`. */
+  readonly server?: EmbeddedServer
+  /** The suite's engine to seed on, when no server is given (default PostgreSQL). */
   readonly engine?: EngineName
   /** Keep the machine key: the key still works (a rotation's server), rather than lost. */
   readonly keepMachineKey?: boolean
 }
 
 export async function createFaultServer(options: FaultServerOptions): Promise<FaultServer> {
-  const {seed, engine, keepMachineKey} = options
-  const server = options.database
-    ? await lostServerOn(options.database, seed, keepMachineKey)
-    : await createLostServer({documents: DOCUMENTS, seed, engine, keepMachineKey})
+  const {seed, engine, keepMachineKey, server: own} = options
+  const lost = {documents: DOCUMENTS, seed, keepMachineKey}
+  const server = own
+    ? await lostServerOn(await databaseOn(own, `fault_${seed}`), lost)
+    : await createLostServer({...lost, engine})
   const outputs = path.join(server.root, 'outputs')
   await mkdir(outputs)
   return {
@@ -53,6 +53,10 @@ export async function createFaultServer(options: FaultServerOptions): Promise<Fa
   }
 }
 
+async function databaseOn(server: EmbeddedServer, name: string): Promise<TestDatabase> {
+  return {name, engine: 'postgres', url: await server.createDatabase(name), drop: () => server.dropDatabase(name)}
+}
+
 /** The command's arguments: confirmed, small batches (so the reset takes several), both output files. */
 export function runArgs(target: FaultServer): string[] {
   const outputs = ['--masterKeyFile', target.keyFile, '--reportFile', target.reportFile]
@@ -62,28 +66,6 @@ export function runArgs(target: FaultServer): string[] {
 /** The same server run with its config at `configPath` (a copy the test placed there), named with `--config`. */
 export function withConfigAt(target: FaultServer, configPath: string): FaultServer {
   return {...target, configPath, instanceArgs: ['--config', configPath]}
-}
-
-/** createLostServer's server, on a database it did not create (test/support/lost-server.ts makes its own). */
-async function lostServerOn(
-  database: Pick<TestDatabase, 'url' | 'drop'>,
-  seed: number,
-  keepMachineKey = false,
-): Promise<LostServer> {
-  const root = await mkdtemp(path.join(tmpdir(), 'fault-server-'))
-  const seeded = await seedInstance({documents: DOCUMENTS, seed, root, databaseUrl: database.url})
-  if (!keepMachineKey)
-    for (const source of [seeded.machineIdPath, seeded.machineKeyPath]) await rm(source, {force: true})
-  return {
-    seeded,
-    database: {name: new URL(database.url).pathname.slice(1), engine: 'postgres', ...database},
-    root,
-    env: {...seeded.env},
-    async dispose() {
-      await database.drop()
-      await rm(root, {recursive: true, force: true})
-    },
-  }
 }
 
 /** Points the config's connection string at `port` on the database's host: the command then talks through a proxy. */
