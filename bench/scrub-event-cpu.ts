@@ -1,10 +1,11 @@
 import {PersonalReplacements} from '../src/recovery/pii/personal-replacements.js'
 import {Pseudonymizer} from '../src/recovery/pii/pseudonymizer.js'
 import {scrubEvent, type EventRow} from '../src/recovery/pii/scrub-event.js'
-import {scrubUser, userIdentity} from '../src/recovery/pii/scrub-user.js'
+import {scrubUser, userIdentity, type UserRow} from '../src/recovery/pii/scrub-user.js'
 import {Prng} from '../scripts/seeder/prng.js'
 import {toJsonText} from '../scripts/seeder/raw-json.js'
 import {eventGenerator} from '../scripts/seeder/tables/event.js'
+import type {TableGenerator} from '../scripts/seeder/tables/table-generator.js'
 import {userGenerator} from '../scripts/seeder/tables/user.js'
 
 const USAGE = `Usage: tsx bench/scrub-event-cpu.ts [--users U] [--events E] [--rounds R]
@@ -38,29 +39,19 @@ const seed = 1
 const asRead = (text: string) => Buffer.from(text).toString()
 const context = {seed, userCount: users}
 const rng = new Prng(seed, 'bench:scrub-event-cpu')
-const userRows = Array.from({length: users}, (_, index) => {
-  const {columns, document} = userGenerator.build(index, rng, context)
-  const column = columns as Record<string, string>
-  return {
-    Id: asRead(document.Id as string),
-    JSON: asRead(toJsonText(document)),
-    Username: asRead(column.Username),
-    DisplayName: asRead(column.DisplayName),
-    EmailAddress: asRead(column.EmailAddress),
-  }
-})
-const eventRows: EventRow[] = Array.from({length: events}, (_, index) => {
-  const {columns, document} = eventGenerator.build(index, rng, context)
-  const column = columns as Record<string, string>
-  return {
-    Id: asRead(document.Id as string),
-    JSON: asRead(toJsonText(document)),
-    UserId: asRead(column.UserId),
-    Username: asRead(column.Username),
-    IpAddress: asRead(column.IpAddress),
-    Message: asRead(column.Message),
-  }
-})
+
+/** Row `index` of a table as the scrub reads it: Id, JSON and the named columns. */
+function readRow<Row>(generator: TableGenerator, index: number, names: readonly string[]): Row {
+  const {columns, document} = generator.build(index, rng, context)
+  const row: Record<string, string> = {Id: asRead(document.Id), JSON: asRead(toJsonText(document))}
+  for (const name of names) row[name] = asRead(columns[name] as string)
+  return row as Row
+}
+
+const userColumns = ['Username', 'DisplayName', 'EmailAddress']
+const userRows = Array.from({length: users}, (_, index) => readRow<UserRow>(userGenerator, index, userColumns))
+const eventColumns = ['UserId', 'Username', 'IpAddress', 'Message']
+const eventRows = Array.from({length: events}, (_, index) => readRow<EventRow>(eventGenerator, index, eventColumns))
 
 const perEvent: number[] = []
 let checksum = 0
