@@ -13,7 +13,7 @@ import {PERSONAL_CATALOG} from '../../src/recovery/catalog/catalog.js'
 import {PersonalReplacements} from '../../src/recovery/pii/personal-replacements.js'
 import {Pseudonymizer} from '../../src/recovery/pii/pseudonymizer.js'
 import {scrubEvent, type EventRow} from '../../src/recovery/pii/scrub-event.js'
-import {scrubUser, type UserRow} from '../../src/recovery/pii/scrub-user.js'
+import {scrubUser, userIdentity, type UserRow} from '../../src/recovery/pii/scrub-user.js'
 import {ScrubPlanWriter} from '../lib/scrub-plan.js'
 
 const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}}})
@@ -25,13 +25,13 @@ await client.connect()
 const plan = new ScrubPlanWriter(values.plan)
 const pseudonymizer = new Pseudonymizer()
 const everyone = new PersonalReplacements()
-const knownUserIds = new Set<string>()
+const userPseudonyms = new Map<string, string>()
 const scrub = (table: string, row: Record<string, string | null>) => {
   if (table === 'User') {
-    knownUserIds.add(row.Id!)
+    userPseudonyms.set(row.Id!, pseudonymizer.pseudonymFor(userIdentity(row.Id!)))
     return scrubUser(row as unknown as UserRow, pseudonymizer, everyone).row
   }
-  return scrubEvent(row as unknown as EventRow, knownUserIds, pseudonymizer, everyone).row
+  return scrubEvent(row as unknown as EventRow, userPseudonyms, pseudonymizer, everyone).row
 }
 
 const totals: Record<string, number> = {}

@@ -2,7 +2,6 @@ import {MalformedJsonError} from '../json/json-tree.js'
 import {rewriteJsonStrings} from '../json/rewrite-json-strings.js'
 import type {PersonalReplacements} from './personal-replacements.js'
 import type {Pseudonymizer} from './pseudonymizer.js'
-import {userIdentity} from './scrub-user.js'
 
 export interface EventRow {
   readonly Id: string
@@ -19,22 +18,20 @@ export interface ScrubbedEvent {
 }
 
 /**
- * One audit event: the username becomes the same person's pseudonym (found by user Id, then by old username;
- * a name with no user gets a pseudonym of its own), the IP address is cleared, and every old value of every
- * person in the message and in the JSON is replaced.
+ * One audit event: the username becomes the same person's pseudonym (found by user Id in `userPseudonyms`, then by
+ * old username; a name with no user gets a pseudonym of its own), the IP address is cleared, and every old value of
+ * every person in the message and in the JSON is replaced.
  */
 export function scrubEvent(
   row: EventRow,
-  knownUserIds: ReadonlySet<string>,
+  userPseudonyms: ReadonlyMap<string, string>,
   pseudonymizer: Pseudonymizer,
   everyone: PersonalReplacements,
 ): ScrubbedEvent {
   let username: string | null = null
   if (row.Username !== null) {
     username =
-      (row.UserId !== null && knownUserIds.has(row.UserId)
-        ? pseudonymizer.pseudonymFor(userIdentity(row.UserId))
-        : undefined) ??
+      (row.UserId === null ? undefined : userPseudonyms.get(row.UserId)) ??
       everyone.exact(row.Username) ??
       pseudonymizer.pseudonymFor(`username:${row.Username}`)
     everyone.add(row.Username, username)

@@ -7,7 +7,7 @@ import {WriteInFlight} from '../reset/write-in-flight.js'
 import {PersonalReplacements} from './personal-replacements.js'
 import {Pseudonymizer} from './pseudonymizer.js'
 import {scrubEvent, type EventRow} from './scrub-event.js'
-import {scrubUser, type UserRow} from './scrub-user.js'
+import {scrubUser, userIdentity, type UserRow} from './scrub-user.js'
 
 export interface PersonalTally {
   table: string
@@ -38,7 +38,8 @@ function changedColumns(before: Record<string, unknown>, after: Record<string, u
 export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): Promise<PersonalTally[]> {
   const pseudonymizer = new Pseudonymizer()
   const everyone = new PersonalReplacements()
-  const knownUserIds = new Set<string>()
+  // Each user's pseudonym by Id, found once: every audit event of theirs looks it up.
+  const userPseudonyms = new Map<string, string>()
 
   const scrubTable = async <Row extends {Id: string; JSON: string | null}>(
     table: PersonalTable,
@@ -76,11 +77,11 @@ export async function scrubPersonalData(ctx: DbContext, options: ScrubOptions): 
   }
 
   const users = await scrubTable<UserRow>(USER_TABLE, (row) => {
-    knownUserIds.add(row.Id)
+    userPseudonyms.set(row.Id, pseudonymizer.pseudonymFor(userIdentity(row.Id)))
     return scrubUser(row, pseudonymizer, everyone)
   })
   const events = await scrubTable<EventRow>(EVENT_TABLE, (row) =>
-    scrubEvent(row, knownUserIds, pseudonymizer, everyone),
+    scrubEvent(row, userPseudonyms, pseudonymizer, everyone),
   )
   return [users, events]
 }

@@ -66,9 +66,27 @@ export function isWholeAt(text: string, start: number, end: number): boolean {
 }
 
 /**
- * The first code units of a name that index it (fewer when a name is shorter): 3 when every position is hashed, 8
- * when only the starts of words are. Many people share a first name: with 3, a name's bucket held every username,
- * display name and e-mail address starting `dmi`, each compared at every `Dmitri` of every audit message.
+ * isWholeAt, answered from the code units at and beside both edges when they are ASCII: its regular expressions on
+ * one-character strings were most of the cost of a name found in an audit message.
+ */
+function isWholeAtFast(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start)
+  const last = text.charCodeAt(end - 1)
+  if (first >= 128 || last >= 128) return isWholeAt(text, start, end)
+  if (ASCII_CLASS[first] !== 0 && !startsWholeFast(text, start)) return false
+  if (ASCII_CLASS[last] === 0 || end === text.length) return true
+  const after = text.charCodeAt(end)
+  if (after >= 128) return isWholeAt(text, start, end)
+  const kind = ASCII_CLASS[after]
+  if (kind !== 2) return kind === 0
+  if (end + 1 === text.length) return true
+  const afterJoiner = text.charCodeAt(end + 1)
+  return afterJoiner >= 128 ? isWholeAt(text, start, end) : ASCII_CLASS[afterJoiner] !== 1
+}
+
+/**
+ * The first code units of a name that the filter hashes (fewer when a name is shorter): 3 when every position is
+ * hashed, 8 when only the starts of words are, so that a word start passes only when a name may really start there.
  */
 const PREFIX_UNITS_ANYWHERE = 3
 const PREFIX_UNITS_AT_WORDS = 8
@@ -83,11 +101,56 @@ function prefixHash(text: string, at: number, length: number): number {
 }
 
 /**
+ * A node of the names' compressed trie: the code units on the edge into it (`label`), the replacement of the name
+ * that ends here if any, and the nodes below by the first code unit of their label. Many people share a first and
+ * last name: a bucket of names per prefix compared each of them at every `Dmitri Smith` of every audit message,
+ * where the trie reads the shared part once.
+ */
+class NameNode {
+  replacement: string | undefined
+  readonly below = new Map<number, NameNode>()
+  constructor(public label: string) {}
+}
+
+function addName(root: NameNode, name: string, replacement: string): void {
+  let node = root
+  let at = 0
+  while (at < name.length) {
+    const first = name.charCodeAt(at)
+    let child = node.below.get(first)
+    if (child === undefined) {
+      child = new NameNode(name.slice(at))
+      node.below.set(first, child)
+      at = name.length
+    } else {
+      const {label} = child
+      let shared = 1
+      while (
+        shared < label.length &&
+        at + shared < name.length &&
+        label.charCodeAt(shared) === name.charCodeAt(at + shared)
+      )
+        shared++
+      if (shared < label.length) {
+        const split = new NameNode(label.slice(0, shared))
+        child.label = label.slice(shared)
+        split.below.set(child.label.charCodeAt(0), child)
+        node.below.set(first, split)
+        child = split
+      }
+      at += shared
+    }
+    node = child
+  }
+  node.replacement = replacement
+}
+
+/**
  * Replaces every whole occurrence of a name in `replacements` (the leftmost first, and at one place the longest,
  * so an e-mail address wins over its local part). The names' first code units are kept in a bit filter, so a
  * position is tried only when a name may start there: a regular expression of thousands of names, searched through
- * every string of every audit event, was the largest cost of a scrub. At such a position only the names with those
- * first code units are compared in place, longest first; the first that is whole there is replaced.
+ * every string of every audit event, was the largest cost of a scrub. At such a position the trie of the names
+ * finds every name the text holds there in one read; the longest that is whole there is replaced.
  */
 export class WholeNameReplacer {
   private readonly prefixUnits: number
@@ -97,11 +160,10 @@ export class WholeNameReplacer {
    */
   private readonly startsAnywhere: boolean
   private readonly filter = new Uint8Array(FILTER_BITS / 8)
-  /** The names by the hash of their first code units, longest first. */
-  private readonly byPrefix = new Map<number, string[]>()
+  private readonly trie = new NameNode('')
 
   constructor(private readonly replacements: ReadonlyMap<string, string>) {
-    const names = [...replacements.keys()].sort((a, b) => b.length - a.length)
+    const names = [...replacements.keys()]
     this.startsAnywhere = names.some((name) => !CHECKED_EDGE.test(codePointAt(name, 0)!))
     this.prefixUnits = names.reduce(
       (units, name) => Math.min(units, name.length),
@@ -110,9 +172,7 @@ export class WholeNameReplacer {
     for (const name of names) {
       const hash = prefixHash(name, 0, this.prefixUnits)
       this.filter[hash >> 3] |= 1 << (hash & 7)
-      const bucket = this.byPrefix.get(hash)
-      if (bucket) bucket.push(name)
-      else this.byPrefix.set(hash, [name])
+      addName(this.trie, name, replacements.get(name)!)
     }
   }
 
@@ -132,25 +192,40 @@ export class WholeNameReplacer {
     let result = ''
     let copied = 0
     for (let start = this.nextCandidate(text, 0); start >= 0;) {
-      const name = this.wholeNameAt(text, start)
+      const name = wholeNameBelow(this.trie, text, start, start)
       if (name === undefined) {
         // No name, or none whole, here; a name may still start at the next character.
         start = this.nextCandidate(text, start + 1)
         continue
       }
-      result += text.slice(copied, start) + this.replacements.get(name)!
-      copied = start + name.length
+      result += text.slice(copied, start) + name.replacement
+      copied = name.end
       start = this.nextCandidate(text, copied)
     }
     return copied === 0 ? text : result + text.slice(copied)
   }
+}
 
-  /** The longest name that `text` holds at `start` and that is whole there. */
-  private wholeNameAt(text: string, start: number): string | undefined {
-    const names = this.byPrefix.get(prefixHash(text, start, this.prefixUnits))
-    if (names === undefined) return undefined
-    for (const name of names)
-      if (text.startsWith(name, start) && isWholeAt(text, start, start + name.length)) return name
-    return undefined
-  }
+/**
+ * Where the longest name below `node` that `text` holds from `start` (`node`'s part read up to `at`) and that is
+ * whole there ends, and its replacement.
+ */
+function wholeNameBelow(
+  node: NameNode,
+  text: string,
+  start: number,
+  at: number,
+): {end: number; replacement: string} | undefined {
+  const child = node.below.get(text.charCodeAt(at))
+  if (child === undefined) return undefined
+  const {label} = child
+  const end = at + label.length
+  if (end > text.length) return undefined
+  // Compared unit by unit: startsWith copies a slice of a sliced or concatenated string (a JSON value) to compare.
+  for (let index = 1; index < label.length; index++)
+    if (text.charCodeAt(at + index) !== label.charCodeAt(index)) return undefined
+  const longer = wholeNameBelow(child, text, start, end)
+  if (longer !== undefined) return longer
+  const {replacement} = child
+  return replacement !== undefined && isWholeAtFast(text, start, end) ? {end, replacement} : undefined
 }

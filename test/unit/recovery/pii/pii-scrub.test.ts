@@ -40,7 +40,7 @@ describe('personal data scrub', () => {
         Message: 'alice@corp.example (Alice Example) signed in as alice',
         JSON: '{"Username":"alice","IpAddress":"10.1.2.3","Message":"Alice Example deployed"}',
       },
-      new Set(['Users-1']),
+      new Map([['Users-1', pseudonym]]),
       pseudonymizer,
       everyone,
     )
@@ -69,7 +69,7 @@ describe('personal data scrub', () => {
     expect(a.row.Username).to.not.equal(b.row.Username)
     const ghost = scrubEvent(
       {Id: 'Events-2', UserId: null, Username: 'departed', IpAddress: null, Message: 'departed did it', JSON: null},
-      new Set(),
+      new Map(),
       pseudonymizer,
       everyone,
     )
@@ -181,7 +181,7 @@ describe('personal data scrub: whole names only', () => {
           '{"RelatedDocumentIds":["Teams-administrators","Users-1"],' +
           '"Message":"Al added admin (admin@corp.com)","Note":"Already"}',
       },
-      new Set(['Users-1']),
+      new Map([['Users-1', p]]),
       pseudonymizer,
       everyone,
     )

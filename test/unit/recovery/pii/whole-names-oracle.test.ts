@@ -131,6 +131,31 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
     }
   })
 
+  it('WholeNameReplacer agrees with the alternation on names that extend, overlap and sit at edges (seeded)', () => {
+    const rng = fuzzPrng('whole-names crafted oracle')
+    // Names sharing long prefixes (as many people share a first and last name), each a prefix of some other, in
+    // both cases, in several scripts and with surrogate pairs; the pieces of text around them are boundaries,
+    // joiners or word characters.
+    const stems = ['dmitri', 'Dmitri', 'dmitri.smith', 'Dmitri Smith', 'Zoë', 'zoë', 'Łukasz', '🚀ops', 'ops🚀', 'a']
+    const tails = ['', '.', '.0001', '.0002', '.000', '@example.com', ' (0001)', ' (000', 'é', '🚀', '-x', ')']
+    const between = [' ', '', '.', '-', '@', '(', ')', "'", ',', 'é', 'x', '🚀', '\n', '_', '1']
+    for (let round = 0; round < 3000; round++) {
+      const replacements = new Map<string, string>()
+      for (let i = 1 + rng.int(12); i > 0; i--) replacements.set(rng.pick(stems) + rng.pick(tails), `user-${i}`)
+      const names = [...replacements.keys()]
+      const piece = () => {
+        const name = rng.pick(names)
+        const roll = rng.int(3)
+        return roll === 0 ? name : roll === 1 ? name.slice(0, rng.int(name.length)) : name + rng.pick(tails)
+      }
+      const text = Array.from({length: rng.int(6)}, () => rng.pick(between) + piece() + rng.pick(between)).join('')
+      expect(
+        new WholeNameReplacer(replacements).replace(text),
+        `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`,
+      ).to.equal(replaceByAlternation(replacements, text))
+    }
+  })
+
   it('the uncataloged sweep finds the paths a full recursive walk finds, including keys that look like paths', () => {
     const documents = [
       `"${CIPHERTEXT}"`,
