@@ -2,17 +2,17 @@ import {CompiledQuery} from 'kysely'
 
 import {BoundedCache} from '../../bounded-cache.js'
 import type {QuarantineRow} from '../../operations/quarantine-row.js'
-import {POSTGRES_QUARANTINE_INSERT, postgresQuarantineInsert, quarantineGroups} from './postgres-quarantine-insert.js'
+import {postgresQuarantineInsert, quarantineGroups} from './postgres-quarantine-insert.js'
 import {postgresUpdate} from './postgres-update.js'
 
 /** The most documents one combined statement carries (two parameters each, far below 65,535). */
 const COMBINED_MAX_DOCUMENTS = 2000
 
 /**
- * The combined texts made so far, by UPDATE text (the INSERT's is always POSTGRES_QUARANTINE_INSERT): the same string
- * each time, so the dialect finds its statement name without hashing a new copy of several kilobytes per batch.
+ * The combined texts made so far, by INSERT (one of two) and UPDATE text: the same string each time, so the dialect
+ * finds its statement name without hashing a new copy of several kilobytes per batch.
  */
-const combinedTexts = new BoundedCache<string>(1024)
+const combinedTexts = new Map<string, BoundedCache<string>>()
 
 /**
  * A reset batch's writes as one statement: the quarantine INSERT as a data-modifying `WITH` ahead of the UPDATE,
@@ -29,8 +29,10 @@ export function resetBatch(
   const insert = postgresQuarantineInsert(groups[0], new Date())
   // The UPDATE's placeholders follow the INSERT's.
   const update = postgresUpdate(table, ['JSON'], changed, insert.parameters.length + 1)
+  let texts = combinedTexts.get(insert.sql)
+  if (!texts) combinedTexts.set(insert.sql, (texts = new BoundedCache(1024)))
   return CompiledQuery.raw(
-    combinedTexts.get(update.sql, () => `WITH quarantined AS (${POSTGRES_QUARANTINE_INSERT}) ${update.sql}`),
+    texts.get(update.sql, () => `WITH quarantined AS (${insert.sql}) ${update.sql}`),
     [...insert.parameters, ...update.parameters],
   )
 }
