@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {CompiledQuery} from 'kysely'
 
+import {separatedBytes} from '../../../src/database/dialects/postgres/separated-bytes.js'
 import {
   SEPARATOR,
   separatedNullableText,
@@ -56,5 +57,14 @@ describe('separatedText, split back by PostgreSQL (string_to_array)', () => {
     expect(separatedNullableText([null])).to.equal(undefined)
     expect(separatedNullableText(['a', '', null])).to.equal(undefined)
     expect(separatedNullableText([null, SEPARATOR])).to.equal(undefined)
+  })
+
+  it('sends texts as one UTF-8 buffer that the server splits back, unless a text holds the separator', async () => {
+    const texts = ['{"a":"ünï €"}', '{"b":"😀","c":"\\u0001"}', '[]', '{"say":"\\"hi\\"","d":"C:\\\\"}']
+    const {rows} = await test.ctx.db.executeQuery<{a: string[]}>(
+      CompiledQuery.raw('SELECT string_to_array($1::text, chr(1)) AS a', [separatedBytes(texts)]),
+    )
+    expect(rows[0].a).to.deep.equal(texts)
+    expect(separatedBytes(['{}', `{"a":"${SEPARATOR}"}`])).to.equal(undefined)
   })
 })
