@@ -157,18 +157,22 @@ for (const target of databaseTargets()) {
         await ensureQuarantineTable(test.ctx)
         const when = new Date('2024-07-08T09:10:11.120Z')
         const awkward = ['say "hi"', 'C:\\path\\', 'a,b', '{x}', ' padded ', 'NULL', '', 'ünï €', '\\"']
-        const rows = awkward.map((text, index) => ({
-          runId: 'run-awkward',
-          tableName: 'VariableSet',
-          documentId: `VariableSets-${index}${text}`,
-          path: `Variables[${index}].${text}`,
-          value: `${text}|iv==`,
-        }))
-        await insertQuarantineRows(test.ctx, rows, when)
-        const read = await readQuarantine(test.ctx, 'run-awkward')
-        expect(read.map(({documentId, path, value}) => ({documentId, path, value}))).to.have.deep.members(
-          rows.map(({documentId, path, value}) => ({documentId, path, value})),
-        )
+        const rows = (runId: string, texts: readonly string[]) =>
+          texts.map((text, index) => ({
+            runId,
+            tableName: 'VariableSet',
+            documentId: `VariableSets-${index}${text}`,
+            path: `Variables[${index}].${text}`,
+            value: `${text}|iv==`,
+          }))
+        // The second batch holds the separator PostgreSQL's split texts use (U+0001): it goes as array literals.
+        for (const batch of [rows('run-awkward', awkward), rows('run-separator', [...awkward, '\u0001'])]) {
+          await insertQuarantineRows(test.ctx, batch, when)
+          const read = await readQuarantine(test.ctx, batch[0].runId)
+          expect(read.map(({documentId, path, value}) => ({documentId, path, value}))).to.have.deep.members(
+            batch.map(({documentId, path, value}) => ({documentId, path, value})),
+          )
+        }
       })
 
       it('keeps kind, element identities, what a salvage wrote, and paths with NUL or a lone surrogate', async () => {

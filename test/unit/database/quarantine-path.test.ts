@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {
   escapeQuarantinePath,
+  escapeQuarantinePaths,
   hasUnstorableCharacters,
   unescapeQuarantinePath,
 } from '../../../src/database/operations/quarantine-path.js'
@@ -28,5 +29,18 @@ describe('quarantine paths', () => {
       expect(hasUnstorableCharacters(stored), JSON.stringify(path)).to.equal(false)
       expect(unescapeQuarantinePath(stored, true), JSON.stringify(path)).to.equal(path)
     }
+  })
+
+  it("escapes a batch's paths as each alone, and hands back the batch itself when none needs it", () => {
+    const rng = fuzzPrng('quarantine paths batch')
+    const alphabet = ['a', '.', '[', '0', ']', '\\', '\u0000', '\uD83D', '\uDE80', 'é']
+    for (let trial = 0; trial < 200; trial++) {
+      const paths = Array.from({length: rng.int(6)}, () =>
+        Array.from({length: rng.int(6)}, () => alphabet[rng.int(alphabet.length)]).join(''),
+      )
+      expect(escapeQuarantinePaths(paths), JSON.stringify(paths)).to.deep.equal(paths.map(escapeQuarantinePath))
+    }
+    const plain = ['Variables[3].Value', 'Password', 'Steps[0].SensitiveProperties.Octopus.Action.Password']
+    expect(escapeQuarantinePaths(plain)).to.equal(plain)
   })
 })
