@@ -118,6 +118,7 @@ export interface CommitProbeState {
   readonly runId: string
   readonly database?: DatabaseHandle
   lock?: HeldLock
+  /** The connection every step after the lock uses (the lock's, or a new one after a lost connection). */
   locked?: HeldLock['ctx']
   /** Set when the commit went through but the recovery lock could not be held again: nothing after may run. */
   unlockedAfterCommit?: string

@@ -1,6 +1,5 @@
 import type {MovedFolder} from '../attachments/move-aside.js'
-import type {BackupEvidence} from '../flow/backup-evidence.js'
-import type {KeySource} from '../../instance/machine-key-sources.js'
+import type {KeyChangeReport} from '../flow/key-change-report.js'
 import type {OutsideCatalogValue} from '../reset/reset-table.js'
 import type {NotSwept} from '../reset/swept-tables.js'
 import type {CandidateTally} from '../salvage/salvage.js'
@@ -9,20 +8,9 @@ import type {IsolationReport} from '../isolate/isolation-report.js'
 import {type TableTally, type TallyTotals} from '../reset/table-tally.js'
 
 /** The run's result, as the operator reads it and as `--json` returns it. */
-export interface RecoveryReport {
+export interface RecoveryReport extends KeyChangeReport {
   /** `already-recovered`: an earlier run had committed the recovery; this run changed nothing. */
   readonly outcome: 'reset' | 'dry-run' | 'already-recovered'
-  readonly runId: string
-  readonly instance: {readonly name: string | null; readonly configPath: string}
-  readonly database: string
-  readonly backup: BackupEvidence | null
-  readonly schema: {readonly scriptsApplied: string[]; readonly scriptsPending: string[]}
-  readonly keyTest: string
-  /**
-   * What decided the key test: "server certificate", "N of M sampled values" or "none available"; null when no key was
-   * tested.
-   */
-  readonly keyWitness: string | null
   readonly tables: TableTally[]
   readonly totals: TallyTotals
   readonly personalData: PersonalTally[] | null
@@ -61,20 +49,7 @@ export interface RecoveryReport {
     readonly newThumbprint: string | null
     readonly notAfter: string | null
   }
-  /** The new master key: shown once in the text report, in `--json` only with `--showMasterKey`. */
-  readonly masterKey?: string
-  /**
-   * Which key protection sealed the new key into the config (a newer server and an older one read different sources).
-   */
-  readonly sealedWith: KeySource | null
-  readonly masterKeyFile: string | null
   readonly reentryFile: string | null
-  readonly previousConfigCopy: string | null
   /** The encrypted-attachment folders moved aside (or, in a dry run, that would be); null when none was looked at. */
   readonly attachments: readonly MovedFolder[] | null
-  readonly verified: boolean
-  readonly elapsedSeconds: number
-  readonly nextSteps: string[]
-  /** Set when something failed after the commit: the changes stand, but this needs the operator's attention. */
-  readonly problem?: string
 }

@@ -1,12 +1,6 @@
-import type {DatabaseHandle, DbContext} from '../../database/context.js'
 import type {ServerCertificate} from '../../crypto/server-certificate.js'
-import type {ConfigFile} from '../../instance/config-file.js'
-import type {KeySource} from '../../instance/machine-key-sources.js'
-import type {ResolvedInstance} from '../../instance/registry.js'
 import type {MovedFolder} from '../attachments/move-aside.js'
-import type {BackupEvidence} from '../flow/backup-evidence.js'
-import type {HeldLock} from '../flow/hold-recovery-lock.js'
-import type {Interruption} from '../flow/interruption.js'
+import type {KeyChangeRun} from '../flow/key-change-run.js'
 import type {PreviousRecovery} from '../flow/previous-recovery.js'
 import type {RecoveryOptions} from './recovery-options.js'
 import type {ReentryList} from '../reset/reentry-list.js'
@@ -24,26 +18,9 @@ import type {KeyVerdict} from '../key-proof/test-the-key.js'
  * Everything one run learns and does, step by step; the report is made from it. Each step declares the part it
  * reads and writes (see its steps here and in ../flow/); a field an earlier step sets is read with `need()`.
  */
-export interface RecoveryRun {
+export interface RecoveryRun extends KeyChangeRun {
   readonly options: RecoveryOptions
-  readonly env: NodeJS.ProcessEnv
-  readonly runId: string
-  readonly startedAt: Date
-  readonly interruption: Interruption
   readonly reentry: ReentryList
-  instance?: ResolvedInstance
-  config?: ConfigFile
-  database?: DatabaseHandle
-  /** The recovery lock, released when the run ends. */
-  lock?: HeldLock
-  /** The connection every step after the lock uses (the lock's, or a new one after a lost connection). */
-  locked?: DbContext
-  /** Why the lock could not be taken again after the connection was lost during the commit (then `locked` is unset). */
-  unlockedAfterCommit?: string
-  backup?: BackupEvidence
-  /** Upgrade scripts that are pending, and (after the commit) that ran. */
-  pendingScripts: string[]
-  appliedScripts: string[]
   keyTest?: KeyVerdict | 'skipped'
   /** Set when an earlier run already completed the recovery: nothing is left to do but report. */
   alreadyRecovered?: PreviousRecovery & {readonly key: Buffer}
@@ -57,7 +34,6 @@ export interface RecoveryRun {
   /** How each candidate was proven on this database, in the same order (salvage/prove-candidates.ts). */
   candidateProofs?: CandidateProof[]
   salvaged?: readonly CandidateTally[]
-  newKey?: Buffer
   /**
    * The new certificate while it is being made: RSA key generation takes a few hundred milliseconds of the thread
    * pool, so it starts with the run and is awaited only when the transaction writes it (generate-new-key.ts).
@@ -66,15 +42,8 @@ export interface RecoveryRun {
   newCertificate?: ServerCertificate
   /** The old certificate's CertificateData was quarantined (the witness restore proves the old key by). */
   oldCertificateQuarantined?: boolean
-  /** Where the config was before the new key went in: the way back. */
-  previousConfigCopy?: string
-  masterKeyFileWritten?: string
   /** What `--masterKeyFile` held before this run replaced it (the config's key then): put back if the run is undone. */
   masterKeyFilePrevious?: Buffer
-  /** What the new key was sealed with (machine key, machine-id, DPAPI). */
-  sealedWith?: KeySource
-  /** A machine key this run created to seal the new key: removed again if the run is undone. */
-  createdMachineKey?: string
   /** The tables the scan read, and those with a JSON column it did not (set inside the transaction). */
   sweep?: SweptTables
   tallies: TableTally[]
@@ -83,10 +52,6 @@ export interface RecoveryRun {
   personal: PersonalTally[]
   /** With `--isolateCopy`, once the transaction has run: what the copy's isolation changed. */
   isolation?: IsolationTally
-  /** COMMIT has been sent: from here a failure may have happened before or after the database made it durable. */
-  commitSent: boolean
-  committed: boolean
-  verified: boolean
   /** The encrypted-attachment folders, after the commit: moved aside (or, in a dry run, would be). */
   attachments?: readonly MovedFolder[]
 }

@@ -1,5 +1,6 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
-import {formatCount, formatTenths} from '../format/format-count.js'
+import {formatCount} from '../format/format-count.js'
+import {reportEnding} from '../format/report-ending.js'
 import type {RecoveryReport} from './recovery-report.js'
 import {textTable} from '../format/text-table.js'
 import {isolationLines} from '../isolate/render-isolation.js'
@@ -176,16 +177,6 @@ export function renderReport(report: RecoveryReport): string {
   }
   for (const f of report.attachments ?? [])
     out.push(`Attachments:  ${f.folder}: ${f.outcome}${f.backup ? ` → ${f.backup}` : ''}`)
-  out.push(`Elapsed:      ${formatTenths(report.elapsedSeconds)} s`, '')
-  if (report.masterKey) {
-    out.push(
-      report.outcome === 'reset' ? 'NEW MASTER KEY (shown once; store it now):' : 'MASTER KEY (from the config):',
-      '',
-      `    ${report.masterKey}`,
-      '',
-    )
-  }
-  if (report.problem) out.push(`PROBLEM after the commit: ${report.problem}`, '')
-  out.push('Next steps:', ...report.nextSteps.map((step, i) => `  ${i + 1}. ${step}`))
+  out.push(...reportEnding(report, report.outcome === 'reset'))
   return out.join('\n')
 }

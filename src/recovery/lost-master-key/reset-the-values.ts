@@ -2,18 +2,19 @@ import {generateMasterKey} from '../../crypto/master-key.js'
 import {encryptSensitiveValue} from '../../crypto/sensitive-value.js'
 import type {DbContext} from '../../database/context.js'
 import {replaceConfigurationDocument} from '../../database/operations/configuration-documents.js'
-import {streamDocuments} from '../../database/operations/documents.js'
+import {type DocumentRow, streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable, insertQuarantineRows} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
-import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {LICENSE_DOCUMENT, PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT} from '../catalog/catalog.js'
+import {PERSONAL_CATALOG, SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import {formatCount} from '../format/format-count.js'
 import {DryRunRollback, type Progress, recordAndCommit, runTransaction} from '../flow/run-transaction.js'
 import {need} from '../flow/need.js'
+import {upgradeTheSchema} from '../flow/upgrade-the-schema.js'
 import {progressLine} from '../progress/progress-line.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {OUTSIDE_CATALOG_SHOWN, resetTable} from '../reset/reset-table.js'
-import {WriteInFlight} from '../reset/write-in-flight.js'
+import type {WriteInFlight} from '../reset/write-in-flight.js'
+import {walkTables} from '../reset/walk-table.js'
 import {recoveryEvent} from './recovery-event.js'
 import {startSalvage} from '../salvage/salvage.js'
 import {scrubPersonalData} from '../pii/scrub-personal-data.js'
@@ -27,22 +28,7 @@ import type {Step} from '../flow/step.js'
 /** A line of progress measured against the rows of `tables`, counted inside the transaction after any upgrade. */
 type CountedLine = (unit: string, tables: readonly string[]) => Promise<ReturnType<typeof progressLine>>
 
-/** The pending upgrade scripts, in the transaction (a dry run's upgrade is rolled back with the rest). */
-async function upgradeTheSchema(trx: DbContext, run: RecoveryRun, progress: Progress): Promise<void> {
-  const write = !run.options.dryRun
-  const {applied} = await upgradeSchema(trx, {
-    // The licence was checked before anything changed; a dry run's upgrade never stays.
-    skipLicenseCheck: run.options.skipLicenseCheck || !write,
-    license: LICENSE_DOCUMENT,
-    onScript: (name) => progress(`upgrade script ${name}`),
-  })
-  if (write) run.appliedScripts = applied
-}
-
-/**
- * Every swept table, one after the other, quarantined and reset (or salvaged). Each table's first batch is asked for
- * when the table before it starts, so no table starts with a wait.
- */
+/** Every swept table, one after the other (walkTables), quarantined and reset (or salvaged). */
 async function resetEveryTable(
   trx: DbContext,
   run: RecoveryRun,
@@ -57,18 +43,12 @@ async function resetEveryTable(
     'documents',
     tables.map((t) => t.table),
   )
-  const writes = new WriteInFlight()
-  const read = (index: number) => {
-    if (index >= tables.length) return undefined
-    const {table} = tables[index]
+  const read = ({table}: SensitiveTable) => {
     const stream = streamDocuments(trx, table, {batchSize: options.batchSize})
     return options.isolateCopy ? withoutForgotten(table, stream) : stream
   }
-  let next = read(0)
-  for (const [index, table] of tables.entries()) {
-    const tableDocuments = next!
-    next = read(index + 1)
-    const tally = await resetTable(trx, table, {
+  const reset = (table: SensitiveTable, tableDocuments: AsyncIterable<DocumentRow[]>, writes: WriteInFlight) =>
+    resetTable(trx, table, {
       documents: tableDocuments,
       write: !options.dryRun,
       writes,
@@ -82,9 +62,7 @@ async function resetEveryTable(
         void (run.outsideCatalog.length < OUTSIDE_CATALOG_SHOWN && run.outsideCatalog.push(found)),
       onProgress: (t) => documents.record(t.table, t.documentsScanned),
     })
-    run.tallies.push(tally)
-  }
-  await writes.settle()
+  await walkTables(tables, read, reset, run.tallies)
 }
 
 /** Personal data replaced by pseudonyms (`--scrubPii`). */
@@ -134,7 +112,7 @@ export async function applyChanges(run: RecoveryRun, progress: Progress): Promis
   const locked = need(run.locked, 'the locked connection')
   const write = !options.dryRun
   const work = async (trx: DbContext) => {
-    if (run.pendingScripts.length > 0) await upgradeTheSchema(trx, run, progress)
+    await upgradeTheSchema(trx, run, progress)
     if (options.isolateCopy)
       run.isolation = await isolateCopy(trx, {
         batchSize: options.batchSize,

@@ -1,11 +1,10 @@
-import {randomUUID} from 'node:crypto'
 import {ExitCode} from '../../exit-codes.js'
 import {machineKeyPath} from '../../instance/machine-key.js'
 import {removeStaleTemporaryFiles} from '../../instance/stale-temporary-files.js'
 import {RecoveryError} from '../../recovery-error.js'
 import type {BackupEvidence} from '../flow/backup-evidence.js'
 import {CommitOutcomeUnknown} from '../flow/commit-outcome.js'
-import {Interruption} from '../flow/interruption.js'
+import {startKeyChangeRun} from '../flow/key-change-run.js'
 import type {RecoveryOptions} from './recovery-options.js'
 import type {RecoveryRun} from './recovery-run.js'
 import {buildReport} from './build-report.js'
@@ -131,24 +130,16 @@ async function removeLeftovers(run: RecoveryRun): Promise<void> {
  * with the exit code of the README's table.
  */
 export async function runLostMasterKey(options: RecoveryOptions, settings: RunSettings): Promise<RecoveryReport> {
-  const interruption = new Interruption()
   const run: RecoveryRun = {
+    ...startKeyChangeRun(settings.env),
     options,
-    env: settings.env,
-    runId: randomUUID(),
-    startedAt: new Date(),
-    interruption,
     reentry: new ReentryList(options.reportFile),
     backup: settings.backup,
-    pendingScripts: [],
-    appliedScripts: [],
     tallies: [],
     outsideCatalog: [],
     personal: [],
-    commitSent: false,
-    committed: false,
-    verified: false,
   }
+  const {interruption} = run
   // Started now so its RSA key is made while the server is opened and checked (generate-new-key.ts).
   if (!options.dryRun) run.certificateInProgress = startServerCertificate()
   return runFlow(LOST_MASTER_KEY_STEPS, run, {

@@ -1,28 +1,18 @@
 import type {DbContext} from '../../database/context.js'
 import type {DocumentRow} from '../../database/operations/documents.js'
-import {releaseArrays} from './release-arrays.js'
 import type {QuarantineRow} from '../../database/operations/quarantine.js'
 import {hasUnstorableCharacters} from '../../database/operations/quarantine-path.js'
-import {writeResetBatch} from '../../database/operations/reset-batch-write.js'
 import type {SensitiveTable} from '../catalog/catalog.js'
-import type {Interruption} from '../flow/interruption.js'
 import type {ReentryList} from './reentry-list.js'
 import {countOutcome, emptyTally, leftOutsideCatalog, salvagedBy, type TableTally} from './table-tally.js'
 import {quarantineRows} from './quarantine-rows.js'
-import {resetDocument} from './reset-document.js'
+import {type DocumentReset, resetDocument} from './reset-document.js'
 import type {Salvage} from '../salvage/salvage.js'
-import type {WriteInFlight} from './write-in-flight.js'
+import {type BatchWrites, type TableWalkOptions, walkTable} from './walk-table.js'
 
-export interface ResetTableOptions {
-  /** The table's documents (streamDocuments), batch by batch. */
-  readonly documents: AsyncIterable<DocumentRow[]>
-  /** false for a dry run: scan and count, write nothing. */
-  readonly write: boolean
-  /** The batch write in flight, shared by the tables of a run; the caller settles it after the last table. */
-  readonly writes: WriteInFlight
+export interface ResetTableOptions extends TableWalkOptions<TableTally> {
   /** Run Id for quarantine rows; undefined: no quarantine. */
   readonly quarantineRunId: string | undefined
-  readonly interruption: Interruption
   readonly reentry: ReentryList
   /** Also reset ciphertexts outside the catalog (`--resetUncataloged`); they are listed either way. */
   readonly resetUncataloged: boolean
@@ -30,7 +20,6 @@ export interface ResetTableOptions {
   readonly salvage?: Salvage
   /** Told of each ciphertext outside the catalog (for the report); its value is never passed. */
   readonly onOutsideCatalog?: (found: OutsideCatalogValue) => void
-  readonly onProgress: (tally: TableTally) => void
 }
 
 /** Where a ciphertext outside the catalog sits, for the report. */
@@ -50,10 +39,11 @@ export const OUTSIDE_CATALOG_SHOWN = 50
 /** The kind the re-entry list gives a value outside the catalog. */
 export const OUTSIDE_CATALOG_KIND = 'outside the catalog'
 
+/** What the reset found in a document that parsed. */
+type ScannedDocument = Extract<DocumentReset, {state: 'scanned'}>
+
 /**
- * Scans one catalog table batch by batch and (unless a dry run) resets its sensitive values in place. A batch's
- * writes run while the next batch is examined (`options.writes`): the database works while this process parses,
- * instead of each waiting for the other; the last batch's writes are still in flight when this returns.
+ * Scans one catalog table batch by batch (walk-table.ts) and, unless a dry run, resets its sensitive values in place.
  *
  * The per-document reset stays on this thread: a worker thread that reset each batch while this one read and wrote
  * was no faster on 2 cores (README, "Measured"), and it added 35 MB of peak memory.
@@ -63,35 +53,19 @@ export async function resetTable(
   table: SensitiveTable,
   options: ResetTableOptions,
 ): Promise<TableTally> {
-  const tally = emptyTally(table.table)
-  try {
-    for await (const batch of options.documents) {
-      options.interruption.throwIfInterrupted()
-      const {changed, quarantine} = resetBatch(table, batch, options, tally)
-      releaseArrays(batch)
-      if (options.write)
-        await options.writes.start(() => writeResetBatch(ctx, table.table, quarantine, changed), [quarantine, changed])
-      await options.reentry.settle()
-      options.onProgress(tally)
-    }
-  } catch (error) {
-    await options.writes.quiesce()
-    throw error
-  }
-  return tally
+  return walkTable(ctx, table, options, emptyTally(table.table), resetBatch)
 }
 
 /**
  * One batch's per-document reset, counted into `tally`: the documents whose text changes and the quarantine rows.
- * A function of the module, not a closure made per table: V8 then optimizes it once for the whole run (a closure per
- * table was optimized again for each table, and deoptimized when the next one began).
+ * A function of the module, not a closure made per table (walk-table.ts says why).
  */
 function resetBatch(
   table: SensitiveTable,
   batch: readonly DocumentRow[],
   options: ResetTableOptions,
   tally: TableTally,
-): {changed: Array<{Id: string; JSON: string}>; quarantine: QuarantineRow[]} {
+): BatchWrites {
   const {salvage} = options
   const changed: Array<{Id: string; JSON: string}> = []
   const quarantine: QuarantineRow[] = []
@@ -118,33 +92,46 @@ function resetBatch(
       if (leaf.ciphertext !== undefined && hasUnstorableCharacters(leaf.path)) tally.escapedPaths++
     }
     if (result.duplicateKeys) tally.duplicateKeyDocuments++
-    for (const outside of result.outsideCatalog) {
-      const {path, salvaged} = outside
-      const reset = outside.ciphertext !== undefined && !salvaged
-      const candidate = outside.candidate === undefined ? undefined : salvage!.tallies[outside.candidate]
-      tally.outsideCatalog++
-      if (reset) tally.valuesReset++
-      if (reset && hasUnstorableCharacters(path)) tally.escapedPaths++
-      if (salvaged) tally.valuesSalvaged++
-      if (candidate) candidate[salvaged ? 'salvaged' : 'opensOutsideCatalog']++
-      const opensWith = candidate?.fingerprint
-      const named = opensWith && {opensWith, salvaged: Boolean(salvaged)}
-      options.onOutsideCatalog?.({table: table.table, documentId: row.Id, path, reset, ...named})
-      options.reentry.add({
-        table: table.table,
-        documentId: row.Id,
-        name: outside.name ?? row.Id,
-        path,
-        kind: OUTSIDE_CATALOG_KIND,
-        outcome: reset ? 'reset' : salvaged ? salvagedBy(opensWith!) : leftOutsideCatalog(opensWith),
-      })
-    }
+    countOutsideCatalog(table.table, row.Id, result, options, tally)
     if (options.quarantineRunId !== undefined)
       quarantine.push(
         ...quarantineRows({runId: options.quarantineRunId, table: table.table, documentId: row.Id}, result),
       )
     if (result.json !== undefined) changed.push({Id: row.Id, JSON: result.json})
   }
-  tally.documentsChanged += changed.length
   return {changed, quarantine}
+}
+
+/**
+ * A document's ciphertexts outside the catalog: counted, credited to the candidate that opens one, told to the report
+ * and put on the re-entry list, whether reset, salvaged or left.
+ */
+function countOutsideCatalog(
+  table: string,
+  documentId: string,
+  result: ScannedDocument,
+  options: ResetTableOptions,
+  tally: TableTally,
+): void {
+  for (const outside of result.outsideCatalog) {
+    const {path, salvaged} = outside
+    const reset = outside.ciphertext !== undefined && !salvaged
+    const candidate = outside.candidate === undefined ? undefined : options.salvage!.tallies[outside.candidate]
+    tally.outsideCatalog++
+    if (reset) tally.valuesReset++
+    if (reset && hasUnstorableCharacters(path)) tally.escapedPaths++
+    if (salvaged) tally.valuesSalvaged++
+    if (candidate) candidate[salvaged ? 'salvaged' : 'opensOutsideCatalog']++
+    const opensWith = candidate?.fingerprint
+    const named = opensWith && {opensWith, salvaged: Boolean(salvaged)}
+    options.onOutsideCatalog?.({table, documentId, path, reset, ...named})
+    options.reentry.add({
+      table,
+      documentId,
+      name: outside.name ?? documentId,
+      path,
+      kind: OUTSIDE_CATALOG_KIND,
+      outcome: reset ? 'reset' : salvaged ? salvagedBy(opensWith!) : leftOutsideCatalog(opensWith),
+    })
+  }
 }

@@ -1,14 +1,9 @@
 import {describeKeySource} from '../../instance/machine-key-sources.js'
-import {formatCount as n, formatTenths} from '../format/format-count.js'
+import {formatCount as n} from '../format/format-count.js'
+import {reportEnding} from '../format/report-ending.js'
+import {textTable} from '../format/text-table.js'
 import type {RotateReport} from './rotate-report.js'
 import type {ValuePlace} from './rotate-table.js'
-
-function table(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
-}
 
 const place = (p: ValuePlace) => `  ${p.table} ${p.documentId} ${p.path}${p.name ? ` (${p.name})` : ''}`
 
@@ -47,7 +42,7 @@ function counts(report: RotateReport): string[] {
     `${n(updated)}/${n(processed)} documents ${dry ? 'would be' : 'were'} updated`,
     `${n(leftUnchangedDueToErrors)}/${n(processed)} documents were left unchanged due to errors`,
     '',
-    ...table(headers, [...report.tables.map((t) => row(t.table, t)), row('Total', report.totals)]),
+    ...textTable(headers, [...report.tables.map((t) => row(t.table, t)), row('Total', report.totals)]),
     '',
     ...places(
       `Unreadable: ${n(report.unreadable.values)} catalog values do not open with the current key; ${
@@ -108,16 +103,6 @@ export function renderRotateReport(report: RotateReport): string {
     out.push(`Verified:     ${report.verified ? 'yes, the key in the config opens the database' : 'NO'}`)
   }
   if (report.outcome === 'already-done') out.push(...attachments(report).filter((line) => !line.includes(' 0 files')))
-  out.push(`Elapsed:      ${formatTenths(report.elapsedSeconds)} s`, '')
-  if (report.masterKey) {
-    out.push(
-      report.outcome === 'rotated' ? 'NEW MASTER KEY (shown once; store it now):' : 'MASTER KEY (from the config):',
-      '',
-      `    ${report.masterKey}`,
-      '',
-    )
-  }
-  if (report.problem) out.push(`PROBLEM after the commit: ${report.problem}`, '')
-  out.push('Next steps:', ...report.nextSteps.map((step, i) => `  ${i + 1}. ${step}`))
+  out.push(...reportEnding(report, report.outcome === 'rotated'))
   return out.join('\n')
 }

@@ -1,30 +1,9 @@
 import {formatCount as n} from '../format/format-count.js'
 import type {RotateReport} from './rotate-report.js'
 
-/**
- * The `set-master-key` line for every other node the database knows (docs/recovery.md, "Rotating a key that works").
- */
-function otherNodes(report: RotateReport): string[] {
-  const others = report.nodes.all.filter((name) => name !== report.nodes.thisNode)
-  const keyFrom = report.masterKeyFile ? `--masterKeyFrom=<a copy of ${report.masterKeyFile}>` : '--masterKeyFrom=-'
-  return others.map(
-    (name) => `On node ${name}, with its server stopped: server:set-master-key --instance=<its instance> ${keyFrom}`,
-  )
-}
-
 /** What the operator does after a rotation, with the exact commands; never the key itself. */
 export function rotateNextSteps(report: RotateReport, masterKeyVariable: boolean): string[] {
-  if (report.outcome === 'dry-run') {
-    const steps = [
-      'Nothing was changed. Back up the database, then run again without --dryRun and with both confirmations.',
-    ]
-    if (report.unreadable.values > 0 && !report.unreadable.reset)
-      steps.push(
-        `${n(report.unreadable.values)} values cannot be opened with the current key: the rotation would be refused ` +
-          '(exit 10). Pass --resetUnreadable to reset and quarantine them instead.',
-      )
-    return steps
-  }
+  if (report.outcome === 'dry-run') return dryRunSteps(report)
   const container = masterKeyVariable
     ? [
         'This server takes its key from the MASTER_KEY environment variable: a container install must be given the ' +
@@ -40,7 +19,7 @@ export function rotateNextSteps(report: RotateReport, masterKeyVariable: boolean
       'Back the key up if you have not: server:show-master-key.',
     ]
   }
-  const steps = [
+  return [
     `Store the new master key (fingerprint ${report.newKeyFingerprint}) in your password manager or vault` +
       `${report.masterKeyFile ? `; it is also in ${report.masterKeyFile}: move it there and delete the file` : ''}.`,
     ...otherNodes(report),
@@ -48,7 +27,36 @@ export function rotateNextSteps(report: RotateReport, masterKeyVariable: boolean
     'Back the key up with the database from now on: server:show-master-key prints it.',
     'Start the Octopus Server service on every node. Tentacles keep trusting the server: its certificate' +
       `${report.thumbprint ? ` ${report.thumbprint}` : ''} is the same, only encrypted under the new key.`,
+    ...whatTheOldKeyOpens(report),
+    ...whatIsLeftToCheck(report),
   ]
+}
+
+function dryRunSteps(report: RotateReport): string[] {
+  const steps = [
+    'Nothing was changed. Back up the database, then run again without --dryRun and with both confirmations.',
+  ]
+  if (report.unreadable.values > 0 && !report.unreadable.reset)
+    steps.push(
+      `${n(report.unreadable.values)} values cannot be opened with the current key: the rotation would be refused ` +
+        '(exit 10). Pass --resetUnreadable to reset and quarantine them instead.',
+    )
+  return steps
+}
+
+/**
+ * The `set-master-key` line for every other node the database knows (docs/recovery.md, "Rotating a key that works").
+ */
+function otherNodes(report: RotateReport): string[] {
+  const others = report.nodes.all.filter((name) => name !== report.nodes.thisNode)
+  const keyFrom = report.masterKeyFile ? `--masterKeyFrom=<a copy of ${report.masterKeyFile}>` : '--masterKeyFrom=-'
+  return others.map(
+    (name) => `On node ${name}, with its server stopped: server:set-master-key --instance=<its instance> ${keyFrom}`,
+  )
+}
+
+/** What the old key still opens once the rotation is done (a kept config, quarantined originals, a backup folder). */
+function whatTheOldKeyOpens(report: RotateReport): string[] {
   const oldKey = [
     ...(report.previousConfigCopy ? [`the kept config ${report.previousConfigCopy} (rm it)`] : []),
     ...(report.quarantine
@@ -61,11 +69,16 @@ export function rotateNextSteps(report: RotateReport, masterKeyVariable: boolean
       .filter((f) => f.backup)
       .map((f) => `the attachments' backup folder ${f.backup} (rm -r it)`),
   ]
-  if (oldKey.length > 0)
-    steps.push(
-      `The old key (fingerprint ${report.oldKeyFingerprint}) still opens: ${oldKey.join('; ')}. Once the server runs ` +
-        'and the rotation is verified, delete them — if the key leaked, they are what it still unlocks.',
-    )
+  if (oldKey.length === 0) return []
+  return [
+    `The old key (fingerprint ${report.oldKeyFingerprint}) still opens: ${oldKey.join('; ')}. Once the server runs ` +
+      'and the rotation is verified, delete them — if the key leaked, they are what it still unlocks.',
+  ]
+}
+
+/** The values and files the rotation reset or left as they were, for the operator to check. */
+function whatIsLeftToCheck(report: RotateReport): string[] {
+  const steps: string[] = []
   if (report.unreadable.values > 0)
     steps.push(
       `${n(report.unreadable.values)} values the old key could not open were reset (--resetUnreadable) and ` +
@@ -74,8 +87,7 @@ export function rotateNextSteps(report: RotateReport, masterKeyVariable: boolean
   if (report.uncatalogedLeft.values > 0)
     steps.push(
       `${n(report.uncatalogedLeft.values)} values outside the catalog look encrypted but do not open with the old ` +
-        'key; ' +
-        'they were left as they are: check them.',
+        'key; they were left as they are: check them.',
     )
   for (const folder of report.attachments ?? [])
     if (folder.notOpened.length > 0)

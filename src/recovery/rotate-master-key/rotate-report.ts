@@ -1,27 +1,17 @@
-import type {KeySource} from '../../instance/machine-key-sources.js'
-import type {BackupEvidence} from '../flow/backup-evidence.js'
+import type {KeyChangeReport} from '../flow/key-change-report.js'
 import type {NotSwept} from '../reset/swept-tables.js'
 import type {FolderRotation} from './rotate-run.js'
 import type {ValuePlace} from './rotate-table.js'
 import type {RotateTally, RotateTotals} from './rotate-tally.js'
 
 /** A rotation's result, as the operator reads it and as `--json` returns it: never a key unless asked. */
-export interface RotateReport {
+export interface RotateReport extends KeyChangeReport {
   readonly outcome: 'rotated' | 'dry-run' | 'already-done'
-  readonly runId: string
-  readonly instance: {readonly name: string | null; readonly configPath: string}
-  readonly database: string
-  readonly backup: BackupEvidence | null
-  readonly schema: {readonly scriptsApplied: string[]; readonly scriptsPending: string[]}
-  readonly keyTest: string
-  readonly keyWitness: string | null
   /** The kept config whose key the database was still under: an earlier rotation was stopped before its commit. */
   readonly resumedFrom: string | null
   /** First 8 hex digits of each key's SHA-256: tells keys apart without showing them. */
   readonly oldKeyFingerprint: string | null
   readonly newKeyFingerprint: string | null
-  /** The new master key: in the text report, and in `--json` only with `--showMasterKey`. */
-  readonly masterKey?: string
   /** Octopus's own three counts. */
   readonly documents: {readonly processed: number; readonly updated: number; readonly leftUnchangedDueToErrors: number}
   readonly tables: RotateTally[]
@@ -35,15 +25,8 @@ export interface RotateReport {
   readonly quarantine: {readonly table: string; readonly runId: string; readonly values: number} | null
   /** The server certificate's thumbprint: the same before and after. */
   readonly thumbprint: string | null
-  readonly sealedWith: KeySource | null
-  readonly masterKeyFile: string | null
-  readonly previousConfigCopy: string | null
   /** Each encrypted-attachment folder; null when none was handled (dry run, already done, no artifacts folder). */
   readonly attachments: readonly FolderRotation[] | null
   /** Every server node the database knows, and this one (from the config), for the set-master-key lines. */
   readonly nodes: {readonly all: string[]; readonly thisNode: string | null}
-  readonly verified: boolean
-  readonly elapsedSeconds: number
-  readonly nextSteps: string[]
-  readonly problem?: string
 }

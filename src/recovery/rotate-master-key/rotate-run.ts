@@ -1,11 +1,5 @@
-import type {DatabaseHandle, DbContext} from '../../database/context.js'
-import type {ConfigFile} from '../../instance/config-file.js'
-import type {KeySource} from '../../instance/machine-key-sources.js'
-import type {ResolvedInstance} from '../../instance/registry.js'
-import type {BackupEvidence} from '../flow/backup-evidence.js'
-import type {HeldLock} from '../flow/hold-recovery-lock.js'
+import type {KeyChangeRun} from '../flow/key-change-run.js'
 import type {SweptTables} from '../reset/swept-tables.js'
-import type {Interruption} from '../flow/interruption.js'
 import type {KeyVerdict} from '../key-proof/test-the-key.js'
 import type {RotateOptions} from './rotate-options.js'
 import type {ValuePlace} from './rotate-table.js'
@@ -38,23 +32,9 @@ export interface AttachmentsRotation {
 }
 
 /** Everything one rotation learns and does; the report is made from it (as RecoveryRun is for the reset). */
-export interface RotateRun {
+export interface RotateRun extends KeyChangeRun {
   /** `masterKeyFile` is settled once the config is known (a new file beside it by default). */
   options: RotateOptions
-  readonly env: NodeJS.ProcessEnv
-  readonly runId: string
-  readonly startedAt: Date
-  readonly interruption: Interruption
-  instance?: ResolvedInstance
-  config?: ConfigFile
-  database?: DatabaseHandle
-  lock?: HeldLock
-  locked?: DbContext
-  /** Set when the commit went through but the recovery lock could not be held again (flow/commit-outcome.ts). */
-  unlockedAfterCommit?: string
-  backup?: BackupEvidence
-  pendingScripts: string[]
-  appliedScripts: string[]
   current?: CurrentKey
   /** The config's key is already the new one and the database opens under it: nothing is left to do. */
   alreadyDone?: boolean
@@ -62,11 +42,6 @@ export interface RotateRun {
   thumbprint?: string
   /** Every server node the database knows. */
   nodes: string[]
-  newKey?: Buffer
-  previousConfigCopy?: string
-  masterKeyFileWritten?: string
-  sealedWith?: KeySource
-  createdMachineKey?: string
   sweep?: SweptTables
   tallies: RotateTally[]
   /** The first catalog values the current key does not open, and the first uncataloged ones it does not open. */
@@ -75,9 +50,6 @@ export interface RotateRun {
   attachments?: AttachmentsRotation
   /** The rotation's transaction was begun (a failure from then on rolled it back). */
   transactionOpened?: boolean
-  commitSent: boolean
-  committed: boolean
-  verified: boolean
 }
 
 /** How many places of each kind the report names (the tallies count them all). */

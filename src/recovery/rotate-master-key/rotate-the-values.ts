@@ -1,18 +1,19 @@
 import {generateMasterKey} from '../../crypto/master-key.js'
 import type {DbContext} from '../../database/context.js'
-import {streamDocuments} from '../../database/operations/documents.js'
+import {type DocumentRow, streamDocuments} from '../../database/operations/documents.js'
 import {ensureQuarantineTable} from '../../database/operations/quarantine.js'
 import {countRows, sumCounts} from '../../database/operations/row-counts.js'
-import {upgradeSchema} from '../../database/schema/upgrade-schema.js'
-import {WriteInFlight} from '../reset/write-in-flight.js'
+import type {WriteInFlight} from '../reset/write-in-flight.js'
+import {walkTables} from '../reset/walk-table.js'
 import {ExitCode} from '../../exit-codes.js'
 import {RecoveryError} from '../../recovery-error.js'
-import {LICENSE_DOCUMENT} from '../catalog/catalog.js'
+import type {SensitiveTable} from '../catalog/catalog.js'
 import {progressLine} from '../progress/progress-line.js'
 import {formatCount as n} from '../format/format-count.js'
 import {sweptTables} from '../reset/swept-tables.js'
 import {DryRunRollback, type Progress, recordAndCommit, runTransaction} from '../flow/run-transaction.js'
 import {need} from '../flow/need.js'
+import {upgradeTheSchema} from '../flow/upgrade-the-schema.js'
 import {persistNewKey} from '../flow/persist-new-key.js'
 import type {Step} from '../flow/step.js'
 import {rotationEvent} from './rotate-event.js'
@@ -79,14 +80,7 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
   const keys = {current: need(run.current, 'the current key').key, next}
   const work = async (trx: DbContext) => {
     run.transactionOpened = true
-    if (run.pendingScripts.length > 0) {
-      const {applied} = await upgradeSchema(trx, {
-        skipLicenseCheck: options.skipLicenseCheck || !write,
-        license: LICENSE_DOCUMENT,
-        onScript: (name) => progress(`upgrade script ${name}`),
-      })
-      if (write) run.appliedScripts = applied
-    }
+    await upgradeTheSchema(trx, run, progress)
     if (write) await ensureQuarantineTable(trx)
     const {tables} = (run.sweep = await sweptTables(trx))
     const line = progressLine(progress, 'documents')
@@ -98,14 +92,9 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
         ),
       ),
     )
-    const writes = new WriteInFlight()
-    const read = (index: number) =>
-      index < tables.length ? streamDocuments(trx, tables[index].table, {batchSize: options.batchSize}) : undefined
-    let nextTable = read(0)
-    for (const [index, table] of tables.entries()) {
-      const documents = nextTable!
-      nextTable = read(index + 1)
-      const tally = await rotateTable(trx, table, {
+    const read = ({table}: SensitiveTable) => streamDocuments(trx, table, {batchSize: options.batchSize})
+    const rotate = (table: SensitiveTable, documents: AsyncIterable<DocumentRow[]>, writes: WriteInFlight) =>
+      rotateTable(trx, table, {
         documents,
         keys,
         write,
@@ -117,9 +106,7 @@ export async function applyRotation(run: RotateRun, progress: Progress): Promise
         onLeft: (p) => void (run.left.length < PLACES_SHOWN && run.left.push(p)),
         onProgress: (t) => line.record(t.table, t.documentsScanned),
       })
-      run.tallies.push(tally)
-    }
-    await writes.settle()
+    await walkTables(tables, read, rotate, run.tallies)
     if (!write) throw new DryRunRollback()
     const {unreadable} = sumRotateTallies(run.tallies)
     if (unreadable > 0 && !options.resetUnreadable) throw unreadableError(run, unreadable)

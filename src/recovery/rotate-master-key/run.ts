@@ -1,11 +1,9 @@
-import {randomUUID} from 'node:crypto'
-
 import {ExitCode} from '../../exit-codes.js'
 import {machineKeyPath} from '../../instance/machine-key.js'
 import {removeStaleTemporaryFiles} from '../../instance/stale-temporary-files.js'
 import {RecoveryError} from '../../recovery-error.js'
 import {CommitOutcomeUnknown} from '../flow/commit-outcome.js'
-import {Interruption} from '../flow/interruption.js'
+import {startKeyChangeRun} from '../flow/key-change-run.js'
 import {runFlow} from '../flow/run-flow.js'
 import type {RendererChoice} from '../flow/task-list.js'
 import {checkTheBackup} from '../flow/check-the-backup.js'
@@ -108,23 +106,8 @@ async function removeLeftovers(run: RotateRun): Promise<void> {
  * the exit code of src/exit-codes.ts.
  */
 export async function runRotateMasterKey(options: RotateOptions, settings: RotateSettings): Promise<RotateReport> {
-  const interruption = new Interruption()
-  const run: RotateRun = {
-    options,
-    env: settings.env,
-    runId: randomUUID(),
-    startedAt: new Date(),
-    interruption,
-    pendingScripts: [],
-    appliedScripts: [],
-    nodes: [],
-    tallies: [],
-    unreadable: [],
-    left: [],
-    commitSent: false,
-    committed: false,
-    verified: false,
-  }
+  const run: RotateRun = {...startKeyChangeRun(settings.env), options, nodes: [], tallies: [], unreadable: [], left: []}
+  const {interruption} = run
   const includeMasterKey = !options.json || options.showMasterKey
   return runFlow(ROTATE_MASTER_KEY_STEPS, run, {
     renderer: settings.renderer,
