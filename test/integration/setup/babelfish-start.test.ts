@@ -1,20 +1,10 @@
 import {expect} from 'chai'
-import {chmod, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {chmod, mkdtemp, readdir, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {babelfishMissing, startBabelfish} from '../../../scripts/lib/babelfish.js'
-
-/** The processes whose command line names `folder` (a postmaster names its data folder: `postgres -D <folder>`). */
-async function processesNaming(folder: string): Promise<string[]> {
-  const found: string[] = []
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue
-    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-    if (commandLine.includes(folder)) found.push(`${pid}: ${commandLine.replaceAll('\0', ' ')}`)
-  }
-  return found
-}
+import {processesNaming} from '../../../scripts/lib/proc-stat.js'
 
 /**
  * The start the global setup and the demo use (scripts/lib/babelfish.ts), broken on purpose after the server came

@@ -1,23 +1,14 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {chmod, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {chmod, mkdtemp, readdir, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {processesNaming} from '../../../scripts/lib/proc-stat.js'
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const DEADLINE_MS = 60_000
-
-/** The processes whose command line names `folder` (a postmaster names its data folder: `postgres -D <folder>`). */
-async function processesNaming(folder: string): Promise<number[]> {
-  const found: number[] = []
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue
-    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-    if (commandLine.includes(folder)) found.push(Number(pid))
-  }
-  return found
-}
 
 /**
  * The test command's global setup (test/setup/global-postgres.ts) when one server cannot be had: the SQL Server
@@ -34,7 +25,7 @@ describe('a global setup that fails', () => {
   })
   after(async () => {
     // Only if the setup failed to stop them: servers it left running in this folder.
-    for (const pid of await processesNaming(folder)) process.kill(pid, 'SIGKILL')
+    for (const {pid} of await processesNaming(folder)) process.kill(pid, 'SIGKILL')
     await rm(folder, {recursive: true, force: true})
   })
 
