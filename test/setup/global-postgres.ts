@@ -1,10 +1,14 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
 import {startEmbeddedPostgres, type EmbeddedServer} from '../../scripts/lib/embedded-postgres.js'
 import {babelfishMissing, startBabelfish, type BabelfishServer} from '../../scripts/lib/babelfish.js'
 import {MSSQL_ENGINE_VARIABLE, MSSQL_MISSING_VARIABLE, MSSQL_VARIABLE} from '../support/engines.js'
 import {BABELFISH_POSTGRES_VARIABLE, describeMssqlServer} from '../support/mssql-server.js'
 import {disposeLostServerTemplates} from '../support/lost-server.js'
 import {closeMssqlPools} from '../support/mssql-query.js'
-import {countMssqlTest, reportMssqlCount} from './mssql-count.js'
+import {countMssqlTest, MSSQL_TALLY_VARIABLE, reportMssqlCount} from './mssql-count.js'
 
 /**
  * Mocha global setup: the database servers for the whole run. A real PostgreSQL (from `embedded-postgres`),
@@ -14,6 +18,7 @@ import {countMssqlTest, reportMssqlCount} from './mssql-count.js'
  */
 let postgres: EmbeddedServer | undefined
 let babelfish: BabelfishServer | undefined
+let tallyFolder: string | undefined
 
 /**
  * Both servers start side by side. When one fails, the other may still be starting: wait for it, stop every
@@ -21,6 +26,12 @@ let babelfish: BabelfishServer | undefined
  * server left running).
  */
 export async function mochaGlobalSetup(): Promise<void> {
+  // Lanes started by test/setup/two-lanes.ts find the servers and the tally set by it, which reports.
+  if (!process.env[MSSQL_TALLY_VARIABLE]) {
+    tallyFolder = mkdtempSync(path.join(os.tmpdir(), 'mssql-tally-'))
+    process.env[MSSQL_TALLY_VARIABLE] = path.join(tallyFolder, 'passed')
+  }
+
   const results = await Promise.allSettled([setUpPostgres(), setUpMssql()])
   const failure = results.find((result) => result.status === 'rejected')
   if (!failure) return
@@ -53,15 +64,25 @@ async function setUpMssql(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
-  await closeMssqlPools()
-  await disposeLostServerTemplates()
+  if (tallyFolder) {
+    reportMssqlCount(process.env[MSSQL_TALLY_VARIABLE]!)
+    rmSync(tallyFolder, {recursive: true, force: true})
+    tallyFolder = undefined
+  }
+
   const servers = [postgres, babelfish]
   postgres = babelfish = undefined
   await Promise.all(servers.map((server) => server?.stop()))
 }
 
-/** Counts the SQL Server tests that passed, and prints the count at the end (`mssql: N passing on ...`). */
+/**
+ * In the process that ran the tests (each worker under `--parallel`, where this runs after every file): counts the
+ * SQL Server tests that passed, and closes that process's pools and templates.
+ */
 export const mochaHooks = {
   afterEach: countMssqlTest,
-  afterAll: reportMssqlCount,
+  async afterAll() {
+    await closeMssqlPools()
+    await disposeLostServerTemplates()
+  },
 }

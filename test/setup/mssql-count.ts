@@ -1,19 +1,29 @@
+import {appendFileSync, readFileSync} from 'node:fs'
+
 import {MSSQL_ENGINE_VARIABLE, MSSQL_MISSING_VARIABLE} from '../support/engines.js'
 
 /**
  * The run's SQL Server tally: tests that passed inside a suite titled "... on mssql" (every such suite works on a
  * database of the SQL Server under test, so each of its tests ran statements over TDS). Printed once at the end,
- * so a run that silently lost its SQL Server suites shows it.
+ * so a run that silently lost its SQL Server suites shows it. Under `--parallel` each file runs in a worker process
+ * of its own, so every pass is a line appended to one file the global setup names, and the global teardown counts.
  */
-let passing = 0
+export const MSSQL_TALLY_VARIABLE = 'MSSQL_TALLY_FILE'
 
 export function countMssqlTest(this: Mocha.Context): void {
   const test = this.currentTest
-  if (test?.state === 'passed' && /\bon mssql\b/.test(test.fullTitle())) passing++
+  const tally = process.env[MSSQL_TALLY_VARIABLE]
+  if (tally && test?.state === 'passed' && /\bon mssql\b/.test(test.fullTitle())) appendFileSync(tally, '.\n')
 }
 
-export function reportMssqlCount(): void {
+export function reportMssqlCount(tally: string): void {
   const engine = process.env[MSSQL_ENGINE_VARIABLE]
+  let passing = 0
+  try {
+    passing = readFileSync(tally, 'utf8').length / 2
+  } catch {
+    // No file: no SQL Server test passed.
+  }
   console.log(
     engine
       ? `\n  mssql: ${passing} passing on ${engine}`
