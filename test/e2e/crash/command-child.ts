@@ -2,11 +2,14 @@ import {spawn} from 'node:child_process'
 import {performance} from 'node:perf_hooks'
 
 import {PLUGIN_ROOT} from '../../../scripts/lib/host-cli.js'
+import {killAsPhaseOpens, MARK_FD} from './kill-in-child.js'
 import {COMMAND_PHASES, lastPhase, type PhaseDefinition, PhaseTracker} from './phases.js'
 
 /**
  * When to SIGKILL: `delayMs` after the run enters phase `afterPhase` (an index into the command's phases; 0 is the
- * spawn), or a later one if it skipped that one. A delay of 0 kills as the line is read, without waiting for a timer.
+ * spawn), or a later one if it skipped that one. A delay of 0 after a phase's opening line is the child's own kill as
+ * it writes the line (kill-as-phase-opens.ts): it lands in the phase whenever the run prints that line, however short
+ * the phase. Any other kill is the parent's, from a timer or at the spawn.
  */
 export interface KillAt {
   readonly afterPhase: number
@@ -60,11 +63,14 @@ export async function runCommandChild(
 ): Promise<ChildRun> {
   const started = performance.now()
   const since = () => performance.now() - started
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', command, ...args], {
+  const inChild = kill !== undefined && kill.afterPhase > 0 && kill.delayMs === 0
+  const selfKill = inChild ? killAsPhaseOpens(command, kill.afterPhase) : {args: [], env: {}}
+  const child = spawn(process.execPath, ['--import', 'tsx', ...selfKill.args, 'bin/dev.js', command, ...args], {
     cwd: PLUGIN_ROOT,
     // NODE_ENV=development makes oclif load the TypeScript sources rather than a possibly stale dist/.
-    env: {...process.env, ...env, CI: 'true', NODE_ENV: 'development'},
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, ...env, ...selfKill.env, CI: 'true', NODE_ENV: 'development'},
+    // fd 3: the child's word that it killed itself (kill-in-child.ts).
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   })
   const titles: Array<{title: string; atMs: number}> = []
   const lines: Array<{text: string; atMs: number}> = []
@@ -81,7 +87,7 @@ export async function runCommandChild(
     child.kill('SIGKILL')
   }
   const armKill = () => {
-    if (!kill || armed) return
+    if (!kill || inChild || armed) return
     armed = true
     if (kill.delayMs === 0) killNow()
     else timer = setTimeout(killNow, kill.delayMs)
@@ -93,7 +99,7 @@ export async function runCommandChild(
     child.kill('SIGKILL')
   }, HANG_MS)
 
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     const at = since()
     stdout += chunk
     const complete = (pendingLine + chunk).split('\n')
@@ -106,7 +112,8 @@ export async function runCommandChild(
       if (match) titles.push({title: match[1], atMs: at})
     }
   })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdio[MARK_FD]!.on('data', () => (killedAtMs ??= since()))
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', reject)
     child.once('close', (code, sig) => resolve([code, sig]))

@@ -7,6 +7,8 @@ export interface CrashOptions {
   readonly documents: number
   /** Seeds both the database content and the choice of kill instants, so a failing trial can be replayed. */
   readonly seed: number
+  /** The one kind of trial to run (its name in the trial lines, e.g. `--kind=--candidateKey`); all kinds by default. */
+  readonly kind?: string
 }
 
 function wholeNumber(name: string, raw: string | undefined, fallback: number, least: number): number {
@@ -17,16 +19,17 @@ function wholeNumber(name: string, raw: string | undefined, fallback: number, le
   return value
 }
 
-/** `--trials N [--documents D] [--seed S]`. */
+/** `--trials N [--documents D] [--seed S] [--kind=NAME]`. */
 export function parseCrashOptions(argv: string[]): CrashOptions {
   const {values} = parseArgs({
     args: argv,
-    options: {trials: {type: 'string'}, documents: {type: 'string'}, seed: {type: 'string'}},
+    options: {trials: {type: 'string'}, documents: {type: 'string'}, seed: {type: 'string'}, kind: {type: 'string'}},
     strict: true,
   })
   return {
     trials: wholeNumber('trials', values.trials, 8, 1),
     documents: wholeNumber('documents', values.documents, 2000, 50),
     seed: wholeNumber('seed', values.seed, 1, 0),
+    kind: values.kind,
   }
 }

@@ -1,16 +1,18 @@
 /**
- * `npm run test:crash -- --trials N [--documents D] [--seed S]`: kill-anywhere crash safety of every command that
- * writes. Seven kinds of trial: the reset under five flag sets (flag-sets.ts: defaults, `--scrubPii
+ * `npm run test:crash -- --trials N [--documents D] [--seed S] [--kind=NAME]`: kill-anywhere crash safety of every
+ * command that writes. Seven kinds of trial: the reset under five flag sets (flag-sets.ts: defaults, `--scrubPii
  * --upgradeDatabase`, `--no-quarantine`, `--candidateKey` on a server split over two old keys, `--isolateCopy`), the
  * rotation (rotation-trial.ts) and the restore of a reset's quarantine (restore-trial.ts). Each kind has its phases,
  * read off its output (phases.ts). The schedule (kill-schedule.ts) is fixed in advance: trial i runs kind i mod 7 and
  * aims at one phase of it, so that N ≥ 76 trials aim at every (kind, phase) pair; an aim at a pair not hit yet kills
- * as the phase opens, later ones spread over the phase as an uninterrupted run (calibration, on demand) timed it.
+ * as the phase opens (the child kills itself as it writes the line: sure to land, however short the phase), later ones
+ * spread over the phase as an uninterrupted run (calibration, on demand) timed it.
  * Each trial copies a server, SIGKILLs the command, checks the state it left, runs the command again and checks the
  * result is complete and consistent, that no temporary file is left and that no output leaks a secret. Every third
  * trial runs on SQL Server (the one MSSQL_TEST_CONNECTION names, else Babelfish) on its own seeded server of at most
  * MSSQL_DOCUMENTS documents. Prints one line per trial, then the coverage table (kills landed per kind and phase),
  * the pairs no trial hit, and `trials=N inconsistent=M`; exits 1 if M > 0, or if with N ≥ 76 some pair was not hit.
+ * `--kind=NAME` runs the one kind of that name alone (the schedule then reaches its every phase in as many trials).
  */
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -47,13 +49,16 @@ type TrialKind =
   | {readonly type: 'rotation'; readonly name: string; readonly phases: typeof PHASES}
   | {readonly type: 'restore'; readonly name: string; readonly phases: typeof PHASES}
 
-const KINDS: readonly TrialKind[] = [
+const ALL_KINDS: readonly TrialKind[] = [
   ...FLAG_SETS.map((flags) => ({type: 'reset' as const, name: flags.name, flags, phases: PHASES})),
   {type: 'rotation', name: ROTATION_FLAG_SET, phases: ROTATION_PHASES},
   {type: 'restore', name: RESTORE_KIND, phases: RESTORE_PHASES},
 ]
 
 const options = parseCrashOptions(process.argv.slice(2))
+const KINDS = options.kind === undefined ? ALL_KINDS : ALL_KINDS.filter((k) => k.name === options.kind)
+if (KINDS.length === 0)
+  throw new RangeError(`--kind must be one of ${ALL_KINDS.map((k) => `"${k.name}"`).join(', ')}, got "${options.kind}"`)
 const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-crash-'))
 const missing = process.env[MSSQL_VARIABLE] ? undefined : babelfishMissing()
 const [server, babelfish] = await Promise.all([

@@ -20,10 +20,11 @@ export interface Aim {
  * meet K different phases, the last ones (where the writes are) first. So N ≥ K × max n trials aim at every pair
  * (`firstFullCoverage`).
  *
- * The instant: an aim at a pair no trial has hit yet kills as the phase's opening line is read (delay 0), the surest
- * hit; once hit, later aims spread over the phase, the k-th within the k-th of equal slices of its length in an
- * uninterrupted run. A pair that was missed (the run raced past a phase of a few milliseconds) is therefore tried
- * again at its opening line when its turn comes round. Seeded: the same seed and the same hits replay.
+ * The instant: an aim at a pair no trial has hit yet kills as the phase's opening line is written (delay 0: the child
+ * kills itself there, command-child.ts), a certain hit whenever the run prints that line; once hit, later aims spread
+ * over the phase, the k-th within the k-th of equal slices of its length in an uninterrupted run, from the parent's
+ * timer, and land where the run has got to. A pair still missed (a run that skipped the phase) is tried again at its
+ * opening line when its turn comes round. Seeded: the same seed and the same hits replay.
  */
 export class KillSchedule {
   private readonly hits: number[][]
