@@ -186,18 +186,25 @@ class FieldWalk {
   reached(node: JsonNode, holder: JsonNode, shadowed: boolean): void {
     // Conditions are read as the server reads them: the last copy of each key.
     if (!conditionsHold(this.text, holder, this.compiled.when)) return
-    const indices = this.steps.filter((step): step is number => typeof step === 'number')
-    const label = labelOf(this.text, this.root, this.compiled.label, indices) ?? this.compiled.field.title
+    // The array positions are gathered only for a field that has a label path to bind them to.
+    const {label: labelPath} = this.compiled
+    const indices = labelPath ? this.steps.filter((step): step is number => typeof step === 'number') : NO_INDICES
+    const label = labelOf(this.text, this.root, labelPath, indices) ?? this.compiled.field.title
     const elements = this.elements.length === 0 ? NO_ELEMENTS : [...this.elements]
     this.leaves.push({field: this.compiled.field, path: this.path(), node, label, shadowed, elements})
   }
 
-  /** The path down to where the walk is: `a.b[2].c`. */
+  /** The path down to where the walk is: `a.b[2].c`, as one flat string (the quarantine and the report read it). */
   path(): string {
-    let path = ''
-    for (const step of this.steps)
-      path = typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step
-    return path
+    const parts: string[] = []
+    let length = 0
+    for (const step of this.steps) {
+      // A key after nothing (or after empty keys only) takes no dot, as `a.b` joins keys.
+      const part = typeof step === 'number' ? `[${step}]` : length > 0 ? `.${step}` : step
+      parts.push(part)
+      length += part.length
+    }
+    return parts.join('')
   }
 
   visit(node: JsonNode, holder: JsonNode, at: number, shadowed: boolean): void {
@@ -235,6 +242,7 @@ class FieldWalk {
 }
 
 const NO_ELEMENTS: readonly JsonNode[] = []
+const NO_INDICES: readonly number[] = []
 
 /** A walk that keeps every place a path reaches, sensitive or not (for the restore's check of a place). */
 class PlaceWalk extends FieldWalk {

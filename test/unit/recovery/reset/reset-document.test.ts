@@ -67,6 +67,19 @@ describe('resetDocument', () => {
     expect(JSON.parse(t.json!).Parameters[1].DefaultValue).to.equal('https://x')
   })
 
+  it('writes a path through arrays, dotted keys and an empty key: a dot before every key but the first', () => {
+    const process =
+      `{"Steps":[{"Name":"s0"},{"Name":"s1","Actions":[{"Name":"a0"},{"Name":"a1","SensitiveProperties":` +
+      `{"":${secret('1')},"x.y":${secret('2')},"[0]":${secret('3')}}}]}]}`
+    const result = resetDocument(table('DeploymentProcess'), 'deploymentprocess-2', process)
+    if (result.state !== 'scanned') throw new Error(result.reason)
+    expect(result.leaves.map((l) => [l.path, l.label])).to.deep.equal([
+      ['Steps[1].Actions[1].SensitiveProperties.', 'a1'],
+      ['Steps[1].Actions[1].SensitiveProperties.x.y', 'a1'],
+      ['Steps[1].Actions[1].SensitiveProperties.[0]', 'a1'],
+    ])
+  })
+
   it('touches a configuration document only when its Id is the one the catalog names', () => {
     const smtp = `{"SmtpHost":"mail","SmtpPassword":${secret('m')}}`
     const other = resetDocument(table('Configuration'), 'license', smtp)
