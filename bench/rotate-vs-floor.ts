@@ -41,7 +41,7 @@ try {
     try {
       await template.freshCopy()
       const documents = await sweptDocuments(template.databaseUrl)
-      const plan = path.join(tmpdir(), `bench-rotate-plan-${requested}-${process.pid}.ndjson`)
+      const plan = path.join(tmpdir(), `bench-rotate-plan-${requested}-${process.pid}.bin`)
       const planArgs = ['--database-url', template.databaseUrl, '--config', template.seeded.configPath, '--plan', plan]
       const planned = await runMeasuringChild('rotate-floor-plan.ts', planArgs, template.env, [], compiled)
       const tool: Run[] = []

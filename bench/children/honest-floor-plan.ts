@@ -15,6 +15,7 @@ import {performance} from 'node:perf_hooks'
 import {parseArgs} from 'node:util'
 import pg from 'pg'
 
+import {quarantineRows} from '../../src/recovery/reset/quarantine-rows.js'
 import {resetDocument} from '../../src/recovery/reset/reset-document.js'
 import {writeFloorPlan} from '../lib/floor-plan.js'
 import {sweptTableRows} from '../lib/swept-tables.js'
@@ -51,8 +52,8 @@ sample.length = 0
 const totals = await writeFloorPlan(client, tables, values.plan, (table, id, json) => {
   const result = resetDocument(table, id, json)
   if (result.state !== 'scanned') return undefined
-  const quarantine = result.leaves.flatMap((leaf) =>
-    leaf.ciphertext === undefined ? [] : [[leaf.path, leaf.ciphertext] as const],
+  const quarantine = quarantineRows({runId: '', table: table.table, documentId: id}, result).map(
+    ({path, value, kind, elementIds, written}) => ({path, value, kind, elementIds, written}),
   )
   if (result.json === undefined && quarantine.length === 0) return undefined
   return {table: table.table, id, json: result.json, quarantine}

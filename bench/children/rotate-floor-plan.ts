@@ -32,7 +32,13 @@ await client.connect()
 const totals = await writeFloorPlan(client, tables, values.plan, (table, id, json) => {
   const result = rotateDocument(table, id, json, keys, false)
   if (result.state !== 'scanned' || result.json === undefined) return undefined
-  const quarantine = result.uncatalogedRotated.map((value) => [value.path, value.ciphertext] as const)
+  // As the tool's rotateBatch (src/recovery/rotate-master-key/rotate-table.ts) quarantines them.
+  const quarantine = result.uncatalogedRotated.map(({path, ciphertext, written}) => ({
+    path,
+    value: ciphertext,
+    kind: 'rotation' as const,
+    written,
+  }))
   return {table: table.table, id, json: result.json, quarantine}
 })
 await client.end()

@@ -1,36 +1,71 @@
 /**
  * The honest floor's plan: for each catalog document whose end state differs from its start, its new JSON and the
  * quarantine rows the tool writes for it, computed BEFORE any timing by the tool's own per-document logic
- * (`resetDocument`, command defaults). One JSON line per such document, in the order the tables are reset.
+ * (`resetDocument`, command defaults). One row of a row plan (row-plan.ts) per such document, in the order the floor
+ * reads them (the tables in the tool's order, each by Id), so the floor reads it as a stream beside its reads and its
+ * memory stays flat at any size.
  */
-import {once} from 'node:events'
-import {createReadStream, createWriteStream} from 'node:fs'
-import {createInterface} from 'node:readline'
 import type pg from 'pg'
 
-/** One line of the plan. */
+import type {QuarantineRow} from '../../src/database/operations/quarantine-row.js'
+import {type PlannedRow, RowPlanReader, RowPlanWriter} from './row-plan.js'
+
+/** A quarantine row as the plan holds it: the run, table and document are the floor's and the document's. */
+export type PlannedQuarantine = Omit<QuarantineRow, 'runId' | 'tableName' | 'documentId'>
+
+/** One document of the plan. */
 export interface PlannedDocument {
   readonly table: string
   readonly id: string
   /** The new JSON; absent when the document keeps its text (it may still have values quarantined). */
   readonly json?: string
-  /** [path, ciphertext] of each value quarantined. */
-  readonly quarantine: ReadonlyArray<readonly [string, string]>
+  readonly quarantine: readonly PlannedQuarantine[]
 }
 
-/** The plan, by table, then by document Id. */
-export type FloorPlan = Map<string, Map<string, PlannedDocument>>
+/** Values per quarantine row in a plan row: path, value, kind, element Ids, written. */
+const QUARANTINE_WIDTH = 5
 
-export async function readFloorPlan(file: string): Promise<FloorPlan> {
-  const plan: FloorPlan = new Map()
-  for await (const line of createInterface({input: createReadStream(file, 'utf8'), crlfDelay: Infinity})) {
-    if (!line) continue
-    const document = JSON.parse(line) as PlannedDocument
-    let byId = plan.get(document.table)
-    if (!byId) plan.set(document.table, (byId = new Map()))
-    byId.set(document.id, document)
+function planRow(document: PlannedDocument): PlannedRow {
+  const row: Array<string | null> = [document.table, document.id, document.json ?? null]
+  for (const {path, value, kind, elementIds, written} of document.quarantine)
+    row.push(path, value, kind ?? null, elementIds ?? null, written ?? null)
+  return row
+}
+
+function plannedDocument(row: PlannedRow): PlannedDocument {
+  if (row.length < 3 || (row.length - 3) % QUARANTINE_WIDTH !== 0 || row[0] === null || row[1] === null)
+    throw new Error(`a floor plan row of ${row.length} values is not a planned document`)
+  const quarantine: PlannedQuarantine[] = []
+  for (let at = 3; at < row.length; at += QUARANTINE_WIDTH) {
+    const [path, value, kind, elementIds, written] = row.slice(at, at + QUARANTINE_WIDTH)
+    quarantine.push({
+      path: path!,
+      value: value!,
+      ...(kind !== null && {kind: kind as PlannedQuarantine['kind']}),
+      ...(elementIds !== null && {elementIds}),
+      ...(written !== null && {written}),
+    })
   }
-  return plan
+  return {table: row[0], id: row[1], ...(row[2] !== null && {json: row[2]}), quarantine}
+}
+
+/** Reads a plan's documents in order. */
+export class FloorPlanReader {
+  private constructor(private readonly rows: RowPlanReader) {}
+
+  static async open(file: string): Promise<FloorPlanReader> {
+    return new FloorPlanReader(await RowPlanReader.open(file))
+  }
+
+  /** The next document, or undefined at the end of the plan. */
+  async next(): Promise<PlannedDocument | undefined> {
+    const row = await this.rows.next()
+    return row && plannedDocument(row)
+  }
+
+  close(): Promise<void> {
+    return this.rows.close()
+  }
 }
 
 /** What a plan holds: the documents read, those whose text changes, and the quarantine rows. */
@@ -50,7 +85,7 @@ export async function writeFloorPlan<T extends {readonly table: string}>(
   file: string,
   planOf: (table: T, id: string, json: string | null) => PlannedDocument | undefined,
 ): Promise<PlanTotals> {
-  const out = createWriteStream(file)
+  const out = new RowPlanWriter(file)
   const totals: PlanTotals = {documents: 0, documentsChanged: 0, quarantineRows: 0}
   for (const table of tables) {
     let last = ''
@@ -65,13 +100,12 @@ export async function writeFloorPlan<T extends {readonly table: string}>(
         if (!planned) continue
         if (planned.json !== undefined) totals.documentsChanged++
         totals.quarantineRows += planned.quarantine.length
-        if (!out.write(JSON.stringify(planned) + '\n')) await once(out, 'drain')
+        await out.write(planRow(planned))
       }
       if (rows.length < 2000) break
       last = rows.at(-1)!.Id
     }
   }
-  out.end()
-  await once(out, 'close')
+  await out.close()
   return totals
 }

@@ -1,18 +1,18 @@
 /**
- * The scrub floor's plan: every row the tool's scrub changes, with the values it writes (Id, JSON, then the table's
- * scrubbed columns), in the order the scrub reads them, computed before any timing by the tool's own scrubUser and
- * scrubEvent. At ten million events it is gigabytes, so it is a file read as a stream, and binary (each value a
- * 32-bit byte length, -1 for NULL, then its UTF-8 bytes): parsing JSON lines cost the floor more CPU than its
- * statements did.
+ * A floor's plan file: rows of nullable texts, written before any timing and read back in order, as a stream, by the
+ * timed floor (the reset floor's plan, floor-plan.ts; the scrub floor's, children/scrub-floor-plan.ts). At ten million
+ * events or two million documents a plan is gigabytes, so it is never held whole; and it is binary (a row is its
+ * value count, then each value a 32-bit byte length, -1 for NULL, then its UTF-8 bytes): parsing JSON lines cost the
+ * scrub floor more CPU than its statements did.
  */
 import {once} from 'node:events'
 import {createWriteStream, type WriteStream} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
 
-/** One planned row: Id, JSON and the scrubbed columns, in the catalog's order. */
+/** One planned row; what its values mean is the plan's own. */
 export type PlannedRow = ReadonlyArray<string | null>
 
-export class ScrubPlanWriter {
+export class RowPlanWriter {
   private readonly out: WriteStream
 
   constructor(file: string) {
@@ -38,15 +38,15 @@ export class ScrubPlanWriter {
 const CHUNK_BYTES = 8 * 2 ** 20
 
 /** Reads a plan's rows in order, a chunk of the file at a time. */
-export class ScrubPlanReader {
+export class RowPlanReader {
   private buffer = Buffer.alloc(0)
   private at = 0
   private ended = false
 
   private constructor(private readonly file: FileHandle) {}
 
-  static async open(file: string): Promise<ScrubPlanReader> {
-    return new ScrubPlanReader(await open(file))
+  static async open(file: string): Promise<RowPlanReader> {
+    return new RowPlanReader(await open(file))
   }
 
   /** The next row, or undefined at the end of the plan. */
@@ -55,7 +55,7 @@ export class ScrubPlanReader {
       const row = this.parse()
       if (row) return row
       if (this.ended) {
-        if (this.at < this.buffer.length) throw new Error('the scrub plan ends inside a row')
+        if (this.at < this.buffer.length) throw new Error('the plan ends inside a row')
         return undefined
       }
       await this.fill()
