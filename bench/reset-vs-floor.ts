@@ -196,7 +196,14 @@ async function measureSize(
   let plan: PlanTotals | undefined
   const planFile = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.bin`)
   if (args.engine === 'postgres') {
-    const planArgs = ['--database-url', template.databaseUrl, '--plan', planFile]
+    const planArgs = [
+      '--database-url',
+      template.databaseUrl,
+      '--plan',
+      planFile,
+      '--batch-size',
+      String(args.floorBatchSize),
+    ]
     plan = (await runMeasuringChild('honest-floor-plan.ts', planArgs, {}, [], compiled)) as unknown as PlanTotals
     planFiles.push(planFile)
   }

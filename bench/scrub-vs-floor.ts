@@ -272,7 +272,8 @@ try {
     planFiles.push(reset, scrub)
     await template.freshCopy()
     const planArgs = ['--database-url', template.databaseUrl, '--plan']
-    await runMeasuringChild('honest-floor-plan.ts', [...planArgs, reset], {}, [], compiled)
+    const batch = ['--batch-size', String(DEFAULT_BATCH_SIZE)]
+    await runMeasuringChild('honest-floor-plan.ts', [...planArgs, reset, ...batch], {}, [], compiled)
     const planned = (await runMeasuringChild(
       'scrub-floor-plan.ts',
       [...planArgs, scrub],

@@ -1,10 +1,6 @@
-import {randomUUID} from 'node:crypto'
 import type pg from 'pg'
 
-import {quarantineInserts} from '../../src/database/dialects/postgres/postgres-quarantine-insert.js'
-import {resetBatch} from '../../src/database/dialects/postgres/postgres-reset-batch.js'
-import {postgresUpdate} from '../../src/database/dialects/postgres/postgres-update.js'
-import {QUARANTINE_TABLE, type QuarantineRow} from '../../src/database/operations/quarantine-row.js'
+import {QUARANTINE_TABLE} from '../../src/database/operations/quarantine-row.js'
 import {FloorPlanReader} from './floor-plan.js'
 import {floorArguments, measureFloorTransaction} from './floor-transaction.js'
 import {named} from './named-statement.js'
@@ -26,14 +22,13 @@ const CREATE_QUARANTINE = [
 ]
 
 /**
- * The honest floor's work inside the caller's open transaction, with the tool's own statements in the tool's order
- * (src/recovery/reset/walk-table.ts): create the quarantine table, keyset-read every document of `tables` (the ones
- * the tool reads: the catalog's and every other table with a JSON column but the audit log; Id and JSON, `batchSize`
- * at a time), and write each batch's planned quarantine rows and documents as the tool's dialect writes them (one
- * statement where it can: postgres-reset-batch.ts). Pipelined as the tool is: each page's read is asked for before the
- * page before it is handled, each table's first read when the table before it starts, and one batch's write stays in
- * flight while the next batch is read. Nothing is parsed or decided: the plan, read as a stream beside the reads,
- * says what to write.
+ * The honest floor's work inside the caller's open transaction, in the tool's order (src/recovery/reset/
+ * walk-table.ts): create the quarantine table, keyset-read every document of `tables` (the ones the tool reads: the
+ * catalog's and every other table with a JSON column but the audit log; Id and JSON, `batchSize` at a time), and send
+ * each page's writes, the tool's own statements with their parameters made before timing (floor-plan.ts). Pipelined
+ * as the tool is: each page's read is asked for before the page before it is handled, each table's first read when
+ * the table before it starts, and one page's writes stay in flight while the next page is read. Nothing is parsed,
+ * decided or encoded: the plan, read as a stream beside the reads, holds what to send.
  */
 export async function resetFloor(
   client: pg.Client,
@@ -42,7 +37,6 @@ export async function resetFloor(
   tables: readonly string[],
 ): Promise<ResetFloorCounts> {
   const counts: ResetFloorCounts = {documents: 0, documentsChanged: 0, quarantineRows: 0}
-  const runId = randomUUID()
   for (const statement of CREATE_QUARANTINE) await client.query(statement)
   const read = (table: string, last: string | undefined) => {
     const select = `SELECT "Id", "JSON" FROM "${table}"`
@@ -62,41 +56,17 @@ export async function resetFloor(
       const {rows} = await page
       page = rows.length === batchSize ? read(table, rows.at(-1)!.Id) : undefined
       counts.documents += rows.length
-      const changed: Array<{Id: string; JSON: string}> = []
-      const quarantine: QuarantineRow[] = []
-      for (const row of rows) {
-        if (planned === undefined || planned.table !== table || planned.id !== row.Id) continue
-        if (planned.json !== undefined) changed.push({Id: row.Id, JSON: planned.json})
-        for (const value of planned.quarantine) quarantine.push({runId, tableName: table, documentId: row.Id, ...value})
-        planned = await plan.next()
-      }
-      if (changed.length === 0 && quarantine.length === 0) continue
-      counts.documentsChanged += changed.length
-      counts.quarantineRows += quarantine.length
+      if (planned === undefined || planned.table !== table || planned.lastId !== rows.at(-1)?.Id) continue
+      counts.documentsChanged += planned.documentsChanged
+      counts.quarantineRows += planned.quarantineRows
       await write
-      write = writeBatch(client, table, quarantine, changed)
+      write = Promise.all(planned.statements.map(({sql, parameters}) => client.query(named(sql, parameters))))
+      planned = await plan.next()
     }
   }
   await write
-  if (planned) throw new Error(`the plan has document ${planned.id} of ${planned.table}, which was not read`)
+  if (planned) throw new Error(`the plan has a page of ${planned.table} up to ${planned.lastId}, which was not read`)
   return counts
-}
-
-/** A batch's writes as the tool's writeResetBatch sends them on PostgreSQL (src/database/operations/). */
-function writeBatch(
-  client: pg.Client,
-  table: string,
-  quarantine: readonly QuarantineRow[],
-  changed: ReadonlyArray<{Id: string; JSON: string}>,
-): Promise<unknown> {
-  const combined = resetBatch(table, quarantine, changed)
-  const statements = combined
-    ? [combined]
-    : [
-        ...quarantineInserts(quarantine, new Date()),
-        ...(changed.length > 0 ? [postgresUpdate(table, ['JSON'], changed)] : []),
-      ]
-  return Promise.all(statements.map(({sql, parameters}) => client.query(named(sql, parameters))))
 }
 
 /**

@@ -12,6 +12,9 @@ import {open, type FileHandle} from 'node:fs/promises'
 /** One planned row; what its values mean is the plan's own. */
 export type PlannedRow = ReadonlyArray<string | null>
 
+/** A row as written (a Buffer is written as its bytes) or as read by `nextBytes`. */
+export type PlannedBytesRow = ReadonlyArray<string | Buffer | null>
+
 export class RowPlanWriter {
   private readonly out: WriteStream
 
@@ -19,10 +22,10 @@ export class RowPlanWriter {
     this.out = createWriteStream(file)
   }
 
-  async write(row: PlannedRow): Promise<void> {
+  async write(row: PlannedBytesRow): Promise<void> {
     const parts: Buffer[] = [Buffer.from(Uint32Array.of(row.length).buffer)]
     for (const value of row) {
-      const bytes = value === null ? undefined : Buffer.from(value, 'utf8')
+      const bytes = value === null ? undefined : typeof value === 'string' ? Buffer.from(value, 'utf8') : value
       parts.push(Buffer.from(Int32Array.of(bytes ? bytes.length : -1).buffer))
       if (bytes) parts.push(bytes)
     }
@@ -51,6 +54,14 @@ export class RowPlanReader {
 
   /** The next row, or undefined at the end of the plan. */
   async next(): Promise<PlannedRow | undefined> {
+    return (await this.nextBytes())?.map((value) => value && value.toString('utf8'))
+  }
+
+  /**
+   * The next row with each value as its bytes, or undefined at the end of the plan: views into the reader's buffer,
+   * which stay valid (a new one is made for each chunk read), so nothing is copied or decoded.
+   */
+  async nextBytes(): Promise<Array<Buffer | null> | undefined> {
     for (;;) {
       const row = this.parse()
       if (row) return row
@@ -67,13 +78,13 @@ export class RowPlanReader {
   }
 
   /** The row at `at` if it is all in the buffer (moving past it), else undefined. */
-  private parse(): PlannedRow | undefined {
+  private parse(): Array<Buffer | null> | undefined {
     const {buffer} = this
     let at = this.at
     if (buffer.length - at < 4) return undefined
     const count = buffer.readUInt32LE(at)
     at += 4
-    const row: Array<string | null> = []
+    const row: Array<Buffer | null> = []
     for (let index = 0; index < count; index++) {
       if (buffer.length - at < 4) return undefined
       const length = buffer.readInt32LE(at)
@@ -83,7 +94,7 @@ export class RowPlanReader {
         continue
       }
       if (buffer.length - at < length) return undefined
-      row.push(buffer.toString('utf8', at, at + length))
+      row.push(buffer.subarray(at, at + length))
       at += length
     }
     this.at = at
