@@ -37,6 +37,24 @@ describe("a floor's plan file", () => {
     for (const [index, row] of rows.entries()) expect(read[index], `row ${index}`).to.deep.equal(row)
   })
 
+  it('gives back the bytes of every value as written, text or Buffer, NULL apart from the empty text', async () => {
+    const rows = [
+      ['Grüße', Buffer.from([0, 1, 2, 255]), null, '', Buffer.alloc(0)],
+      [Buffer.from('🚀', 'utf8'), 'x'.repeat(9_000_000)],
+    ]
+    const file = path.join(folder, 'bytes.bin')
+    const writer = new RowPlanWriter(file)
+    for (const row of rows) await writer.write(row)
+    await writer.close()
+
+    const reader = await RowPlanReader.open(file)
+    const read: Array<Array<Buffer | null>> = []
+    for (let row = await reader.nextBytes(); row; row = await reader.nextBytes()) read.push(row)
+    await reader.close()
+    const bytes = (value: string | Buffer | null) => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value)
+    expect(read).to.deep.equal(rows.map((row) => row.map(bytes)))
+  })
+
   it('refuses a plan that ends inside a row', async () => {
     const file = path.join(folder, 'cut.bin')
     const writer = new RowPlanWriter(file)
