@@ -61,9 +61,11 @@ const toolChild = (template: BenchTemplate) => () =>
 
 const HONEST_FLOOR =
   'one transaction, one connection: keyset-read every document of the tables the tool reads (Id, JSON), write ' +
-  'back exactly the documents whose content changes (UPDATE FROM VALUES; the new JSON precomputed before timing ' +
-  "by the tool's own resetDocument) " +
-  `and insert the same quarantine rows (INSERT ... unnest, after creating the table); batch ${args.floorBatchSize}`
+  'back exactly the documents whose content changes and insert the same quarantine rows (after creating the ' +
+  "table), with the tool's own statements (its combined INSERT and UPDATE per batch, prepared) and pipelining " +
+  '(next read before this write, one write in flight); every statement and its parameters made before timing by ' +
+  "the tool's own resetDocument and dialect, and streamed from a file (flat memory); batch " +
+  `${args.floorBatchSize}`
 
 const honestFloorChild = (plan: string) => (template: BenchTemplate) => () =>
   runMeasuringChild(
@@ -193,9 +195,16 @@ async function measureSize(
       `tool reads) in ${elapsed(started)} s`,
   )
   let plan: PlanTotals | undefined
-  const planFile = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
+  const planFile = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.bin`)
   if (args.engine === 'postgres') {
-    const planArgs = ['--database-url', template.databaseUrl, '--plan', planFile]
+    const planArgs = [
+      '--database-url',
+      template.databaseUrl,
+      '--plan',
+      planFile,
+      '--batch-size',
+      String(args.floorBatchSize),
+    ]
     plan = (await runMeasuringChild('honest-floor-plan.ts', planArgs, {}, [], compiled)) as unknown as PlanTotals
     planFiles.push(planFile)
   }

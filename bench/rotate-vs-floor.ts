@@ -31,6 +31,9 @@ const rounds = Number(values.rounds)
 if (sizes.some((n) => !Number.isInteger(n) || n < 100) || !Number.isInteger(rounds) || rounds < 1)
   throw new Error('usage: npm run bench -- --rotate [--documents N,M] [--rounds R]')
 
+/** The floor's batch: its plan is made page by page of it. */
+const FLOOR_BATCH_SIZE = 2000
+
 const log = (line: string) => console.log(line)
 const compiled = await compileChildren()
 const server = await startEmbeddedPostgres()
@@ -41,12 +44,19 @@ try {
     try {
       await template.freshCopy()
       const documents = await sweptDocuments(template.databaseUrl)
-      const plan = path.join(tmpdir(), `bench-rotate-plan-${requested}-${process.pid}.ndjson`)
+      const plan = path.join(tmpdir(), `bench-rotate-plan-${requested}-${process.pid}.bin`)
+      const batch = ['--batch-size', String(FLOOR_BATCH_SIZE)]
       const planArgs = ['--database-url', template.databaseUrl, '--config', template.seeded.configPath, '--plan', plan]
-      const planned = await runMeasuringChild('rotate-floor-plan.ts', planArgs, template.env, [], compiled)
+      const planned = await runMeasuringChild(
+        'rotate-floor-plan.ts',
+        [...planArgs, ...batch],
+        template.env,
+        [],
+        compiled,
+      )
       const tool: Run[] = []
       const floor: Run[] = []
-      const floorArgs = ['--database-url', template.databaseUrl, '--plan', plan, '--batch-size', '2000']
+      const floorArgs = ['--database-url', template.databaseUrl, '--plan', plan, ...batch]
       for (let r = 1; r <= rounds; r++) {
         // Alternate which goes first, so neither always meets the colder cache.
         const order = r % 2 === 1 ? ['tool', 'floor'] : ['floor', 'tool']

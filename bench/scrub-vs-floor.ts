@@ -37,8 +37,12 @@ import {createBenchTemplate, startEmbeddedPostgres, type BenchTemplate} from './
 import {median, nullable, round} from './lib/stats.js'
 import {mediansLine, memoryLine} from './lib/summary-lines.js'
 
+// `--engine mssql`: the scrub's memory on SQL Server's stand-in (scrub-memory-mssql.ts), which exits when done.
+const engine = parseArgs({strict: false, options: {engine: {type: 'string', default: 'postgres'}}}).values.engine
+if (engine === 'mssql') await import('./scrub-memory-mssql.js')
+
 const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--documents D] [--rounds R]
-  [--floor-up-to F] [--profile DIR]
+  [--floor-up-to F] [--profile DIR] [--engine postgres|mssql]
   --events N          audit events in the larger database (default 1000000)
   --small-events M    audit events in the smaller one (below N), also the N of "10N within 1.1× of N" (default
                       N/10, at least 100000, when below N; 0 skips it)
@@ -48,7 +52,9 @@ const USAGE = `Usage: npm run bench:pii -- [--events N] [--small-events M] [--do
   --floor-up-to F     plan and run the floor only at sizes of at most F events (default: every size); a larger
                       one runs the tool alone, for its memory and limit_ratio (the plan and the floor each take
                       about as long as the tool)
-  --profile DIR       write a --cpu-prof profile of each of the tool's runs into DIR`
+  --profile DIR       write a --cpu-prof profile of each of the tool's runs into DIR
+  --engine E          postgres (default), or mssql: the tool's memory alone on SQL Server's stand-in (Babelfish),
+                      at two sizes (npm run bench:pii -- --engine mssql --help)`
 
 /** The least default of `--small-events`, and the largest run judged against the small limit. */
 const SMALL_EVENTS = 100_000
@@ -73,6 +79,7 @@ try {
       rounds: {type: 'string'},
       'floor-up-to': {type: 'string'},
       profile: {type: 'string'},
+      engine: {type: 'string'},
       help: {type: 'boolean', default: false},
     },
   })
@@ -80,6 +87,8 @@ try {
     console.log(USAGE)
     process.exit(0)
   }
+  if (values.engine !== undefined && values.engine !== 'postgres')
+    throw new Error(`--engine must be postgres or mssql, got "${values.engine}"`)
   const events = wholeNumber(values.events, 'events', 1000)
   args = {
     events,
@@ -258,12 +267,13 @@ try {
   /** The floor's two plans for a fresh copy of `template`, made before any timing. */
   async function planFloor(template: BenchTemplate, name: string): Promise<{reset: string; scrub: string; mb: number}> {
     const started = performance.now()
-    const reset = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.ndjson`)
+    const reset = path.join(tmpdir(), `bench-floor-plan-${name}-${process.pid}.bin`)
     const scrub = path.join(tmpdir(), `bench-scrub-plan-${name}-${process.pid}.bin`)
     planFiles.push(reset, scrub)
     await template.freshCopy()
     const planArgs = ['--database-url', template.databaseUrl, '--plan']
-    await runMeasuringChild('honest-floor-plan.ts', [...planArgs, reset], {}, [], compiled)
+    const batch = ['--batch-size', String(DEFAULT_BATCH_SIZE)]
+    await runMeasuringChild('honest-floor-plan.ts', [...planArgs, reset, ...batch], {}, [], compiled)
     const planned = (await runMeasuringChild(
       'scrub-floor-plan.ts',
       [...planArgs, scrub],

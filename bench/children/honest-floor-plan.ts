@@ -9,22 +9,24 @@
  * the second once it is optimized. Their difference is the JIT's warm-up, a fixed cost of the tool that the floor,
  * which parses nothing, does not pay (it weighs most on a small database).
  *
- * Usage: honest-floor-plan.ts --database-url URL --plan FILE
+ * Usage: honest-floor-plan.ts --database-url URL --plan FILE [--batch-size N]   (N: the floor's batch, default 2000)
  */
 import {performance} from 'node:perf_hooks'
-import {parseArgs} from 'node:util'
 import pg from 'pg'
 
+import {quarantineRows} from '../../src/recovery/reset/quarantine-rows.js'
 import {resetDocument} from '../../src/recovery/reset/reset-document.js'
 import {writeFloorPlan} from '../lib/floor-plan.js'
+import {floorArguments} from '../lib/floor-transaction.js'
 import {sweptTableRows} from '../lib/swept-tables.js'
 
-const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}}})
-if (!values['database-url'] || !values.plan)
-  throw new Error('usage: honest-floor-plan.ts --database-url URL --plan FILE')
+const {databaseUrl, plan, batchSize} = floorArguments(
+  'honest-floor-plan.ts --database-url URL --plan FILE [--batch-size N]',
+  true,
+)
 
-const {tables} = await sweptTableRows(values['database-url'])
-const client = new pg.Client({connectionString: values['database-url']})
+const {tables} = await sweptTableRows(databaseUrl)
+const client = new pg.Client({connectionString: databaseUrl})
 await client.connect()
 
 const WARM_UP_DOCUMENTS = 20_000
@@ -48,14 +50,14 @@ const secondPassSeconds = timedPass()
 const warmUp = {documents: sample.length, firstPassSeconds, secondPassSeconds}
 sample.length = 0
 
-const totals = await writeFloorPlan(client, tables, values.plan, (table, id, json) => {
+const totals = await writeFloorPlan(client, tables, plan!, batchSize, (table, id, json) => {
   const result = resetDocument(table, id, json)
   if (result.state !== 'scanned') return undefined
-  const quarantine = result.leaves.flatMap((leaf) =>
-    leaf.ciphertext === undefined ? [] : [[leaf.path, leaf.ciphertext] as const],
+  const quarantine = quarantineRows({runId: '', table: table.table, documentId: id}, result).map(
+    ({path, value, kind, elementIds, written}) => ({path, value, kind, elementIds, written}),
   )
   if (result.json === undefined && quarantine.length === 0) return undefined
-  return {table: table.table, id, json: result.json, quarantine}
+  return {json: result.json, quarantine}
 })
 await client.end()
 console.log(JSON.stringify({...totals, warmUp}))

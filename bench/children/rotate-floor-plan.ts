@@ -5,7 +5,7 @@
  * the quarantine rows (the uncataloged originals). The key is unsealed here from the instance (the environment names
  * it), never passed. Prints the plan's totals, so the parent can check the floor writes what the tool writes.
  *
- * Usage: rotate-floor-plan.ts --database-url URL --config PATH --plan FILE
+ * Usage: rotate-floor-plan.ts --database-url URL --config PATH --plan FILE [--batch-size N]
  */
 import {parseArgs} from 'node:util'
 import pg from 'pg'
@@ -15,25 +15,31 @@ import {readConfigFile} from '../../src/instance/config-file.js'
 import {readCurrentMasterKey} from '../../src/instance/current-master-key.js'
 import {rotateDocument} from '../../src/recovery/rotate-master-key/rotate-document.js'
 import {writeFloorPlan} from '../lib/floor-plan.js'
+import {floorArguments} from '../lib/floor-transaction.js'
 import {sweptTableRows} from '../lib/swept-tables.js'
 
-const {values} = parseArgs({
-  options: {'database-url': {type: 'string'}, config: {type: 'string'}, plan: {type: 'string'}},
-})
-if (!values['database-url'] || !values.plan || !values.config)
-  throw new Error('usage: rotate-floor-plan.ts --database-url URL --config PATH --plan FILE')
+const USAGE = 'rotate-floor-plan.ts --database-url URL --config PATH --plan FILE [--batch-size N]'
+const {databaseUrl, plan, batchSize} = floorArguments(USAGE, true)
+const config = parseArgs({strict: false, options: {config: {type: 'string'}}}).values.config
+if (typeof config !== 'string') throw new Error(`usage: ${USAGE}`)
 
-const current = await readCurrentMasterKey(await readConfigFile(values.config), process.env)
+const current = await readCurrentMasterKey(await readConfigFile(config), process.env)
 if (current.kind !== 'available') throw new Error(`the instance's key cannot be unsealed: ${current.reason}`)
 const keys = {current: current.key, next: generateMasterKey()}
-const {tables} = await sweptTableRows(values['database-url'])
-const client = new pg.Client({connectionString: values['database-url']})
+const {tables} = await sweptTableRows(databaseUrl)
+const client = new pg.Client({connectionString: databaseUrl})
 await client.connect()
-const totals = await writeFloorPlan(client, tables, values.plan, (table, id, json) => {
+const totals = await writeFloorPlan(client, tables, plan!, batchSize, (table, id, json) => {
   const result = rotateDocument(table, id, json, keys, false)
   if (result.state !== 'scanned' || result.json === undefined) return undefined
-  const quarantine = result.uncatalogedRotated.map((value) => [value.path, value.ciphertext] as const)
-  return {table: table.table, id, json: result.json, quarantine}
+  // As the tool's rotateBatch (src/recovery/rotate-master-key/rotate-table.ts) quarantines them.
+  const quarantine = result.uncatalogedRotated.map(({path, ciphertext, written}) => ({
+    path,
+    value: ciphertext,
+    kind: 'rotation' as const,
+    written,
+  }))
+  return {json: result.json, quarantine}
 })
 await client.end()
 process.stdout.write(JSON.stringify(totals) + '\n')

@@ -1,8 +1,9 @@
 /**
- * Child process, run once per seeded database and never timed: writes the scrub floor's plan (../lib/scrub-plan.ts)
- * by reading every user, then every audit event, in the scrub's order and running the tool's own scrubUser and
- * scrubEvent over them, as scrubPersonalData does (one pseudonymizer and one set of replacements for the run).
- * Prints how many rows it read and planned per table.
+ * Child process, run once per seeded database and never timed: writes the scrub floor's plan (a row plan:
+ * ../lib/row-plan.ts) by reading every user, then every audit event, in the scrub's order and running the tool's own
+ * scrubUser and scrubEvent over them, as scrubPersonalData does (one pseudonymizer and one set of replacements for the
+ * run). A row of the plan is a changed row's values as the tool writes them: Id, JSON, then the table's scrubbed
+ * columns. Prints how many rows it read and planned per table.
  *
  * Usage: scrub-floor-plan.ts --database-url URL --plan FILE
  */
@@ -14,7 +15,7 @@ import {PersonalReplacements} from '../../src/recovery/pii/personal-replacements
 import {Pseudonymizer} from '../../src/recovery/pii/pseudonymizer.js'
 import {scrubEvent, type EventRow} from '../../src/recovery/pii/scrub-event.js'
 import {scrubUser, userIdentity, type UserRow} from '../../src/recovery/pii/scrub-user.js'
-import {ScrubPlanWriter} from '../lib/scrub-plan.js'
+import {RowPlanWriter} from '../lib/row-plan.js'
 
 const {values} = parseArgs({options: {'database-url': {type: 'string'}, plan: {type: 'string'}}})
 if (!values['database-url'] || !values.plan)
@@ -22,7 +23,7 @@ if (!values['database-url'] || !values.plan)
 
 const client = new pg.Client({connectionString: values['database-url']})
 await client.connect()
-const plan = new ScrubPlanWriter(values.plan)
+const plan = new RowPlanWriter(values.plan)
 const pseudonymizer = new Pseudonymizer()
 const everyone = new PersonalReplacements()
 const userPseudonyms = new Map<string, string>()

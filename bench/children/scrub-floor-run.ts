@@ -1,35 +1,28 @@
 /**
  * Child process: the floor of a run with `--scrubPii`, in one transaction over one connection: the honest floor of
  * the reset (../lib/reset-floor.ts, from its plan), then every user and every audit event read and its changed rows
- * written back with the values the tool writes, precomputed before timing (../lib/scrub-plan.ts). Its statements are
- * the tool's own, in the tool's order: the same keyset read of the same columns, `--batch-size` rows at a time (give
- * the tool's), each batch's write as src/database/operations/documents.ts makes it (`UPDATE ... FROM VALUES`, padded
- * to the same few shapes), every statement prepared once under a name, the next batch's read asked for before this
- * batch's write, and one write in flight. What it does not do is the tool's work: no pseudonym, no JSON walked.
+ * written back with the values the tool writes, precomputed before timing (scrub-floor-plan.ts) and read as a stream
+ * (../lib/row-plan.ts). Its statements are the tool's own, in the tool's order: the same keyset read of the same
+ * columns, `--batch-size` rows at a time (give the tool's), each batch's write as src/database/operations/documents.ts
+ * makes it (`UPDATE ... FROM VALUES`, padded to the same few shapes), every statement prepared once under a name, the
+ * next batch's read asked for before this batch's write, and one write in flight. What it does not do is the tool's
+ * work: no pseudonym, no JSON walked.
  *
  * Usage: scrub-floor-run.ts --database-url URL --plan FILE --scrub-plan FILE [--batch-size N]
  */
 import {parseArgs} from 'node:util'
-import type pg from 'pg'
 
 import {postgresUpdate} from '../../src/database/dialects/postgres/postgres-update.js'
 import {PERSONAL_CATALOG} from '../../src/recovery/catalog/catalog.js'
+import {named} from '../lib/named-statement.js'
 import {measureHonestFloor} from '../lib/reset-floor.js'
-import {type PlannedRow, ScrubPlanReader} from '../lib/scrub-plan.js'
+import {type PlannedRow, RowPlanReader} from '../lib/row-plan.js'
 
 const USAGE = 'scrub-floor-run.ts --database-url URL --plan FILE --scrub-plan FILE [--batch-size N]'
 const {values} = parseArgs({strict: false, options: {'scrub-plan': {type: 'string'}}})
 const planFile = values['scrub-plan']
 if (typeof planFile !== 'string') throw new Error(`usage: ${USAGE}`)
-const plan = await ScrubPlanReader.open(planFile)
-
-/** Statement names by text: each text is prepared once on the connection, as the tool's dialect does. */
-const names = new Map<string, string>()
-function named(text: string, values: unknown[]): pg.QueryConfig {
-  let name = names.get(text)
-  if (name === undefined) names.set(text, (name = `scrub_floor_${names.size}`))
-  return {name, text, values}
-}
+const plan = await RowPlanReader.open(planFile)
 
 await measureHonestFloor(USAGE, async (client, batchSize) => {
   const rows: Record<string, number> = {}
@@ -62,7 +55,7 @@ await measureHonestFloor(USAGE, async (client, batchSize) => {
       rows[`${table}Changed`] += changed.length
       await write
       const {sql, parameters} = postgresUpdate(table, written, changed)
-      write = client.query(named(sql, parameters as unknown[]))
+      write = client.query(named(sql, parameters))
     }
     await write
   }

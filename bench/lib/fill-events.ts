@@ -31,7 +31,11 @@ export async function fillEvents(
   if (generated < options.count) await copyEvents(databaseUrl, options.existing, generated, options.count)
 }
 
-async function generateEvents(
+/**
+ * Adds `count` audit events made one by one by the seeder's generator, numbered after the `existing` ones, on either
+ * engine (`databaseUrl` a PostgreSQL URL or an ADO.NET string): through the tool's own batch inserts.
+ */
+export async function generateEvents(
   databaseUrl: string,
   options: {existing: number; count: number; users: number; seed: number},
 ): Promise<void> {
