@@ -191,6 +191,7 @@ try {
       added_cpu_ms: round(addedCpu.value, 1),
       added_cpu_ms_interval_95: addedCpu.interval.map((value) => round(value, 1)),
       cpu_ratio: round(hookCpuRatio.value, 3),
+      cpu_ratio_interval_95: hookCpuRatio.interval.map((value) => round(value, 3)),
       seed,
       goals: {
         hook_ratio_upper: {...hookGoal, pass: hookGoal.measured <= hookGoal.limit},
