@@ -51,12 +51,15 @@ export default class ${name[0].toUpperCase()}${name.slice(1)} extends Command {
  * A minimal multi-command oclif CLI, as an ops team would have, with three commands of its own. With a
  * tarball it lists the plugin as a dependency and in `oclif.plugins`, as `plugins install` would. With `manifest`
  * it has its own oclif.manifest.json, as a published CLI does (`oclif manifest` at prepack); without one, oclif
- * imports every host command at each start to learn its flags.
+ * imports every host command at each start to learn its flags. `otherPlugins` are packages of this checkout's
+ * node_modules the host lists too, as `oclif generate` lists @oclif/plugin-help: a host that lists any plugin
+ * matches its dependencies against the list at every start, one that lists none does not.
  */
 export async function buildHostCli(options: {
   pluginTarball?: string
   dir?: string
   manifest?: boolean
+  otherPlugins?: readonly string[]
 }): Promise<{dir: string; bin: string}> {
   const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'host-cli-')))
   const ours = JSON.parse(await readFile(path.join(PLUGIN_ROOT, 'package.json'), 'utf8')) as {
@@ -64,6 +67,8 @@ export async function buildHostCli(options: {
     dependencies: Record<string, string>
   }
   const dependencies: Record<string, string> = {'@oclif/core': ours.dependencies['@oclif/core']}
+  const otherPlugins = options.otherPlugins ?? []
+  for (const name of otherPlugins) dependencies[name] = await installedVersion(name)
   if (options.pluginTarball) dependencies[ours.name] = `file:${options.pluginTarball}`
   await mkdir(path.join(dir, 'bin'), {recursive: true})
   await mkdir(path.join(dir, 'commands'), {recursive: true})
@@ -80,7 +85,7 @@ export async function buildHostCli(options: {
           dirname: 'ops-host-cli',
           commands: './commands',
           topicSeparator: ':',
-          plugins: options.pluginTarball ? [ours.name] : [],
+          plugins: [...otherPlugins, ...(options.pluginTarball ? [ours.name] : [])],
         },
         dependencies,
         files: ['/bin', '/commands', '/oclif.manifest.json'],
@@ -108,4 +113,10 @@ export async function buildHostCli(options: {
     })
   }
   return {dir, bin: path.join(dir, 'bin', 'run.js')}
+}
+
+/** The version of `name` in this checkout's node_modules, so that npm installs it from its cache. */
+async function installedVersion(name: string): Promise<string> {
+  const manifest = path.join(PLUGIN_ROOT, 'node_modules', name, 'package.json')
+  return (JSON.parse(await readFile(manifest, 'utf8')) as {version: string}).version
 }
