@@ -72,7 +72,9 @@ try {
   const listing = {manifest: true, otherPlugins: [LISTED_PLUGIN]}
   const listedWith = await buildHostCli({...listing, pluginTarball: tarball, dir: path.join(work, 'listed-with')})
   const listedWithout = await buildHostCli({...listing, dir: path.join(work, 'listed-without')})
-  console.log(`Packed the plugin and built both host CLIs in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `Packed the plugin and built the four host CLIs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  )
 
   const installed = path.join(withPlugin.dir, 'node_modules', PLUGIN)
   const manifestPath = path.join(installed, 'oclif.manifest.json')

@@ -12,7 +12,7 @@ import {mochaGlobalSetup, mochaGlobalTeardown} from './global-postgres.js'
  * database: two SQL Server tests at once would find each other's lock. Run one after the other, the two lanes left
  * about half of this two-core machine idle, waiting on the engines (README, "Development").
  *
- * Arguments are mocha's (files, or options such as --bail), given to both lanes; without any, every e2e suite.
+ * Arguments are mocha's (files, and options such as --bail), given to both lanes; without a file, every e2e suite.
  * The PostgreSQL lane prints as it goes; the SQL Server lane's output follows when it ends.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -60,7 +60,8 @@ function runLane(lane: Lane, args: string[]): Promise<number> {
 
 async function main(): Promise<number> {
   const given = process.argv.slice(2)
-  const args = given.length > 0 ? given : ['test/e2e/**/*.test.ts']
+  // Without a file or folder (options alone, such as --bail), every e2e suite.
+  const args = given.some((arg) => !arg.startsWith('-')) ? given : [...given, 'test/e2e/**/*.test.ts']
   await mochaGlobalSetup()
   try {
     const started = Date.now()
