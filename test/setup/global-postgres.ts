@@ -76,8 +76,8 @@ export async function mochaGlobalTeardown(): Promise<void> {
 }
 
 /**
- * In the process that ran the tests (each worker under `--parallel`, where this runs after every file): counts the
- * SQL Server tests that passed, and closes that process's pools and templates.
+ * In each mocha process that runs tests (each lane of test/setup/two-lanes.ts): counts the SQL Server tests that
+ * passed, and closes that process's pools and templates at its end.
  */
 export const mochaHooks = {
   afterEach: countMssqlTest,

@@ -3,6 +3,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {mochaGlobalSetup, mochaGlobalTeardown} from './global-postgres.js'
+import {SQL_SERVER_SUITES} from './mssql-count.js'
 
 /**
  * `npm run test:e2e`: the end-to-end suites in two mocha processes at once, on one pair of servers started here.
@@ -17,7 +18,6 @@ import {mochaGlobalSetup, mochaGlobalTeardown} from './global-postgres.js'
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const MOCHA = path.join(ROOT, 'node_modules/.bin/mocha')
-const SQL_SERVER_SUITES = 'on mssql'
 
 interface Lane {
   readonly name: string
