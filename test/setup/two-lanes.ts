@@ -6,7 +6,8 @@ import {mochaGlobalSetup, mochaGlobalTeardown} from './global-postgres.js'
 import {SQL_SERVER_SUITES} from './mssql-count.js'
 
 /**
- * `npm run test:e2e`: the end-to-end suites in two mocha processes at once, on one pair of servers started here.
+ * `npm run test:integration` and `npm run test:e2e`: a tier's suites in two mocha processes at once, on one pair of
+ * servers started here.
  * One lane runs every suite titled "... on mssql" (test/support/engines.ts), the other everything else. The SQL
  * Server lane stays serial because the Babelfish stand-in keeps all its databases in one PostgreSQL database, so
  * `sp_getapplock` (the recovery lock) is shared by every test database there, where SQL Server keeps one per
@@ -14,6 +15,7 @@ import {SQL_SERVER_SUITES} from './mssql-count.js'
  * about half of this two-core machine idle, waiting on the engines (README, "Development").
  *
  * Arguments are mocha's (files, and options such as --bail), given to both lanes; without a file, every e2e suite.
+ * Each tier's script names its files (package.json).
  * The PostgreSQL lane prints as it goes; the SQL Server lane's output follows when it ends.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
