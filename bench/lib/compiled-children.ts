@@ -1,17 +1,42 @@
 import {execFile} from 'node:child_process'
-import {existsSync} from 'node:fs'
-import {mkdtemp, rm, symlink} from 'node:fs/promises'
+import {existsSync, rmSync} from 'node:fs'
+import {mkdir, mkdtemp, readdir, rm, symlink} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** Under node_modules, so the compiled files find the packages (and git ignores them). */
+const CACHE = path.join(REPO, 'node_modules/.cache')
+const PREFIX = 'bench-build-'
+
 /**
- * Under node_modules, so the compiled files find the packages (and git ignores them); named for the checkout, because
- * worktrees share one node_modules and must not compile over each other's children.
+ * A folder of this process's own for one compile, `bench-build-<pid>-…`, removed when the process exits: worktrees
+ * share one node_modules, and two benchmarks of one checkout may run at once, so no compile may write over, or delete,
+ * another run's children while it still spawns them. Folders left by a killed run (their process gone) are removed.
  */
-export const COMPILED_ROOT = path.join(REPO, `node_modules/.cache/bench-build-${path.basename(REPO)}`)
+async function ownFolder(): Promise<string> {
+  await mkdir(CACHE, {recursive: true})
+  for (const name of await readdir(CACHE)) {
+    const pid = Number(name.slice(PREFIX.length).split('-')[0])
+    if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid > 0 && !isAlive(pid))
+      await rm(path.join(CACHE, name), {recursive: true, force: true})
+  }
+  const folder = await mkdtemp(path.join(CACHE, `${PREFIX}${process.pid}-`))
+  process.once('exit', () => rmSync(folder, {recursive: true, force: true}))
+  return folder
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
 
 /**
  * Compiles the measuring children and the plugin's source to plain JavaScript (bench/tsconfig.children.json), so a
@@ -19,12 +44,12 @@ export const COMPILED_ROOT = path.join(REPO, `node_modules/.cache/bench-build-${
  * about 60 MB of resident memory to every process. Types are checked by `npm run typecheck`, not here.
  */
 export async function compileChildren(): Promise<string> {
-  return compile(REPO, COMPILED_ROOT)
+  return compile(REPO, await ownFolder())
 }
 
 /**
  * The same, from commit `revision` (checked out into a temporary worktree that shares this checkout's node_modules),
- * into its own folder beside COMPILED_ROOT: the baseline `npm run bench:compare` measures the working tree against.
+ * into a folder of its own: the baseline `npm run bench:compare` measures the working tree against.
  */
 export async function compileRevision(revision: string): Promise<string> {
   const git = (...args: string[]) => run('git', args, REPO)
@@ -37,7 +62,7 @@ export async function compileRevision(revision: string): Promise<string> {
   await git('worktree', 'add', '--detach', worktree, commit)
   try {
     await symlink(path.join(REPO, 'node_modules'), path.join(worktree, 'node_modules'), 'dir')
-    return await compile(worktree, `${COMPILED_ROOT}-${commit.slice(0, 12)}`)
+    return await compile(worktree, await ownFolder())
   } finally {
     await git('worktree', 'remove', '--force', worktree)
   }
@@ -45,7 +70,6 @@ export async function compileRevision(revision: string): Promise<string> {
 
 async function compile(source: string, outDir: string): Promise<string> {
   const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc')
-  await rm(outDir, {recursive: true, force: true})
   await run(
     process.execPath,
     [tsc, '-p', path.join(source, 'bench/tsconfig.children.json'), '--noCheck', '--outDir', outDir],
