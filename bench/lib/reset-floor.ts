@@ -1,6 +1,9 @@
 import type pg from 'pg'
 
-import {QUARANTINE_TABLE} from '../../src/database/operations/quarantine-row.js'
+import {DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler} from 'kysely'
+
+import {postgresSqlDialect} from '../../src/database/dialects/postgres/postgres-sql-dialect.js'
+import {createQuarantineTable} from '../../src/database/operations/quarantine.js'
 import {FloorPlanReader} from './floor-plan.js'
 import {floorArguments, measureFloorTransaction} from './floor-transaction.js'
 import {named} from './named-statement.js'
@@ -13,13 +16,18 @@ export interface ResetFloorCounts {
   quarantineRows: number
 }
 
-/** The quarantine table as the tool creates it on PostgreSQL (src/database/operations/quarantine.ts). */
-const CREATE_QUARANTINE = [
-  `CREATE TABLE "${QUARANTINE_TABLE}" ("RunId" varchar(50) NOT NULL, "TableName" varchar(50) NOT NULL, ` +
-    `"DocumentId" text NOT NULL, "Path" text NOT NULL, "Value" text NOT NULL, "QuarantinedAt" timestamptz NOT NULL, ` +
-    `"Kind" text, "ElementIds" text, "Written" text)`,
-  `CREATE INDEX "IX_${QUARANTINE_TABLE}_RunId" ON "${QUARANTINE_TABLE}" ("RunId")`,
-]
+/** The quarantine table's DDL, the tool's own statements compiled for PostgreSQL (nothing is connected to compile). */
+function createQuarantineSql(): string[] {
+  const compiler = new Kysely<unknown>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  })
+  return createQuarantineTable(compiler, postgresSqlDialect.columnTypes).map((statement) => statement.compile().sql)
+}
 
 /**
  * The honest floor's work inside the caller's open transaction, in the tool's order (src/recovery/reset/
@@ -37,7 +45,7 @@ export async function resetFloor(
   tables: readonly string[],
 ): Promise<ResetFloorCounts> {
   const counts: ResetFloorCounts = {documents: 0, documentsChanged: 0, quarantineRows: 0}
-  for (const statement of CREATE_QUARANTINE) await client.query(statement)
+  for (const statement of createQuarantineSql()) await client.query(statement)
   const read = (table: string, last: string | undefined) => {
     const select = `SELECT "Id", "JSON" FROM "${table}"`
     return client.query<{Id: string; JSON: string | null}>(

@@ -1,4 +1,7 @@
+import type {Compilable} from 'kysely'
+
 import type {DbContext} from '../context.js'
+import type {ColumnTypes, Executor} from '../dialects/sql-dialect.js'
 import {insertDocuments} from './insert-documents.js'
 import {escapeQuarantinePath, unescapeQuarantinePath} from './quarantine-path.js'
 import {QUARANTINE_TABLE, type QuarantineKind, type QuarantineRow} from './quarantine-row.js'
@@ -23,8 +26,12 @@ export async function ensureQuarantineTable(ctx: DbContext): Promise<void> {
     await addMissingQuarantineColumns(ctx)
     return
   }
-  const types = ctx.dialect.columnTypes
-  let create = ctx.db.schema
+  for (const statement of createQuarantineTable(ctx.db, ctx.dialect.columnTypes)) await statement.execute()
+}
+
+/** The quarantine table and its index, as statements for `db` (the bench's floor compiles the same ones). */
+export function createQuarantineTable(db: Executor, types: ColumnTypes): Array<Compilable & {execute(): unknown}> {
+  let create = db.schema
     .createTable(QUARANTINE_TABLE)
     .addColumn('RunId', types.id, (col) => col.notNull())
     .addColumn('TableName', types.id, (col) => col.notNull())
@@ -34,8 +41,7 @@ export async function ensureQuarantineTable(ctx: DbContext): Promise<void> {
     .addColumn('Value', types.text, (col) => col.notNull())
     .addColumn('QuarantinedAt', types.timestamp, (col) => col.notNull())
   for (const column of LATER_COLUMNS) create = create.addColumn(column, types.text)
-  await create.execute()
-  await ctx.db.schema.createIndex(`IX_${QUARANTINE_TABLE}_RunId`).on(QUARANTINE_TABLE).column('RunId').execute()
+  return [create, db.schema.createIndex(`IX_${QUARANTINE_TABLE}_RunId`).on(QUARANTINE_TABLE).column('RunId')]
 }
 
 /** The later columns (Kind, ElementIds, Written) that the existing quarantine table lacks. */
