@@ -6,6 +6,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
+import {ownerOf} from '../../scripts/lib/server-folder.js'
+
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** Under node_modules, so the compiled files find the packages (and git ignores them). */
 const CACHE = path.join(REPO, 'node_modules/.cache')
@@ -19,9 +21,8 @@ const PREFIX = 'bench-build-'
 async function ownFolder(): Promise<string> {
   await mkdir(CACHE, {recursive: true})
   for (const name of await readdir(CACHE)) {
-    const pid = Number(name.slice(PREFIX.length).split('-')[0])
-    if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid > 0 && !isAlive(pid))
-      await rm(path.join(CACHE, name), {recursive: true, force: true})
+    const pid = ownerOf(name, PREFIX)
+    if (pid !== undefined && !isAlive(pid)) await rm(path.join(CACHE, name), {recursive: true, force: true})
   }
   const folder = await mkdtemp(path.join(CACHE, `${PREFIX}${process.pid}-`))
   process.once('exit', () => rmSync(folder, {recursive: true, force: true}))

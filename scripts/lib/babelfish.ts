@@ -1,7 +1,7 @@
 import {execFile} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {chmod, mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises'
+import {chmod, mkdir, readdir, rename, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -9,6 +9,7 @@ import {promisify} from 'node:util'
 import pg from 'pg'
 
 import {freePort} from './free-port.js'
+import {serverFolder} from './server-folder.js'
 
 const run = promisify(execFile)
 
@@ -49,7 +50,7 @@ export interface BabelfishOptions {
 export async function startBabelfish(options: BabelfishOptions = {}): Promise<BabelfishServer> {
   const install = await extractedInstall()
   const user = options.user ?? USER
-  const data = await mkdtemp(path.join(options.dataParent ?? tmpdir(), 'lost-master-key-bbf-data-'))
+  const data = await serverFolder(options.dataParent ?? tmpdir(), 'lost-master-key-bbf-data-')
   await chmod(data, 0o755)
   const tdsPort = await freePort()
   const pgPort = await freePort()

