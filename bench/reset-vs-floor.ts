@@ -67,8 +67,9 @@ const HONEST_FLOOR =
   'one transaction, one connection: keyset-read every document of the tables the tool reads (Id, JSON), write ' +
   'back exactly the documents whose content changes and insert the same quarantine rows (after creating the ' +
   "table), with the tool's own statements (its combined INSERT and UPDATE per batch, prepared) and pipelining " +
-  '(next read before this write, one write in flight, each sent when asked for); every statement and its parameters made before timing by ' +
-  "the tool's own resetDocument and dialect, and streamed from a file (flat memory); batch " +
+  '(next read before this write, one write in flight, each sent when asked for); every statement and its ' +
+  "parameters made before timing by the tool's own resetDocument and dialect, and streamed from a file (flat " +
+  'memory); batch ' +
   `${args.floorBatchSize}`
 
 const honestFloorChild = (plan: string) => (template: BenchTemplate) => () =>

@@ -7,7 +7,8 @@
  *
  * With `--database-url` (the database the instance's config names), also the transaction step's wall time and the CPU
  * of the tool's PostgreSQL backends over it, and their time on a CPU and waiting for one (`transactionSeconds`,
- * `backendCpuSeconds`, `backendRunSeconds`, `backendRunQueueSeconds`: ../lib/backend-cpu.ts).
+ * `backendCpuSeconds`, `backendRunSeconds`, `backendRunQueueSeconds`: ../lib/backend-cpu.ts), and its own main
+ * thread's (`clientRunSeconds`, `clientRunQueueSeconds`).
  *
  * Usage: tool-run.ts [--scrub-pii] [--batch-size N] [--database-url URL]   (N: the command's default unless given)
  */
@@ -22,6 +23,7 @@ import type {RecoveryRun} from '../../src/recovery/lost-master-key/recovery-run.
 import {resetTheValues} from '../../src/recovery/lost-master-key/reset-the-values.js'
 import {LOST_MASTER_KEY_STEPS, runLostMasterKey} from '../../src/recovery/lost-master-key/run.js'
 import {type BackendSample, BackendWatch, backendDetailBetween} from '../lib/backend-cpu.js'
+import {mainThreadDetailSince, readSchedstat} from '../lib/backend-schedstat.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
 const {values} = parseArgs({
@@ -62,6 +64,7 @@ for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
   const watched = step === resetTheValues ? watch : undefined
   const timed: Step<RecoveryRun>['run'] = async (state, progress) => {
     const backendBefore: BackendSample | undefined = await watched?.sample()
+    const mainThreadBefore = watched && (await readSchedstat(process.pid))
     const cpuBefore = process.cpuUsage()
     const from = performance.now()
     try {
@@ -73,6 +76,7 @@ for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
       if (watched && backendBefore) {
         transaction.transactionSeconds = seconds
         transaction.transactionToolCpuSeconds = toolCpu
+        Object.assign(transaction, await mainThreadDetailSince(mainThreadBefore))
         Object.assign(transaction, backendDetailBetween(backendBefore, await watched.sample()))
       }
     }

@@ -15,6 +15,8 @@ export interface BackendBreakdown {
   readonly waits: ReadonlyArray<readonly [string, number]>
   /** Samples per run (median). */
   readonly samples: number
+  /** The client's main thread over the same span: on a CPU, and waiting for one (undefined: not measured). */
+  readonly client?: {readonly onCpu: number; readonly runQueue: number}
 }
 
 /** A wait event below this share of every run's samples is counted under "other". */
@@ -45,16 +47,23 @@ export function backendBreakdown(runs: readonly Run[]): BackendBreakdown | undef
     offCpu: of((r) => r.detail.transactionSeconds - r.detail.backendRunSeconds - r.detail.backendRunQueueSeconds),
     waits,
     samples: of((r) => r.waits!.samples),
+    ...(runs.every((r) => r.detail.clientRunSeconds >= 0) && {
+      client: {onCpu: of((r) => r.detail.clientRunSeconds), runQueue: of((r) => r.detail.clientRunQueueSeconds)},
+    }),
   }
 }
 
 /** "transaction 8.10 s: on CPU 6.50 s, waiting for a CPU 0.30 s, off CPU 1.30 s; sampled: Client:ClientRead 1.1 s…" */
 export function breakdownText(breakdown: BackendBreakdown): string {
-  const {wall, onCpu, runQueue, offCpu, waits, samples} = breakdown
+  const {wall, onCpu, runQueue, offCpu, waits, samples, client} = breakdown
   return (
     `transaction ${wall.toFixed(2)} s: on CPU ${onCpu.toFixed(2)} s, waiting for a CPU ${runQueue.toFixed(2)} s, ` +
     `off CPU ${offCpu.toFixed(2)} s; by ${samples.toFixed(0)} samples of its wait event: ` +
-    waits.map(([event, seconds]) => `${event} ${seconds.toFixed(2)} s`).join(', ')
+    waits.map(([event, seconds]) => `${event} ${seconds.toFixed(2)} s`).join(', ') +
+    (client
+      ? `; the client's main thread on CPU ${client.onCpu.toFixed(2)} s, waiting for a CPU ` +
+        `${client.runQueue.toFixed(2)} s`
+      : '')
   )
 }
 
@@ -66,5 +75,7 @@ export function breakdownJson(breakdown: BackendBreakdown | undefined): Record<s
     run_queue_s: round(breakdown.runQueue),
     off_cpu_s: round(breakdown.offCpu),
     waits_s: Object.fromEntries(breakdown.waits.map(([event, seconds]) => [event, round(seconds)])),
+    client_on_cpu_s: breakdown.client ? round(breakdown.client.onCpu) : null,
+    client_run_queue_s: breakdown.client ? round(breakdown.client.runQueue) : null,
   }
 }

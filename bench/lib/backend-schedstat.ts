@@ -24,3 +24,17 @@ export async function readSchedstat(pid: number): Promise<Schedstat | undefined>
   const text = await readFile(`/proc/${pid}/schedstat`, 'utf8').catch(() => undefined)
   return text === undefined ? undefined : parseSchedstat(text)
 }
+
+/**
+ * What this process's main thread spent from `before` (a readSchedstat of process.pid: its main thread's) to now, as a
+ * measurement's detail (`clientRunSeconds`, `clientRunQueueSeconds`): a client on a CPU for the whole transaction is
+ * what keeps its backend waiting, not the pipeline. Empty off Linux.
+ */
+export async function mainThreadDetailSince(before: Schedstat | undefined): Promise<Record<string, number>> {
+  const now = await readSchedstat(process.pid)
+  if (!before || !now) return {}
+  return {
+    clientRunSeconds: (now.runNs - before.runNs) / 1e9,
+    clientRunQueueSeconds: (now.runQueueNs - before.runQueueNs) / 1e9,
+  }
+}

@@ -2,6 +2,7 @@ import {parseArgs} from 'node:util'
 import pg from 'pg'
 
 import {backendDetailBetween, sampleBackends} from './backend-cpu.js'
+import {mainThreadDetailSince, readSchedstat} from './backend-schedstat.js'
 import {cpuSecondsSince, peakRssMb, report} from './measurement.js'
 
 export interface FloorArguments {
@@ -33,7 +34,8 @@ export function floorArguments(usage: string, needsPlan: boolean): FloorArgument
  * Runs a floor's `work` in one transaction over one connection, timed from connecting to the end of the COMMIT, and
  * prints the measurement as the child's last line, with the transaction's own wall time (BEGIN to the end of COMMIT)
  * and its backend's times over it (`transactionSeconds`, `backendCpuSeconds`, `backendRunSeconds`,
- * `backendRunQueueSeconds`: see backend-cpu.ts).
+ * `backendRunQueueSeconds`: see backend-cpu.ts), and this process's main thread's (`clientRunSeconds`,
+ * `clientRunQueueSeconds`).
  */
 export async function measureFloorTransaction(
   databaseUrl: string,
@@ -46,11 +48,13 @@ export async function measureFloorTransaction(
   await client.connect()
   const {rows} = await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid')
   const backendBefore = await sampleBackends([rows[0].pid])
+  const mainThreadBefore = await readSchedstat(process.pid)
   const begun = performance.now()
   await client.query('BEGIN')
   const {documents, detail} = await work(client)
   await client.query('COMMIT')
   const transactionSeconds = (performance.now() - begun) / 1000
+  const mainThread = await mainThreadDetailSince(mainThreadBefore)
   const backend = backendDetailBetween(backendBefore, await sampleBackends([rows[0].pid]))
   await client.end()
   report({
@@ -58,6 +62,6 @@ export async function measureFloorTransaction(
     cpuSeconds: cpuSecondsSince(cpu),
     peakRssMb: peakRssMb(),
     documents,
-    detail: {...detail, transactionSeconds, ...backend},
+    detail: {...detail, transactionSeconds, ...backend, ...mainThread},
   })
 }

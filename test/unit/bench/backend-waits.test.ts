@@ -41,11 +41,23 @@ describe('where a transaction’s backend spent its time', () => {
   it('splits the wall into on CPU, waiting for a CPU and off CPU, and the samples into seconds per event', () => {
     const runs = [
       run(
-        {transactionSeconds: 8, backendRunSeconds: 6, backendRunQueueSeconds: 0.5},
+        {
+          transactionSeconds: 8,
+          backendRunSeconds: 6,
+          backendRunQueueSeconds: 0.5,
+          clientRunSeconds: 7.5,
+          clientRunQueueSeconds: 0.25,
+        },
         {[NOT_WAITING]: 650, 'Client:ClientRead': 300, 'IO:WALWrite': 45, 'IO:DataFileRead': 5},
       ),
       run(
-        {transactionSeconds: 10, backendRunSeconds: 6.4, backendRunQueueSeconds: 0.6},
+        {
+          transactionSeconds: 10,
+          backendRunSeconds: 6.4,
+          backendRunQueueSeconds: 0.6,
+          clientRunSeconds: 8.5,
+          clientRunQueueSeconds: 0.75,
+        },
         {[NOT_WAITING]: 700, 'Client:ClientRead': 250, 'IO:WALWrite': 50},
       ),
     ]
@@ -65,11 +77,19 @@ describe('where a transaction’s backend spent its time', () => {
     const seconds = Object.fromEntries(breakdown.waits)
     expect(seconds['Client:ClientRead']).to.be.closeTo((0.3 * 8 + 0.25 * 10) / 2, 1e-9)
     expect(seconds.other).to.be.closeTo(0.02, 1e-9)
-    expect(breakdownJson(breakdown)).to.deep.include({on_cpu_s: 6.2, run_queue_s: 0.55, off_cpu_s: 2.25})
+    expect(breakdown.client).to.deep.equal({onCpu: 8, runQueue: 0.5})
+    expect(breakdownJson(breakdown)).to.deep.include({
+      on_cpu_s: 6.2,
+      run_queue_s: 0.55,
+      off_cpu_s: 2.25,
+      client_on_cpu_s: 8,
+      client_run_queue_s: 0.5,
+    })
   })
 
   it('gives nothing when a run was not sampled or measured no schedstat', () => {
     const measured = run({transactionSeconds: 8, backendRunSeconds: 6, backendRunQueueSeconds: 0.5}, {x: 1})
+    expect(backendBreakdown([measured])!.client, 'no client schedstat').to.equal(undefined)
     expect(backendBreakdown([{...measured, waits: undefined}])).to.equal(undefined)
     expect(backendBreakdown([run({transactionSeconds: 8}, {[NOT_WAITING]: 3})])).to.equal(undefined)
     expect(backendBreakdown([])).to.equal(undefined)
