@@ -15,6 +15,8 @@ export interface BackendBreakdown {
   readonly waits: ReadonlyArray<readonly [string, number]>
   /** Samples per run (median). */
   readonly samples: number
+  /** The CPU seconds the sampler's own backend spent over the whole run (the sampling's cost to the machine). */
+  readonly samplerCpu: number
   /** The client's main thread over the same span: on a CPU, and waiting for one (undefined: not measured). */
   readonly client?: {readonly onCpu: number; readonly runQueue: number}
 }
@@ -47,6 +49,7 @@ export function backendBreakdown(runs: readonly Run[]): BackendBreakdown | undef
     offCpu: of((r) => r.detail.transactionSeconds - r.detail.backendRunSeconds - r.detail.backendRunQueueSeconds),
     waits,
     samples: of((r) => r.waits!.samples),
+    samplerCpu: of((r) => r.samplerBackendCpuSeconds ?? 0),
     ...(runs.every((r) => r.detail.clientRunSeconds >= 0) && {
       client: {onCpu: of((r) => r.detail.clientRunSeconds), runQueue: of((r) => r.detail.clientRunQueueSeconds)},
     }),
@@ -55,10 +58,11 @@ export function backendBreakdown(runs: readonly Run[]): BackendBreakdown | undef
 
 /** "transaction 8.10 s: on CPU 6.50 s, waiting for a CPU 0.30 s, off CPU 1.30 s; sampled: Client:ClientRead 1.1 s…" */
 export function breakdownText(breakdown: BackendBreakdown): string {
-  const {wall, onCpu, runQueue, offCpu, waits, samples, client} = breakdown
+  const {wall, onCpu, runQueue, offCpu, waits, samples, samplerCpu, client} = breakdown
   return (
     `transaction ${wall.toFixed(2)} s: on CPU ${onCpu.toFixed(2)} s, waiting for a CPU ${runQueue.toFixed(2)} s, ` +
-    `off CPU ${offCpu.toFixed(2)} s; by ${samples.toFixed(0)} samples of its wait event: ` +
+    `off CPU ${offCpu.toFixed(2)} s; by ${samples.toFixed(0)} samples of its wait event (their backend's CPU ` +
+    `${samplerCpu.toFixed(2)} s): ` +
     waits.map(([event, seconds]) => `${event} ${seconds.toFixed(2)} s`).join(', ') +
     (client
       ? `; the client's main thread on CPU ${client.onCpu.toFixed(2)} s, waiting for a CPU ` +

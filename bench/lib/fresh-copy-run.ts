@@ -11,6 +11,8 @@ export interface Run extends Measurement {
   readonly postgresCpuSeconds: number | undefined
   /** The wait events sampled in the child's longest transaction (undefined: not sampled). */
   readonly waits?: WaitTally
+  /** What sampling them cost the server: the CPU seconds of the sampler's own backend. */
+  readonly samplerBackendCpuSeconds?: number
 }
 
 /**
@@ -50,6 +52,6 @@ export async function measureOnFreshCopy(
       before === undefined || after === undefined
         ? undefined
         : after - before - (sampled?.samplerBackendCpuSeconds ?? 0),
-    ...(waits && {waits}),
+    ...(waits && {waits, samplerBackendCpuSeconds: sampled!.samplerBackendCpuSeconds}),
   }
 }

@@ -36,6 +36,7 @@ describe('where a transaction’s backend spent its time', () => {
     postgresCpuSeconds: 6,
     detail,
     waits: {samples: Object.values(events).reduce((a, b) => a + b, 0), events},
+    samplerBackendCpuSeconds: 0.1,
   })
 
   it('splits the wall into on CPU, waiting for a CPU and off CPU, and the samples into seconds per event', () => {
@@ -67,6 +68,7 @@ describe('where a transaction’s backend spent its time', () => {
     expect(breakdown.runQueue).to.be.closeTo(0.55, 1e-9)
     expect(breakdown.offCpu).to.be.closeTo((1.5 + 3) / 2, 1e-9)
     expect(breakdown.samples).to.equal(1000)
+    expect(breakdown.samplerCpu).to.equal(0.1)
     // 0.5% of the first run's samples is under "other"; the second run had none.
     expect(breakdown.waits.map(([event]) => event)).to.deep.equal([
       NOT_WAITING,
