@@ -41,6 +41,8 @@ export function backendBreakdown(runs: readonly Run[]): BackendBreakdown | undef
   const events = new Set(shares.flatMap((share) => [...share.keys()]))
   const waits = [...events]
     .map((event) => [event, median(shares.map((share) => share.get(event) ?? 0))] as const)
+    // An event met in fewer than half the runs has a median of nothing.
+    .filter(([, seconds]) => seconds > 0)
     .sort((a, b) => b[1] - a[1])
   return {
     wall: of((r) => r.detail.transactionSeconds),
