@@ -5,17 +5,19 @@
  * each build's mean, median and quartiles, then, last, one JSON line with the ratio of the means and its 95% interval
  * (rounds drawn again with replacement, seeded: the seed is printed). On a 2-core machine 12 rounds showed differences
  * of up to 10% between two builds that 40 rounds found equal: an interval that holds 1 means no difference was seen.
- * Reports only.
+ * Each build's transaction is also put against the physical limit (medians: its wall time, its backend's CPU, the
+ * tool's own CPU over it and `limit_ratio`, as `npm run bench` does). Reports only.
  */
 import {parseArgs} from 'node:util'
 
 import {Prng} from '../scripts/seeder/prng.js'
 import {seedArg, wholeNumber} from './lib/bench-args.js'
 import {compileChildren, compileRevision} from './lib/compiled-children.js'
-import {measureOnFreshCopy} from './lib/fresh-copy-run.js'
+import {measureOnFreshCopy, type Run} from './lib/fresh-copy-run.js'
+import {backendCpu, limitRatio} from './lib/limit-ratio.js'
 import {runMeasuringChild} from './lib/run-child.js'
 import {createBenchTemplate, startEmbeddedPostgres} from './lib/bench-template.js'
-import {mean, median, pairedRatioInterval, quantile, round} from './lib/stats.js'
+import {mean, median, nullable, pairedRatioInterval, quantile, round} from './lib/stats.js'
 
 const USAGE = `Usage: npm run bench:compare -- [--base REV] [--documents N] [--rounds R] [--seed S]
   --base REV       the commit to compare the working tree with (default HEAD)
@@ -58,8 +60,8 @@ try {
   process.exit(2)
 }
 const builds = [
-  {name: 'working tree', root: await compileChildren(), seconds: [] as number[]},
-  {name: `base ${args.base}`, root: baseRoot, seconds: [] as number[]},
+  {name: 'working tree', root: await compileChildren(), seconds: [] as number[], runs: [] as Run[]},
+  {name: `base ${args.base}`, root: baseRoot, seconds: [] as number[], runs: [] as Run[]},
 ]
 console.log(`Compiled the working tree and ${args.base}; interval seed ${args.seed}`)
 
@@ -69,8 +71,11 @@ try {
   try {
     for (let round = 1; round <= args.rounds; round++) {
       for (const build of round % 2 === 1 ? builds : [...builds].reverse()) {
-        const tool = () => runMeasuringChild('tool-run.ts', [], template.env, [], build.root)
-        build.seconds.push((await measureOnFreshCopy(template, `${build.name} (round ${round})`, tool)).seconds)
+        const tool = () =>
+          runMeasuringChild('tool-run.ts', ['--database-url', template.databaseUrl], template.env, [], build.root)
+        const run = await measureOnFreshCopy(template, `${build.name} (round ${round})`, tool)
+        build.seconds.push(run.seconds)
+        build.runs.push(run)
       }
       console.log(`round ${round}: ${builds.map((b) => `${b.name} ${b.seconds.at(-1)!.toFixed(3)} s`).join(', ')}`)
     }
@@ -89,6 +94,15 @@ for (const {name, seconds} of builds) {
   const cells = [mean(seconds), median(seconds), quantile(seconds, 0.25), quantile(seconds, 0.75)]
   console.log(`| ${name} | ${cells.map((value) => value.toFixed(3)).join(' | ')} |`)
 }
+console.log('')
+console.log(`The transaction against the physical limit (medians):`)
+console.log("| build | transaction s | backend CPU s | the tool's own CPU s | limit ratio |")
+console.log('|---|---:|---:|---:|---:|')
+const medianOf = (runs: readonly Run[], key: string) => median(runs.map((r) => r.detail[key]))
+for (const {name, runs} of builds) {
+  const cells = [medianOf(runs, 'transactionSeconds'), backendCpu(runs), medianOf(runs, 'transactionToolCpuSeconds')]
+  console.log(`| ${name} | ${cells.map((value) => value?.toFixed(3)).join(' | ')} | ${limitRatio(runs)?.toFixed(3)} |`)
+}
 const [tree, base] = builds
 const random = new Prng(args.seed, 'bench-compare')
 const [low, high] = pairedRatioInterval(tree.seconds, base.seconds, () => random.next())
@@ -104,6 +118,8 @@ console.log(
     tree_mean_s: round(mean(tree.seconds), 3),
     base_mean_s: round(mean(base.seconds), 3),
     ratio: round(ratio, 3),
+    tree_limit_ratio: nullable(limitRatio(tree.runs)),
+    base_limit_ratio: nullable(limitRatio(base.runs)),
     ratio_interval_95: [round(low, 3), round(high, 3)],
     verdict,
   }),

@@ -11,7 +11,10 @@
  * (BEGIN to COMMIT) can never be less than that backend's own CPU for it. Each tool run and each honest floor run
  * reads that CPU from the kernel's accounting (/proc/<pid>/stat; lib/backend-cpu.ts) and reports `limit_ratio`, the
  * transaction's wall time over it, with the tool's own process CPU over the same span beside it (on two cores a tool
- * that spends more CPU than its backend cannot keep it fed); the N×10 run's too (`scaled_limit_ratio`).
+ * that spends more CPU than its backend cannot keep it fed); the N×10 run's too (`scaled_limit_ratio`). Where the rest
+ * of the backend's wall went (`backend_time`, `floor_backend_time`; lib/backend-breakdown.ts): waiting for a CPU
+ * (/proc/<pid>/schedstat) or off CPU, split by the wait events sampled from pg_stat_activity (ClientRead: waiting
+ * for the client).
  *
  * Prints a table, then, last, one JSON line with issues 13's and 26's goals, each with its measured value and
  * pass/fail. Reports only: timing never fails it (a run that does not complete does).
@@ -21,6 +24,7 @@ import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {babelfishMissing, startBabelfish} from '../scripts/lib/babelfish.js'
+import {backendBreakdown, breakdownJson, breakdownText} from './lib/backend-breakdown.js'
 import {parseBenchArgs, SMALL_DOCUMENTS, USAGE, type BenchArgs} from './lib/bench-args.js'
 import {compileChildren} from './lib/compiled-children.js'
 import {fixedSeconds, stepMedians} from './lib/fixed-costs.js'
@@ -63,8 +67,9 @@ const HONEST_FLOOR =
   'one transaction, one connection: keyset-read every document of the tables the tool reads (Id, JSON), write ' +
   'back exactly the documents whose content changes and insert the same quarantine rows (after creating the ' +
   "table), with the tool's own statements (its combined INSERT and UPDATE per batch, prepared) and pipelining " +
-  '(next read before this write, one write in flight); every statement and its parameters made before timing by ' +
-  "the tool's own resetDocument and dialect, and streamed from a file (flat memory); batch " +
+  '(next read before this write, one write in flight, each sent when asked for); every statement and its ' +
+  "parameters made before timing by the tool's own resetDocument and dialect, and streamed from a file (flat " +
+  'memory); batch ' +
   `${args.floorBatchSize}`
 
 const honestFloorChild = (plan: string) => (template: BenchTemplate) => () =>
@@ -225,6 +230,7 @@ async function measureSize(
           `the ${what} at ${requested} documents (round ${round})`,
           child(template),
           cpu,
+          args.engine === 'postgres',
         ),
       )
     }
@@ -268,7 +274,13 @@ try {
       const rounds = other > args.documents ? 1 : args.rounds
       for (let round = 1; round <= rounds; round++)
         otherTool.push(
-          await measureOnFreshCopy(scaled, `the tool at ${other} documents (round ${round})`, toolChild(scaled), cpu),
+          await measureOnFreshCopy(
+            scaled,
+            `the tool at ${other} documents (round ${round})`,
+            toolChild(scaled),
+            cpu,
+            args.engine === 'postgres',
+          ),
         )
     }
 
@@ -357,6 +369,13 @@ try {
             `tool ${toolLimit.toFixed(2)} (${limitParts(size.tool)}), floor ${floorLimit.toFixed(2)} (backend CPU ` +
             `${backendCpu(floorOf(size))!.toFixed(2)} s)`,
         )
+      for (const [who, runs] of [
+        ['tool', size.tool],
+        ['floor', floorOf(size)],
+      ] as const) {
+        const breakdown = backendBreakdown(runs)
+        if (breakdown) log(`  where the ${who}'s backend's time went: ${breakdownText(breakdown)}`)
+      }
       log(memoryLine(size.tool))
     }
     const {leastCpuSeconds, mostCpuSeconds, mainThreadSeconds} = certificate.detail
@@ -401,6 +420,8 @@ try {
         scaled_limit_ratio: nullable(scaledLimit),
         scaled_backend_cpu_s: nullable(backendCpu(otherTool)),
         floor_backend_cpu_s: nullable(backendCpu(floorOf(large))),
+        backend_time: breakdownJson(backendBreakdown(large.tool)),
+        floor_backend_time: breakdownJson(backendBreakdown(floorOf(large))),
         warm_up_s: large.plan ? round(warmUpSeconds(large.plan)) : null,
         small_documents: small ? args.smallDocuments : null,
         small_tool_s: small ? round(seconds(small.tool)) : null,

@@ -6,7 +6,9 @@
  * (`step:<title>`, so the fixed costs show apart from the transaction); never the key.
  *
  * With `--database-url` (the database the instance's config names), also the transaction step's wall time and the CPU
- * of the tool's PostgreSQL backends over it (`transactionSeconds`, `backendCpuSeconds`: ../lib/backend-cpu.ts).
+ * of the tool's PostgreSQL backends over it, and their time on a CPU and waiting for one (`transactionSeconds`,
+ * `backendCpuSeconds`, `backendRunSeconds`, `backendRunQueueSeconds`: ../lib/backend-cpu.ts), and its own main
+ * thread's (`clientRunSeconds`, `clientRunQueueSeconds`).
  *
  * Usage: tool-run.ts [--scrub-pii] [--batch-size N] [--database-url URL]   (N: the command's default unless given)
  */
@@ -20,7 +22,8 @@ import type {RecoveryOptions} from '../../src/recovery/lost-master-key/recovery-
 import type {RecoveryRun} from '../../src/recovery/lost-master-key/recovery-run.js'
 import {resetTheValues} from '../../src/recovery/lost-master-key/reset-the-values.js'
 import {LOST_MASTER_KEY_STEPS, runLostMasterKey} from '../../src/recovery/lost-master-key/run.js'
-import {type BackendSample, BackendWatch, backendCpuBetween} from '../lib/backend-cpu.js'
+import {type BackendSample, BackendWatch, backendDetailBetween} from '../lib/backend-cpu.js'
+import {mainThreadDetailSince, readSchedstat} from '../lib/backend-schedstat.js'
 import {cpuSecondsSince, peakRssMb, report} from '../lib/measurement.js'
 
 const {values} = parseArgs({
@@ -52,7 +55,7 @@ const options: RecoveryOptions = {
 const steps: Record<string, number> = {}
 /**
  * The transaction step's wall time, this process's CPU over it (every thread: the garbage collector's too) and its
- * backends' CPU (the step also holds the little before BEGIN).
+ * backends' times (the step also holds the little before BEGIN).
  */
 const transaction: Record<string, number> = {}
 const watch = values['database-url'] ? await BackendWatch.open(values['database-url'], APPLICATION_NAME) : undefined
@@ -61,6 +64,7 @@ for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
   const watched = step === resetTheValues ? watch : undefined
   const timed: Step<RecoveryRun>['run'] = async (state, progress) => {
     const backendBefore: BackendSample | undefined = await watched?.sample()
+    const mainThreadBefore = watched && (await readSchedstat(process.pid))
     const cpuBefore = process.cpuUsage()
     const from = performance.now()
     try {
@@ -72,7 +76,8 @@ for (const step of LOST_MASTER_KEY_STEPS as Array<Step<RecoveryRun>>) {
       if (watched && backendBefore) {
         transaction.transactionSeconds = seconds
         transaction.transactionToolCpuSeconds = toolCpu
-        transaction.backendCpuSeconds = backendCpuBetween(backendBefore, await watched.sample())
+        Object.assign(transaction, await mainThreadDetailSince(mainThreadBefore))
+        Object.assign(transaction, backendDetailBetween(backendBefore, await watched.sample()))
       }
     }
   }

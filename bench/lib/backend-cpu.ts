@@ -1,9 +1,37 @@
 import pg from 'pg'
 
+import {readSchedstat} from './backend-schedstat.js'
 import {processCpuSeconds} from './postgres-cpu.js'
 
-/** CPU seconds of each backend process, by pid, at one instant. */
-export type BackendSample = ReadonlyMap<number, number>
+/** What one backend process has used so far, from the kernel's own accounting (Linux only). */
+export interface BackendTimes {
+  /** CPU seconds, user + system (/proc/<pid>/stat). */
+  readonly cpuSeconds: number
+  /** Seconds on a CPU (/proc/<pid>/schedstat: finer than the stat's clock ticks). */
+  readonly runSeconds: number
+  /** Seconds runnable but waiting for a CPU: what a busy machine, not the database or the client, costs it. */
+  readonly runQueueSeconds: number
+}
+
+/** Each backend's times, by pid, at one instant. */
+export type BackendSample = ReadonlyMap<number, BackendTimes>
+
+/** Backend `pid`'s times so far; undefined when it is gone or not on Linux. */
+export async function backendTimes(pid: number): Promise<BackendTimes | undefined> {
+  const [cpuSeconds, schedstat] = await Promise.all([processCpuSeconds(pid), readSchedstat(pid)])
+  if (cpuSeconds === undefined || schedstat === undefined) return undefined
+  return {cpuSeconds, runSeconds: schedstat.runNs / 1e9, runQueueSeconds: schedstat.runQueueNs / 1e9}
+}
+
+/** The samples of `pids`, leaving out any that is gone. */
+export async function sampleBackends(pids: readonly number[]): Promise<BackendSample> {
+  const sample = new Map<number, BackendTimes>()
+  for (const pid of pids) {
+    const times = await backendTimes(pid)
+    if (times) sample.set(pid, times)
+  }
+  return sample
+}
 
 /**
  * Watches the PostgreSQL backends of the connections named `applicationName` (pg_stat_activity), from a connection
@@ -28,12 +56,7 @@ export class BackendWatch {
       `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND backend_type = 'client backend'`,
       [this.applicationName],
     )
-    const sample = new Map<number, number>()
-    for (const {pid} of rows) {
-      const seconds = await processCpuSeconds(pid)
-      if (seconds !== undefined) sample.set(pid, seconds)
-    }
-    return sample
+    return sampleBackends(rows.map(({pid}) => pid))
   }
 
   close(): Promise<void> {
@@ -41,9 +64,19 @@ export class BackendWatch {
   }
 }
 
-/** The CPU the watched backends spent between two samples; a backend that started in between counts from zero. */
-export function backendCpuBetween(before: BackendSample, after: BackendSample): number {
-  let seconds = 0
-  for (const [pid, now] of after) seconds += now - (before.get(pid) ?? 0)
-  return seconds
+/**
+ * What the watched backends used between two samples, as a measurement's detail (`backendCpuSeconds`,
+ * `backendRunSeconds`, `backendRunQueueSeconds`); a backend that started in between counts from zero; empty when
+ * nothing was sampled (not Linux).
+ */
+export function backendDetailBetween(before: BackendSample, after: BackendSample): Record<string, number> {
+  if (after.size === 0) return {}
+  const detail = {backendCpuSeconds: 0, backendRunSeconds: 0, backendRunQueueSeconds: 0}
+  for (const [pid, now] of after) {
+    const then = before.get(pid)
+    detail.backendCpuSeconds += now.cpuSeconds - (then?.cpuSeconds ?? 0)
+    detail.backendRunSeconds += now.runSeconds - (then?.runSeconds ?? 0)
+    detail.backendRunQueueSeconds += now.runQueueSeconds - (then?.runQueueSeconds ?? 0)
+  }
+  return detail
 }

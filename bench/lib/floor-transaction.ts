@@ -1,8 +1,9 @@
 import {parseArgs} from 'node:util'
 import pg from 'pg'
 
+import {backendDetailBetween, sampleBackends} from './backend-cpu.js'
+import {mainThreadDetailSince, readSchedstat} from './backend-schedstat.js'
 import {cpuSecondsSince, peakRssMb, report} from './measurement.js'
-import {processCpuSeconds} from './postgres-cpu.js'
 
 export interface FloorArguments {
   readonly databaseUrl: string
@@ -32,32 +33,35 @@ export function floorArguments(usage: string, needsPlan: boolean): FloorArgument
 /**
  * Runs a floor's `work` in one transaction over one connection, timed from connecting to the end of the COMMIT, and
  * prints the measurement as the child's last line, with the transaction's own wall time (BEGIN to the end of COMMIT)
- * and its backend's CPU over it (`transactionSeconds`, `backendCpuSeconds`: see backend-cpu.ts).
+ * and its backend's times over it (`transactionSeconds`, `backendCpuSeconds`, `backendRunSeconds`,
+ * `backendRunQueueSeconds`: see backend-cpu.ts), and this process's main thread's (`clientRunSeconds`,
+ * `clientRunQueueSeconds`).
  */
 export async function measureFloorTransaction(
   databaseUrl: string,
   work: (client: pg.Client) => Promise<{documents: number; detail: Record<string, number>}>,
 ): Promise<void> {
-  const client = new pg.Client({connectionString: databaseUrl})
+  // Each statement sent when it is asked for, as the tool sends its batch reads and writes (postgres-pipeline.ts).
+  const client = new pg.Client({connectionString: databaseUrl, pipeline: true})
   const cpu = process.cpuUsage()
   const started = performance.now()
   await client.connect()
   const {rows} = await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid')
-  const backendBefore = await processCpuSeconds(rows[0].pid)
+  const backendBefore = await sampleBackends([rows[0].pid])
+  const mainThreadBefore = await readSchedstat(process.pid)
   const begun = performance.now()
   await client.query('BEGIN')
   const {documents, detail} = await work(client)
   await client.query('COMMIT')
   const transactionSeconds = (performance.now() - begun) / 1000
-  const backendAfter = await processCpuSeconds(rows[0].pid)
+  const mainThread = await mainThreadDetailSince(mainThreadBefore)
+  const backend = backendDetailBetween(backendBefore, await sampleBackends([rows[0].pid]))
   await client.end()
-  const backend: Record<string, number> =
-    backendBefore === undefined || backendAfter === undefined ? {} : {backendCpuSeconds: backendAfter - backendBefore}
   report({
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: cpuSecondsSince(cpu),
     peakRssMb: peakRssMb(),
     documents,
-    detail: {...detail, transactionSeconds, ...backend},
+    detail: {...detail, transactionSeconds, ...backend, ...mainThread},
   })
 }

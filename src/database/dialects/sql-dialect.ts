@@ -1,4 +1,12 @@
-import type {ColumnDefinitionBuilder, CompiledQuery, Expression, Kysely, RawBuilder, SelectQueryBuilder} from 'kysely'
+import type {
+  ColumnDefinitionBuilder,
+  CompiledQuery,
+  Expression,
+  Kysely,
+  QueryResult,
+  RawBuilder,
+  SelectQueryBuilder,
+} from 'kysely'
 
 import type {QuarantineRow} from '../operations/quarantine-row.js'
 import type {RecoveryError} from '../../recovery-error.js'
@@ -132,6 +140,11 @@ export interface BatchStatements {
     quarantine: readonly QuarantineRow[],
     changed: ReadonlyArray<{Id: string; JSON: string}>,
   ): CompiledQuery | undefined
+  /**
+   * Runs `query` in `db`'s transaction without waiting for the statements sent before it to answer, where the engine's
+   * driver can: the server then has the next statement while this process still works on the last answer.
+   */
+  pipelined?(db: Executor, query: CompiledQuery): Promise<QueryResult<Row>>
 }
 
 /** A value an inserted JSON column may hold; it decides the type the column is read as. */

@@ -18,8 +18,9 @@ export async function countDocuments(ctx: DbContext, table: string): Promise<num
  *
  * It reads one batch ahead: the first batch is asked for when this is called (so a caller can start the next table's
  * read while it works on this one), and each next batch before this one is handed over, so the database fetches it
- * while the caller works (a connection still runs one statement at a time: this overlaps the caller's work with the
- * database's, not two statements). A caller may change only rows it has been given.
+ * while the caller works (the server still runs one statement at a time: this overlaps the caller's work with the
+ * database's, not two statements; where the dialect pipelines, the read is already at the server behind the write in
+ * flight). A caller may change only rows it has been given.
  */
 export function streamDocuments(
   ctx: DbContext,

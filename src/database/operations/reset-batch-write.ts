@@ -16,7 +16,7 @@ export async function writeResetBatch(
 ): Promise<void> {
   const combined = ctx.dialect.resetBatch?.(table, quarantine, changed)
   if (combined) {
-    const result = await ctx.db.executeQuery(combined)
+    const result = await (ctx.dialect.pipelined?.(ctx.db, combined) ?? ctx.db.executeQuery(combined))
     // The statement's count is the UPDATE's (the INSERT runs in its WITH).
     await requireEveryDocumentWritten(
       ctx,

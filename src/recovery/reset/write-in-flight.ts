@@ -11,16 +11,16 @@ export class WriteInFlight {
 
   /**
    * Waits for the write in flight (throwing its error), then starts `write`; once it has finished, the arrays it writes
-   * from are emptied (release-arrays.ts). Between the two, the previous batch is garbage: the heap is collected when
-   * past its ceiling (heap-ceiling.ts).
+   * from are emptied (release-arrays.ts). The previous batch is then garbage: the heap is collected when past its
+   * ceiling (heap-ceiling.ts), after `write` is sent, so the server works on it during the collection.
    */
   async start(write: () => Promise<unknown>, writesFrom: ReadonlyArray<unknown[]> = []): Promise<void> {
     await this.current
-    collectAboveCeiling()
     const started = write().finally(() => releaseArrays(...writesFrom))
     // Awaited by the next start or by settle; a run that stops in between must not leave it unhandled.
     started.catch(() => {})
     this.current = started
+    collectAboveCeiling()
   }
 
   /** Waits for the write in flight, throwing its error. */

@@ -1,8 +1,9 @@
 import {CompiledQuery, sql} from 'kysely'
 
 import {columnTypes} from '../column-types.js'
-import type {Row, SqlDialect} from '../sql-dialect.js'
+import type {SqlDialect} from '../sql-dialect.js'
 import {quoted} from './postgres-identifier.js'
+import {pipelined} from './postgres-pipeline.js'
 import {quarantineInserts} from './postgres-quarantine-insert.js'
 import {resetBatch} from './postgres-reset-batch.js'
 import {
@@ -57,7 +58,7 @@ export const postgresSqlDialect: SqlDialect = {
     return async (last) => {
       const query =
         last === undefined ? CompiledQuery.raw(fromStart, [batchSize]) : CompiledQuery.raw(fromLast, [last, batchSize])
-      return (await db.executeQuery<Row>(query)).rows
+      return (await pipelined(db, query)).rows
     }
   },
   selectForUpdate: (db, table, ids) =>
@@ -70,4 +71,5 @@ export const postgresSqlDialect: SqlDialect = {
   deleteMatching: deleteMatchingArrays,
   quarantineInserts,
   resetBatch,
+  pipelined,
 }

@@ -3,6 +3,7 @@ import {CompiledQuery} from 'kysely'
 import {BoundedCache} from '../../bounded-cache.js'
 import type {BatchStatements} from '../sql-dialect.js'
 import {quoted} from './postgres-identifier.js'
+import {pipelined} from './postgres-pipeline.js'
 
 /** The most bind parameters one PostgreSQL statement may carry (the protocol counts them in 16 bits). */
 const POSTGRES_MAX_PARAMETERS = 65_535
@@ -15,7 +16,7 @@ export const updateRows: BatchStatements['updateRows'] = async (db, table, colum
   let changed = 0
   const perStatement = Math.floor(POSTGRES_MAX_PARAMETERS / (columns.length + 1))
   for (let from = 0; from < rows.length; from += perStatement) {
-    const result = await db.executeQuery(postgresUpdate(table, columns, rows.slice(from, from + perStatement)))
+    const result = await pipelined(db, postgresUpdate(table, columns, rows.slice(from, from + perStatement)))
     changed += Number(result.numAffectedRows ?? 0)
   }
   return changed
