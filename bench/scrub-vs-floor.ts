@@ -133,7 +133,8 @@ const FLOOR =
   'one transaction, one connection: the honest reset floor (keyset-read every document of the tables the tool ' +
   'reads, write back exactly the changed ones and insert the same quarantine rows, precomputed before timing), ' +
   "then the tool's own scrub statements (the same keyset reads of users and events, the same UPDATE FROM VALUES " +
-  'shapes, prepared, next read before this write, one write in flight, each statement sent as soon as it is asked for) with the values the tool writes, ' +
+  'shapes, prepared, next read before this write, one write in flight, each statement sent as soon as it is ' +
+  'asked for) with the values the tool writes, ' +
   `precomputed before timing by its scrubUser and scrubEvent; batch ${DEFAULT_BATCH_SIZE}, the tool's`
 
 const log = (line: string) => console.log(line)
