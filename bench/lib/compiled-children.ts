@@ -6,6 +6,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
+import {isAlive} from '../../scripts/lib/process-tree.js'
 import {ownerOf} from '../../scripts/lib/server-folder.js'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -22,21 +23,11 @@ async function ownFolder(): Promise<string> {
   await mkdir(CACHE, {recursive: true})
   for (const name of await readdir(CACHE)) {
     const pid = ownerOf(name, PREFIX)
-    if (pid !== undefined && !isAlive(pid)) await rm(path.join(CACHE, name), {recursive: true, force: true})
+    if (pid !== undefined && !(await isAlive(pid))) await rm(path.join(CACHE, name), {recursive: true, force: true})
   }
   const folder = await mkdtemp(path.join(CACHE, `${PREFIX}${process.pid}-`))
   process.once('exit', () => rmSync(folder, {recursive: true, force: true}))
   return folder
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: alive, another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /**

@@ -2,8 +2,8 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {childrenOf, procStat} from './proc-stat.js'
 
-/** Gone, or a zombie nobody has reaped yet (a container's first process may never reap). */
-async function isAlive(pid: number): Promise<boolean> {
+/** Whether `pid` runs: not gone, nor a zombie nobody has reaped yet (a container's first process may never reap). */
+export async function isAlive(pid: number): Promise<boolean> {
   const stat = await procStat(pid)
   return stat !== undefined && stat.state !== 'Z'
 }

@@ -1,8 +1,7 @@
 import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import path from 'node:path'
 
-import {procStat} from './proc-stat.js'
-import {killTree} from './process-tree.js'
+import {isAlive, killTree} from './process-tree.js'
 
 /**
  * A fresh folder for a database server's files, `<prefix><pid>-…`, named for the process that starts the server.
@@ -21,7 +20,7 @@ export async function sweepStaleServers(parent: string, prefix: string): Promise
   const swept: string[] = []
   for (const name of await readdir(parent).catch(() => [])) {
     const owner = ownerOf(name, prefix)
-    if (owner === undefined || (await isRunning(owner))) continue
+    if (owner === undefined || (await isAlive(owner))) continue
     const folder = path.join(parent, name)
     const postmaster = await postmasterIn(folder)
     if (postmaster !== undefined) await killTree(postmaster)
@@ -36,11 +35,6 @@ export function ownerOf(name: string, prefix: string): number | undefined {
   if (!name.startsWith(prefix)) return undefined
   const match = /^(\d+)-[\w]{6}$/.exec(name.slice(prefix.length))
   return match ? Number(match[1]) : undefined
-}
-
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await procStat(pid)
-  return stat !== undefined && stat.state !== 'Z'
 }
 
 /**

@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {procStat} from '../../../scripts/lib/proc-stat.js'
+import {isAlive} from '../../../scripts/lib/process-tree.js'
 import {ownerOf, sweepStaleServers} from '../../../scripts/lib/server-folder.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -31,11 +31,6 @@ async function postmasterOf(folder: string): Promise<number> {
   return Number((await readFile(path.join(folder, 'data', 'postmaster.pid'), 'utf8')).split('\n')[0])
 }
 
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await procStat(pid)
-  return stat !== undefined && stat.state !== 'Z'
-}
-
 /** scripts/lib/server-folder.ts: a killed run's server is stopped and its folder removed by the next run's start. */
 describe('the sweep of servers a killed run left behind', () => {
   it('names a folder for its process, and reads no other name as one', () => {
@@ -58,12 +53,12 @@ describe('the sweep of servers a killed run left behind', () => {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGKILL')
       await exited
-      expect(await isRunning(postmaster), 'the server outlives the process that started it').to.equal(true)
+      expect(await isAlive(postmaster), 'the server outlives the process that started it').to.equal(true)
 
       const swept = await sweepStaleServers(tmpdir(), PREFIX)
 
       expect(swept).to.include(folder)
-      expect(await isRunning(postmaster)).to.equal(false)
+      expect(await isAlive(postmaster)).to.equal(false)
       expect(existsSync(folder)).to.equal(false)
       expect(existsSync(live), 'the folder of a process still running').to.equal(true)
     } finally {
