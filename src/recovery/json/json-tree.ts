@@ -257,8 +257,7 @@ class Scanner {
 
   /**
    * The entry of `interest.keys` that names property `[start, end)`, or undefined when it is not wanted. Keys
-   * without escapes are compared in place, code unit by code unit, not sliced out (a `startsWith` per key of the
-   * same length cost more than the comparison: the keys are short).
+   * without escapes are compared in place, not sliced out.
    */
   wantedEntry(
     interest: JsonInterest,
@@ -266,19 +265,12 @@ class Scanner {
     end: number,
     escaped: boolean,
   ): readonly [string, JsonInterest] | undefined {
-    if (escaped) {
-      const decoded = this.key(start, end, escaped)
-      for (const entry of interest.keys) if (entry[0] === decoded) return entry
-      return undefined
-    }
-    const {text} = this
+    const decoded = escaped ? this.key(start, end, escaped) : undefined
     const length = end - start - 2
     for (const entry of interest.keys) {
       const key = entry[0]
-      if (key.length !== length) continue
-      let at = 0
-      while (at < length && key.charCodeAt(at) === text.charCodeAt(start + 1 + at)) at++
-      if (at === length) return entry
+      if (decoded === undefined ? key.length === length && this.text.startsWith(key, start + 1) : key === decoded)
+        return entry
     }
     return undefined
   }
