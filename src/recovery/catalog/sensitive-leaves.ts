@@ -188,8 +188,9 @@ class FieldWalk {
     this.text = text
     this.root = root
     this.leaves = leaves
-    this.steps.length = 0
-    this.elements.length = 0
+    // A walk leaves both empty; emptied here only after one that threw (setting a length is a call into the runtime).
+    if (this.steps.length > 0) this.steps.length = 0
+    if (this.elements.length > 0) this.elements.length = 0
     return this
   }
 
