@@ -253,7 +253,6 @@ class FieldWalk {
   }
 }
 
-
 /** One walk for every document's leaves, as the parser's scanner: walks are synchronous, one at a time. */
 const leafWalk = new FieldWalk()
 
