@@ -32,13 +32,20 @@ export function aesFor(key: Buffer, mode: 'cbc' | 'ecb'): `aes-${128 | 256}-${ty
 
 /** Index of the `|` when `value` has the exact shape of a sensitive value, else -1. */
 export function separatorIndex(value: unknown): number {
-  if (typeof value !== 'string') return -1
-  const separator = value.indexOf('|')
-  if (separator < 0) return -1
+  return typeof value === 'string' ? separatorIndexIn(value, 0, value.length) : -1
+}
+
+/**
+ * separatorIndex of `text.slice(start, end)`, read in place (an index into `text`): a caller that scans a document
+ * checks a value where it lies, without slicing it out first.
+ */
+export function separatorIndexIn(text: string, start: number, end: number): number {
+  const separator = text.indexOf('|', start)
+  if (separator < 0 || separator >= end) return -1
   // A second `|` fails the IV's base64 check, which also rejects whitespace and empty parts.
-  const ciphertextBytes = canonicalBase64Length(value, 0, separator)
+  const ciphertextBytes = canonicalBase64Length(text, start, separator)
   if (ciphertextBytes <= 0 || ciphertextBytes % BLOCK_BYTES !== 0) return -1
-  return canonicalBase64Length(value, separator + 1) === IV_BYTES ? separator : -1
+  return canonicalBase64Length(text, separator + 1, end) === IV_BYTES ? separator : -1
 }
 
 /** Whether `value` has the shape of a sensitive value, checked without decoding or decrypting. */

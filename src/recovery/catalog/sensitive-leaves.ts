@@ -165,6 +165,10 @@ function lastIndexByKey(entries: JsonObject['entries']): Map<string, number> {
   return last
 }
 
+const NO_ELEMENTS: readonly JsonNode[] = []
+const NO_INDICES: readonly number[] = []
+const NO_DOCUMENT: JsonNode = {type: 'null', start: 0, end: 0}
+
 /**
  * The walks of one document's fields, one after the other. `steps` holds the keys and array positions on the way down;
  * the path's text and the label's positions are made only for a leaf that is kept, not for every object the walk
@@ -175,12 +179,20 @@ class FieldWalk {
   /** The array elements stepped into, outermost first. */
   readonly elements: JsonNode[] = []
   compiled!: CompiledField
+  text = ''
+  root: JsonNode = NO_DOCUMENT
+  leaves: SensitiveLeaf[] = []
 
-  constructor(
-    readonly text: string,
-    readonly root: JsonNode,
-    readonly leaves: SensitiveLeaf[],
-  ) {}
+  /** Starts on one document (and, with NO_DOCUMENT, lets go of the last one). */
+  start(text: string, root: JsonNode, leaves: SensitiveLeaf[]): this {
+    this.text = text
+    this.root = root
+    this.leaves = leaves
+    // A walk leaves both empty; emptied here only after one that threw (setting a length is a call into the runtime).
+    if (this.steps.length > 0) this.steps.length = 0
+    if (this.elements.length > 0) this.elements.length = 0
+    return this
+  }
 
   /** The walk reached the end of the field's path at `node`, inside `holder`. */
   reached(node: JsonNode, holder: JsonNode, shadowed: boolean): void {
@@ -241,8 +253,8 @@ class FieldWalk {
   }
 }
 
-const NO_ELEMENTS: readonly JsonNode[] = []
-const NO_INDICES: readonly number[] = []
+/** One walk for every document's leaves, as the parser's scanner: walks are synchronous, one at a time. */
+const leafWalk = new FieldWalk()
 
 /** A walk that keeps every place a path reaches, sensitive or not (for the restore's check of a place). */
 class PlaceWalk extends FieldWalk {
@@ -258,7 +270,7 @@ class PlaceWalk extends FieldWalk {
  * conditions hold there. A place that several fields reach is listed once per field.
  */
 export function catalogPlaces(text: string, root: JsonNode, table: SensitiveTable, documentId: string): CatalogPlace[] {
-  const walk = new PlaceWalk(text, root, [])
+  const walk = new PlaceWalk().start(text, root, [])
   for (const compiled of compile(table).fields) {
     if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
     walk.compiled = compiled
@@ -278,11 +290,15 @@ export function sensitiveLeaves(
   documentId: string,
 ): SensitiveLeaf[] {
   const leaves: SensitiveLeaf[] = []
-  const walk = new FieldWalk(text, root, leaves)
-  for (const compiled of compile(table).fields) {
-    if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
-    walk.compiled = compiled
-    walk.visit(root, root, 0, false)
+  const walk = leafWalk.start(text, root, leaves)
+  try {
+    for (const compiled of compile(table).fields) {
+      if (compiled.field.documentId !== undefined && compiled.field.documentId !== documentId) continue
+      walk.compiled = compiled
+      walk.visit(root, root, 0, false)
+    }
+  } finally {
+    walk.start('', NO_DOCUMENT, leaves)
   }
   return leaves
 }

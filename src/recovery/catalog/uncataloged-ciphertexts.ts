@@ -6,7 +6,7 @@
  *
  * It rides along the reset's own parse of each document (a `StringFinder`), so no document is parsed twice.
  */
-import {isSensitiveValueShape} from '../../crypto/sensitive-value.js'
+import {isSensitiveValueShape, separatorIndexIn} from '../../crypto/sensitive-value.js'
 import {decodeString, type JsonInterest, NOTHING, parseJsonDocument, type ParsedJson} from '../json/json-tree.js'
 import {type FoundString, StringFinder, type StringTest} from '../json/string-finder.js'
 
@@ -35,9 +35,13 @@ const BAR = 0x7c
  */
 const hasCiphertextShape: StringTest = (text, start, end, escaped) => {
   if (end - start < SHORTEST_SOURCE) return undefined
-  if (!escaped && (text.charCodeAt(end - 2) !== EQUALS || text.charCodeAt(end - 26) !== BAR)) return undefined
-  const value = decodeString(text, start, end)
-  return isSensitiveValueShape(value) ? value : undefined
+  if (escaped) {
+    const value = decodeString(text, start, end)
+    return isSensitiveValueShape(value) ? value : undefined
+  }
+  if (text.charCodeAt(end - 2) !== EQUALS || text.charCodeAt(end - 26) !== BAR) return undefined
+  // Checked where it lies in the document: the same check on a slice of it (read through the slice) took 1.4x as long.
+  return separatorIndexIn(text, start + 1, end - 1) < 0 ? undefined : text.slice(start + 1, end - 1)
 }
 
 /** One finder for every parse: parses run one at a time, and each one's findings are copied out before the next. */

@@ -123,7 +123,8 @@ class Scanner {
     this.observer = observer
     this.pos = 0
     this.duplicateKeys = false
-    this.frames.length = 0
+    // A parse that ends leaves no frame open; setting the length is a call into the runtime.
+    if (this.frames.length > 0) this.frames.length = 0
     this.skipped = 0
     this.nextBackslash = -1
     this.nextControl = -1

@@ -11,15 +11,20 @@ export function quarantineRows(
   result: Extract<DocumentReset, {state: 'scanned'}>,
 ): QuarantineRow[] {
   const rows: QuarantineRow[] = []
-  const row = (path: string, value: string, written: string | undefined, elementIds?: string): QuarantineRow => ({
-    runId: where.runId,
-    tableName: where.table,
-    documentId: where.documentId,
-    path,
-    value,
-    ...(written === undefined ? {kind: 'reset'} : {kind: 'salvage', written}),
-    ...(elementIds === undefined ? {} : {elementIds}),
-  })
+  // Properties set one by one, not spread from temporary objects: a run makes one row per value it takes out.
+  const row = (path: string, value: string, written: string | undefined, elementIds?: string): QuarantineRow => {
+    const made: QuarantineRow = {
+      runId: where.runId,
+      tableName: where.table,
+      documentId: where.documentId,
+      path,
+      value,
+      kind: written === undefined ? 'reset' : 'salvage',
+    }
+    if (written !== undefined) made.written = written
+    if (elementIds !== undefined) made.elementIds = elementIds
+    return made
+  }
   for (const leaf of result.leaves)
     if (leaf.ciphertext !== undefined) rows.push(row(leaf.path, leaf.ciphertext, leaf.written, leaf.elementIds))
   // No identities: the mark of a value outside the catalog (quarantine.ts).

@@ -1,7 +1,7 @@
 import {SERVER_CERTIFICATE_DOCUMENT, type SensitiveTable} from '../catalog/catalog.js'
 import type {JsonEdit} from '../json/json-splice.js'
 import {spliceJson} from '../json/json-splice.js'
-import {type JsonNode, MalformedJsonError} from '../json/json-tree.js'
+import {MalformedJsonError} from '../json/json-tree.js'
 import {elementIdentitiesJson} from '../catalog/element-identity.js'
 import {sensitiveInterest, sensitiveLeaves} from '../catalog/sensitive-leaves.js'
 import {type Opened, openWithCandidates, type Salvage, salvagedValue} from '../salvage/salvage.js'
@@ -96,8 +96,6 @@ export function resetDocument(
   const {shaped} = swept
   // Indices of the sweep's strings that are the catalog's own values; the rest are outside the catalog.
   const claimed: boolean[] = []
-  // Identities are worked out only for the values that are taken out (they are the ones a restore looks for).
-  const identities = (elements: readonly JsonNode[]) => elementIdentitiesJson(json, elements)
   for (const {path, field, label, node, shadowed, elements} of sensitiveLeaves(json, swept.root, table, documentId)) {
     // The sweep has already found every string with the shape, in document order.
     const index = indexByStart(shaped, node.start)
@@ -109,6 +107,7 @@ export function resetDocument(
     // A copy the server never reads counts only when it still holds a ciphertext.
     if (shadowed && ciphertext === undefined) continue
     const opened = salvage && ciphertext !== undefined ? openWithCandidates(ciphertext, salvage) : undefined
+    // Identities are worked out only for the values that are taken out (they are the ones a restore looks for).
     if (opened) {
       const edit = salvageEdit(node, opened, salvage!)
       const {written} = edit
@@ -120,11 +119,18 @@ export function resetDocument(
         ciphertext,
         candidate: opened.candidate,
         written,
-        elementIds: identities(elements),
+        elementIds: elementIdentitiesJson(json, elements),
       })
       edits.push(edit)
     } else if (ciphertext !== undefined) {
-      leaves.push({path, kind: field.kind, label, outcome: 'reset', ciphertext, elementIds: identities(elements)})
+      leaves.push({
+        path,
+        kind: field.kind,
+        label,
+        outcome: 'reset',
+        ciphertext,
+        elementIds: elementIdentitiesJson(json, elements),
+      })
       edits.push({start: node.start, end: node.end, replacement: 'null'})
     } else {
       leaves.push({

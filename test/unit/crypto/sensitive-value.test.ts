@@ -8,6 +8,7 @@ import {
   encryptSensitiveValue,
   isSensitiveValueShape,
   parseSensitiveValue,
+  separatorIndexIn,
 } from '../../../src/crypto/sensitive-value.js'
 
 interface Vector {
@@ -118,6 +119,18 @@ describe('sensitive values', () => {
         expect(decryptSensitiveValue(value, key)).to.deep.equal({kind: 'not-a-sensitive-value'})
       })
     }
+
+    it('reads a value in place in a longer text, nothing beyond its ends counted (separatorIndexIn)', () => {
+      // Valid values, with their separators, right against both ends of each malformed one.
+      for (const [description, value] of malformed) {
+        if (typeof value !== 'string') continue
+        const start = valid.length + 1
+        const text = `${valid}|${value}|${valid}`
+        expect(separatorIndexIn(text, start, start + value.length), description).to.equal(-1)
+      }
+      const text = `a|${valid}|b`
+      expect(separatorIndexIn(text, 2, 2 + valid.length)).to.equal(2 + valid.indexOf('|'))
+    })
 
     it('accepts the exact shape and splits it into its bytes', () => {
       const parts = parseSensitiveValue(valid)

@@ -17,7 +17,10 @@ export function quarantineInserts(rows: readonly QuarantineRow[], now: Date): Co
 }
 
 /** The rows by run and table, each group one PostgreSQL statement. */
-export function quarantineGroups(rows: readonly QuarantineRow[]): QuarantineRow[][] {
+export function quarantineGroups(rows: readonly QuarantineRow[]): Array<readonly QuarantineRow[]> {
+  // A reset batch's rows are always one group: said without a map.
+  if (rows.length > 0 && rows.every((row) => row.runId === rows[0].runId && row.tableName === rows[0].tableName))
+    return [rows]
   const groups = new Map<string, Map<string, QuarantineRow[]>>()
   for (const row of rows) {
     let byTable = groups.get(row.runId)
