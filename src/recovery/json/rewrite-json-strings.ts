@@ -1,8 +1,16 @@
 import type {JsonEdit} from './json-splice.js'
 import {spliceJson} from './json-splice.js'
-import {decodeString, NOTHING, parseJsonDocument, type ParseObserver} from './json-tree.js'
+import {NOTHING, parseJsonDocument, type ParseObserver} from './json-tree.js'
 
-type Replace = (value: string, property: string | undefined) => string | null
+/** Whether the value being replaced is held by a property of that name (false for an array's item or the root). */
+export type InProperty = (name: string) => boolean
+
+/**
+ * What replaces one string value, which is `source.slice(start, end)`: a string, `null`, or undefined to keep it.
+ * The source is the document itself when the value holds no escape (searched in place, nothing sliced out), and
+ * otherwise the decoded value.
+ */
+export type Replace = (source: string, start: number, end: number, inProperty: InProperty) => string | null | undefined
 
 /**
  * Collects the edits of one rewrite while the parse goes by, building no tree: the audit log is the largest table
@@ -14,6 +22,14 @@ class StringRewriter implements ParseObserver {
   /** The span of the key whose value comes next; -1 when the next value is an array's item or the root. */
   private keyStart = -1
   private keyEnd = -1
+  private keyEscaped = false
+  /** The key's name is compared in place: decoding every key to compare it with one name cost more than the rest. */
+  private readonly inProperty: InProperty = (name) => {
+    const {keyStart, keyEnd, text} = this
+    if (keyStart < 0) return false
+    if (this.keyEscaped) return JSON.parse(text.slice(keyStart, keyEnd)) === name
+    return keyEnd - keyStart - 2 === name.length && text.startsWith(name, keyStart + 1)
+  }
 
   constructor(private readonly replace: Replace) {}
 
@@ -27,24 +43,28 @@ class StringRewriter implements ParseObserver {
     this.keyStart = -1
   }
 
-  key(start: number, end: number): void {
+  key(start: number, end: number, escaped: boolean): void {
     this.keyStart = start
     this.keyEnd = end
+    this.keyEscaped = escaped
   }
 
   item(): void {
     this.keyStart = -1
   }
 
-  scalar(start: number, end: number, string: boolean): void {
-    const keyStart = this.keyStart
+  scalar(start: number, end: number, string: boolean, escaped: boolean): void {
+    if (string) {
+      let replacement
+      if (escaped) {
+        const value = JSON.parse(this.text.slice(start, end)) as string
+        replacement = this.replace(value, 0, value.length, this.inProperty)
+      } else {
+        replacement = this.replace(this.text, start + 1, end - 1, this.inProperty)
+      }
+      if (replacement !== undefined) this.edits.push({start, end, replacement: JSON.stringify(replacement)})
+    }
     this.keyStart = -1
-    if (!string) return
-    const property = keyStart < 0 ? undefined : decodeString(this.text, keyStart, this.keyEnd)
-    // Decoded only when it holds an escape: most strings are their own source text.
-    const value = decodeString(this.text, start, end)
-    const replacement = this.replace(value, property)
-    if (replacement !== value) this.edits.push({start, end, replacement: JSON.stringify(replacement)})
   }
 
   close(): void {
@@ -53,8 +73,8 @@ class StringRewriter implements ParseObserver {
 }
 
 /**
- * Calls `replace` for every string value of a document (not property names) with the property that holds it;
- * a different string, or `null`, replaces the value. Returns the new text, or undefined when nothing changed.
+ * Calls `replace` for every string value of a document (not property names), which may ask the property that holds
+ * it. Returns the new text, or undefined when nothing changed.
  * Throws MalformedJsonError for malformed JSON.
  */
 export function rewriteJsonStrings(text: string, replace: Replace): string | undefined {

@@ -1,5 +1,5 @@
 import {MalformedJsonError} from '../json/json-tree.js'
-import {rewriteJsonStrings} from '../json/rewrite-json-strings.js'
+import {type InProperty, rewriteJsonStrings} from '../json/rewrite-json-strings.js'
 import type {PersonalReplacements} from './personal-replacements.js'
 import type {Pseudonymizer} from './pseudonymizer.js'
 
@@ -41,9 +41,14 @@ export function scrubEvent(
   let malformed = false
   if (json !== null) {
     try {
-      // The message is in the JSON too: searched once.
-      const replace = (value: string, property: string | undefined) =>
-        property === 'IpAddress' ? null : value === row.Message ? message : everyone.inText(value)
+      const replace = (source: string, start: number, end: number, inProperty: InProperty) => {
+        if (inProperty('IpAddress')) return null
+        // The message is in the JSON too: searched once.
+        const {Message} = row
+        if (Message !== null && end - start === Message.length && source.startsWith(Message, start))
+          return message === Message ? undefined : message
+        return everyone.inSpan(source, start, end)
+      }
       json = rewriteJsonStrings(json, replace) ?? json
     } catch (error) {
       if (!(error instanceof MalformedJsonError)) throw error

@@ -161,6 +161,12 @@ export class WholeNameReplacer {
   private readonly startsAnywhere: boolean
   private readonly filter = new Uint8Array(FILTER_BITS / 8)
   private readonly trie = new NameNode('')
+  /** The ends and replacements of the names found at one position, shortest first. */
+  private readonly ends: number[] = []
+  private readonly replacementsAt: string[] = []
+  /** The name findWholeName found last. */
+  private foundEnd = 0
+  private foundReplacement = ''
 
   constructor(private readonly replacements: ReadonlyMap<string, string>) {
     const names = [...replacements.keys()]
@@ -176,10 +182,10 @@ export class WholeNameReplacer {
     }
   }
 
-  /** The first position from `from` on where a name may start, or -1. */
-  private nextCandidate(text: string, from: number): number {
+  /** The first position from `from` on, before `to`, where a name may start, or -1. */
+  private nextCandidate(text: string, from: number, to: number): number {
     const {filter, prefixUnits, startsAnywhere} = this
-    for (let at = from; at + prefixUnits <= text.length; at++) {
+    for (let at = from; at + prefixUnits <= to; at++) {
       if (!startsAnywhere && !startsWholeFast(text, at)) continue
       const hash = prefixHash(text, at, prefixUnits)
       if (filter[hash >> 3] & (1 << (hash & 7))) return at
@@ -187,45 +193,61 @@ export class WholeNameReplacer {
     return -1
   }
 
-  replace(text: string): string {
-    if (this.replacements.size === 0) return text
-    let result = ''
-    let copied = 0
-    for (let start = this.nextCandidate(text, 0); start >= 0;) {
-      const name = wholeNameBelow(this.trie, text, start, start)
-      if (name === undefined) {
+  /**
+   * `text.slice(from, to)` with every whole name replaced, or undefined when it holds none. The span is searched as a
+   * text of its own, which it is when the code units beside it are boundaries (a JSON string's quotes): the scrub
+   * searches its strings in place in the document, where slicing each out first cost more than the search.
+   */
+  replaceIn(text: string, from: number, to: number): string | undefined {
+    if (this.replacements.size === 0) return undefined
+    let result: string | undefined
+    let copied = from
+    for (let start = this.nextCandidate(text, from, to); start >= 0;) {
+      if (!this.findWholeName(text, start, to)) {
         // No name, or none whole, here; a name may still start at the next character.
-        start = this.nextCandidate(text, start + 1)
+        start = this.nextCandidate(text, start + 1, to)
         continue
       }
-      result += text.slice(copied, start) + name.replacement
-      copied = name.end
-      start = this.nextCandidate(text, copied)
+      result = (result ?? '') + text.slice(copied, start) + this.foundReplacement
+      copied = this.foundEnd
+      start = this.nextCandidate(text, copied, to)
     }
-    return copied === 0 ? text : result + text.slice(copied)
+    return result === undefined ? undefined : result + text.slice(copied, to)
   }
-}
 
-/**
- * Where the longest name below `node` that `text` holds from `start` (`node`'s part read up to `at`) and that is
- * whole there ends, and its replacement.
- */
-function wholeNameBelow(
-  node: NameNode,
-  text: string,
-  start: number,
-  at: number,
-): {end: number; replacement: string} | undefined {
-  const child = node.below.get(text.charCodeAt(at))
-  if (child === undefined) return undefined
-  const {label} = child
-  const end = at + label.length
-  if (end > text.length) return undefined
-  // Compared unit by unit: startsWith copies a slice of a sliced or concatenated string (a JSON value) to compare.
-  for (let index = 1; index < label.length; index++)
-    if (text.charCodeAt(at + index) !== label.charCodeAt(index)) return undefined
-  const longer = wholeNameBelow(child, text, start, end)
-  if (longer !== undefined) return longer
-  const {replacement} = child
-  return replacement !== undefined && isWholeAtFast(text, start, end) ? {end, replacement} : undefined
+  /**
+   * Whether a name that `text` holds from `start` (ending by `to`) is whole there; the longest such is then in
+   * foundEnd and foundReplacement. One walk down the trie lists every name ending on the way (in fields reused by
+   * every search, where an object per name found cost garbage), then the longest whole one wins.
+   */
+  private findWholeName(text: string, start: number, to: number): boolean {
+    const {ends, replacementsAt} = this
+    let count = 0
+    let node = this.trie
+    for (let at = start; ;) {
+      const child = node.below.get(text.charCodeAt(at))
+      if (child === undefined) break
+      const {label} = child
+      const end = at + label.length
+      if (end > to) break
+      // Compared unit by unit: startsWith copies a slice of a sliced or concatenated string (a JSON value) to compare.
+      let index = 1
+      while (index < label.length && text.charCodeAt(at + index) === label.charCodeAt(index)) index++
+      if (index < label.length) break
+      if (child.replacement !== undefined) {
+        ends[count] = end
+        replacementsAt[count++] = child.replacement
+      }
+      node = child
+      at = end
+    }
+    while (count-- > 0) {
+      if (isWholeAtFast(text, start, ends[count])) {
+        this.foundEnd = ends[count]
+        this.foundReplacement = replacementsAt[count]
+        return true
+      }
+    }
+    return false
+  }
 }
