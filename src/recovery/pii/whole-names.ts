@@ -146,6 +146,39 @@ function addName(root: NameNode, name: string, replacement: string): void {
 }
 
 /**
+ * The trie laid out flat for the search, its nodes numbered breadth first so that the children of a node are
+ * consecutive (from `firstChild[node]` to `firstChild[node + 1]`, by the first code unit of their label, `unit`).
+ * Node `n`'s label is `labels` from `labelStart[n]` to `labelStart[n + 1]`. The nodes as objects, each with a Map,
+ * lay all over the heap: every step down the trie was a cache miss while a scrub streams the audit log through.
+ */
+interface FlatTrie {
+  readonly labels: string
+  readonly labelStart: Int32Array
+  readonly firstChild: Int32Array
+  readonly unit: Uint16Array
+  readonly replacement: ReadonlyArray<string | undefined>
+}
+
+function flatten(root: NameNode): FlatTrie {
+  const nodes = [root]
+  const firstChild = [0]
+  for (let node = 0; node < nodes.length; node++) {
+    firstChild[node] = nodes.length
+    nodes.push(...[...nodes[node].below.values()].sort((a, b) => a.label.charCodeAt(0) - b.label.charCodeAt(0)))
+  }
+  firstChild[nodes.length] = nodes.length
+  const labelStart = new Int32Array(nodes.length + 1)
+  nodes.forEach((node, index) => (labelStart[index + 1] = labelStart[index] + node.label.length))
+  return {
+    labels: nodes.map((node) => node.label).join(''),
+    labelStart,
+    firstChild: Int32Array.from(firstChild),
+    unit: Uint16Array.from(nodes, (node) => node.label.charCodeAt(0) || 0),
+    replacement: nodes.map((node) => node.replacement),
+  }
+}
+
+/**
  * Replaces every whole occurrence of a name in `replacements` (the leftmost first, and at one place the longest,
  * so an e-mail address wins over its local part). The names' first code units are kept in a bit filter, so a
  * position is tried only when a name may start there: a regular expression of thousands of names, searched through
@@ -160,7 +193,7 @@ export class WholeNameReplacer {
    */
   private readonly startsAnywhere: boolean
   private readonly filter = new Uint8Array(FILTER_BITS / 8)
-  private readonly trie = new NameNode('')
+  private readonly trie: FlatTrie
   /** The ends and replacements of the names found at one position, shortest first. */
   private readonly ends: number[] = []
   private readonly replacementsAt: string[] = []
@@ -175,11 +208,13 @@ export class WholeNameReplacer {
       (units, name) => Math.min(units, name.length),
       this.startsAnywhere ? PREFIX_UNITS_ANYWHERE : PREFIX_UNITS_AT_WORDS,
     )
+    const root = new NameNode('')
     for (const name of names) {
       const hash = prefixHash(name, 0, this.prefixUnits)
       this.filter[hash >> 3] |= 1 << (hash & 7)
-      addName(this.trie, name, replacements.get(name)!)
+      addName(root, name, replacements.get(name)!)
     }
+    this.trie = flatten(root)
   }
 
   /** The first position from `from` on, before `to`, where a name may start, or -1. */
@@ -222,21 +257,30 @@ export class WholeNameReplacer {
    */
   private findWholeName(text: string, start: number, to: number): boolean {
     const {ends, replacementsAt} = this
+    const {labels, labelStart, firstChild, unit, replacement} = this.trie
     let count = 0
-    let node = this.trie
-    for (let at = start; ;) {
-      const child = node.below.get(text.charCodeAt(at))
-      if (child === undefined) break
-      const {label} = child
-      const end = at + label.length
+    let node = 0
+    for (let at = start; at < to;) {
+      const wanted = text.charCodeAt(at)
+      let child = firstChild[node]
+      const last = firstChild[node + 1]
+      for (let high = last; child < high;) {
+        const middle = (child + high) >> 1
+        if (unit[middle] < wanted) child = middle + 1
+        else high = middle
+      }
+      if (child === last || unit[child] !== wanted) break
+      const label = labelStart[child]
+      const length = labelStart[child + 1] - label
+      const end = at + length
       if (end > to) break
-      // Compared unit by unit: startsWith copies a slice of a sliced or concatenated string (a JSON value) to compare.
       let index = 1
-      while (index < label.length && text.charCodeAt(at + index) === label.charCodeAt(index)) index++
-      if (index < label.length) break
-      if (child.replacement !== undefined) {
+      while (index < length && text.charCodeAt(at + index) === labels.charCodeAt(label + index)) index++
+      if (index < length) break
+      const named = replacement[child]
+      if (named !== undefined) {
         ends[count] = end
-        replacementsAt[count++] = child.replacement
+        replacementsAt[count++] = named
       }
       node = child
       at = end
