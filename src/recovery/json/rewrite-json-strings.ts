@@ -1,5 +1,3 @@
-import type {JsonEdit} from './json-splice.js'
-import {spliceJson} from './json-splice.js'
 import {NOTHING, parseJsonDocument, type ParseObserver} from './json-tree.js'
 
 /** Whether the value being replaced is held by a property of that name (false for an array's item or the root). */
@@ -13,12 +11,14 @@ export type InProperty = (name: string) => boolean
 export type Replace = (source: string, start: number, end: number, inProperty: InProperty) => string | null | undefined
 
 /**
- * Collects the edits of one rewrite while the parse goes by, building no tree: the audit log is the largest table
- * of a server, and building every node of every event's JSON made the garbage collector a large cost of a scrub.
+ * Writes the new text while the parse goes by, building no tree: the audit log is the largest table of a server,
+ * and building every node of every event's JSON (then a list of edits to splice) made garbage a large cost of a scrub.
  */
 class StringRewriter implements ParseObserver {
   private text = ''
-  edits: JsonEdit[] = []
+  /** The new text up to `copied`, once a value changed. */
+  rewritten: string | undefined
+  copied = 0
   /** The span of the key whose value comes next; -1 when the next value is an array's item or the root. */
   private keyStart = -1
   private keyEnd = -1
@@ -35,7 +35,8 @@ class StringRewriter implements ParseObserver {
 
   reset(text: string): void {
     this.text = text
-    this.edits = []
+    this.rewritten = undefined
+    this.copied = 0
     this.keyStart = -1
   }
 
@@ -62,7 +63,10 @@ class StringRewriter implements ParseObserver {
       } else {
         replacement = this.replace(this.text, start + 1, end - 1, this.inProperty)
       }
-      if (replacement !== undefined) this.edits.push({start, end, replacement: JSON.stringify(replacement)})
+      if (replacement !== undefined) {
+        this.rewritten = (this.rewritten ?? '') + this.text.slice(this.copied, start) + JSON.stringify(replacement)
+        this.copied = end
+      }
     }
     this.keyStart = -1
   }
@@ -80,5 +84,5 @@ class StringRewriter implements ParseObserver {
 export function rewriteJsonStrings(text: string, replace: Replace): string | undefined {
   const rewriter = new StringRewriter(replace)
   parseJsonDocument(text, NOTHING, rewriter)
-  return rewriter.edits.length > 0 ? spliceJson(text, rewriter.edits) : undefined
+  return rewriter.rewritten === undefined ? undefined : rewriter.rewritten + text.slice(rewriter.copied)
 }
