@@ -36,17 +36,21 @@ export function scrubEvent(
       pseudonymizer.pseudonymFor(`username:${row.Username}`)
     everyone.add(row.Username, username)
   }
-  const message = row.Message === null ? null : everyone.inText(row.Message)
+  const {Message, Username} = row
+  const message = Message === null ? null : everyone.inText(Message)
+  // The message and the username are in the JSON too, where each is answered without a search again (a value that
+  // is a whole name becomes that name's replacement).
+  const usernameInText = Username === null ? undefined : everyone.exact(Username)
+  const is = (known: string | null, source: string, start: number, end: number) =>
+    known !== null && end - start === known.length && source.startsWith(known, start)
   let json = row.JSON
   let malformed = false
   if (json !== null) {
     try {
       const replace = (source: string, start: number, end: number, inProperty: InProperty) => {
         if (inProperty('IpAddress')) return null
-        // The message is in the JSON too: searched once.
-        const {Message} = row
-        if (Message !== null && end - start === Message.length && source.startsWith(Message, start))
-          return message === Message ? undefined : message
+        if (is(Message, source, start, end)) return message === Message ? undefined : message
+        if (usernameInText !== undefined && is(Username, source, start, end)) return usernameInText
         return everyone.inSpan(source, start, end)
       }
       json = rewriteJsonStrings(json, replace) ?? json
