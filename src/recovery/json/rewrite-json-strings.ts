@@ -1,4 +1,4 @@
-import {NOTHING, parseJsonDocument, type ParseObserver} from './json-tree.js'
+import {decodeString, NOTHING, parseJsonDocument, type ParseObserver} from './json-tree.js'
 
 /** Whether the value being replaced is held by a property of that name (false for an array's item or the root). */
 export type InProperty = (name: string) => boolean
@@ -23,11 +23,11 @@ class StringRewriter implements ParseObserver {
   private keyStart = -1
   private keyEnd = -1
   private keyEscaped = false
-  /** The key's name is compared in place: decoding every key to compare it with one name cost more than the rest. */
+  /** The key is compared in place, decoded only when it holds an escape: decoding every key made garbage. */
   private readonly inProperty: InProperty = (name) => {
     const {keyStart, keyEnd, text} = this
     if (keyStart < 0) return false
-    if (this.keyEscaped) return JSON.parse(text.slice(keyStart, keyEnd)) === name
+    if (this.keyEscaped) return decodeString(text, keyStart, keyEnd) === name
     return keyEnd - keyStart - 2 === name.length && text.startsWith(name, keyStart + 1)
   }
 
@@ -58,7 +58,7 @@ class StringRewriter implements ParseObserver {
     if (string) {
       let replacement
       if (escaped) {
-        const value = JSON.parse(this.text.slice(start, end)) as string
+        const value = decodeString(this.text, start, end)
         replacement = this.replace(value, 0, value.length, this.inProperty)
       } else {
         replacement = this.replace(this.text, start + 1, end - 1, this.inProperty)

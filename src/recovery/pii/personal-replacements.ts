@@ -27,7 +27,10 @@ export class PersonalReplacements {
     return this.inSpan(text, 0, text.length) ?? text
   }
 
-  /** inText of `text.slice(start, end)`, or undefined when it holds no name (WholeNameReplacer.replaceIn). */
+  /**
+   * inText of `text.slice(start, end)`, or undefined when it holds no name; the code units beside the span must be
+   * boundaries, as a JSON string's quotes are (WholeNameReplacer.replaceIn).
+   */
   inSpan(text: string, start: number, end: number): string | undefined {
     if (this.replacements.size === 0) return undefined
     this.replacer ??= new WholeNameReplacer(this.replacements)

@@ -161,10 +161,11 @@ interface FlatTrie {
 
 function flatten(root: NameNode): FlatTrie {
   const nodes = [root]
-  const firstChild = [0]
+  const firstChild: number[] = []
   for (let node = 0; node < nodes.length; node++) {
     firstChild[node] = nodes.length
-    nodes.push(...[...nodes[node].below.values()].sort((a, b) => a.label.charCodeAt(0) - b.label.charCodeAt(0)))
+    const below = [...nodes[node].below.values()].sort((a, b) => a.label.charCodeAt(0) - b.label.charCodeAt(0))
+    for (const child of below) nodes.push(child)
   }
   firstChild[nodes.length] = nodes.length
   const labelStart = new Int32Array(nodes.length + 1)

@@ -166,6 +166,28 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
     }
   })
 
+  it('WholeNameReplacer agrees with the alternation when many names branch at every step (seeded)', () => {
+    const rng = fuzzPrng('whole-names wide oracle')
+    // Many first code units at each node of the trie (its children are searched by halves), one-byte, two-byte
+    // and surrogate halves among them, with short names that are prefixes of longer ones.
+    const units = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_éŁ中🚀']
+    const word = (length: number) => Array.from({length}, () => rng.pick(units)).join('')
+    const between = [' ', '.', '-', '@', '(', 'x', 'é', '🚀', '']
+    for (let round = 0; round < 200; round++) {
+      const replacements = new Map<string, string>()
+      for (let i = 100 + rng.int(100); i > 0; i--) replacements.set(word(1 + rng.int(4)), `user-${i}`)
+      const names = [...replacements.keys()]
+      const piece = () => {
+        const name = rng.pick(names)
+        return rng.int(3) === 0 ? name.slice(0, 1 + rng.int(name.length)) : name
+      }
+      const text = Array.from({length: rng.int(12)}, () => rng.pick(between) + piece() + rng.pick(between)).join('')
+      expect(replaced(replacements, text), `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`).to.equal(
+        replaceByAlternation(replacements, text),
+      )
+    }
+  })
+
   it('the uncataloged sweep finds the paths a full recursive walk finds, including keys that look like paths', () => {
     const documents = [
       `"${CIPHERTEXT}"`,
