@@ -24,9 +24,17 @@ export class PersonalReplacements {
    * Id (`admin` in `Teams-administrators`) stays (docs/catalog.md, "Whole-name scrubbing").
    */
   inText(text: string): string {
-    if (this.replacements.size === 0) return text
+    return this.inSpan(text, 0, text.length) ?? text
+  }
+
+  /**
+   * inText of `text.slice(start, end)`, or undefined when it holds no name; the code units beside the span must be
+   * boundaries, as a JSON string's quotes are (WholeNameReplacer.replaceIn).
+   */
+  inSpan(text: string, start: number, end: number): string | undefined {
+    if (this.replacements.size === 0) return undefined
     this.replacer ??= new WholeNameReplacer(this.replacements)
-    return this.replacer.replace(text)
+    return this.replacer.replaceIn(text, start, end)
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import {MalformedJsonError} from '../json/json-tree.js'
-import {rewriteJsonStrings} from '../json/rewrite-json-strings.js'
+import {type InProperty, rewriteJsonStrings} from '../json/rewrite-json-strings.js'
 import type {PersonalReplacements} from './personal-replacements.js'
 import type {Pseudonymizer} from './pseudonymizer.js'
 
@@ -36,14 +36,23 @@ export function scrubEvent(
       pseudonymizer.pseudonymFor(`username:${row.Username}`)
     everyone.add(row.Username, username)
   }
-  const message = row.Message === null ? null : everyone.inText(row.Message)
+  const {Message, Username} = row
+  const message = Message === null ? null : everyone.inText(Message)
+  // The message and the username are in the JSON too, where each is answered without a search again (a value that
+  // is a whole name becomes that name's replacement).
+  const usernameInText = Username === null ? undefined : everyone.exact(Username)
+  const is = (known: string | null, source: string, start: number, end: number) =>
+    known !== null && end - start === known.length && source.startsWith(known, start)
   let json = row.JSON
   let malformed = false
   if (json !== null) {
     try {
-      // The message is in the JSON too: searched once.
-      const replace = (value: string, property: string | undefined) =>
-        property === 'IpAddress' ? null : value === row.Message ? message : everyone.inText(value)
+      const replace = (source: string, start: number, end: number, inProperty: InProperty) => {
+        if (inProperty('IpAddress')) return null
+        if (is(Message, source, start, end)) return message === Message ? undefined : message
+        if (usernameInText !== undefined && is(Username, source, start, end)) return usernameInText
+        return everyone.inSpan(source, start, end)
+      }
       json = rewriteJsonStrings(json, replace) ?? json
     } catch (error) {
       if (!(error instanceof MalformedJsonError)) throw error

@@ -35,7 +35,7 @@ export function scrubUser(row: UserRow, pseudonymizer: Pseudonymizer, everyone: 
   let malformed = false
   if (json !== null) {
     try {
-      json = rewriteJsonStrings(json, (value) => own.exact(value) ?? value) ?? json
+      json = rewriteJsonStrings(json, (source, start, end) => own.exact(source.slice(start, end))) ?? json
     } catch (error) {
       if (!(error instanceof MalformedJsonError)) throw error
       // A broken document cannot be walked; its text still must not keep the person's name.

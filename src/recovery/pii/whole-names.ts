@@ -146,6 +146,40 @@ function addName(root: NameNode, name: string, replacement: string): void {
 }
 
 /**
+ * The trie laid out flat for the search, its nodes numbered breadth first so that the children of a node are
+ * consecutive (from `firstChild[node]` to `firstChild[node + 1]`, by the first code unit of their label, `unit`).
+ * Node `n`'s label is `labels` from `labelStart[n]` to `labelStart[n + 1]`. The nodes as objects, each with a Map,
+ * lay all over the heap: every step down the trie was a cache miss while a scrub streams the audit log through.
+ */
+interface FlatTrie {
+  readonly labels: string
+  readonly labelStart: Int32Array
+  readonly firstChild: Int32Array
+  readonly unit: Uint16Array
+  readonly replacement: ReadonlyArray<string | undefined>
+}
+
+function flatten(root: NameNode): FlatTrie {
+  const nodes = [root]
+  const firstChild: number[] = []
+  for (let node = 0; node < nodes.length; node++) {
+    firstChild[node] = nodes.length
+    const below = [...nodes[node].below.values()].sort((a, b) => a.label.charCodeAt(0) - b.label.charCodeAt(0))
+    for (const child of below) nodes.push(child)
+  }
+  firstChild[nodes.length] = nodes.length
+  const labelStart = new Int32Array(nodes.length + 1)
+  nodes.forEach((node, index) => (labelStart[index + 1] = labelStart[index] + node.label.length))
+  return {
+    labels: nodes.map((node) => node.label).join(''),
+    labelStart,
+    firstChild: Int32Array.from(firstChild),
+    unit: Uint16Array.from(nodes, (node) => node.label.charCodeAt(0) || 0),
+    replacement: nodes.map((node) => node.replacement),
+  }
+}
+
+/**
  * Replaces every whole occurrence of a name in `replacements` (the leftmost first, and at one place the longest,
  * so an e-mail address wins over its local part). The names' first code units are kept in a bit filter, so a
  * position is tried only when a name may start there: a regular expression of thousands of names, searched through
@@ -160,7 +194,13 @@ export class WholeNameReplacer {
    */
   private readonly startsAnywhere: boolean
   private readonly filter = new Uint8Array(FILTER_BITS / 8)
-  private readonly trie = new NameNode('')
+  private readonly trie: FlatTrie
+  /** The ends and replacements of the names found at one position, shortest first. */
+  private readonly ends: number[] = []
+  private readonly replacementsAt: string[] = []
+  /** The name findWholeName found last. */
+  private foundEnd = 0
+  private foundReplacement = ''
 
   constructor(private readonly replacements: ReadonlyMap<string, string>) {
     const names = [...replacements.keys()]
@@ -169,17 +209,19 @@ export class WholeNameReplacer {
       (units, name) => Math.min(units, name.length),
       this.startsAnywhere ? PREFIX_UNITS_ANYWHERE : PREFIX_UNITS_AT_WORDS,
     )
+    const root = new NameNode('')
     for (const name of names) {
       const hash = prefixHash(name, 0, this.prefixUnits)
       this.filter[hash >> 3] |= 1 << (hash & 7)
-      addName(this.trie, name, replacements.get(name)!)
+      addName(root, name, replacements.get(name)!)
     }
+    this.trie = flatten(root)
   }
 
-  /** The first position from `from` on where a name may start, or -1. */
-  private nextCandidate(text: string, from: number): number {
+  /** The first position from `from` on, before `to`, where a name may start, or -1. */
+  private nextCandidate(text: string, from: number, to: number): number {
     const {filter, prefixUnits, startsAnywhere} = this
-    for (let at = from; at + prefixUnits <= text.length; at++) {
+    for (let at = from; at + prefixUnits <= to; at++) {
       if (!startsAnywhere && !startsWholeFast(text, at)) continue
       const hash = prefixHash(text, at, prefixUnits)
       if (filter[hash >> 3] & (1 << (hash & 7))) return at
@@ -187,45 +229,70 @@ export class WholeNameReplacer {
     return -1
   }
 
-  replace(text: string): string {
-    if (this.replacements.size === 0) return text
-    let result = ''
-    let copied = 0
-    for (let start = this.nextCandidate(text, 0); start >= 0;) {
-      const name = wholeNameBelow(this.trie, text, start, start)
-      if (name === undefined) {
+  /**
+   * `text.slice(from, to)` with every whole name replaced, or undefined when it holds none. The span is searched as a
+   * text of its own, which it is when the code units beside it are boundaries (a JSON string's quotes): the scrub
+   * searches its strings in place in the document, where slicing each out first cost more than the search.
+   */
+  replaceIn(text: string, from: number, to: number): string | undefined {
+    if (this.replacements.size === 0) return undefined
+    let result: string | undefined
+    let copied = from
+    for (let start = this.nextCandidate(text, from, to); start >= 0;) {
+      if (!this.findWholeName(text, start, to)) {
         // No name, or none whole, here; a name may still start at the next character.
-        start = this.nextCandidate(text, start + 1)
+        start = this.nextCandidate(text, start + 1, to)
         continue
       }
-      result += text.slice(copied, start) + name.replacement
-      copied = name.end
-      start = this.nextCandidate(text, copied)
+      result = (result ?? '') + text.slice(copied, start) + this.foundReplacement
+      copied = this.foundEnd
+      start = this.nextCandidate(text, copied, to)
     }
-    return copied === 0 ? text : result + text.slice(copied)
+    return result === undefined ? undefined : result + text.slice(copied, to)
   }
-}
 
-/**
- * Where the longest name below `node` that `text` holds from `start` (`node`'s part read up to `at`) and that is
- * whole there ends, and its replacement.
- */
-function wholeNameBelow(
-  node: NameNode,
-  text: string,
-  start: number,
-  at: number,
-): {end: number; replacement: string} | undefined {
-  const child = node.below.get(text.charCodeAt(at))
-  if (child === undefined) return undefined
-  const {label} = child
-  const end = at + label.length
-  if (end > text.length) return undefined
-  // Compared unit by unit: startsWith copies a slice of a sliced or concatenated string (a JSON value) to compare.
-  for (let index = 1; index < label.length; index++)
-    if (text.charCodeAt(at + index) !== label.charCodeAt(index)) return undefined
-  const longer = wholeNameBelow(child, text, start, end)
-  if (longer !== undefined) return longer
-  const {replacement} = child
-  return replacement !== undefined && isWholeAtFast(text, start, end) ? {end, replacement} : undefined
+  /**
+   * Whether a name that `text` holds from `start` (ending by `to`) is whole there; the longest such is then in
+   * foundEnd and foundReplacement. One walk down the trie lists every name ending on the way (in fields reused by
+   * every search, where an object per name found cost garbage), then the longest whole one wins.
+   */
+  private findWholeName(text: string, start: number, to: number): boolean {
+    const {ends, replacementsAt} = this
+    const {labels, labelStart, firstChild, unit, replacement} = this.trie
+    let count = 0
+    let node = 0
+    for (let at = start; at < to;) {
+      const wanted = text.charCodeAt(at)
+      let child = firstChild[node]
+      const last = firstChild[node + 1]
+      for (let high = last; child < high;) {
+        const middle = (child + high) >> 1
+        if (unit[middle] < wanted) child = middle + 1
+        else high = middle
+      }
+      if (child === last || unit[child] !== wanted) break
+      const label = labelStart[child]
+      const length = labelStart[child + 1] - label
+      const end = at + length
+      if (end > to) break
+      let index = 1
+      while (index < length && text.charCodeAt(at + index) === labels.charCodeAt(label + index)) index++
+      if (index < length) break
+      const named = replacement[child]
+      if (named !== undefined) {
+        ends[count] = end
+        replacementsAt[count++] = named
+      }
+      node = child
+      at = end
+    }
+    while (count-- > 0) {
+      if (isWholeAtFast(text, start, ends[count])) {
+        this.foundEnd = ends[count]
+        this.foundReplacement = replacementsAt[count]
+        return true
+      }
+    }
+    return false
+  }
 }

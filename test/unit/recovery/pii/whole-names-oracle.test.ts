@@ -7,7 +7,7 @@ import {isSensitiveValueShape} from '../../../../src/crypto/sensitive-value.js'
 import {fuzzPrng} from '../support/fuzz-seed.js'
 import type {Prng} from '../../../../scripts/seeder/prng.js'
 import {type JsonEdit, spliceJson} from '../../../../src/recovery/json/json-splice.js'
-import {rewriteJsonStrings} from '../../../../src/recovery/json/rewrite-json-strings.js'
+import {type InProperty, type Replace, rewriteJsonStrings} from '../../../../src/recovery/json/rewrite-json-strings.js'
 
 /**
  * Oracles for two rewrites made for speed (issue 13): each is compared with the plain form it replaced, on seeded
@@ -34,6 +34,18 @@ function replaceByAlternation(replacements: ReadonlyMap<string, string>, text: s
     pattern.lastIndex = copied
   }
   return copied === 0 ? text : result + text.slice(copied)
+}
+
+/**
+ * What WholeNameReplacer makes of `text`, which must be the same whether `text` is searched alone or in place as a
+ * span between quotes (as the scrub searches a JSON string in its document).
+ */
+function replaced(replacements: ReadonlyMap<string, string>, text: string): string {
+  const replacer = new WholeNameReplacer(replacements)
+  const alone = replacer.replaceIn(text, 0, text.length) ?? text
+  const quoted = `{"k":"${text}"}`
+  expect(replacer.replaceIn(quoted, 6, 6 + text.length) ?? text, `in place in ${quoted}`).to.equal(alone)
+  return alone
 }
 
 /** The last `Name` of an object node when it is a string. */
@@ -96,15 +108,15 @@ function randomDocument(rng: Prng): () => string {
 }
 
 /** The rewrite as first written: the whole tree built, every string visited with the property that holds it. */
-function rewriteByWalk(text: string, replace: (value: string, property: string | undefined) => string | null) {
+function rewriteByWalk(text: string, replace: Replace) {
   const edits: JsonEdit[] = []
   const walk = (node: JsonNode, property: string | undefined) => {
     if (node.type === 'object') for (const entry of node.entries) walk(entry.value, entry.key)
     else if (node.type === 'array') for (const item of node.items) walk(item, undefined)
     else if (node.type === 'string') {
       const value = scalarValue(text, node) as string
-      const replacement = replace(value, property)
-      if (replacement !== value)
+      const replacement = replace(value, 0, value.length, (name) => name === property)
+      if (replacement !== undefined)
         edits.push({start: node.start, end: node.end, replacement: JSON.stringify(replacement)})
     }
   }
@@ -124,10 +136,9 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
       const first = () => (round % 2 === 0 ? rng.pick(wordStarts) : '')
       for (let i = 1 + rng.int(10); i > 0; i--) replacements.set(first() + word(1 + rng.int(6)), `user-${i}`)
       const text = word(rng.int(60))
-      expect(
-        new WholeNameReplacer(replacements).replace(text),
-        `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`,
-      ).to.equal(replaceByAlternation(replacements, text))
+      expect(replaced(replacements, text), `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`).to.equal(
+        replaceByAlternation(replacements, text),
+      )
     }
   })
 
@@ -149,10 +160,31 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
         return roll === 0 ? name : roll === 1 ? name.slice(0, rng.int(name.length)) : name + rng.pick(tails)
       }
       const text = Array.from({length: rng.int(6)}, () => rng.pick(between) + piece() + rng.pick(between)).join('')
-      expect(
-        new WholeNameReplacer(replacements).replace(text),
-        `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`,
-      ).to.equal(replaceByAlternation(replacements, text))
+      expect(replaced(replacements, text), `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`).to.equal(
+        replaceByAlternation(replacements, text),
+      )
+    }
+  })
+
+  it('WholeNameReplacer agrees with the alternation when many names branch at every step (seeded)', () => {
+    const rng = fuzzPrng('whole-names wide oracle')
+    // Many first code units at each node of the trie (its children are searched by halves), one-byte, two-byte
+    // and surrogate halves among them, with short names that are prefixes of longer ones.
+    const units = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_éŁ中🚀']
+    const word = (length: number) => Array.from({length}, () => rng.pick(units)).join('')
+    const between = [' ', '.', '-', '@', '(', 'x', 'é', '🚀', '']
+    for (let round = 0; round < 200; round++) {
+      const replacements = new Map<string, string>()
+      for (let i = 100 + rng.int(100); i > 0; i--) replacements.set(word(1 + rng.int(4)), `user-${i}`)
+      const names = [...replacements.keys()]
+      const piece = () => {
+        const name = rng.pick(names)
+        return rng.int(3) === 0 ? name.slice(0, 1 + rng.int(name.length)) : name
+      }
+      const text = Array.from({length: rng.int(12)}, () => rng.pick(between) + piece() + rng.pick(between)).join('')
+      expect(replaced(replacements, text), `${JSON.stringify([...replacements])} in ${JSON.stringify(text)}`).to.equal(
+        replaceByAlternation(replacements, text),
+      )
     }
   })
 
@@ -184,8 +216,11 @@ describe('rewrites for speed agree with the plain forms they replaced', () => {
     const rng = fuzzPrng('string rewrite oracle')
     const value = randomDocument(rng)
     // Like the scrub: one property's strings cleared, some values replaced wherever they are.
-    const replace = (text: string, property: string | undefined) =>
-      property === 'Name' ? null : text.replaceAll('name', 'user-1')
+    const replace = (source: string, start: number, end: number, inProperty: InProperty) => {
+      if (inProperty('Name')) return null
+      const value = source.slice(start, end)
+      return value.includes('name') ? value.replaceAll('name', 'user-1') : undefined
+    }
     let changed = 0
     for (let round = 0; round < 2000; round++) {
       const text = value()
