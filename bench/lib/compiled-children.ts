@@ -1,13 +1,12 @@
 import {execFile} from 'node:child_process'
 import {existsSync, rmSync} from 'node:fs'
-import {mkdir, mkdtemp, readdir, rm, symlink} from 'node:fs/promises'
+import {mkdir, mkdtemp, symlink} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
-import {isAlive} from '../../scripts/lib/process-tree.js'
-import {ownerOf} from '../../scripts/lib/server-folder.js'
+import {sweepFoldersOfGoneProcesses} from '../../scripts/lib/server-folder.js'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** Under node_modules, so the compiled files find the packages (and git ignores them). */
@@ -21,10 +20,7 @@ const PREFIX = 'bench-build-'
  */
 async function ownFolder(): Promise<string> {
   await mkdir(CACHE, {recursive: true})
-  for (const name of await readdir(CACHE)) {
-    const pid = ownerOf(name, PREFIX)
-    if (pid !== undefined && !(await isAlive(pid))) await rm(path.join(CACHE, name), {recursive: true, force: true})
-  }
+  await sweepFoldersOfGoneProcesses(CACHE, PREFIX)
   const folder = await mkdtemp(path.join(CACHE, `${PREFIX}${process.pid}-`))
   process.once('exit', () => rmSync(folder, {recursive: true, force: true}))
   return folder

@@ -17,13 +17,27 @@ export async function serverFolder(parent: string, prefix: string): Promise<stri
 
 /** The sweep serverFolder makes before it creates its folder; what it swept, by folder. */
 export async function sweepStaleServers(parent: string, prefix: string): Promise<string[]> {
+  return sweepFoldersOfGoneProcesses(parent, prefix, async (folder) => {
+    const postmaster = await postmasterIn(folder)
+    if (postmaster !== undefined) await killTree(postmaster)
+  })
+}
+
+/**
+ * Removes every folder `<prefix><pid>-…` of `parent` whose process is gone, each after `before(folder)` (what still
+ * runs on its files is stopped there); returns them. Folders of live processes are left alone.
+ */
+export async function sweepFoldersOfGoneProcesses(
+  parent: string,
+  prefix: string,
+  before: (folder: string) => Promise<void> = async () => {},
+): Promise<string[]> {
   const swept: string[] = []
   for (const name of await readdir(parent).catch(() => [])) {
     const owner = ownerOf(name, prefix)
     if (owner === undefined || (await isAlive(owner))) continue
     const folder = path.join(parent, name)
-    const postmaster = await postmasterIn(folder)
-    if (postmaster !== undefined) await killTree(postmaster)
+    await before(folder)
     await rm(folder, {recursive: true, force: true, maxRetries: 5})
     swept.push(folder)
   }
