@@ -267,11 +267,9 @@ class Scanner {
     escaped: boolean,
   ): readonly [string, JsonInterest] | undefined {
     const decoded = escaped ? this.key(start, end, escaped) : undefined
-    const length = end - start - 2
     for (const entry of interest.keys) {
       const key = entry[0]
-      if (decoded === undefined ? key.length === length && this.text.startsWith(key, start + 1) : key === decoded)
-        return entry
+      if (decoded === undefined ? spanIs(this.text, start + 1, end - 1, key) : key === decoded) return entry
     }
     return undefined
   }
@@ -522,6 +520,19 @@ export function entryOf(node: JsonNode, key: string): JsonNode | undefined {
   const {entries} = node
   for (let index = entries.length - 1; index >= 0; index--) if (entries[index].key === key) return entries[index].value
   return undefined
+}
+
+/** Whether `text.slice(start, end)` is `value`, compared where it lies (nothing sliced out). */
+export function spanIs(text: string, start: number, end: number, value: string): boolean {
+  return end - start === value.length && text.startsWith(value, start)
+}
+
+/**
+ * Whether the JSON string `[start, end)` of `text` (quotes included; `escaped` when it holds a backslash) is `value`:
+ * compared in place, decoded only when it holds an escape.
+ */
+export function stringIs(text: string, start: number, end: number, escaped: boolean, value: string): boolean {
+  return escaped ? decodeString(text, start, end) === value : spanIs(text, start + 1, end - 1, value)
 }
 
 /** The value of the JSON string `[start, end)` of `text` (quotes included), which a parse has checked. */

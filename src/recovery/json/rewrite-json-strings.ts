@@ -1,4 +1,4 @@
-import {decodeString, NOTHING, parseJsonDocument, type ParseObserver} from './json-tree.js'
+import {decodeString, NOTHING, parseJsonDocument, type ParseObserver, stringIs} from './json-tree.js'
 
 /** Whether the value being replaced is held by a property of that name (false for an array's item or the root). */
 export type InProperty = (name: string) => boolean
@@ -25,10 +25,7 @@ class StringRewriter implements ParseObserver {
   private keyEscaped = false
   /** The key is compared in place, decoded only when it holds an escape: decoding every key made garbage. */
   private readonly inProperty: InProperty = (name) => {
-    const {keyStart, keyEnd, text} = this
-    if (keyStart < 0) return false
-    if (this.keyEscaped) return decodeString(text, keyStart, keyEnd) === name
-    return keyEnd - keyStart - 2 === name.length && text.startsWith(name, keyStart + 1)
+    return this.keyStart >= 0 && stringIs(this.text, this.keyStart, this.keyEnd, this.keyEscaped, name)
   }
 
   constructor(private readonly replace: Replace) {}

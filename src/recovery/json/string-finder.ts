@@ -7,7 +7,7 @@
  * allocated). For what it finds it logs the steps of the path as numbers; the path's text is built only when asked
  * for (the reset asks only for strings outside the catalog, a few among hundreds of thousands).
  */
-import {decodeString, type ParseObserver} from './json-tree.js'
+import {decodeString, type ParseObserver, stringIs} from './json-tree.js'
 
 /** A string value the test accepted. */
 export interface FoundString {
@@ -28,8 +28,6 @@ export interface FoundString {
  * and returns its decoded value if so. Called for every string value, so it should reject most on their raw text.
  */
 export type StringTest = (text: string, start: number, end: number, escaped: boolean) => string | undefined
-
-const NAME_KEY = '"Name"'
 
 export class StringFinder implements ParseObserver {
   readonly found: FoundString[] = []
@@ -77,9 +75,7 @@ export class StringFinder implements ParseObserver {
     const d = this.depth - 1
     this.keyStart[d] = start
     this.keyEnd[d] = end
-    this.readingName = escaped
-      ? decodeString(this.text, start, end) === 'Name'
-      : end - start === NAME_KEY.length && this.text.startsWith(NAME_KEY, start)
+    this.readingName = stringIs(this.text, start, end, escaped, 'Name')
   }
 
   item(): void {

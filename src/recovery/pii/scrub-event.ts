@@ -1,4 +1,4 @@
-import {MalformedJsonError} from '../json/json-tree.js'
+import {MalformedJsonError, spanIs} from '../json/json-tree.js'
 import {type InProperty, rewriteJsonStrings} from '../json/rewrite-json-strings.js'
 import type {PersonalReplacements} from './personal-replacements.js'
 import type {Pseudonymizer} from './pseudonymizer.js'
@@ -42,7 +42,7 @@ export function scrubEvent(
   // is a whole name becomes that name's replacement).
   const usernameInText = Username === null ? undefined : everyone.exact(Username)
   const is = (known: string | null, source: string, start: number, end: number) =>
-    known !== null && end - start === known.length && source.startsWith(known, start)
+    known !== null && spanIs(source, start, end, known)
   let json = row.JSON
   let malformed = false
   if (json !== null) {
